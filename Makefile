@@ -1,0 +1,69 @@
+# The two set-up commands of the README are `make run` and `make test`; everything else here
+# is what they are made of, plus tools for developers.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test install migrate seed lint format messages bench ci clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Re-install only when the requirements change.
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	@touch $@
+
+# Front-end packages (Bootstrap, htmx, ECharts) from the npm registry, exactly as locked.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
+
+migrate: install
+	DEBUG=true $(MANAGE) migrate --no-input
+
+seed: migrate
+	DEBUG=true $(MANAGE) seed_demo --url http://$(HOST):$(PORT)/
+
+run: seed
+	@echo "Starting the server at http://$(HOST):$(PORT)/ (admin site: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
+	DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "*****************************************************************"; \
+	  echo "* Chromium is missing ($(CHROMIUM)): the browser tests are SKIPPED. *"; \
+	  echo "* Install it with: apt-get install chromium                     *"; \
+	  echo "*****************************************************************"; \
+	fi
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh the Chinese message catalogue after changing user-facing strings.
+messages: install
+	$(MANAGE) makemessages --locale zh_Hans --ignore=.venv --ignore=node_modules --ignore=tests --no-obsolete --add-location file
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
+
+ci:
+	.ci/run
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

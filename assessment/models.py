@@ -1,0 +1,1 @@
+"""Assessment years, indicator schemes, targets, evidence and results (issue 3 onwards)."""

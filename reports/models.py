@@ -1,0 +1,1 @@
+"""Publication snapshots and reports (issue 6)."""

@@ -1,0 +1,99 @@
+import os
+
+import pytest
+from django.test.utils import override_settings
+
+from tests.factories import CadreFactory, UnitFactory, UserFactory
+from units.models import UnitCategory
+from units.roles import Role
+
+# Live-server tests call the ORM from Playwright's event loop thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+TEST_PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings():
+    """What differs under test: a fast hasher, plain HTTP, static files without a manifest."""
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield
+
+
+@pytest.fixture
+def town(db):
+    return UnitCategory.objects.get(code="town")
+
+
+@pytest.fixture
+def economic(db):
+    return UnitCategory.objects.get(code="economic")
+
+
+@pytest.fixture
+def unit_a(town):
+    return UnitFactory(code="A01", name="甲镇", category=town, headcount=40)
+
+
+@pytest.fixture
+def unit_b(town):
+    return UnitFactory(code="B01", name="乙镇", category=town, headcount=30)
+
+
+@pytest.fixture
+def lead_unit(economic):
+    return UnitFactory(code="JJ01", name="区发展和改革局", category=economic, headcount=25)
+
+
+@pytest.fixture
+def cadres(unit_a, unit_b):
+    return [
+        CadreFactory(unit=unit_a, name="张三", position="党委书记", rank_kind="principal"),
+        CadreFactory(unit=unit_a, name="李四", position="副镇长"),
+        CadreFactory(unit=unit_b, name="王五", position="镇长", rank_kind="principal"),
+    ]
+
+
+@pytest.fixture
+def office_user(db):
+    return UserFactory(username="office", role=Role.OFFICE, unit=None, is_staff=True)
+
+
+@pytest.fixture
+def lead_user(lead_unit):
+    return UserFactory(username="lead", role=Role.LEAD, unit=lead_unit)
+
+
+@pytest.fixture
+def reporter_a(unit_a):
+    return UserFactory(username="reporter_a", role=Role.REPORTER, unit=unit_a)
+
+
+@pytest.fixture
+def reporter_b(unit_b):
+    return UserFactory(username="reporter_b", role=Role.REPORTER, unit=unit_b)
+
+
+@pytest.fixture
+def supervision_user(db):
+    return UserFactory(username="supervision", role=Role.SUPERVISION, unit=None)
+
+
+@pytest.fixture
+def leader_user(db):
+    return UserFactory(username="leader", role=Role.LEADER, unit=None)
+
+
+@pytest.fixture
+def nobody(db):
+    """A logged-in account with no role: it may not use the staff site."""
+    return UserFactory(username="nobody", unit=None)

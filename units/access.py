@@ -1,0 +1,84 @@
+"""Who may do what: every access rule of the units app, in one place.
+
+Model permissions (which kinds of records a role may read or change at all) come from the role
+groups (``units.roles``). Object rules (which unit's records) are ``rules`` predicates, checked
+with ``user.has_perm(perm, obj)``. Lists are filtered by the selectors in ``units.selectors``,
+which use the same predicates' facts (``sees_all_units`` and ``user_unit_id``).
+"""
+
+from __future__ import annotations
+
+import rules
+from django.contrib.auth.models import AnonymousUser, User
+
+from units.roles import ROLE_BY_GROUP_NAME, Role
+
+AnyUser = User | AnonymousUser
+
+
+def user_roles(user: AnyUser) -> frozenset[Role]:
+    """The roles of a user, read once per request object and cached on it."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_district_roles", None)
+    if cached is None:
+        names = user.groups.values_list("name", flat=True)
+        cached = frozenset(ROLE_BY_GROUP_NAME[name] for name in names if name in ROLE_BY_GROUP_NAME)
+        user._district_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def user_unit_id(user: AnyUser) -> int | None:
+    """The id of the unit a user works for, or None (office, district leaders, outsiders)."""
+    if not user.is_authenticated:
+        return None
+    cached = getattr(user, "_district_unit_id", False)
+    if cached is False:
+        from units.models import Membership
+
+        cached = Membership.objects.filter(user=user).values_list("unit_id", flat=True).first()
+        user._district_unit_id = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(role: Role) -> rules.Predicate:
+    return rules.Predicate(lambda user: role in user_roles(user), name=f"has_role:{role}")
+
+
+is_office = has_role(Role.OFFICE)
+is_lead = has_role(Role.LEAD)
+is_reporter = has_role(Role.REPORTER)
+is_supervision = has_role(Role.SUPERVISION)
+is_leader = has_role(Role.LEADER)
+
+
+@rules.predicate
+def is_admin(user: AnyUser) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+# Everyone but a unit reporter works across units: the office configures and verifies, lead
+# departments assess their indicators in every unit, supervision records failures against any
+# unit, district leaders read everything.
+sees_all_units = is_admin | is_office | is_lead | is_supervision | is_leader
+
+
+@rules.predicate
+def is_own_unit(user: AnyUser, unit) -> bool:  # type: ignore[no-untyped-def]
+    return unit is not None and user_unit_id(user) == unit.pk
+
+
+@rules.predicate
+def is_own_cadre(user: AnyUser, cadre) -> bool:  # type: ignore[no-untyped-def]
+    return cadre is not None and user_unit_id(user) == cadre.unit_id
+
+
+@rules.predicate
+def is_staff_member(user: AnyUser) -> bool:
+    """Anyone with a role (or an administrator): the audience of the staff site."""
+    return bool(user.is_active and (user.is_superuser or user_roles(user)))
+
+
+rules.add_perm("units.view_unit", is_staff_member & (sees_all_units | is_own_unit))
+rules.add_perm("units.view_cadre", is_staff_member & (sees_all_units | is_own_cadre))
+rules.add_perm("units.view_history", is_admin | is_office | is_leader)

@@ -1,0 +1,43 @@
+"""The staff site's navigation: which entries a user sees depends on their role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rules
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from units.access import AnyUser, is_staff_member, sees_all_units
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    visible_to: rules.Predicate
+    section: str  # the first path segment that marks the entry as current
+
+
+@rules.predicate
+def is_admin_site_user(user: AnyUser) -> bool:
+    return bool(user.is_active and user.is_staff)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "home", is_staff_member, ""),
+    NavItem(_("Units"), "units:unit_list", is_staff_member, "units"),
+    NavItem(_("Cadres"), "units:cadre_list", is_staff_member, "cadres"),
+    NavItem(_("Categories"), "units:category_list", sees_all_units, "categories"),
+    NavItem(_("Administration"), "admin:index", is_admin_site_user, "admin"),
+]
+
+
+def nav_for(user: AnyUser, path: str) -> list[dict[str, object]]:
+    section = path.strip("/").split("/", 1)[0]
+    return [
+        {"label": item.label, "url": reverse(item.url_name), "current": item.section == section}
+        for item in NAV_ITEMS
+        if item.visible_to(user)
+    ]

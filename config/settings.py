@@ -115,7 +115,7 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "units.validators.MinimumLengthValidatorZh",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -187,10 +187,6 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_IGNORE_BLANK_LINES = True
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
-IMPORT_EXPORT_FORMATS = [
-    "import_export.formats.base_formats.XLSX",
-    "import_export.formats.base_formats.CSV",
-]
 
 # --- Security -------------------------------------------------------------------------------
 # Secure by default when DEBUG is off; each can be relaxed explicitly (e.g. TLS terminated by a
@@ -236,3 +232,4 @@ LOGGING = {
 # --- Application ----------------------------------------------------------------------------
 # Shown in the page header and the admin beside the system's name; a district sets its own.
 DISTRICT_NAME = env.str("DISTRICT_NAME", default="")
+SIMPLE_HISTORY_REVERT_DISABLED = True  # a revert would skip the validation of the services

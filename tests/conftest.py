@@ -29,14 +29,16 @@ def _test_settings():
         yield
 
 
+# The categories come from a data migration; get_or_create keeps these fixtures working after a
+# transactional (browser) test has flushed the database.
 @pytest.fixture
 def town(db):
-    return UnitCategory.objects.get(code="town")
+    return UnitCategory.objects.get_or_create(code="town", defaults={"name": "镇街"})[0]
 
 
 @pytest.fixture
 def economic(db):
-    return UnitCategory.objects.get(code="economic")
+    return UnitCategory.objects.get_or_create(code="economic", defaults={"name": "经济部门"})[0]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from units.models import Cadre, Membership, Unit, UnitCategory
@@ -52,6 +53,7 @@ class CadreInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [UnitResource]
+    import_formats = export_formats = [XLSX]  # the workbooks of spec/workbooks.md
     list_display = ["code", "name", "category", "headcount", "parent", "is_active", "updated_at"]
     list_display_links = ["code", "name"]
     list_filter = ["category", "is_active"]
@@ -99,6 +101,7 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 @admin.register(Cadre)
 class CadreAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [CadreResource]
+    import_formats = export_formats = [XLSX]
     list_display = ["name", "position", "rank_kind", "unit", "unit_category", "is_active"]
     list_filter = ["rank_kind", "is_active", "unit__category"]
     search_fields = ["name", "position", "unit__code", "unit__name"]

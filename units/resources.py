@@ -19,6 +19,12 @@ class WorkbookResource(resources.ModelResource):
     aliases: dict[str, str] = {}
     optional: frozenset[str] = frozenset()
 
+    def import_data(self, dataset, **kwargs):  # type: ignore[no-untyped-def]
+        # All or nothing (spec/workbooks.md, rule 2): one bad row means nothing is written.
+        kwargs["use_transactions"] = True
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, **kwargs)
+
     def before_import(self, dataset, **kwargs):  # type: ignore[no-untyped-def]
         super().before_import(dataset, **kwargs)
         canonical = {}

@@ -1,0 +1,337 @@
+"""`compute`: one assessment year from inputs to scores, ranks, tiers and bonuses."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .bonus import BonusClaim, BonusResult, distribute_bonus
+from .checks import collect_problems
+from .inputs import IndicatorSpec, Method, Tier, UnitSpec, YearInputs
+from .methods import (
+    base_ratio_scores,
+    bonus_score,
+    cadre_score,
+    ceiling_score,
+    city_rank_score,
+    completion_score,
+    deduction_score,
+    graded_score,
+    increment_score,
+    survey_score,
+    team_score,
+)
+from .numbers import ZERO, exact, round2, to_decimal
+from .problems import Problem, ProblemCode, SetupError
+from .ranking import assign_tiers, competition_ranks
+from .results import CadreResult, TeamResult, UnitResult, YearResult
+
+ZERO_SCORE = round2(ZERO)
+
+
+def compute(inputs: YearInputs) -> YearResult:
+    """Score one year as spec/scoring.md says, or raise `SetupError` listing every problem.
+
+    Nothing partial is returned: the setup checks run over the whole year first.
+    """
+    errors, warnings = collect_problems(inputs)
+    if errors:
+        raise SetupError(errors)
+    scored = _score_units(inputs, warnings)
+    teams, missing_teams = _score_teams(inputs, scored)
+    cadres, missing_cadres = _score_cadres(inputs, scored)
+    bonus = None
+    if inputs.bonus_pool is not None:
+        bonus = _distribute(inputs.bonus_pool, inputs, scored)
+    units = {
+        code: UnitResult(
+            code=code,
+            category=unit.category,
+            scores=unit.scores,
+            group_totals=unit.group_totals,
+            total=unit.total,
+            rank=unit.rank,
+            tier=unit.tier,
+            veto=unit.veto,
+            bonus=None if bonus is None else bonus.amounts[code],
+        )
+        for code, unit in scored.items()
+    }
+    return YearResult(
+        units=units,
+        teams=teams,
+        cadres=cadres,
+        missing_team_evaluations=missing_teams,
+        missing_cadre_evaluations=missing_cadres,
+        warnings=tuple(warnings),
+        bonus=bonus,
+    )
+
+
+@dataclass
+class _Scored:
+    """A unit while it is being scored; becomes a `UnitResult` once the bonus is known."""
+
+    category: str
+    headcount: int
+    scores: dict[str, Decimal]
+    group_totals: dict[str, Decimal]
+    total: Decimal
+    veto: bool
+    rank: int = 0
+    tier: Tier = Tier.POOR
+
+
+def _score_units(inputs: YearInputs, warnings: list[Problem]) -> dict[str, _Scored]:
+    """Spec, "Methods" and "Total, rank and tier", category by category."""
+    by_category: dict[str, list[UnitSpec]] = defaultdict(list)
+    for unit in inputs.units:
+        by_category[unit.category].append(unit)
+    scored: dict[str, _Scored] = {}
+    for category, units in by_category.items():
+        scheme = inputs.indicators[category]
+        scored.update(_score_category(scheme, units, inputs, warnings))
+    return {unit.code: scored[unit.code] for unit in inputs.units}  # in the order given
+
+
+def _score_category(
+    scheme: Sequence[IndicatorSpec],
+    units: Sequence[UnitSpec],
+    inputs: YearInputs,
+    warnings: list[Problem],
+) -> dict[str, _Scored]:
+    codes = [unit.code for unit in units]
+    scores: dict[str, dict[str, Decimal]] = {code: {} for code in codes}
+    for spec in scheme:
+        if spec.method != Method.VETO:
+            for code, score in _indicator_scores(spec, units, inputs, warnings).items():
+                scores[code][spec.code] = score
+    scored = {
+        unit.code: _Scored(
+            category=unit.category,
+            headcount=unit.headcount,
+            scores=scores[unit.code],
+            group_totals=_group_totals(scheme, scores[unit.code]),
+            total=sum(scores[unit.code].values(), ZERO_SCORE),
+            veto=_is_vetoed(scheme, unit.code, inputs),
+        )
+        for unit in units
+    }
+    totals = {code: unit.total for code, unit in scored.items()}
+    vetoed = {code for code, unit in scored.items() if unit.veto}
+    ranks = competition_ranks(totals)
+    tiers = assign_tiers(
+        totals, vetoed=vetoed, quota_share=inputs.params.excellent_quota, params=inputs.params
+    )
+    for code, unit in scored.items():
+        unit.rank, unit.tier = ranks[code], tiers[code]
+    return scored
+
+
+def _group_totals(
+    scheme: Sequence[IndicatorSpec], scores: Mapping[str, Decimal]
+) -> dict[str, Decimal]:
+    """Per indicator group, the sum of its rounded scores (spec: totals add up as printed)."""
+    totals: dict[str, Decimal] = {}
+    for spec in scheme:
+        if spec.code in scores:
+            totals[spec.group] = totals.get(spec.group, ZERO_SCORE) + scores[spec.code]
+    return totals
+
+
+def _is_vetoed(scheme: Sequence[IndicatorSpec], unit: str, inputs: YearInputs) -> bool:
+    """Spec, method `veto`: any verified record sets the unit's veto flag."""
+    return any(
+        inputs.evidence_of(unit, spec.code).records > 0
+        for spec in scheme
+        if spec.method == Method.VETO
+    )
+
+
+# --- one adapter per method: the unit's inputs into the method's score function ---
+
+UnitScorer = Callable[[IndicatorSpec, str, YearInputs], Decimal | None]
+
+
+def _actual(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    return to_decimal(inputs.evidence_of(unit, spec.code).value)
+
+
+def _completion(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    return completion_score(
+        points=spec.points,
+        actual=_actual(spec, unit, inputs),
+        target=inputs.targets[(unit, spec.code)],
+        cap=spec.cap,
+    )
+
+
+def _ceiling(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    return ceiling_score(
+        points=spec.points,
+        actual=_actual(spec, unit, inputs),
+        target=inputs.targets[(unit, spec.code)],
+        cap=spec.cap,
+    )
+
+
+def _increment(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    return increment_score(
+        points=spec.points,
+        actual=_actual(spec, unit, inputs),
+        target=inputs.targets[(unit, spec.code)],
+        base=inputs.bases[(unit, spec.code)],
+        cap=spec.cap,
+        total_share=spec.total_share,
+    )
+
+
+def _city_rank(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal | None:
+    ranked = inputs.city_ranks.get((unit, spec.code))
+    if ranked is None:
+        return None
+    rank, total = ranked
+    return city_rank_score(points=spec.points, rank=rank, total=total, step=spec.step)
+
+
+def _graded(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal | None:
+    grade = inputs.grades.get((unit, spec.code))
+    if grade is None:
+        return None
+    return graded_score(points=spec.points, grade=grade, factors=inputs.params.grade_factors)
+
+
+def _survey(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal | None:
+    rate = inputs.survey_rates.get((unit, spec.code))
+    if rate is None:
+        return None
+    return survey_score(points=spec.points, rate=rate)
+
+
+def _bonus(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    return bonus_score(points=spec.points, value=_actual(spec, unit, inputs))
+
+
+def _deduction(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    return deduction_score(points=spec.points, value=_actual(spec, unit, inputs))
+
+
+_UNIT_SCORERS: dict[str, UnitScorer] = {
+    Method.COMPLETION: _completion,
+    Method.CEILING: _ceiling,
+    Method.INCREMENT: _increment,
+    Method.CITY_RANK: _city_rank,
+    Method.GRADED: _graded,
+    Method.SURVEY: _survey,
+    Method.BONUS: _bonus,
+    Method.DEDUCTION: _deduction,
+}
+
+# Spec: "A city_rank, graded or survey indicator with no imported value for a unit scores 0
+# and the result carries a warning naming the unit and indicator."
+_MISSING_VALUE = {
+    Method.CITY_RANK: ProblemCode.MISSING_CITY_RANK,
+    Method.GRADED: ProblemCode.MISSING_GRADE,
+    Method.SURVEY: ProblemCode.MISSING_SURVEY_RATE,
+}
+
+
+def _indicator_scores(
+    spec: IndicatorSpec, units: Sequence[UnitSpec], inputs: YearInputs, warnings: list[Problem]
+) -> dict[str, Decimal]:
+    """The scores of one indicator for every unit of its category."""
+    if spec.method == Method.BASE_RATIO:
+        values = {
+            unit.code: (_actual(spec, unit.code, inputs), inputs.bases[(unit.code, spec.code)])
+            for unit in units
+        }
+        return base_ratio_scores(points=spec.points, values=values)
+    scorer = _UNIT_SCORERS[spec.method]
+    scores: dict[str, Decimal] = {}
+    for unit in units:
+        score = scorer(spec, unit.code, inputs)
+        if score is None:
+            code = _MISSING_VALUE[Method(spec.method)]
+            warnings.append(Problem(code, unit.category, unit.code, spec.code))
+            score = ZERO_SCORE
+        scores[unit.code] = score
+    return scores
+
+
+# --- three in one ---
+
+
+def _score_teams(
+    inputs: YearInputs, scored: Mapping[str, _Scored]
+) -> tuple[dict[str, TeamResult], tuple[str, ...]]:
+    """Spec, "Three in one": team = 0.7 × unit total + 0.3 × team evaluation, rounded.
+
+    Only teams with an evaluation are assessed; ranks and the quota are per category.
+    """
+    params = inputs.params
+    missing = tuple(code for code in scored if code not in inputs.team_evaluations)
+    by_category: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for code, unit in scored.items():
+        if code in inputs.team_evaluations:
+            by_category[unit.category][code] = team_score(
+                unit_total=unit.total, evaluation=inputs.team_evaluations[code], params=params
+            )
+    teams: dict[str, TeamResult] = {}
+    for category, scores in by_category.items():
+        ranks = competition_ranks(scores)
+        vetoed = {code for code in scores if scored[code].veto}
+        tiers = assign_tiers(
+            scores, vetoed=vetoed, quota_share=params.team_excellent_quota, params=params
+        )
+        for code, score in scores.items():
+            teams[code] = TeamResult(code, category, score, ranks[code], tiers[code])
+    ordered = {code: teams[code] for code in scored if code in teams}
+    return ordered, missing
+
+
+def _score_cadres(
+    inputs: YearInputs, scored: Mapping[str, _Scored]
+) -> tuple[dict[tuple[str, str], CadreResult], tuple[tuple[str, str], ...]]:
+    """Spec, "Three in one": cadre = 0.6 × unit total + 0.4 × personal evaluation
+    + key-project contribution points (capped at 5), rounded.
+
+    Only cadres with an evaluation are assessed; ranks and the quota run over all of them.
+    """
+    params = inputs.params
+    keys = [(cadre.unit, cadre.name) for cadre in inputs.cadres]
+    missing = tuple(key for key in keys if key not in inputs.cadre_evaluations)
+    contributions: dict[tuple[str, str], Decimal] = {}
+    scores: dict[tuple[str, str], Decimal] = {}
+    for key in keys:
+        if key not in inputs.cadre_evaluations:
+            continue
+        points = inputs.contributions.get(key, 0)
+        contributions[key] = round2(min(exact(points), exact(params.contribution_cap)))
+        scores[key] = cadre_score(
+            unit_total=scored[key[0]].total,
+            evaluation=inputs.cadre_evaluations[key],
+            contribution=points,
+            params=params,
+        )
+    ranks = competition_ranks(scores)
+    vetoed = {key for key in scores if scored[key[0]].veto}
+    tiers = assign_tiers(
+        scores, vetoed=vetoed, quota_share=params.cadre_excellent_quota, params=params
+    )
+    cadres = {
+        key: CadreResult(key[0], key[1], score, contributions[key], ranks[key], tiers[key])
+        for key, score in scores.items()
+    }
+    return cadres, missing
+
+
+def _distribute(pool: int, inputs: YearInputs, scored: Mapping[str, _Scored]) -> BonusResult:
+    """Spec, "Bonus distribution": c × h by tier coefficient and headcount."""
+    coefficients = inputs.params.tier_coefficients
+    claims = [
+        BonusClaim(code, coefficients[unit.tier], unit.headcount, unit.rank)
+        for code, unit in scored.items()
+    ]
+    return distribute_bonus(pool, claims)

@@ -1,0 +1,159 @@
+"""One function per scoring method (spec/scoring.md, "Methods (计分方法)"), and the
+team and cadre formulas of "Three in one (三位一体)".
+
+Each evaluates its formula exactly and rounds once (spec, "Arithmetic"). The callers
+(`compute`) have already refused invalid targets and bases; the guards here only protect
+direct callers from a silent division by zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import TypeVar
+
+from .inputs import DEFAULT_GRADE_FACTORS, Params
+from .numbers import ONE, ZERO, Number, clamp, exact, round2
+
+K = TypeVar("K")
+
+
+def _positive(name: str, value: Fraction) -> Fraction:
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def completion_score(*, points: Number, actual: Number, target: Number, cap: Number = 1) -> Decimal:
+    """Spec, method `completion`: points × clamp(actual / target, 0, cap); target > 0."""
+    ratio = exact(actual) / _positive("target", exact(target))
+    return round2(exact(points) * clamp(ratio, ZERO, exact(cap)))
+
+
+def ceiling_score(*, points: Number, actual: Number, target: Number, cap: Number = 1) -> Decimal:
+    """Spec, method `ceiling`: points × clamp(2 − actual / target, 0, cap); target > 0.
+
+    The target is the allowed maximum: reaching it exactly earns full points, twice it none.
+    """
+    ratio = exact(actual) / _positive("target", exact(target))
+    return round2(exact(points) * clamp(2 - ratio, ZERO, exact(cap)))
+
+
+def increment_score(
+    *,
+    points: Number,
+    actual: Number,
+    target: Number,
+    base: Number,
+    cap: Number = 1,
+    total_share: Number = Decimal("0.5"),
+) -> Decimal:
+    """Spec, method `increment`: total and increment together (总量与增量并重).
+
+    points × [s × clamp(actual / target, 0, cap)
+              + (1 − s) × clamp((actual − base) / (target − base), 0, cap)],
+    s = total_share; needs target > base and target > 0.
+    """
+    a, t, b, c, s = exact(actual), exact(target), exact(base), exact(cap), exact(total_share)
+    _positive("target", t)
+    _positive("target − base", t - b)
+    total_part = clamp(a / t, ZERO, c)
+    increment_part = clamp((a - b) / (t - b), ZERO, c)
+    return round2(exact(points) * (s * total_part + (1 - s) * increment_part))
+
+
+def base_ratio_scores(
+    *, points: Number, values: Mapping[K, tuple[Number, Number]]
+) -> dict[K, Decimal]:
+    """Spec, method `base_ratio`: share of the original base, compared within the category.
+
+    `values` maps each unit of the category to (actual, base), base > 0. v = actual / base;
+    score = points × max(v, 0) / max over the category of v; 0 for everyone where that
+    maximum is ≤ 0.
+    """
+    ratios = {
+        key: exact(actual) / _positive("base", exact(base))
+        for key, (actual, base) in values.items()
+    }
+    best = max(ratios.values(), default=ZERO)
+    if best <= 0:
+        return {key: round2(ZERO) for key in ratios}
+    weight = exact(points)
+    return {key: round2(weight * max(ratio, ZERO) / best) for key, ratio in ratios.items()}
+
+
+def city_rank_score(
+    *, points: Number, rank: int, total: int, step: Number | None = None
+) -> Decimal:
+    """Spec, method `city_rank`: max(0, points − step × (rank − 1)).
+
+    step defaults to points / total, total being how many units the city ranked.
+    """
+    weight = exact(points)
+    per_place = exact(step) if step is not None else weight / _positive("total", Fraction(total))
+    return round2(max(ZERO, weight - per_place * (rank - 1)))
+
+
+def graded_score(
+    *, points: Number, grade: str, factors: Mapping[str, Number] = DEFAULT_GRADE_FACTORS
+) -> Decimal:
+    """Spec, method `graded`: points × factor (A = 1.00, B = 0.85, C = 0.70, D = 0.50)."""
+    return round2(exact(points) * exact(factors[normalize_grade(grade)]))
+
+
+def normalize_grade(grade: str) -> str:
+    """A grade as the factors table spells it: surrounding spaces dropped, upper case."""
+    return grade.strip().upper()
+
+
+def is_valid_survey_rate(value: Number) -> bool:
+    """Spec, method `survey`: a rate in [0, 1] or a percentage above 1 and at most 100."""
+    return ZERO <= exact(value) <= 100
+
+
+def survey_rate(value: Number) -> Fraction:
+    """Spec, method `survey`: an imported value above 1 and at most 100 is a percentage."""
+    rate = exact(value)
+    return rate / 100 if rate > ONE else rate
+
+
+def survey_score(*, points: Number, rate: Number) -> Decimal:
+    """Spec, method `survey`: points × rate, rate in [0, 1] (or a percentage, see above)."""
+    return round2(exact(points) * survey_rate(rate))
+
+
+def bonus_score(*, points: Number, value: Number) -> Decimal:
+    """Spec, method `bonus` (加分项): + min(sum of verified values, points); values ≥ 0."""
+    return round2(min(exact(value), exact(points)))
+
+
+def deduction_score(*, points: Number, value: Number) -> Decimal:
+    """Spec, method `deduction` (扣分项): − min(sum of verified values, points); values ≥ 0."""
+    return round2(-min(exact(value), exact(points)))
+
+
+def team_score(*, unit_total: Number, evaluation: Number, params: Params | None = None) -> Decimal:
+    """Spec, "Three in one": team = 0.7 × unit total + 0.3 × team evaluation, rounded."""
+    p = params or Params()
+    return round2(
+        exact(p.team_unit_weight) * exact(unit_total)
+        + exact(p.team_evaluation_weight) * exact(evaluation)
+    )
+
+
+def cadre_score(
+    *,
+    unit_total: Number,
+    evaluation: Number,
+    contribution: Number = 0,
+    params: Params | None = None,
+) -> Decimal:
+    """Spec, "Three in one": cadre = 0.6 × unit total + 0.4 × personal evaluation
+    + key-project contribution points (capped at 5), rounded."""
+    p = params or Params()
+    return round2(
+        exact(p.cadre_unit_weight) * exact(unit_total)
+        + exact(p.cadre_evaluation_weight) * exact(evaluation)
+        + min(exact(contribution), exact(p.contribution_cap))
+    )

@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-MANAGE := $(PY) manage.py
+# Management commands of the tool chain run with development settings (no SECRET_KEY needed).
+MANAGE := DEBUG=true $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
@@ -31,14 +32,14 @@ install: $(VENV)/.installed node_modules/.installed
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules >/dev/null
 
 migrate: install
-	DEBUG=true $(MANAGE) migrate --no-input
+	$(MANAGE) migrate --no-input
 
 seed: migrate
-	DEBUG=true $(MANAGE) seed_demo --url http://$(HOST):$(PORT)/
+	$(MANAGE) seed_demo --url http://$(HOST):$(PORT)/
 
 run: seed
 	@echo "Starting the server at http://$(HOST):$(PORT)/ (admin site: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
-	DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
 	@if [ ! -x "$(CHROMIUM)" ]; then \

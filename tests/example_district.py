@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -30,7 +31,10 @@ from assessment.scoring import (
     to_decimal,
 )
 
-SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+# `shared/` sits beside the project's checkout; SHARED_DIR points elsewhere if it does not.
+SHARED_DIR = Path(
+    os.environ.get("SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared")
+)
 EXAMPLE_DIR = SHARED_DIR / "examples" / "district-2026"
 
 # kind → {alias: Chinese header}, from spec/workbooks.md

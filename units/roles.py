@@ -32,10 +32,47 @@ GROUP_NAMES: dict[Role, str] = {
 ROLE_BY_GROUP_NAME = {name: role for role, name in GROUP_NAMES.items()}
 
 _READ_UNITS = {"units.view_unitcategory", "units.view_unit", "units.view_cadre"}
+_READ_SCHEME = {
+    "assessment.view_assessmentyear",
+    "assessment.view_indicator",
+    "assessment.view_target",
+    "assessment.view_evidence",
+}
+_ASSESSMENT_INPUTS = ["cityrank", "grade", "surveyrate", "teamevaluation", "cadreevaluation"]
+_READ_ALL_ASSESSMENT = _READ_SCHEME | {
+    f"assessment.view_{model}"
+    for model in [
+        *_ASSESSMENT_INPUTS,
+        "keyproject",
+        "contribution",
+        "computationrun",
+        "unitresult",
+        "teamresult",
+        "cadreresult",
+        "importlog",
+    ]
+}
+_OFFICE_ASSESSMENT = (
+    _READ_ALL_ASSESSMENT
+    | {
+        f"assessment.{action}_{model}"
+        for action in ("add", "change", "delete")
+        for model in ["assessmentyear", "indicator", "target", *_ASSESSMENT_INPUTS, "keyproject"]
+    }
+    | {
+        "assessment.add_evidence",
+        "assessment.verify_evidence",
+        "assessment.add_contribution",
+        "assessment.change_contribution",
+        "assessment.compute_results",
+        "assessment.publish_results",
+    }
+)
 
 # Model permissions per role, as "app_label.codename". Later apps add theirs here.
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.OFFICE: _READ_UNITS
+    | _OFFICE_ASSESSMENT
     | {
         "units.add_unitcategory",
         "units.change_unitcategory",
@@ -49,10 +86,14 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "units.add_membership",
         "units.change_membership",
     },
-    Role.LEAD: set(_READ_UNITS),
-    Role.REPORTER: set(_READ_UNITS),
-    Role.SUPERVISION: set(_READ_UNITS),
-    Role.LEADER: _READ_UNITS | {"units.view_membership"},
+    # Lead departments assess their own indicators in every unit (which ones: units.access).
+    Role.LEAD: _READ_UNITS
+    | _READ_SCHEME
+    | {f"assessment.{a}_{m}" for a in ("view", "add", "change") for m in _ASSESSMENT_INPUTS[:3]}
+    | {"assessment.add_evidence", "assessment.verify_evidence"},
+    Role.REPORTER: _READ_UNITS | _READ_SCHEME | {"assessment.add_evidence"},
+    Role.SUPERVISION: _READ_UNITS | _READ_SCHEME | {"assessment.add_evidence"},
+    Role.LEADER: _READ_UNITS | _READ_ALL_ASSESSMENT | {"units.view_membership"},
 }
 
 

@@ -1,0 +1,114 @@
+"""What may change in each state of an assessment year: the one place that decides it.
+
+Every door (staff pages, admin, imports, command line) asks ``year_check`` before it writes,
+and every state change goes through ``transition_error``. The table below is the policy.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessment.models import AssessmentYear, YearStatus
+
+S = YearStatus
+
+
+class Action(StrEnum):
+    EDIT_PARAMETERS = "edit_parameters"
+    EDIT_SCHEME = "edit_scheme"  # indicators
+    EDIT_TARGETS = "edit_targets"
+    RECORD_EVIDENCE = "record_evidence"
+    VERIFY_EVIDENCE = "verify_evidence"
+    ENTER_ASSESSMENTS = "enter_assessments"  # city ranks, grades, surveys, evaluations
+    COMPUTE = "compute"
+
+
+ACTION_LABELS = {
+    Action.EDIT_PARAMETERS: gettext_lazy("change the year's parameters"),
+    Action.EDIT_SCHEME: gettext_lazy("change the indicator scheme"),
+    Action.EDIT_TARGETS: gettext_lazy("change targets"),
+    Action.RECORD_EVIDENCE: gettext_lazy("record evidence"),
+    Action.VERIFY_EVIDENCE: gettext_lazy("verify evidence"),
+    Action.ENTER_ASSESSMENTS: gettext_lazy("enter ranks, grades, surveys and evaluations"),
+    Action.COMPUTE: gettext_lazy("compute results"),
+}
+
+# In these states the action is simply allowed ...
+ALLOWED: dict[Action, frozenset[YearStatus]] = {
+    Action.EDIT_PARAMETERS: frozenset({S.SETUP}),
+    Action.EDIT_SCHEME: frozenset({S.SETUP}),
+    Action.EDIT_TARGETS: frozenset({S.SETUP}),
+    Action.RECORD_EVIDENCE: frozenset({S.COLLECTING}),
+    Action.VERIFY_EVIDENCE: frozenset({S.COLLECTING, S.SCORING}),
+    Action.ENTER_ASSESSMENTS: frozenset({S.COLLECTING, S.SCORING}),
+    Action.COMPUTE: frozenset({S.COLLECTING, S.SCORING}),
+}
+# ... and in these only as a recorded amendment with a reason (e.g. a scheme fixed once
+# collecting starts, a late record after collection closed, a recomputation after an objection).
+WITH_REASON: dict[Action, frozenset[YearStatus]] = {
+    Action.EDIT_PARAMETERS: frozenset({S.COLLECTING, S.SCORING}),
+    Action.EDIT_SCHEME: frozenset({S.COLLECTING, S.SCORING}),
+    Action.EDIT_TARGETS: frozenset({S.COLLECTING, S.SCORING}),
+    Action.RECORD_EVIDENCE: frozenset({S.SCORING}),
+    Action.VERIFY_EVIDENCE: frozenset(),
+    Action.ENTER_ASSESSMENTS: frozenset(),
+    Action.COMPUTE: frozenset({S.PUBLICITY}),
+}
+
+# The year's life, forwards, with the few steps back an office needs.
+TRANSITIONS: dict[YearStatus, frozenset[YearStatus]] = {
+    S.SETUP: frozenset({S.COLLECTING}),
+    S.COLLECTING: frozenset({S.SCORING}),
+    S.SCORING: frozenset({S.COLLECTING, S.PUBLICITY}),
+    S.PUBLICITY: frozenset({S.SCORING, S.PUBLISHED}),
+    S.PUBLISHED: frozenset({S.ARCHIVED}),
+    S.ARCHIVED: frozenset(),
+}
+
+
+def needs_reason(year: AssessmentYear, action: Action) -> bool:
+    return year.status in WITH_REASON[action]
+
+
+def year_check(year: AssessmentYear, action: Action, *, reason: str = "") -> None:
+    """Raise ``ValidationError`` unless ``action`` may happen in the year's current state."""
+    status = YearStatus(year.status)
+    if status in ALLOWED[action]:
+        return
+    if status in WITH_REASON[action]:
+        if reason.strip():
+            return
+        raise ValidationError(
+            _(
+                "The %(year)s assessment is in the state “%(status)s”: to %(action)s now, give "
+                "the reason for the amendment."
+            )
+            % {"year": year.year, "status": status.label, "action": ACTION_LABELS[action]},
+            code="reason_required",
+        )
+    raise ValidationError(
+        _("The %(year)s assessment is in the state “%(status)s”: you can no longer %(action)s.")
+        % {"year": year.year, "status": status.label, "action": ACTION_LABELS[action]},
+        code="year_locked",
+    )
+
+
+def transition_error(year: AssessmentYear, to: YearStatus) -> str | None:
+    """Why the year cannot move to ``to`` now, or None if it can (state order only)."""
+    status = YearStatus(year.status)
+    if to == status:
+        return _("The %(year)s assessment is already in the state “%(status)s”.") % {
+            "year": year.year,
+            "status": status.label,
+        }
+    if to not in TRANSITIONS[status]:
+        allowed = "、".join(str(s.label) for s in TRANSITIONS[status]) or _("none")
+        return _(
+            "The %(year)s assessment cannot go from “%(status)s” to “%(to)s”. "
+            "Possible next states: %(allowed)s."
+        ) % {"year": year.year, "status": status.label, "to": to.label, "allowed": allowed}
+    return None

@@ -1,0 +1,347 @@
+"""The admin for the assessment app: every write asks the year's policy first."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import XLSX
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import update_change_reason
+
+from assessment import resources
+from assessment.models import (
+    AssessmentYear,
+    CadreEvaluation,
+    CadreResult,
+    CityRank,
+    ComputationRun,
+    Contribution,
+    Evidence,
+    Grade,
+    ImportLog,
+    Indicator,
+    KeyProject,
+    SurveyRate,
+    Target,
+    TeamEvaluation,
+    TeamResult,
+    UnitResult,
+)
+from assessment.policy import Action, year_check
+
+
+class PolicyModelForm(forms.ModelForm):
+    """A model form that asks ``assessment.policy`` whether the change may happen now."""
+
+    amendment_reason = forms.CharField(
+        label=_("reason for the amendment"),
+        required=False,
+        max_length=500,
+        help_text=_("Required once the year is past the state where this may change."),
+    )
+    model_admin: YearPolicyAdmin
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        cleaned = super().clean()
+        year = self.model_admin.year_from_form(cleaned, self.instance)
+        if year is not None:
+            try:
+                year_check(
+                    year,
+                    self.model_admin.policy_action,
+                    reason=cleaned.get("amendment_reason", ""),
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+
+class YearPolicyAdmin(ExportMixin, SimpleHistoryAdmin):
+    """An admin whose saves and deletes follow ``assessment.policy`` for the object's year.
+
+    Once a year is past the state where the change is free, the form asks for the reason of
+    the amendment, and the reason is kept in the object's history.
+    """
+
+    policy_action: Action
+    form = PolicyModelForm
+    export_formats = [XLSX]
+
+    def year_of(self, obj):  # type: ignore[no-untyped-def]
+        return obj.year
+
+    def year_from_form(self, cleaned_data, instance):  # type: ignore[no-untyped-def]
+        year = cleaned_data.get("year")
+        if year is None and instance.pk:
+            year = self.year_of(instance)
+        return year
+
+    def get_form(self, request, obj=None, change=False, **kwargs):  # type: ignore[no-untyped-def]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.model_admin = self  # a fresh class per call, so this is not shared
+        return form
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        reason = form.cleaned_data.get("amendment_reason", "")
+        if reason:
+            update_change_reason(obj, reason)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None:
+            year = self.year_of(obj)
+            try:
+                year_check(year, self.policy_action)
+            except ValidationError:
+                return False  # past the free state only an amendment (a change) is possible
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):  # type: ignore[no-untyped-def]
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # bulk deletes would skip the year's policy
+        return actions
+
+
+class IndicatorScopedAdmin(YearPolicyAdmin):
+    """For rows that belong to a year through their indicator."""
+
+    def year_of(self, obj):  # type: ignore[no-untyped-def]
+        return obj.indicator.year
+
+    def year_from_form(self, cleaned_data, instance):  # type: ignore[no-untyped-def]
+        indicator = cleaned_data.get("indicator") or (instance.indicator if instance.pk else None)
+        return indicator.year if indicator is not None else None
+
+
+@admin.register(AssessmentYear)
+class AssessmentYearAdmin(YearPolicyAdmin):
+    policy_action = Action.EDIT_PARAMETERS
+    list_display = ["year", "status", "bonus_pool", "publicity_ends_on", "updated_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "created_at", "updated_at"]  # states move through services
+    fieldsets = [
+        (None, {"fields": ["year", "status", "amendment_reason"]}),
+        (
+            _("Tiers and quotas"),
+            {
+                "fields": [
+                    ("excellent_threshold", "good_threshold", "average_threshold"),
+                    ("excellent_quota", "team_excellent_quota", "cadre_excellent_quota"),
+                ]
+            },
+        ),
+        (_("Grade factors"), {"fields": [("grade_a", "grade_b", "grade_c", "grade_d")]}),
+        (
+            _("Three in one"),
+            {
+                "fields": [
+                    ("team_unit_weight", "team_evaluation_weight"),
+                    ("cadre_unit_weight", "cadre_evaluation_weight"),
+                    "contribution_cap",
+                ]
+            },
+        ),
+        (
+            _("Bonus"),
+            {
+                "fields": [
+                    "bonus_pool",
+                    (
+                        "coefficient_excellent",
+                        "coefficient_good",
+                        "coefficient_average",
+                        "coefficient_poor",
+                    ),
+                ]
+            },
+        ),
+        (_("Calendar"), {"fields": ["reporting_period_days", "publicity_ends_on"]}),
+    ]
+
+    def year_from_form(self, cleaned_data, instance):  # type: ignore[no-untyped-def]
+        return instance if instance.pk else None  # a new year starts in setup: free
+
+    def year_of(self, obj):  # type: ignore[no-untyped-def]
+        return obj
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(YearPolicyAdmin):
+    policy_action = Action.EDIT_SCHEME
+    resource_classes = [resources.IndicatorExport]
+    list_display = [
+        "code", "name", "year", "category", "group", "points", "method", "aggregation",
+        "lead_unit",
+    ]  # fmt: skip
+    list_filter = ["year", "category", "method", "group"]
+    search_fields = ["code", "name", "group"]
+    list_select_related = ["year", "category", "lead_unit"]
+    autocomplete_fields = ["lead_unit"]
+    ordering = ["-year__year", "category__sort_order", "sort_order", "code"]
+
+
+@admin.register(Target)
+class TargetAdmin(IndicatorScopedAdmin):
+    policy_action = Action.EDIT_TARGETS
+    resource_classes = [resources.TargetExport]
+    list_display = ["unit", "indicator", "target", "base", "leader"]
+    list_filter = ["indicator__year", "unit__category", "indicator__method"]
+    search_fields = ["unit__code", "unit__name", "indicator__code", "indicator__name"]
+    list_select_related = ["unit", "indicator", "leader"]
+    autocomplete_fields = ["unit", "leader"]
+    raw_id_fields = ["indicator"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ExportMixin, SimpleHistoryAdmin):
+    """Evidence is append-only: it is read and exported here, recorded and corrected elsewhere."""
+
+    resource_classes = [resources.EvidenceExport]
+    export_formats = [XLSX]
+    list_display = [
+        "date", "unit", "indicator", "value", "status", "is_current", "recorded_by", "verified_by",
+    ]  # fmt: skip
+    list_filter = ["status", "is_current", "indicator__year", "unit__category", "indicator__method"]
+    search_fields = [
+        "unit__code",
+        "unit__name",
+        "indicator__code",
+        "indicator__name",
+        "description",
+    ]
+    list_select_related = ["unit", "indicator", "recorded_by", "verified_by"]
+    date_hierarchy = "date"
+    list_per_page = 100
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class UnitIndicatorInputAdmin(IndicatorScopedAdmin):
+    policy_action = Action.ENTER_ASSESSMENTS
+    list_filter = ["indicator__year", "unit__category", "indicator"]
+    search_fields = ["unit__code", "unit__name", "indicator__code", "indicator__name"]
+    list_select_related = ["unit", "indicator"]
+    autocomplete_fields = ["unit"]
+    raw_id_fields = ["indicator"]
+
+
+@admin.register(CityRank)
+class CityRankAdmin(UnitIndicatorInputAdmin):
+    resource_classes = [resources.CityRankExport]
+    list_display = ["unit", "indicator", "rank", "total"]
+
+
+@admin.register(Grade)
+class GradeAdmin(UnitIndicatorInputAdmin):
+    resource_classes = [resources.GradeExport]
+    list_display = ["unit", "indicator", "grade", "reason"]
+    list_filter = [*UnitIndicatorInputAdmin.list_filter, "grade"]
+
+
+@admin.register(SurveyRate)
+class SurveyRateAdmin(UnitIndicatorInputAdmin):
+    resource_classes = [resources.SurveyExport]
+    list_display = ["unit", "indicator", "rate"]
+
+
+@admin.register(TeamEvaluation)
+class TeamEvaluationAdmin(YearPolicyAdmin):
+    policy_action = Action.ENTER_ASSESSMENTS
+    resource_classes = [resources.TeamEvaluationExport]
+    list_display = ["unit", "year", "score"]
+    list_filter = ["year", "unit__category"]
+    search_fields = ["unit__code", "unit__name"]
+    list_select_related = ["unit", "year"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(CadreEvaluation)
+class CadreEvaluationAdmin(YearPolicyAdmin):
+    policy_action = Action.ENTER_ASSESSMENTS
+    resource_classes = [resources.CadreEvaluationExport]
+    list_display = ["cadre", "year", "score"]
+    list_filter = ["year", "cadre__unit__category"]
+    search_fields = ["cadre__name", "cadre__unit__code", "cadre__unit__name"]
+    list_select_related = ["cadre__unit", "year"]
+    autocomplete_fields = ["cadre"]
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    extra = 0
+    autocomplete_fields = ["cadre"]
+    readonly_fields = ["verified_by"]
+
+
+@admin.register(KeyProject)
+class KeyProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "year", "unit", "lead_cadre"]
+    list_filter = ["year", "unit__category"]
+    search_fields = ["name", "unit__name", "lead_cadre__name"]
+    list_select_related = ["year", "unit", "lead_cadre"]
+    autocomplete_fields = ["unit", "lead_cadre", "members"]
+    inlines = [ContributionInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Computed or logged rows: shown, never edited by hand."""
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ComputationRun)
+class ComputationRunAdmin(ReadOnlyAdmin):
+    list_display = ["year", "computed_at", "computed_by", "is_current", "bonus_pool", "input_hash"]
+    list_filter = ["year", "is_current"]
+    list_select_related = ["year", "computed_by"]
+
+
+@admin.register(UnitResult)
+class UnitResultAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "category", "total", "rank", "tier", "veto", "bonus", "run"]
+    list_filter = ["run__year", "run__is_current", "category", "tier", "veto"]
+    search_fields = ["unit__code", "unit__name"]
+    list_select_related = ["unit", "category", "run__year"]
+
+
+@admin.register(TeamResult)
+class TeamResultAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "evaluation", "score", "rank", "tier", "run"]
+    list_filter = ["run__year", "run__is_current", "tier"]
+    search_fields = ["unit__code", "unit__name"]
+    list_select_related = ["unit", "run__year"]
+
+
+@admin.register(CadreResult)
+class CadreResultAdmin(ReadOnlyAdmin):
+    list_display = ["cadre", "evaluation", "contribution", "score", "rank", "tier", "run"]
+    list_filter = ["run__year", "run__is_current", "tier"]
+    search_fields = ["cadre__name", "cadre__unit__name"]
+    list_select_related = ["cadre__unit", "run__year"]
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(ReadOnlyAdmin):
+    list_display = [
+        "imported_at", "kind", "file_name", "imported_by", "door", "dry_run", "succeeded",
+    ]  # fmt: skip
+    list_filter = ["kind", "door", "succeeded", "dry_run"]
+    search_fields = ["file_name", "sha256"]
+    list_select_related = ["imported_by"]

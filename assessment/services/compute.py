@@ -1,0 +1,443 @@
+"""Computing a year's results: read set-wise, score with the engine, store with a digest.
+
+The database is read with a fixed number of aggregate queries for the whole year (never one per
+unit or indicator), turned into the engine's plain values (``YearInputs``), scored by
+``assessment.scoring.compute``, and stored as a new ``ComputationRun`` with the SHA-256 of the
+inputs, so a stored result can later be shown to match the data it came from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Sum, Window
+from django.db.models.functions import RowNumber
+from simple_history.utils import update_change_reason
+
+from assessment import scoring
+from assessment.models import (
+    AssessmentYear,
+    CadreEvaluation,
+    CadreResult,
+    CityRank,
+    ComputationRun,
+    Contribution,
+    Evidence,
+    EvidenceStatus,
+    Grade,
+    Indicator,
+    SurveyRate,
+    Target,
+    TeamEvaluation,
+    TeamResult,
+    UnitResult,
+)
+from assessment.policy import Action, year_check
+from units.models import Cadre, Unit
+
+
+@dataclass(frozen=True)
+class YearData:
+    """The engine's inputs plus the names needed to word messages about them."""
+
+    inputs: scoring.YearInputs
+    unit_ids: dict[str, int]  # unit code → id
+    unit_names: dict[str, str]  # unit code → name
+    unit_categories: dict[str, int]  # unit code → category id
+    indicator_names: dict[tuple[str, str], str]  # (category code, indicator code) → name
+    cadre_ids: dict[tuple[str, str], int]  # (unit code, cadre name) → id
+
+
+def year_params(year: AssessmentYear) -> scoring.Params:
+    """The year's parameters as the engine's ``Params``."""
+    return scoring.Params(
+        excellent_threshold=year.excellent_threshold,
+        good_threshold=year.good_threshold,
+        average_threshold=year.average_threshold,
+        excellent_quota=year.excellent_quota,
+        team_excellent_quota=year.team_excellent_quota,
+        cadre_excellent_quota=year.cadre_excellent_quota,
+        grade_factors={"A": year.grade_a, "B": year.grade_b, "C": year.grade_c, "D": year.grade_d},
+        team_unit_weight=year.team_unit_weight,
+        team_evaluation_weight=year.team_evaluation_weight,
+        cadre_unit_weight=year.cadre_unit_weight,
+        cadre_evaluation_weight=year.cadre_evaluation_weight,
+        contribution_cap=year.contribution_cap,
+        tier_coefficients={
+            "excellent": year.coefficient_excellent,
+            "good": year.coefficient_good,
+            "average": year.coefficient_average,
+            "poor": year.coefficient_poor,
+        },
+    )
+
+
+def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearData:
+    """Read everything the engine needs for ``year`` in a fixed number of queries."""
+    units = list(
+        Unit.objects.active()
+        .order_by("category__sort_order", "code")
+        .values("id", "code", "name", "category_id", "category__code", "headcount")
+    )
+    unit_code = {unit["id"]: unit["code"] for unit in units}
+    indicators = list(
+        Indicator.objects.filter(year=year)
+        .order_by("category__sort_order", "sort_order", "code")
+        .values(
+            "id", "code", "name", "group", "points", "method", "aggregation", "cap",
+            "total_share", "step", "category__code",
+        )
+    )  # fmt: skip
+    indicator_code = {row["id"]: row["code"] for row in indicators}
+    scheme: dict[str, list[scoring.IndicatorSpec]] = {}
+    for row in indicators:
+        scheme.setdefault(row["category__code"], []).append(
+            scoring.IndicatorSpec(
+                code=row["code"],
+                name=row["name"],
+                group=row["group"],
+                points=row["points"],
+                method=row["method"],
+                aggregation=row["aggregation"],
+                cap=row["cap"],
+                total_share=row["total_share"],
+                step=row["step"],
+            )
+        )
+
+    def key(unit_id: int, indicator_id: int) -> tuple[str, str] | None:
+        # Rows of inactive units (or of another year's indicators) take no part.
+        if unit_id in unit_code and indicator_id in indicator_code:
+            return unit_code[unit_id], indicator_code[indicator_id]
+        return None
+
+    targets: dict[tuple[str, str], Decimal] = {}
+    bases: dict[tuple[str, str], Decimal] = {}
+    for unit_id, indicator_id, target, base in Target.objects.filter(
+        indicator__year=year
+    ).values_list("unit_id", "indicator_id", "target", "base"):
+        if (k := key(unit_id, indicator_id)) is not None:
+            if target is not None:
+                targets[k] = target
+            if base is not None:
+                bases[k] = base
+
+    evidence = _evidence_totals(year, indicators, key)
+
+    city_ranks = {
+        k: (rank, total)
+        for unit_id, indicator_id, rank, total in CityRank.objects.filter(
+            indicator__year=year
+        ).values_list("unit_id", "indicator_id", "rank", "total")
+        if (k := key(unit_id, indicator_id)) is not None
+    }
+    grades = {
+        k: grade
+        for unit_id, indicator_id, grade in Grade.objects.filter(indicator__year=year).values_list(
+            "unit_id", "indicator_id", "grade"
+        )
+        if (k := key(unit_id, indicator_id)) is not None
+    }
+    survey_rates = {
+        k: rate
+        for unit_id, indicator_id, rate in SurveyRate.objects.filter(
+            indicator__year=year
+        ).values_list("unit_id", "indicator_id", "rate")
+        if (k := key(unit_id, indicator_id)) is not None
+    }
+    team_evaluations = {
+        unit_code[unit_id]: score
+        for unit_id, score in TeamEvaluation.objects.filter(year=year).values_list(
+            "unit_id", "score"
+        )
+        if unit_id in unit_code
+    }
+
+    cadres = list(
+        Cadre.objects.filter(is_active=True, unit__is_active=True)
+        .order_by("unit__code", "name")
+        .values_list("id", "unit_id", "name")
+    )
+    cadre_key = {pk: (unit_code[unit_id], name) for pk, unit_id, name in cadres}
+    cadre_evaluations = {
+        cadre_key[cadre_id]: score
+        for cadre_id, score in CadreEvaluation.objects.filter(year=year).values_list(
+            "cadre_id", "score"
+        )
+        if cadre_id in cadre_key
+    }
+    contributions = {
+        cadre_key[row["cadre_id"]]: row["points"]
+        for row in Contribution.objects.filter(project__year=year, status=EvidenceStatus.VERIFIED)
+        .values("cadre_id")
+        .annotate(points=Sum("points"))
+        .order_by()
+        if row["cadre_id"] in cadre_key
+    }
+
+    inputs = scoring.YearInputs(
+        params=year_params(year),
+        indicators=scheme,
+        units=[
+            scoring.UnitSpec(
+                code=unit["code"],
+                name=unit["name"],
+                category=unit["category__code"],
+                headcount=unit["headcount"],
+            )
+            for unit in units
+        ],
+        targets=targets,
+        bases=bases,
+        evidence=evidence,
+        city_ranks=city_ranks,
+        grades=grades,
+        survey_rates=survey_rates,
+        team_evaluations=team_evaluations,
+        cadres=[scoring.CadreSpec(unit=unit, name=name) for unit, name in cadre_key.values()],
+        cadre_evaluations=cadre_evaluations,
+        contributions=contributions,
+        bonus_pool=bonus_pool,
+    )
+    return YearData(
+        inputs=inputs,
+        unit_ids={unit["code"]: unit["id"] for unit in units},
+        unit_names={unit["code"]: unit["name"] for unit in units},
+        unit_categories={unit["code"]: unit["category_id"] for unit in units},
+        indicator_names={(row["category__code"], row["code"]): row["name"] for row in indicators},
+        cadre_ids={value: pk for pk, value in cadre_key.items()},
+    )
+
+
+def _evidence_totals(year, indicators, key):  # type: ignore[no-untyped-def]
+    """Spec, "Where values come from": verified, current records dated in the year.
+
+    One aggregate query gives the sum and count per unit and indicator; one more, with a window
+    function, gives the latest record's value for indicators aggregated by `latest`.
+    """
+    counting = Evidence.objects.counting().filter(
+        indicator__year=year,
+        date__gte=datetime.date(year.year, 1, 1),
+        date__lte=datetime.date(year.year, 12, 31),
+    )
+    totals: dict[tuple[str, str], scoring.EvidenceTotal] = {}
+    for row in (
+        counting.values("unit_id", "indicator_id")
+        .annotate(total=Sum("value"), records=Count("id"))
+        .order_by()
+    ):
+        if (k := key(row["unit_id"], row["indicator_id"])) is not None:
+            totals[k] = scoring.EvidenceTotal(value=row["total"], records=row["records"])
+
+    latest_ids = [row["id"] for row in indicators if row["aggregation"] == "latest"]
+    if latest_ids:
+        latest = (
+            counting.filter(indicator_id__in=latest_ids)
+            .annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("unit_id"), F("indicator_id")],
+                    order_by=[F("date").desc(), F("recorded_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(position=1)
+            .values_list("unit_id", "indicator_id", "value")
+        )
+        for unit_id, indicator_id, value in latest:
+            if (k := key(unit_id, indicator_id)) is not None:
+                totals[k] = scoring.EvidenceTotal(value=value, records=totals[k].records)
+    return totals
+
+
+def inputs_digest(inputs: scoring.YearInputs) -> str:
+    """SHA-256 of a canonical text of the inputs: equal inputs, equal digest, any order."""
+
+    def pairs(mapping) -> list:  # type: ignore[no-untyped-def]
+        return sorted(
+            [[list(k) if isinstance(k, tuple) else k, _text(v)] for k, v in mapping.items()]
+        )
+
+    params = inputs.params
+    canonical = {
+        "params": {
+            name: _text(getattr(params, name)) for name in sorted(params.__dataclass_fields__)
+        },
+        "indicators": {
+            category: [
+                [
+                    s.code,
+                    s.group,
+                    _text(s.points),
+                    s.method,
+                    s.aggregation,
+                    _text(s.cap),
+                    _text(s.total_share),
+                    _text(s.step),
+                ]
+                for s in specs
+            ]
+            for category, specs in sorted(inputs.indicators.items())
+        },
+        "units": sorted([u.code, u.category, u.headcount] for u in inputs.units),
+        "targets": pairs(inputs.targets),
+        "bases": pairs(inputs.bases),
+        "evidence": pairs({k: [v.value, v.records] for k, v in inputs.evidence.items()}),
+        "city_ranks": pairs({k: list(v) for k, v in inputs.city_ranks.items()}),
+        "grades": pairs(inputs.grades),
+        "survey_rates": pairs(inputs.survey_rates),
+        "team_evaluations": pairs(inputs.team_evaluations),
+        "cadres": sorted([c.unit, c.name] for c in inputs.cadres),
+        "cadre_evaluations": pairs(inputs.cadre_evaluations),
+        "contributions": pairs(inputs.contributions),
+        "bonus_pool": inputs.bonus_pool,
+    }
+    text = json.dumps(canonical, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _text(value: object) -> object:
+    """Numbers as normalised decimal text, so 1.50 and 1.5 hash alike; mappings sorted."""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        number = scoring.to_decimal(value).normalize()
+        return format(number, "f")
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _text(v) for k, v in sorted(value.items())}  # type: ignore[union-attr]
+    if isinstance(value, list | tuple):
+        return [_text(v) for v in value]
+    return value
+
+
+class ComputeRefused(ValidationError):
+    """The year cannot be computed; ``messages`` word every problem for the office."""
+
+
+def problems_text(problems: Iterable[scoring.Problem], data: YearData) -> list[str]:
+    from assessment.problem_messages import problem_message
+
+    return [
+        problem_message(problem, units=data.unit_names, indicators=data.indicator_names)
+        for problem in problems
+    ]
+
+
+@transaction.atomic
+def results_compute(
+    *, year: AssessmentYear, by=None, bonus_pool: int | None = None, reason: str = ""
+) -> ComputationRun:  # type: ignore[no-untyped-def]
+    """Compute and store the year's results as its new current run.
+
+    ``bonus_pool`` overrides the year's pool for this run. Setup errors refuse the computation
+    (``ComputeRefused`` listing every one) and nothing is written.
+    """
+    year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    year_check(year, Action.COMPUTE, reason=reason)
+    pool = bonus_pool if bonus_pool is not None else year.bonus_pool
+    data = year_data(year, bonus_pool=pool)
+    try:
+        result = scoring.compute(data.inputs)
+    except scoring.SetupError as error:
+        raise ComputeRefused(problems_text(error.problems, data)) from error
+
+    ComputationRun.objects.filter(year=year, is_current=True).update(is_current=False)
+    run = ComputationRun.objects.create(
+        year=year,
+        computed_by=by,
+        input_hash=inputs_digest(data.inputs),
+        bonus_pool=pool,
+        bonus_paid=bool(result.bonus and result.bonus.paid),
+        warnings=[_problem_json(p) for p in result.warnings],
+        missing={
+            "teams": list(result.missing_team_evaluations),
+            "cadres": [list(key) for key in result.missing_cadre_evaluations],
+        },
+        is_current=True,
+    )
+    _store_results(run, result, data)
+    if reason:
+        update_change_reason(year, reason)
+    return run
+
+
+def _problem_json(problem: scoring.Problem) -> dict[str, object]:
+    return {
+        field: str(value) if field == "value" else value
+        for field, value in [
+            ("code", str(problem.code)),
+            ("category", problem.category),
+            ("unit", problem.unit),
+            ("indicator", problem.indicator),
+            ("cadre", problem.cadre),
+            ("value", problem.value),
+        ]
+        if value is not None
+    }
+
+
+def _store_results(run: ComputationRun, result: scoring.YearResult, data: YearData) -> None:
+    warnings_by_unit: dict[str, list[dict[str, object]]] = {}
+    for problem in result.warnings:
+        if problem.unit:
+            warnings_by_unit.setdefault(problem.unit, []).append(_problem_json(problem))
+    UnitResult.objects.bulk_create(
+        [
+            UnitResult(
+                run=run,
+                unit_id=data.unit_ids[unit.code],
+                category_id=data.unit_categories[unit.code],
+                total=unit.total,
+                rank=unit.rank,
+                tier=unit.tier,
+                veto=unit.veto,
+                bonus=unit.bonus,
+                scores={code: format(score, "f") for code, score in unit.scores.items()},
+                group_totals={g: format(v, "f") for g, v in unit.group_totals.items()},
+                warnings=warnings_by_unit.get(unit.code, []),
+            )
+            for unit in result.units.values()
+        ],
+        batch_size=500,
+    )
+    evaluations = data.inputs.team_evaluations
+    TeamResult.objects.bulk_create(
+        [
+            TeamResult(
+                run=run,
+                unit_id=data.unit_ids[team.unit],
+                evaluation=evaluations[team.unit],
+                score=team.score,
+                rank=team.rank,
+                tier=team.tier,
+            )
+            for team in result.teams.values()
+        ],
+        batch_size=500,
+    )
+    cadre_evaluations = data.inputs.cadre_evaluations
+    CadreResult.objects.bulk_create(
+        [
+            CadreResult(
+                run=run,
+                cadre_id=data.cadre_ids[(cadre.unit, cadre.name)],
+                evaluation=cadre_evaluations[(cadre.unit, cadre.name)],
+                contribution=cadre.contribution,
+                score=cadre.score,
+                rank=cadre.rank,
+                tier=cadre.tier,
+            )
+            for cadre in result.cadres.values()
+        ],
+        batch_size=500,
+    )
+
+
+def run_matches_inputs(run: ComputationRun) -> bool:
+    """Whether the data now in the database still gives the run's input digest."""
+    data = year_data(run.year, bonus_pool=run.bonus_pool)
+    return inputs_digest(data.inputs) == run.input_hash

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear, ComputationRun, TierChoices
+from assessment.services.compute import warning_messages
 from reports.xlsx import add_sheet, new_workbook, to_bytes
 
 
@@ -25,6 +26,10 @@ def results_document(year: AssessmentYear, run: ComputationRun) -> dict[str, Any
     cadres = run.cadres.select_related("cadre__unit").order_by(
         "rank", "cadre__unit__code", "cadre__name"
     )
+    units = list(units)
+    # Word every unit's warnings in one go (two queries), then hand them back unit by unit.
+    worded = iter(warning_messages(run, [w for r in units for w in r.warnings]))
+    unit_warnings = {r.pk: [next(worded) for _w in r.warnings] for r in units}
     return {
         "year": year.year,
         "status": year.status,
@@ -43,7 +48,7 @@ def results_document(year: AssessmentYear, run: ComputationRun) -> dict[str, Any
                 "bonus": r.bonus,
                 "indicators": dict(r.scores),
                 "group_totals": dict(r.group_totals),
-                "warnings": list(r.warnings),
+                "warnings": unit_warnings[r.pk],
             }
             for r in units
         ],

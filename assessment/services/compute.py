@@ -441,3 +441,35 @@ def run_matches_inputs(run: ComputationRun) -> bool:
     """Whether the data now in the database still gives the run's input digest."""
     data = year_data(run.year, bonus_pool=run.bonus_pool)
     return inputs_digest(data.inputs) == run.input_hash
+
+
+def stored_problem(data: dict[str, object]) -> scoring.Problem:
+    """A warning as stored on a run (``_problem_json``) back as the engine's ``Problem``."""
+    return scoring.Problem(
+        code=scoring.ProblemCode(str(data["code"])),
+        **{k: data[k] for k in ("category", "unit", "indicator", "cadre", "value") if k in data},  # type: ignore[arg-type]
+    )
+
+
+def warning_messages(
+    run: ComputationRun, warnings: list[dict[str, object]] | None = None
+) -> list[str]:
+    """The run's warnings (or the given stored ones) worded for the office, in two queries."""
+    from assessment.problem_messages import problem_message
+
+    stored = run.warnings if warnings is None else warnings
+    if not stored:
+        return []
+    problems = [stored_problem(w) for w in stored]
+    units = dict(
+        Unit.objects.filter(code__in={p.unit for p in problems if p.unit}).values_list(
+            "code", "name"
+        )
+    )
+    indicators = {
+        (category, code): name
+        for category, code, name in Indicator.objects.filter(year_id=run.year_id).values_list(
+            "category__code", "code", "name"
+        )
+    }
+    return [problem_message(p, units=units, indicators=indicators) for p in problems]

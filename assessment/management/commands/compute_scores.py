@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
-from assessment.services.compute import ComputeRefused, results_compute
+from assessment.services.compute import ComputeRefused, results_compute, warning_messages
 
 
 class Command(BaseCommand):
@@ -53,6 +53,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Bonus pool: %(pool)s yuan (%(paid)s).") % {"pool": run.bonus_pool, "paid": paid}
             )
-        for warning in run.warnings:
+        for warning in warning_messages(run):
             self.stdout.write(_("Warning: %(warning)s") % {"warning": warning})
         self.stdout.write(_("Input digest (SHA-256): %(hash)s") % {"hash": run.input_hash})

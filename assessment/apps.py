@@ -6,3 +6,6 @@ class AssessmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from assessment import access  # noqa: F401  (registers the object permission rules)

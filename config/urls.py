@@ -21,4 +21,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
+    path("", include("assessment.urls")),
 ]

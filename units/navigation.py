@@ -30,6 +30,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Units"), "units:unit_list", is_staff_member, "units"),
     NavItem(_("Cadres"), "units:cadre_list", is_staff_member, "cadres"),
     NavItem(_("Categories"), "units:category_list", sees_all_units, "categories"),
+    NavItem(_("Assessment years"), "assessment:year_list", is_staff_member, "years"),
     NavItem(_("Administration"), "admin:index", is_admin_site_user, "admin"),
 ]
 

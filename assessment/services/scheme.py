@@ -1,0 +1,414 @@
+"""Writes of a year's set-up: parameters, indicators and targets.
+
+Every function asks the year's policy first (``assessment.policy.year_check``: once collecting
+starts a change is an amendment and needs a reason), validates with ``full_clean()``, saves
+with ``update_fields`` where it updates, records who did it and why in the history, and runs in
+one transaction. Import doors call the same functions, so a spreadsheet row cannot bypass a
+rule the web form enforces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
+
+from assessment.models import AssessmentYear, Indicator, Target, YearStatus
+from assessment.policy import Action, year_check
+from assessment.scoring import IndicatorSpec, Params, Problem, validate_params, validate_scheme
+from assessment.scoring.inputs import BASE_METHODS, TARGET_METHODS, Method
+from units.models import Cadre, Unit, UnitCategory
+
+User = AbstractBaseUser | AnonymousUser | None
+
+# The parameters of a year, in the order the settings page groups them.
+PARAMETER_FIELDS: tuple[str, ...] = (
+    "excellent_threshold",
+    "good_threshold",
+    "average_threshold",
+    "excellent_quota",
+    "team_excellent_quota",
+    "cadre_excellent_quota",
+    "grade_a",
+    "grade_b",
+    "grade_c",
+    "grade_d",
+    "team_unit_weight",
+    "team_evaluation_weight",
+    "cadre_unit_weight",
+    "cadre_evaluation_weight",
+    "contribution_cap",
+    "bonus_pool",
+    "coefficient_excellent",
+    "coefficient_good",
+    "coefficient_average",
+    "coefficient_poor",
+    "reporting_period_days",
+    "publicity_ends_on",
+)
+
+# What an indicator form may change (year and category place it; they never move).
+INDICATOR_FIELDS: tuple[str, ...] = (
+    "code",
+    "name",
+    "group",
+    "points",
+    "method",
+    "aggregation",
+    "cap",
+    "total_share",
+    "step",
+    "lead_unit",
+    "measure",
+    "sort_order",
+)
+
+TARGET_FIELDS: tuple[str, ...] = ("target", "base", "leader")
+
+# `validate_params` names what is wrong; these are the form fields that carry the message.
+_PARAM_ERROR_FIELDS: dict[str, str] = {
+    "thresholds": NON_FIELD_ERRORS,
+    "grade_factors": NON_FIELD_ERRORS,
+    "tier_coefficients": NON_FIELD_ERRORS,
+}
+
+
+def needs_target(indicator: Indicator) -> bool:
+    """Spec, "Where values come from": completion, ceiling and increment need a target."""
+    return indicator.method in TARGET_METHODS
+
+
+def needs_base(indicator: Indicator) -> bool:
+    """Spec: increment and base_ratio need a base."""
+    return indicator.method in BASE_METHODS
+
+
+def _audit(instance: models.Model, by: User) -> None:
+    """Name the user in the history record even where no request is around (imports, CLI)."""
+    if by is not None and by.is_authenticated:
+        instance._history_user = by  # type: ignore[attr-defined]
+
+
+def _record_reason(instance: models.Model, reason: str) -> None:
+    if reason.strip():
+        update_change_reason(instance, reason.strip())
+
+
+# --- years ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def year_create(*, year: int, by: User) -> AssessmentYear:
+    """A new assessment year in the state "setting up", with the spec's default parameters."""
+    record = AssessmentYear(year=year, status=YearStatus.SETUP)
+    record.full_clean()
+    _audit(record, by)
+    record.save()
+    return record
+
+
+def _params_of(year: AssessmentYear) -> Params:
+    return Params(
+        excellent_threshold=year.excellent_threshold,
+        good_threshold=year.good_threshold,
+        average_threshold=year.average_threshold,
+        excellent_quota=year.excellent_quota,
+        team_excellent_quota=year.team_excellent_quota,
+        cadre_excellent_quota=year.cadre_excellent_quota,
+        grade_factors={"A": year.grade_a, "B": year.grade_b, "C": year.grade_c, "D": year.grade_d},
+        team_unit_weight=year.team_unit_weight,
+        team_evaluation_weight=year.team_evaluation_weight,
+        cadre_unit_weight=year.cadre_unit_weight,
+        cadre_evaluation_weight=year.cadre_evaluation_weight,
+        contribution_cap=year.contribution_cap,
+        tier_coefficients={
+            "excellent": year.coefficient_excellent,
+            "good": year.coefficient_good,
+            "average": year.coefficient_average,
+            "poor": year.coefficient_poor,
+        },
+    )
+
+
+def _param_errors(problems: list[Problem]) -> dict[str, list[str]]:
+    messages = {
+        "thresholds": _(
+            "The tier thresholds must be ordered: average from ≤ good from ≤ excellent from."
+        ),
+        "grade_factors": _("No grade factor may be negative."),
+        "tier_coefficients": _("No bonus coefficient may be negative."),
+    }
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        name = str(problem.value)
+        field = _PARAM_ERROR_FIELDS.get(name, name)
+        if name.endswith("_quota"):
+            message = _("Enter a share between 0 and 1 (0.30 is 30%).")
+        else:
+            message = messages.get(name, _("This value cannot be negative."))
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+@transaction.atomic
+def year_update_parameters(
+    *, year: AssessmentYear, by: User, data: dict[str, Any], reason: str = ""
+) -> AssessmentYear:
+    """Change the year's parameters (``data``: field name → value, any of PARAMETER_FIELDS).
+
+    Beyond each field's own limits, the engine's parameter checks apply (ordered thresholds,
+    quotas between 0 and 1), so the year can always be computed with what is saved here.
+    """
+    unknown = set(data) - set(PARAMETER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not parameters of a year: {sorted(unknown)}")
+    year_check(year, Action.EDIT_PARAMETERS, reason=reason)
+    changed = [name for name, value in data.items() if getattr(year, name) != value]
+    for name in changed:
+        setattr(year, name, data[name])
+    year.full_clean()
+    if errors := _param_errors(validate_params(_params_of(year))):
+        raise ValidationError(errors)
+    if not changed:
+        return year
+    _audit(year, by)
+    year.save(update_fields=[*changed, "updated_at"])
+    _record_reason(year, reason)
+    return year
+
+
+# --- indicators -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator, by: User, reason: str = "") -> Indicator:
+    """Add an indicator to a scheme, or save the changes made to one."""
+    year_check(indicator.year, Action.EDIT_SCHEME, reason=reason)
+    indicator.full_clean()
+    _audit(indicator, by)
+    if indicator.pk is None:
+        indicator.save()
+    else:
+        indicator.save(update_fields=list(INDICATOR_FIELDS))
+    _record_reason(indicator, reason)
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, by: User, reason: str = "") -> None:
+    """Remove an indicator from a scheme, with its targets; only while the year is set up.
+
+    Once collecting starts, evidence and assessments refer to the indicator: it stays, and a
+    scheme is changed by amending indicators instead.
+    """
+    year = indicator.year
+    if year.status != YearStatus.SETUP:
+        raise ValidationError(
+            _(
+                "The %(year)s assessment is no longer being set up: indicators can only be "
+                "amended, not deleted."
+            )
+            % {"year": year.year},
+            code="year_locked",
+        )
+    year_check(year, Action.EDIT_SCHEME, reason=reason)
+    # A deleted row cannot be found again by update_change_reason: the reason and the user
+    # are set on the instance before the delete writes its history record.
+    for target in indicator.targets.all():
+        _audit(target, by)
+        target._change_reason = reason.strip() or None  # type: ignore[attr-defined]
+        target.delete()
+    _audit(indicator, by)
+    indicator._change_reason = reason.strip() or None  # type: ignore[attr-defined]
+    indicator.delete()
+
+
+def indicator_spec(indicator: Indicator) -> IndicatorSpec:
+    return IndicatorSpec(
+        code=indicator.code,
+        name=indicator.name,
+        group=indicator.group,
+        points=indicator.points,
+        method=indicator.method,
+        aggregation=indicator.aggregation,
+        cap=indicator.cap,
+        total_share=indicator.total_share,
+        step=indicator.step,
+    )
+
+
+@dataclass(frozen=True)
+class SchemeSummary:
+    """A category's scheme at a glance: the regular points and what the engine says of it."""
+
+    regular_points: Decimal
+    errors: list[Problem]
+    warnings: list[Problem]
+
+    @property
+    def points_ok(self) -> bool:
+        return self.regular_points == Decimal(100)
+
+
+def scheme_summary(
+    year: AssessmentYear,
+    category: UnitCategory,
+    *,
+    indicators: Sequence[Indicator] | None = None,
+) -> SchemeSummary:
+    """The sum of the regular indicators' points, and the scheme's errors and warnings.
+
+    Pass ``indicators`` when the caller has already read them, to spare the query.
+    """
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(year=year, category=category))
+    specs = [indicator_spec(indicator) for indicator in indicators]
+    errors, warnings = validate_scheme(specs, category=category.code)
+    regular = sum(
+        (Decimal(i.points) for i in indicators if i.method not in _OUTSIDE_100), Decimal(0)
+    )
+    return SchemeSummary(regular_points=regular, errors=errors, warnings=warnings)
+
+
+_OUTSIDE_100 = frozenset({Method.BONUS, Method.DEDUCTION, Method.VETO})
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One line of a unit's targets form: the values for one indicator (None: left empty)."""
+
+    indicator: Indicator
+    target: Decimal | None = None
+    base: Decimal | None = None
+    leader: Cadre | None = None
+
+
+def target_value_errors(indicator: Indicator, target: Target) -> dict[str, list[str]]:
+    """The engine's setup rules for a target and base, refused already when they are typed.
+
+    Leaving a value empty is allowed while setting up (computing lists what is missing);
+    a value that could never be computed is not.
+    """
+    errors: dict[str, list[str]] = {}
+    method = indicator.method
+    if method in TARGET_METHODS and target.target is not None and target.target <= 0:
+        errors["target"] = [_("The target must be greater than 0.")]
+    if method == Method.INCREMENT and None not in (target.target, target.base):
+        if target.target <= target.base:  # type: ignore[operator]
+            errors.setdefault("target", []).append(_("The target must be greater than the base."))
+    if method == Method.BASE_RATIO and target.base is not None and target.base <= 0:
+        errors["base"] = [_("The base must be greater than 0.")]
+    if target.leader_id is not None and target.leader.unit_id != target.unit_id:
+        errors["leader"] = [_("The responsible cadre must be a cadre of the unit.")]
+    return errors
+
+
+# The import door (assessment/imports/kinds_scheme.py) imports the earlier private name.
+_target_value_errors = target_value_errors
+
+
+def _validate_target(target: Target) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        target.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+    for field, messages in target_value_errors(target.indicator, target).items():
+        errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_target(target: Target, by: User, reason: str, fields: Iterable[str]) -> None:
+    _audit(target, by)
+    if target.pk is None:
+        target.save()
+    else:
+        target.save(update_fields=list(fields))
+    _record_reason(target, reason)
+
+
+@transaction.atomic
+def target_save(*, target: Target, by: User, reason: str = "") -> Target:
+    """Save one unit's target, base and responsible cadre for one indicator."""
+    year_check(target.indicator.year, Action.EDIT_TARGETS, reason=reason)
+    _validate_target(target)
+    _save_target(target, by, reason, TARGET_FIELDS)
+    return target
+
+
+def _row_error_key(indicator: Indicator, field: str) -> str:
+    return f"{indicator.code}.{field}"
+
+
+@transaction.atomic
+def targets_save_many(
+    *,
+    year: AssessmentYear,
+    unit: Unit,
+    rows: Iterable[TargetRow],
+    by: User,
+    reason: str = "",
+) -> list[Target]:
+    """Save all of a unit's targets from one form, all or nothing.
+
+    Every row is validated before anything is written; if any row is wrong, nothing is saved
+    and the ``ValidationError`` maps "<indicator code>.<field>" to that row's messages. Rows
+    left empty for an indicator without a target create nothing. Returns the targets created
+    or changed.
+    """
+    year_check(year, Action.EDIT_TARGETS, reason=reason)
+    rows = list(rows)
+    existing = {
+        target.indicator_id: target
+        for target in Target.objects.filter(unit=unit, indicator__in=[r.indicator for r in rows])
+    }
+    errors: dict[str, list[str]] = {}
+    pending: list[tuple[Target, list[str]]] = []
+    for row in rows:
+        indicator = row.indicator
+        if indicator.year_id != year.pk or indicator.category_id != unit.category_id:
+            raise ValueError(f"Indicator {indicator.code} is not in the scheme of {unit.code}.")
+        target = existing.get(indicator.pk)
+        if target is None:
+            if row.target is None and row.base is None and row.leader is None:
+                continue
+            target = Target(indicator=indicator, unit=unit)
+        else:
+            target.indicator = indicator  # already read: spare a query per row below
+        values = {"target": row.target, "base": row.base, "leader": row.leader}
+        changed = [f for f in TARGET_FIELDS if _current(target, f) != _new(values[f])]
+        if target.pk is not None and not changed:
+            continue
+        for field, value in values.items():
+            setattr(target, field, value)
+        try:
+            _validate_target(target)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(_row_error_key(indicator, field), []).extend(messages)
+            continue
+        pending.append((target, changed))
+    if errors:
+        raise ValidationError(errors)
+    for target, changed in pending:
+        _save_target(target, by, reason, changed)
+    return [target for target, _changed in pending]
+
+
+def _current(target: Target, field: str) -> object:
+    return target.leader_id if field == "leader" else getattr(target, field)
+
+
+def _new(value: object) -> object:
+    return value.pk if isinstance(value, Cadre) else value

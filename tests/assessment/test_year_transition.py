@@ -1,0 +1,92 @@
+"""A year's life: every allowed move works, every other one is refused with a reason."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from assessment.models import YearStatus
+from assessment.policy import TRANSITIONS
+from assessment.services.year import year_transition
+from tests.assessment.factories import RunFactory, YearFactory
+
+pytestmark = pytest.mark.django_db
+
+S = YearStatus
+ALLOWED_MOVES = [(a, b) for a, targets in TRANSITIONS.items() for b in targets]
+REFUSED_MOVES = [(a, b) for a in S for b in S if b not in TRANSITIONS[a]]
+
+
+def test_the_policy_table_is_the_one_the_office_expects():
+    assert sorted(ALLOWED_MOVES) == sorted(
+        [
+            (S.SETUP, S.COLLECTING),
+            (S.COLLECTING, S.SCORING),
+            (S.SCORING, S.COLLECTING),
+            (S.SCORING, S.PUBLICITY),
+            (S.PUBLICITY, S.SCORING),
+            (S.PUBLICITY, S.PUBLISHED),
+            (S.PUBLISHED, S.ARCHIVED),
+        ]
+    )
+
+
+@pytest.mark.parametrize(("start", "to"), ALLOWED_MOVES)
+def test_every_allowed_move_changes_the_state(start, to, office_user):
+    year = YearFactory(status=start)
+    RunFactory(year=year)  # publicity needs results; the other moves ignore them
+    moved = year_transition(year=year, to=to, by=office_user)
+    year.refresh_from_db()
+    assert moved.status == year.status == to
+    assert year.history.first().history_user == office_user
+
+
+@pytest.mark.parametrize(("start", "to"), REFUSED_MOVES)
+def test_every_other_move_is_refused_and_changes_nothing(start, to, office_user):
+    year = YearFactory(status=start)
+    RunFactory(year=year)
+    with pytest.raises(ValidationError) as refused:
+        year_transition(year=year, to=to, by=office_user, reason="试一下")
+    assert refused.value.error_list[0].code == "transition_refused"
+    year.refresh_from_db()
+    assert year.status == start
+    assert year.history.count() == 1
+
+
+def test_publicity_without_computed_results_is_refused(office_user):
+    year = YearFactory(status=S.SCORING)
+    with pytest.raises(ValidationError) as refused:
+        year_transition(year=year, to=S.PUBLICITY, by=office_user)
+    assert refused.value.error_list[0].code == "no_results"
+    assert "2026" in refused.value.messages[0]
+    year.refresh_from_db()
+    assert year.status == S.SCORING
+
+
+def test_an_old_run_that_is_no_longer_current_does_not_count(office_user):
+    year = YearFactory(status=S.SCORING)
+    RunFactory(year=year, is_current=False)
+    with pytest.raises(ValidationError):
+        year_transition(year=year, to=S.PUBLICITY, by=office_user)
+
+
+def test_the_reason_of_a_move_is_kept_in_the_history(office_user):
+    year = YearFactory(status=S.SCORING)
+    RunFactory(year=year)
+    year_transition(year=year, to=S.PUBLICITY, by=office_user, reason="区委常委会审定")
+    latest = year.history.first()
+    assert (latest.status, latest.history_change_reason) == (S.PUBLICITY, "区委常委会审定")
+
+
+def test_a_stale_copy_of_the_year_is_judged_on_the_real_state(office_user):
+    year = YearFactory(status=S.SETUP)
+    stale = type(year).objects.get(pk=year.pk)
+    year_transition(year=year, to=S.COLLECTING, by=office_user)
+    with pytest.raises(ValidationError) as refused:  # a double click, or a colleague was first
+        year_transition(year=stale, to=S.COLLECTING, by=office_user)
+    assert refused.value.error_list[0].code == "transition_refused"
+    assert year.history.count() == 2
+
+
+def test_an_unknown_state_is_refused(office_user):
+    year = YearFactory()
+    with pytest.raises(ValidationError):
+        year_transition(year=year, to="finished", by=office_user)

@@ -314,7 +314,6 @@ def target_value_errors(indicator: Indicator, target: Target) -> dict[str, list[
 
 
 # The import door (assessment/imports/kinds_scheme.py) imports the earlier private name.
-_target_value_errors = target_value_errors
 
 
 def _validate_target(target: Target) -> None:

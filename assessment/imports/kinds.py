@@ -1,0 +1,249 @@
+"""The workbook kinds of spec/workbooks.md, declared as data.
+
+Each kind lists its columns (Chinese header, English alias, optional or not, how a cell is
+read, what a blank cell means), its identity (the natural key that makes a row "the same" on
+a second import), which model field each column sets (validated by that field: length, range,
+choices), what the year's policy must allow, and the permissions an acting user needs.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from assessment.imports import kinds_records as records
+from assessment.imports import kinds_scheme as scheme
+from assessment.imports import kinds_units as people
+from assessment.imports import values as v
+from assessment.imports.rows import Column, Kind
+from assessment.models import (
+    AggregationChoices,
+    CityRank,
+    EvidenceStatus,
+    Grade,
+    MethodChoices,
+    SurveyRate,
+)
+from assessment.policy import Action
+from units.models import Cadre
+
+
+def _year() -> Column:
+    return Column("year", "年度", v.year)
+
+
+def _unit() -> Column:
+    return Column("unit", "单位代码", v.text)
+
+
+def _indicator() -> Column:
+    return Column("indicator", "指标代码", v.text)
+
+
+UNITS = Kind(
+    name="units",
+    label=_("units"),
+    columns=(
+        Column("code", "单位代码", v.text),
+        Column("name", "单位名称", v.text),
+        Column("category", "单位类别", v.text),
+        Column("headcount", "编制人数", v.count),
+        Column("parent", "上级单位代码", v.text, optional=True),
+    ),
+    identity=("code",),
+    fields={
+        "code": "code",
+        "name": "name",
+        "category": "category",
+        "headcount": "headcount",
+        "parent": "parent",
+    },
+    action=None,
+    permissions=("units.add_unit", "units.change_unit"),
+    resolve=people.resolve_units,
+    existing=people.existing_units,
+    write=people.write_units,
+)
+
+CADRES = Kind(
+    name="cadres",
+    label=_("cadres"),
+    columns=(
+        _unit(),
+        Column("name", "姓名", v.text),
+        Column("position", "职务", v.text),
+        Column("rank_kind", "正副职", v.rank_kind, optional=True, default=Cadre.RankKind.DEPUTY),
+    ),
+    identity=("unit", "name"),
+    fields={"name": "name", "position": "position", "rank_kind": "rank_kind"},
+    action=None,
+    permissions=("units.add_cadre", "units.change_cadre"),
+    resolve=people.resolve_cadres,
+    existing=people.existing_cadres,
+    write=people.write_cadres,
+)
+
+INDICATORS = Kind(
+    name="indicators",
+    label=_("indicators"),
+    columns=(
+        _year(),
+        Column("category", "单位类别", v.text),
+        Column("code", "指标代码", v.text),
+        Column("name", "指标名称", v.text),
+        Column("group", "指标分组", v.text),
+        Column("points", "分值", v.points),
+        Column("method", "计分方法", v.method),
+        Column(
+            "aggregation", "汇总方式", v.aggregation, optional=True, default=AggregationChoices.SUM
+        ),
+        Column("cap", "封顶系数", v.share, optional=True, default=Decimal(1)),
+        Column("total_share", "总量占比", v.share, optional=True, default=Decimal("0.5")),
+        Column("step", "名次步长", v.points, optional=True),
+        Column("lead_unit", "牵头单位代码", v.text, optional=True),
+    ),
+    identity=("year", "category", "code"),
+    fields={
+        "code": "code",
+        "name": "name",
+        "group": "group",
+        "points": "points",
+        "method": "method",
+        "aggregation": "aggregation",
+        "cap": "cap",
+        "total_share": "total_share",
+        "step": "step",
+        "lead_unit": "lead_unit",
+    },
+    action=Action.EDIT_SCHEME,
+    permissions=("assessment.add_indicator", "assessment.change_indicator"),
+    resolve=scheme.resolve_indicators,
+    existing=scheme.existing_indicators,
+    write=scheme.write_indicators,
+)
+
+TARGETS = Kind(
+    name="targets",
+    label=_("targets"),
+    columns=(
+        _year(),
+        _unit(),
+        _indicator(),
+        # Left empty, a target is still missing: computing lists it (as the targets form does).
+        Column("target", "目标值", v.amount, default=None),
+        Column("base", "基数", v.amount, optional=True),
+        Column("leader", "责任领导", v.text, optional=True),
+    ),
+    identity=("year", "unit", "indicator"),
+    fields={"target": "target", "base": "base", "leader": "leader"},
+    action=Action.EDIT_TARGETS,
+    permissions=("assessment.add_target", "assessment.change_target"),
+    resolve=scheme.resolve_targets,
+    existing=scheme.existing_targets,
+    write=scheme.write_targets,
+)
+
+EVIDENCE = Kind(
+    name="evidence",
+    label=_("evidence records"),
+    columns=(
+        _unit(),
+        _indicator(),
+        Column("date", "日期", v.date),
+        Column("value", "数值", v.points),  # 分 is refused later except for bonus/deduction
+        Column("description", "说明", v.text),
+        Column("status", "状态", v.status, optional=True, default=EvidenceStatus.PENDING),
+    ),
+    identity=("unit", "indicator", "date", "description"),
+    fields={"date": "date", "value": "value", "description": "description", "status": "status"},
+    action=Action.RECORD_EVIDENCE,
+    permissions=("assessment.add_evidence",),
+    resolve=records.resolve_evidence,
+    existing=records.existing_evidence,
+    write=records.write_evidence,
+)
+
+CITY_RANKS = Kind(
+    name="city_ranks",
+    label=_("city ranks"),
+    columns=(
+        _year(),
+        _unit(),
+        _indicator(),
+        Column("rank", "名次", v.whole),
+        Column("total", "参评总数", v.whole),
+    ),
+    identity=("year", "unit", "indicator"),
+    fields={"rank": "rank", "total": "total"},
+    action=Action.ENTER_ASSESSMENTS,
+    permissions=("assessment.add_cityrank", "assessment.change_cityrank"),
+    resolve=records.assessment_resolver(CityRank, MethodChoices.CITY_RANK, ("rank", "total")),
+    existing=records.pair_existing(CityRank),
+    write=records.write_plain,
+)
+
+GRADES = Kind(
+    name="grades",
+    label=_("grades"),
+    columns=(_year(), _unit(), _indicator(), Column("grade", "等级", v.grade)),
+    identity=("year", "unit", "indicator"),
+    fields={"grade": "grade"},
+    action=Action.ENTER_ASSESSMENTS,
+    permissions=("assessment.add_grade", "assessment.change_grade"),
+    resolve=records.assessment_resolver(Grade, MethodChoices.GRADED, ("grade",)),
+    existing=records.pair_existing(Grade),
+    write=records.write_plain,
+)
+
+SURVEYS = Kind(
+    name="surveys",
+    label=_("survey rates"),
+    # A rate in [0, 1] or a percentage up to 100, stored as given; "85%" is the rate 0.85.
+    columns=(_year(), _unit(), _indicator(), Column("rate", "得分率", v.share)),
+    identity=("year", "unit", "indicator"),
+    fields={"rate": "rate"},
+    action=Action.ENTER_ASSESSMENTS,
+    permissions=("assessment.add_surveyrate", "assessment.change_surveyrate"),
+    resolve=records.assessment_resolver(SurveyRate, MethodChoices.SURVEY, ("rate",)),
+    existing=records.pair_existing(SurveyRate),
+    write=records.write_plain,
+)
+
+EVALUATIONS = Kind(
+    name="evaluations",
+    label=_("team and cadre evaluations"),
+    columns=(
+        _year(),
+        _unit(),
+        Column("cadre", "干部姓名", v.text, optional=True),
+        Column("score", "测评得分", v.points),
+    ),
+    identity=("year", "unit", "cadre"),
+    fields={"score": "score"},
+    action=Action.ENTER_ASSESSMENTS,
+    permissions=(
+        "assessment.add_teamevaluation",
+        "assessment.change_teamevaluation",
+        "assessment.add_cadreevaluation",
+        "assessment.change_cadreevaluation",
+    ),
+    resolve=records.resolve_evaluations,
+    existing=records.existing_evaluations,
+    write=records.write_plain,
+)
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        UNITS,
+        CADRES,
+        INDICATORS,
+        TARGETS,
+        EVIDENCE,
+        CITY_RANKS,
+        GRADES,
+        SURVEYS,
+        EVALUATIONS,
+    )
+}

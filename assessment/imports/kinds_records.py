@@ -1,0 +1,213 @@
+"""Resolving and writing the year's records: evidence, city ranks, grades, surveys, evaluations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessment.imports.lookups import IndicatorIndex
+from assessment.imports.references import (
+    file_years,
+    row_cadre,
+    row_indicator,
+    row_unit,
+    row_year,
+)
+from assessment.imports.rows import Context, ParsedRow, Planned
+from assessment.imports.writes import history_user, write_changed, write_new
+from assessment.models import (
+    CadreEvaluation,
+    Evidence,
+    EvidenceStatus,
+    MethodChoices,
+    TeamEvaluation,
+)
+from units.cells import clean_text
+
+POINT_METHODS = frozenset({MethodChoices.BONUS, MethodChoices.DEDUCTION})
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def resolve_evidence(rows: list[ParsedRow], ctx: Context) -> None:
+    """Evidence names no year: the indicator is the one of the unit's category in the date's."""
+    codes = {row.get("indicator") for row in rows if row.has("indicator")}
+    index = IndicatorIndex(ctx.lookups.indicators(codes=codes))
+    for row in rows:
+        unit = row_unit(row, ctx)
+        day = row.get("date")
+        indicator = row_indicator(
+            row, index, year=day.year if day else None, unit=unit, date_key="date"
+        )
+        if indicator is not None and row.has("value"):
+            _check_points(row, indicator.method)
+        if row.errors or unit is None or indicator is None or not row.has("description"):
+            continue
+        description = row.get("description")
+        row.plan = Planned(
+            model=Evidence,
+            key=(unit.pk, indicator.pk, day, description),
+            label=f"{unit.code} · {indicator.code} · {day.isoformat()} · {description}",
+            create={"unit": unit, "indicator": indicator, "date": day, "description": description},
+            fields={"value": row.get("value"), "status": row.get("status")},
+            year=indicator.year,
+            unit=unit,
+            indicator=indicator,
+            row=row,
+        )
+
+
+def _check_points(row: ParsedRow, method: str) -> None:
+    """Points (分) only for bonus and deduction records, and never negative there."""
+    if method in POINT_METHODS:
+        if row.get("value") < 0:
+            row.fail("value", _("Bonus and deduction records cannot be negative."))
+    elif isinstance(row.cells.get("value"), str) and clean_text(row.cells["value"]).endswith("分"):
+        row.fail(
+            "value",
+            _(
+                "Only bonus and deduction records are counted in points (分): give the number "
+                "alone."
+            ),
+        )
+
+
+def existing_evidence(plans: list[Planned], ctx: Context) -> dict[tuple, models.Model]:
+    """The current records of the file's units and indicators; the latest where several match."""
+    records = Evidence.objects.filter(
+        indicator_id__in={plan.key[1] for plan in plans},
+        unit_id__in={plan.key[0] for plan in plans},
+        is_current=True,
+    ).order_by("recorded_at", "pk")
+    return {(Evidence, (r.unit_id, r.indicator_id, r.date, r.description)): r for r in records}
+
+
+def write_evidence(new: list[Planned], changed: list[Planned], ctx: Context) -> None:
+    """A changed record is a correction: a new record supersedes it, and both are kept."""
+    user = history_user(ctx)
+    now = timezone.now()
+    superseded = []
+    for plan in changed:
+        assert isinstance(plan.existing, Evidence)
+        plan.existing.is_current = False
+        superseded.append(plan.existing)
+    if superseded:
+        bulk_update_with_history(
+            superseded,
+            Evidence,
+            fields=["is_current"],
+            default_user=user,
+            default_change_reason=ctx.change_reason,
+        )
+    records = []
+    for plan in [*new, *changed]:
+        record = Evidence(**plan.create, **plan.fields, recorded_by=user, supersedes=plan.existing)
+        if record.status == EvidenceStatus.VERIFIED:
+            record.verified_by, record.verified_at = user, now
+        records.append(record)
+    bulk_create_with_history(
+        records, Evidence, default_user=user, default_change_reason=ctx.change_reason
+    )
+
+
+# --- city ranks, grades, surveys --------------------------------------------------------------
+
+
+def assessment_resolver(
+    model: type[models.Model], method: MethodChoices, value_keys: tuple[str, ...]
+) -> Callable[[list[ParsedRow], Context], None]:
+    """A resolver for a per-unit, per-indicator input of a year, e.g. a city rank."""
+
+    def resolve(rows: list[ParsedRow], ctx: Context) -> None:
+        years = file_years(rows, ctx)
+        index = IndicatorIndex(ctx.lookups.indicators(years=years))
+        for row in rows:
+            year = row_year(row, years)
+            unit = row_unit(row, ctx)
+            indicator = row_indicator(row, index, year=year and year.year, unit=unit, method=method)
+            if row.has("rank", "total") and row.get("rank") > row.get("total"):
+                row.fail(
+                    "rank",
+                    _("The rank %(rank)s is beyond the number ranked (%(total)s).")
+                    % {"rank": row.get("rank"), "total": row.get("total")},
+                )
+            if row.errors or unit is None or indicator is None:
+                continue
+            row.plan = Planned(
+                model=model,
+                key=(indicator.pk, unit.pk),
+                label=f"{indicator.year.year} · {unit.code} · {indicator.code}",
+                create={"indicator": indicator, "unit": unit},
+                fields={key: row.get(key) for key in value_keys},
+                year=indicator.year,
+                unit=unit,
+                indicator=indicator,
+                row=row,
+            )
+
+    return resolve
+
+
+def pair_existing(
+    model: type[models.Model],
+) -> Callable[[list[Planned], Context], dict[tuple, models.Model]]:
+    def existing(plans: list[Planned], ctx: Context) -> dict[tuple, models.Model]:
+        records = model._default_manager.filter(indicator_id__in={plan.key[0] for plan in plans})
+        return {(model, (r.indicator_id, r.unit_id)): r for r in records}  # type: ignore[attr-defined]
+
+    return existing
+
+
+def write_plain(new: list[Planned], changed: list[Planned], ctx: Context) -> None:
+    write_new(new, ctx)
+    write_changed(changed, ctx)
+
+
+# --- evaluations ------------------------------------------------------------------------------
+
+
+def resolve_evaluations(rows: list[ParsedRow], ctx: Context) -> None:
+    """A row without a cadre is the team's evaluation; with one, that cadre's (by name)."""
+    years = file_years(rows, ctx)
+    units = [ctx.lookups.units[r.get("unit")] for r in rows if r.get("unit") in ctx.lookups.units]
+    cadres = ctx.lookups.cadres(unit.pk for unit in units) if "cadre" in ctx.present else {}
+    for row in rows:
+        year = row_year(row, years)
+        unit = row_unit(row, ctx)
+        cadre = row_cadre(row, cadres, "cadre", unit)
+        if row.errors or year is None or unit is None:
+            continue
+        if cadre is None:
+            plan = Planned(
+                model=TeamEvaluation,
+                key=(year.pk, unit.pk),
+                label=f"{year.year} · {unit.code}",
+                create={"year": year, "unit": unit},
+                fields={"score": row.get("score")},
+            )
+        else:
+            plan = Planned(
+                model=CadreEvaluation,
+                key=(year.pk, cadre.pk),
+                label=f"{year.year} · {unit.code} · {cadre.name}",
+                create={"year": year, "cadre": cadre},
+                fields={"score": row.get("score")},
+            )
+        plan.year, plan.unit, plan.row = year, unit, row
+        row.plan = plan
+
+
+def existing_evaluations(plans: list[Planned], ctx: Context) -> dict[tuple, models.Model]:
+    year_ids = {plan.key[0] for plan in plans}
+    found: dict[tuple, models.Model] = {}
+    if any(plan.model is TeamEvaluation for plan in plans):
+        for team in TeamEvaluation.objects.filter(year_id__in=year_ids):
+            found[(TeamEvaluation, (team.year_id, team.unit_id))] = team
+    if any(plan.model is CadreEvaluation for plan in plans):
+        for cadre in CadreEvaluation.objects.filter(year_id__in=year_ids):
+            found[(CadreEvaluation, (cadre.year_id, cadre.cadre_id))] = cadre
+    return found

@@ -1,0 +1,177 @@
+"""The import service: one entry point for every door (command line, admin, staff pages).
+
+``workbook_preview`` reads and checks a workbook and says what each row would do;
+``workbook_import`` does the same and, only if there is no error at all, writes every row in
+one transaction. Both record an ``ImportLog`` whatever the outcome, and neither raises for a
+problem of the file or its rows: those are in the returned ``Preview``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from assessment.imports import engine
+from assessment.imports.files import WorkbookRefused
+from assessment.imports.kinds import KINDS
+from assessment.imports.lookups import Lookups
+from assessment.imports.preview import Preview, RowError, RowStatus
+from assessment.imports.reader import read_sheet
+from assessment.imports.rows import Context, Kind, ParsedRow, Planned
+from assessment.imports.rules import check_scope, policy_errors
+from assessment.models import ImportLog
+
+User = AbstractBaseUser | AnonymousUser | None
+
+MAX_LOGGED_ERRORS = 1_000  # an ImportLog keeps the first errors; the count keeps them all
+HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
+
+
+def workbook_preview(
+    *, kind: str, data: bytes, file_name: str, user: User, reason: str = "", door: str = "cli"
+) -> Preview:
+    """What importing ``data`` as ``kind`` would do, row by row; writes only the log."""
+    return _run(kind, data, file_name, user, reason, door, commit=False)
+
+
+def workbook_import(
+    *, kind: str, data: bytes, file_name: str, user: User, reason: str = "", door: str = "cli"
+) -> Preview:
+    """Import ``data`` as ``kind``: every row or, if anything is wrong, none.
+
+    ``user`` None is the command line acting with the assessment office's rights; a user is
+    held to their permissions. ``reason`` is needed where the year's state makes the import
+    an amendment, and becomes the change reason of every history record written.
+    """
+    return _run(kind, data, file_name, user, reason, door, commit=True)
+
+
+def _run(
+    kind_name: str,
+    data: bytes,
+    file_name: str,
+    user: User,
+    reason: str,
+    door: str,
+    *,
+    commit: bool,
+) -> Preview:
+    if kind_name not in KINDS:
+        raise ValueError(f"Unknown workbook kind {kind_name!r}; known: {', '.join(KINDS)}")
+    kind = KINDS[kind_name]
+    preview = Preview(
+        kind=kind_name,
+        file_name=safe_file_name(file_name),
+        sha256=hashlib.sha256(data).hexdigest(),
+        dry_run=not commit,
+    )
+    try:
+        plans = _analyse(kind, data, preview, user=user, reason=reason)
+        if commit and preview.ok and plans is not None:
+            _commit(kind, plans, preview)
+    except Exception as error:  # recorded, then raised again: a bug must not go unlogged
+        preview.errors.append(RowError(_("The import failed: %(error)s") % {"error": error}))
+        _log(preview, user, door)
+        raise
+    _log(preview, user, door)
+    return preview
+
+
+def safe_file_name(name: str) -> str:
+    """The file's own name, without a client's folders or control characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    return re.sub(r"[\x00-\x1f\x7f]", "", base)[:255]
+
+
+def _permission_error(kind: Kind, user: User) -> str | None:
+    if user is None or user.has_perms(kind.permissions):
+        return None
+    return _("You may not import %(kind)s.") % {"kind": kind.label}
+
+
+def _analyse(
+    kind: Kind, data: bytes, preview: Preview, *, user: User, reason: str
+) -> tuple[Context, list[ParsedRow]] | None:
+    if refusal := _permission_error(kind, user):
+        preview.errors.append(RowError(refusal))
+        return None
+    try:
+        sheet = read_sheet(data)
+        layout = engine.match_headers(kind, sheet)
+        if layout.errors:
+            preview.errors.extend(layout.errors)
+            return None
+        ctx = Context(
+            kind=kind,
+            user=user,
+            present=layout.present,
+            lookups=Lookups(),
+            reason=reason.strip(),
+            change_reason=_change_reason(reason, preview.file_name),
+            column_order={header: index for index, header in enumerate(sheet.headers) if header},
+        )
+        rows = engine.parse_rows(kind, sheet, layout)
+    except WorkbookRefused as refused:
+        preview.errors.append(RowError(refused.message))
+        return None
+    if not rows:
+        preview.errors.append(RowError(_("The sheet has a header row but no data rows.")))
+        return None
+    kind.resolve(rows, ctx)
+    engine.keep_present_fields(rows, ctx)
+    check_scope(rows, ctx)
+    engine.refuse_duplicates(rows, ctx)
+    engine.compare(rows, ctx)
+    engine.validate_fields(rows, ctx)
+    preview.rows = engine.results(rows, ctx)
+    preview.errors.extend(policy_errors(rows, ctx))
+    preview.errors.extend(error for row in preview.rows for error in row.errors)
+    return ctx, rows
+
+
+def _change_reason(reason: str, file_name: str) -> str:
+    text = reason.strip() or _("Imported from %(file)s") % {"file": file_name}
+    return text[:HISTORY_REASON_LENGTH]
+
+
+def _commit(kind: Kind, analysed: tuple[Context, list[ParsedRow]], preview: Preview) -> None:
+    ctx, rows = analysed
+    plans: dict[RowStatus, list[Planned]] = {RowStatus.NEW: [], RowStatus.CHANGED: []}
+    for row, result in zip(rows, preview.rows, strict=True):
+        if result.status in plans and row.plan is not None:
+            plans[result.status].append(row.plan)
+    if not plans[RowStatus.NEW] and not plans[RowStatus.CHANGED]:
+        return
+    try:
+        with transaction.atomic():
+            kind.write(plans[RowStatus.NEW], plans[RowStatus.CHANGED], ctx)
+    except (IntegrityError, ValidationError) as error:
+        # Someone changed the same records since the file was read: nothing of it is written.
+        preview.errors.append(
+            RowError(
+                _("Nothing was written: the database refused the import (%(error)s).")
+                % {"error": error}
+            )
+        )
+        return
+    preview.committed = True
+
+
+def _log(preview: Preview, user: User, door: str) -> None:
+    log = ImportLog.objects.create(
+        kind=preview.kind,
+        file_name=preview.file_name,
+        sha256=preview.sha256,
+        imported_by=user if user is not None and user.is_authenticated else None,
+        door=door,
+        dry_run=preview.dry_run,
+        succeeded=preview.ok,
+        counts=preview.counts,
+        errors=[error.as_dict() for error in preview.errors[:MAX_LOGGED_ERRORS]],
+    )
+    preview.log_id = log.pk

@@ -1,0 +1,102 @@
+"""Building real workbooks for the import tests, and running the import command on them."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from io import StringIO
+from pathlib import Path
+
+import openpyxl
+from django.core.management import call_command
+
+from tests.example_district import EXAMPLE_DIR
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    """A workbook whose first sheet holds these rows (row 1: the headers)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(directory: Path, name: str, rows: list[list[object]]) -> Path:
+    path = directory / name
+    path.write_bytes(xlsx_bytes(rows))
+    return path
+
+
+def rewrite_part(data: bytes, part: str, edit) -> bytes:  # type: ignore[no-untyped-def]
+    """The same archive with one part's text passed through ``edit``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == part:
+                content = edit(content.decode()).encode()
+            target.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+def add_part(data: bytes, name: str, content: bytes, *, compress: bool = True) -> bytes:
+    buffer = io.BytesIO(data)
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(buffer, "a", method) as archive:
+        archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def cache_formula_value(data: bytes, cell: str, value: str) -> bytes:
+    """Give a formula cell the value Excel would have computed (openpyxl writes none)."""
+
+    def edit(xml: str) -> str:
+        pattern = rf'(<c r="{cell}"[^>]*>)(<f>[^<]*</f>)<v\s*/>'
+        edited, count = re.subn(pattern, rf"\1\2<v>{value}</v>", xml)
+        assert count == 1, xml
+        return edited
+
+    return rewrite_part(data, "xl/worksheets/sheet1.xml", edit)
+
+
+def run_import(kind: str, path: Path, *args: str) -> tuple[str, str]:
+    """``manage.py import_workbook KIND PATH ARGS``; returns (stdout, stderr)."""
+    out, err = StringIO(), StringIO()
+    call_command("import_workbook", kind, str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def example(kind: str) -> Path:
+    return EXAMPLE_DIR / f"{kind}.xlsx"
+
+
+def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead_unit=None):  # type: ignore[no-untyped-def]
+    """A year with a small scheme: five town indicators and one economic one."""
+    from assessment.models import AssessmentYear, Indicator
+
+    record = AssessmentYear.objects.create(year=year, status=status)
+    for code, method, points in [
+        ("GDP", "completion", 20),
+        ("SAT", "survey", 15),
+        ("RANK", "city_rank", 10),
+        ("PARTY", "graded", 15),
+        ("AWARD", "bonus", 3),
+    ]:
+        Indicator.objects.create(
+            year=record,
+            category=town,
+            code=code,
+            name=f"{code}指标",
+            points=points,
+            method=method,
+            lead_unit=lead_unit if code == "GDP" else None,
+        )
+    Indicator.objects.create(
+        year=record, category=economic, code="TAX", name="税收", points=10, method="completion"
+    )
+    return record

@@ -68,3 +68,10 @@ ci:
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+# City-scale timings of the results computation against its goals (benchmarks/compute.py), in a
+# throwaway database: a temporary SQLite file under /tmp, or with DATABASE_URL set, a separate
+# `district_bench` database on that PostgreSQL server. Prints only. BENCH_ARGS=--profile adds
+# a cProfile listing.
+bench: install
+	DEBUG=true $(PY) -m benchmarks.compute $(BENCH_ARGS)

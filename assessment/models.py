@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessment.scoring import Aggregation, Method, Tier
+from assessment.scoring import Aggregation, Method, Params, Tier
 from units.models import Cadre, Unit, UnitCategory, code_validator
 
 SCORE = {"max_digits": 7, "decimal_places": 2}  # scores: 2 places, as the spec rounds them
@@ -133,6 +133,34 @@ class AssessmentYear(models.Model):
 
     def __str__(self) -> str:
         return str(_("%(year)s assessment") % {"year": self.year})
+
+    def scoring_params(self) -> Params:
+        """The year's parameters as the scoring engine's ``Params``."""
+        return Params(
+            excellent_threshold=self.excellent_threshold,
+            good_threshold=self.good_threshold,
+            average_threshold=self.average_threshold,
+            excellent_quota=self.excellent_quota,
+            team_excellent_quota=self.team_excellent_quota,
+            cadre_excellent_quota=self.cadre_excellent_quota,
+            grade_factors={
+                "A": self.grade_a,
+                "B": self.grade_b,
+                "C": self.grade_c,
+                "D": self.grade_d,
+            },
+            team_unit_weight=self.team_unit_weight,
+            team_evaluation_weight=self.team_evaluation_weight,
+            cadre_unit_weight=self.cadre_unit_weight,
+            cadre_evaluation_weight=self.cadre_evaluation_weight,
+            contribution_cap=self.contribution_cap,
+            tier_coefficients={
+                "excellent": self.coefficient_excellent,
+                "good": self.coefficient_good,
+                "average": self.coefficient_average,
+                "poor": self.coefficient_poor,
+            },
+        )
 
 
 class Indicator(models.Model):

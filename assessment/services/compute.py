@@ -55,30 +55,6 @@ class YearData:
     cadre_ids: dict[tuple[str, str], int]  # (unit code, cadre name) → id
 
 
-def year_params(year: AssessmentYear) -> scoring.Params:
-    """The year's parameters as the engine's ``Params``."""
-    return scoring.Params(
-        excellent_threshold=year.excellent_threshold,
-        good_threshold=year.good_threshold,
-        average_threshold=year.average_threshold,
-        excellent_quota=year.excellent_quota,
-        team_excellent_quota=year.team_excellent_quota,
-        cadre_excellent_quota=year.cadre_excellent_quota,
-        grade_factors={"A": year.grade_a, "B": year.grade_b, "C": year.grade_c, "D": year.grade_d},
-        team_unit_weight=year.team_unit_weight,
-        team_evaluation_weight=year.team_evaluation_weight,
-        cadre_unit_weight=year.cadre_unit_weight,
-        cadre_evaluation_weight=year.cadre_evaluation_weight,
-        contribution_cap=year.contribution_cap,
-        tier_coefficients={
-            "excellent": year.coefficient_excellent,
-            "good": year.coefficient_good,
-            "average": year.coefficient_average,
-            "poor": year.coefficient_poor,
-        },
-    )
-
-
 def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearData:
     """Read everything the engine needs for ``year`` in a fixed number of queries."""
     units = list(
@@ -183,7 +159,7 @@ def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearDat
     }
 
     inputs = scoring.YearInputs(
-        params=year_params(year),
+        params=year.scoring_params(),
         indicators=scheme,
         units=[
             scoring.UnitSpec(

@@ -22,7 +22,7 @@ from simple_history.utils import update_change_reason
 
 from assessment.models import AssessmentYear, Indicator, Target, YearStatus
 from assessment.policy import Action, year_check
-from assessment.scoring import IndicatorSpec, Params, Problem, validate_params, validate_scheme
+from assessment.scoring import IndicatorSpec, Problem, validate_params, validate_scheme
 from assessment.scoring.inputs import BASE_METHODS, TARGET_METHODS, Method
 from units.models import Cadre, Unit, UnitCategory
 
@@ -114,29 +114,6 @@ def year_create(*, year: int, by: User) -> AssessmentYear:
     return record
 
 
-def _params_of(year: AssessmentYear) -> Params:
-    return Params(
-        excellent_threshold=year.excellent_threshold,
-        good_threshold=year.good_threshold,
-        average_threshold=year.average_threshold,
-        excellent_quota=year.excellent_quota,
-        team_excellent_quota=year.team_excellent_quota,
-        cadre_excellent_quota=year.cadre_excellent_quota,
-        grade_factors={"A": year.grade_a, "B": year.grade_b, "C": year.grade_c, "D": year.grade_d},
-        team_unit_weight=year.team_unit_weight,
-        team_evaluation_weight=year.team_evaluation_weight,
-        cadre_unit_weight=year.cadre_unit_weight,
-        cadre_evaluation_weight=year.cadre_evaluation_weight,
-        contribution_cap=year.contribution_cap,
-        tier_coefficients={
-            "excellent": year.coefficient_excellent,
-            "good": year.coefficient_good,
-            "average": year.coefficient_average,
-            "poor": year.coefficient_poor,
-        },
-    )
-
-
 def _param_errors(problems: list[Problem]) -> dict[str, list[str]]:
     messages = {
         "thresholds": _(
@@ -174,7 +151,7 @@ def year_update_parameters(
     for name in changed:
         setattr(year, name, data[name])
     year.full_clean()
-    if errors := _param_errors(validate_params(_params_of(year))):
+    if errors := _param_errors(validate_params(year.scoring_params())):
         raise ValidationError(errors)
     if not changed:
         return year

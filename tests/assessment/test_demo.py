@@ -1,0 +1,188 @@
+"""The demo district's 2026 assessment year: complete, computed, and safe to load twice."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Count, F, Q, Sum
+
+from assessment.demo import BONUS_POOL, DEMO_YEAR, OFFICE_USERNAME
+from assessment.models import (
+    AssessmentYear,
+    CadreEvaluation,
+    CadreResult,
+    CityRank,
+    ComputationRun,
+    Contribution,
+    Evidence,
+    Grade,
+    Indicator,
+    KeyProject,
+    SurveyRate,
+    Target,
+    TeamEvaluation,
+    TeamResult,
+    UnitResult,
+)
+from assessment.scoring import Aggregation, Method
+from units.models import Cadre, Unit
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    AssessmentYear, Indicator, Target, Evidence, CityRank, Grade, SurveyRate, TeamEvaluation,
+    CadreEvaluation, KeyProject, Contribution, ComputationRun, UnitResult, TeamResult, CadreResult,
+]  # fmt: skip
+AUDITED = [
+    AssessmentYear, Indicator, Target, Evidence, CityRank, Grade, SurveyRate, TeamEvaluation,
+    CadreEvaluation, KeyProject, Contribution,
+]  # fmt: skip
+
+
+@pytest.fixture
+def seeded(tmp_path, settings):
+    settings.VAR_DIR = tmp_path  # the demo accounts file goes here, not into var/
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    counts = {model.__name__: model.objects.count() for model in MODELS}
+    counts |= {f"history of {model.__name__}": model.history.count() for model in AUDITED}
+    return counts
+
+
+def test_the_demo_year_is_left_in_scoring_with_a_current_run(seeded):
+    year = AssessmentYear.objects.get(year=DEMO_YEAR)
+    assert year.status == "scoring"
+    assert year.bonus_pool == BONUS_POOL
+    run = ComputationRun.objects.get(year=year, is_current=True)
+    assert run.bonus_pool == BONUS_POOL and run.bonus_paid
+    assert run.warnings == [] and run.missing == {"teams": [], "cadres": []}
+    # the year went through its states, each change on record
+    assert list(year.history.order_by("history_id").values_list("status", flat=True)) == [
+        "setup",
+        "collecting",
+        "scoring",
+    ]
+
+
+def test_every_scheme_adds_up_to_100_and_every_method_and_aggregation_appears(seeded):
+    indicators = Indicator.objects.filter(year__year=DEMO_YEAR)
+    regular = [Method.BONUS, Method.DEDUCTION, Method.VETO]
+    per_category = (
+        indicators.exclude(method__in=regular)
+        .values_list("category__code")
+        .annotate(points=Sum("points"))
+        .order_by()
+    )
+    assert dict(per_category) == {
+        code: Decimal(100) for code in ["town", "economic", "management", "social"]
+    }
+    assert set(indicators.values_list("method", flat=True)) == {m.value for m in Method}
+    assert set(indicators.values_list("aggregation", flat=True)) == {a.value for a in Aggregation}
+    assert indicators.filter(name="地区生产总值", lead_unit__code="JJ01").exists()
+
+
+def test_every_unit_that_needs_a_target_or_base_has_one_with_a_responsible_cadre(seeded):
+    for indicator in Indicator.objects.filter(
+        year__year=DEMO_YEAR,
+        method__in=[Method.COMPLETION, Method.CEILING, Method.INCREMENT, Method.BASE_RATIO],
+    ):
+        units = Unit.objects.active().filter(category=indicator.category)
+        targets = Target.objects.filter(indicator=indicator, unit__in=units)
+        assert targets.count() == units.count()
+        assert not targets.filter(leader__isnull=True).exists()
+        if indicator.method != Method.BASE_RATIO:
+            assert not targets.filter(Q(target__isnull=True) | Q(target__lte=0)).exists()
+        if indicator.method in (Method.INCREMENT, Method.BASE_RATIO):
+            assert not targets.filter(Q(base__isnull=True) | Q(base__lte=0)).exists()
+
+
+def test_the_evidence_has_pending_rejected_and_superseded_records_on_record(seeded):
+    evidence = Evidence.objects.filter(indicator__year__year=DEMO_YEAR)
+    by_status = dict(evidence.values_list("status").annotate(n=Count("id")).order_by())
+    assert by_status["verified"] > 0.8 * evidence.count()
+    assert by_status["pending"] > 0
+    assert by_status["rejected"] > 0
+    assert not evidence.filter(status="rejected", status_reason="").exists()
+    superseded = evidence.filter(is_current=False)
+    assert superseded.exists()
+    for old in superseded:
+        assert old.superseded_by.is_current and old.superseded_by.status == "verified"
+        assert old.history.filter(history_type="~", is_current=False).exists()
+    assert evidence.filter(
+        indicator__method=Method.VETO, status="verified", is_current=True
+    ).exists()
+    # every record has its audit history, written in bulk
+    assert Evidence.history.filter(history_type="+").count() == evidence.count()
+
+
+def test_evidence_is_verified_by_the_office_and_recorded_by_the_units_reporter(seeded):
+    evidence = Evidence.objects.filter(indicator__year__year=DEMO_YEAR)
+    reviewed = evidence.exclude(status="pending")
+    office = get_user_model().objects.get(username=OFFICE_USERNAME)
+    assert reviewed.filter(verified_by=office).count() == reviewed.count()
+    assert not reviewed.filter(verified_at__isnull=True).exists()
+    assert not evidence.filter(status="pending", verified_by__isnull=False).exists()
+    assert not reviewed.filter(verified_by__membership__unit=F("unit")).exists()
+    own = evidence.filter(unit__code="ZJ01").exclude(indicator__method=Method.DEDUCTION)
+    assert {user.username for user in _recorders(own)} == {"tianbao"}
+    assert evidence.filter(date__year=DEMO_YEAR, date__month__lte=10).count() == evidence.count()
+
+
+def _recorders(records):  # type: ignore[no-untyped-def]
+    User = get_user_model()
+    return User.objects.filter(pk__in=records.values("recorded_by"))
+
+
+def test_ranks_grades_surveys_and_evaluations_cover_every_unit_and_cadre(seeded):
+    units = Unit.objects.active()
+    for method, model in [
+        (Method.CITY_RANK, CityRank),
+        (Method.GRADED, Grade),
+        (Method.SURVEY, SurveyRate),
+    ]:
+        for indicator in Indicator.objects.filter(year__year=DEMO_YEAR, method=method):
+            expected = units.filter(category=indicator.category).count()
+            assert model.objects.filter(indicator=indicator).count() == expected
+    grades = Grade.objects.filter(indicator__year__year=DEMO_YEAR)
+    assert not grades.filter(grade__in=["A", "D"], reason="").exists()
+    assert grades.filter(grade="D").exists()
+    rates = SurveyRate.objects.filter(indicator__year__year=DEMO_YEAR)
+    assert rates.filter(rate__gt=1).exists() and rates.filter(rate__lte=1).exists()
+    assert TeamEvaluation.objects.filter(year__year=DEMO_YEAR).count() == units.count()
+    cadres = Cadre.objects.filter(is_active=True, unit__is_active=True)
+    assert CadreEvaluation.objects.filter(year__year=DEMO_YEAR).count() == cadres.count()
+
+
+def test_two_key_projects_have_a_lead_members_and_verified_contributions(seeded):
+    projects = KeyProject.objects.filter(year__year=DEMO_YEAR)
+    assert projects.count() == 2
+    for project in projects:
+        assert project.members.exists()
+        assert project.contributions.filter(status="verified", cadre=project.lead_cadre).exists()
+
+
+def test_every_unit_has_a_result_and_the_bonus_adds_up_to_the_pool(seeded):
+    run = ComputationRun.objects.get(year__year=DEMO_YEAR, is_current=True)
+    results = UnitResult.objects.filter(run=run)
+    assert set(results.values_list("unit_id", flat=True)) == set(
+        Unit.objects.active().values_list("id", flat=True)
+    )
+    assert results.aggregate(total=Sum("bonus"))["total"] == BONUS_POOL
+    assert results.filter(veto=True, tier="poor", bonus=0).exists()
+    assert {"excellent", "good", "average"} <= set(results.values_list("tier", flat=True))
+    assert TeamResult.objects.filter(run=run).count() == results.count()
+    assert CadreResult.objects.filter(run=run, contribution=Decimal(5)).exists()  # capped
+
+
+def test_loading_the_demo_twice_changes_nothing(seeded):
+    first = _counts()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert _counts() == first
+    assert "exists already" in out.getvalue()

@@ -55,7 +55,7 @@ def bench_database() -> tuple[dict[str, Any], Callable[[], None]]:
     # SQLite: always a file of its own, never the one DATABASE_URL or the settings point at
     folder = tempfile.mkdtemp(prefix="district-bench-", dir="/tmp")
     config = {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "config.sqlite",  # the project's SQLite backend, as in production
         "NAME": os.path.join(folder, "bench.sqlite3"),
         # as config/settings.py has it for the embedded default
         "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},

@@ -92,6 +92,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "config.sqlite"  # Django's, with SQLite's real limits
     if "DATABASE_URL" not in env:
         VAR_DIR.mkdir(exist_ok=True)  # the embedded default lives in var/, kept out of git
     # IMMEDIATE transactions take the write lock up front, so two writers wait for each other

@@ -14,7 +14,21 @@ from fractions import Fraction
 from typing import TypeVar
 
 from .inputs import DEFAULT_GRADE_FACTORS, Params
-from .numbers import ONE, ZERO, Number, clamp, exact, round2
+from .numbers import (
+    ONE,
+    R0,
+    ZERO,
+    Number,
+    Ratio,
+    exact,
+    r_add,
+    r_clamp,
+    r_div,
+    r_mul,
+    r_sub,
+    ratio,
+    round2,
+)
 
 K = TypeVar("K")
 
@@ -25,10 +39,19 @@ def _positive(name: str, value: Fraction) -> Fraction:
     return value
 
 
+def _positive_ratio(name: str, value: Ratio) -> Ratio:
+    if value[0] <= 0:
+        raise ValueError(f"{name} must be > 0, got {value[0]}/{value[1]}")
+    return value
+
+
+TWO: Ratio = (2, 1)
+
+
 def completion_score(*, points: Number, actual: Number, target: Number, cap: Number = 1) -> Decimal:
     """Spec, method `completion`: points × clamp(actual / target, 0, cap); target > 0."""
-    ratio = exact(actual) / _positive("target", exact(target))
-    return round2(exact(points) * clamp(ratio, ZERO, exact(cap)))
+    completion = r_div(ratio(actual), _positive_ratio("target", ratio(target)))
+    return round2(r_mul(ratio(points), r_clamp(completion, R0, ratio(cap))))
 
 
 def ceiling_score(*, points: Number, actual: Number, target: Number, cap: Number = 1) -> Decimal:
@@ -36,8 +59,8 @@ def ceiling_score(*, points: Number, actual: Number, target: Number, cap: Number
 
     The target is the allowed maximum: reaching it exactly earns full points, twice it none.
     """
-    ratio = exact(actual) / _positive("target", exact(target))
-    return round2(exact(points) * clamp(2 - ratio, ZERO, exact(cap)))
+    used = r_div(ratio(actual), _positive_ratio("target", ratio(target)))
+    return round2(r_mul(ratio(points), r_clamp(r_sub(TWO, used), R0, ratio(cap))))
 
 
 def increment_score(
@@ -55,12 +78,13 @@ def increment_score(
               + (1 − s) × clamp((actual − base) / (target − base), 0, cap)],
     s = total_share; needs target > base and target > 0.
     """
-    a, t, b, c, s = exact(actual), exact(target), exact(base), exact(cap), exact(total_share)
-    _positive("target", t)
-    _positive("target − base", t - b)
-    total_part = clamp(a / t, ZERO, c)
-    increment_part = clamp((a - b) / (t - b), ZERO, c)
-    return round2(exact(points) * (s * total_part + (1 - s) * increment_part))
+    a, t, b, c, s = ratio(actual), ratio(target), ratio(base), ratio(cap), ratio(total_share)
+    _positive_ratio("target", t)
+    growth_needed = _positive_ratio("target − base", r_sub(t, b))
+    total_part = r_clamp(r_div(a, t), R0, c)
+    increment_part = r_clamp(r_div(r_sub(a, b), growth_needed), R0, c)
+    weighted = r_add(r_mul(s, total_part), r_mul(r_sub((1, 1), s), increment_part))
+    return round2(r_mul(ratio(points), weighted))
 
 
 def base_ratio_scores(

@@ -7,9 +7,9 @@ decimal representation). Every formula is evaluated as a `Fraction` and rounded 
 
 from __future__ import annotations
 
-import math
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 Number = Decimal | int
 """What the engine's typed inputs hold. Floats are tolerated at run time via `to_decimal`."""
@@ -44,17 +44,88 @@ def exact(value: Decimal | int | float | str | Fraction) -> Fraction:
     """The exact rational value of an input (spec, Arithmetic: evaluated exactly)."""
     if isinstance(value, Fraction):
         return value
+    if type(value) is Decimal:
+        return _exact_decimal(value)
     return Fraction(to_decimal(value))
 
 
-def round2(value: Fraction) -> Decimal:
+@lru_cache(maxsize=1 << 16)
+def _exact_decimal(value: Decimal) -> Fraction:
+    # Points, caps, shares and many targets repeat across a year's units: building the same
+    # Fraction once is most of the engine's conversion cost. Equal Decimals (1.0 and 1.00)
+    # share an entry, which is right: they are the same number.
+    return Fraction(to_decimal(value))
+
+
+def round2(value: Fraction | Ratio) -> Decimal:
     """Spec, Arithmetic: round once to 2 places, halves away from zero (ROUND_HALF_UP).
 
-    Works on the exact fraction, so 3 × 29 / 24 = 3.625 becomes 3.63. Zero is never "-0.00".
+    Works on the exact value, so 3 × 29 / 24 = 3.625 becomes 3.63. Zero is never "-0.00".
+    In integers: with |value| = n / d, the hundredths are floor(100 n / d + 1/2), that is
+    (200 n + d) // (2 d).
     """
-    hundredths = math.floor(abs(value) * 100 + Fraction(1, 2))
-    signed = -hundredths if value < 0 else hundredths
-    return Decimal(f"{signed}E-2")
+    if isinstance(value, Fraction):
+        numerator, denominator = value.numerator, value.denominator
+    else:
+        numerator, denominator = value
+    hundredths = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return Decimal(-hundredths if numerator < 0 else hundredths).scaleb(-2)
+
+
+# --- Ratios: exact rationals as integer pairs, for the methods scored once per unit ----------
+# A `Ratio` (n, d) is the exact number n / d with d > 0, not reduced. The arithmetic below is
+# the textbook one (a/b × c/d = ac/bd, …), so every result is exactly the Fraction result;
+# skipping Fraction's gcd reduction and type dispatch makes the per-unit methods several
+# times faster, and the values are rounded once by `round2` as before.
+Ratio = tuple[int, int]
+R0: Ratio = (0, 1)
+
+
+def ratio(value: Decimal | int | float | str | Fraction) -> Ratio:
+    """The exact value of an input as a `Ratio`."""
+    if type(value) is Decimal:
+        return _decimal_ratio(value)
+    if isinstance(value, Fraction):
+        return value.numerator, value.denominator
+    if type(value) is int:
+        return value, 1
+    return to_decimal(value).as_integer_ratio()  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1 << 16)
+def _decimal_ratio(value: Decimal) -> Ratio:
+    return to_decimal(value).as_integer_ratio()
+
+
+def r_mul(a: Ratio, b: Ratio) -> Ratio:
+    return a[0] * b[0], a[1] * b[1]
+
+
+def r_div(a: Ratio, b: Ratio) -> Ratio:
+    """a / b for b ≠ 0, keeping the denominator positive."""
+    numerator, denominator = a[0] * b[1], a[1] * b[0]
+    return (-numerator, -denominator) if denominator < 0 else (numerator, denominator)
+
+
+def r_add(a: Ratio, b: Ratio) -> Ratio:
+    return a[0] * b[1] + b[0] * a[1], a[1] * b[1]
+
+
+def r_sub(a: Ratio, b: Ratio) -> Ratio:
+    return a[0] * b[1] - b[0] * a[1], a[1] * b[1]
+
+
+def r_less(a: Ratio, b: Ratio) -> bool:
+    return a[0] * b[1] < b[0] * a[1]
+
+
+def r_clamp(value: Ratio, low: Ratio, high: Ratio) -> Ratio:
+    """Spec, Arithmetic: clamp(x, lo, hi) keeps x inside [lo, hi]."""
+    if r_less(value, low):
+        return low
+    if r_less(high, value):
+        return high
+    return value
 
 
 def clamp(value: Fraction, low: Fraction, high: Fraction) -> Fraction:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal as D
+from fractions import Fraction as F
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -142,3 +143,55 @@ def test_a_higher_actual_never_lowers_increment(points, base, gap, cap, share, a
         )
 
     assert score(high) >= score(low)
+
+
+# --- the integer-ratio arithmetic gives exactly the Fraction result ---------------------------
+# The per-unit methods skip Fraction for speed; these compare them with the spec's formulas
+# written directly in Fraction and rounded the way the spec says (half away from zero).
+
+six_places = st.integers(min_value=-(10**9), max_value=10**9).map(lambda n: D(n).scaleb(-6))
+shares = st.integers(min_value=0, max_value=100).map(lambda n: D(n).scaleb(-2))
+
+
+def _spec_round(value: F) -> D:
+    """Half away from zero to 2 places, computed on the exact Fraction."""
+    hundredths = math.floor(abs(value) * 100 + F(1, 2))
+    return D(-hundredths if value < 0 else hundredths).scaleb(-2)
+
+
+def _clamp(x, lo, hi):  # type: ignore[no-untyped-def]
+    return max(lo, min(x, hi))
+
+
+@FAST
+@given(points=points, actual=six_places, target=positive, cap=caps)
+def test_completion_equals_the_fraction_formula(points, actual, target, cap):
+    expected = F(points) * _clamp(F(actual) / F(target), F(0), F(cap))
+    assert completion_score(points=points, actual=actual, target=target, cap=cap) == _spec_round(
+        expected
+    )
+
+
+@FAST
+@given(points=points, actual=six_places, target=positive, cap=caps)
+def test_ceiling_equals_the_fraction_formula(points, actual, target, cap):
+    expected = F(points) * _clamp(2 - F(actual) / F(target), F(0), F(cap))
+    assert ceiling_score(points=points, actual=actual, target=target, cap=cap) == _spec_round(
+        expected
+    )
+
+
+@FAST
+@given(points=points, actual=six_places, base=six_places, growth=positive, cap=caps, s=shares)
+def test_increment_equals_the_fraction_formula(points, actual, base, growth, cap, s):
+    target = base + growth
+    if target <= 0:
+        return
+    a, t, b = F(actual), F(target), F(base)
+    expected = F(points) * (
+        F(s) * _clamp(a / t, F(0), F(cap)) + (1 - F(s)) * _clamp((a - b) / (t - b), F(0), F(cap))
+    )
+    got = increment_score(
+        points=points, actual=actual, target=target, base=base, cap=cap, total_share=s
+    )
+    assert got == _spec_round(expected)

@@ -7,11 +7,11 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import update_change_reason
 
 from assessment import resources
+from assessment.admin_imports import WorkbookImportMixin
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,
@@ -31,6 +31,7 @@ from assessment.models import (
     UnitResult,
 )
 from assessment.policy import Action, year_check
+from units.xlsx import SafeXLSX
 
 
 class PolicyModelForm(forms.ModelForm):
@@ -68,7 +69,7 @@ class YearPolicyAdmin(ExportMixin, SimpleHistoryAdmin):
 
     policy_action: Action
     form = PolicyModelForm
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]
 
     def year_of(self, obj):  # type: ignore[no-untyped-def]
         return obj.year
@@ -169,7 +170,8 @@ class AssessmentYearAdmin(YearPolicyAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(YearPolicyAdmin):
+class IndicatorAdmin(WorkbookImportMixin, YearPolicyAdmin):
+    import_kind = "indicators"
     policy_action = Action.EDIT_SCHEME
     resource_classes = [resources.IndicatorExport]
     list_display = [
@@ -184,7 +186,8 @@ class IndicatorAdmin(YearPolicyAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(IndicatorScopedAdmin):
+class TargetAdmin(WorkbookImportMixin, IndicatorScopedAdmin):
+    import_kind = "targets"
     policy_action = Action.EDIT_TARGETS
     resource_classes = [resources.TargetExport]
     list_display = ["unit", "indicator", "target", "base", "leader"]
@@ -196,11 +199,16 @@ class TargetAdmin(IndicatorScopedAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ExportMixin, SimpleHistoryAdmin):
-    """Evidence is append-only: it is read and exported here, recorded and corrected elsewhere."""
+class EvidenceAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
+    """Evidence is append-only: read, exported and bulk-added by import here, never edited.
 
+    A corrected row of an imported workbook adds a record that supersedes the old one (both
+    are kept), so change and delete stay disabled.
+    """
+
+    import_kind = "evidence"
     resource_classes = [resources.EvidenceExport]
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]
     list_display = [
         "date", "unit", "indicator", "value", "status", "is_current", "recorded_by", "verified_by",
     ]  # fmt: skip
@@ -236,26 +244,31 @@ class UnitIndicatorInputAdmin(IndicatorScopedAdmin):
 
 
 @admin.register(CityRank)
-class CityRankAdmin(UnitIndicatorInputAdmin):
+class CityRankAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
+    import_kind = "city_ranks"
     resource_classes = [resources.CityRankExport]
     list_display = ["unit", "indicator", "rank", "total"]
 
 
 @admin.register(Grade)
-class GradeAdmin(UnitIndicatorInputAdmin):
+class GradeAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
+    import_kind = "grades"
     resource_classes = [resources.GradeExport]
     list_display = ["unit", "indicator", "grade", "reason"]
     list_filter = [*UnitIndicatorInputAdmin.list_filter, "grade"]
 
 
 @admin.register(SurveyRate)
-class SurveyRateAdmin(UnitIndicatorInputAdmin):
+class SurveyRateAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
+    import_kind = "surveys"
     resource_classes = [resources.SurveyExport]
     list_display = ["unit", "indicator", "rate"]
 
 
 @admin.register(TeamEvaluation)
-class TeamEvaluationAdmin(YearPolicyAdmin):
+class TeamEvaluationAdmin(WorkbookImportMixin, YearPolicyAdmin):
+    import_kind = "evaluations"  # team and cadre evaluations share one workbook
+    import_permission_model = TeamEvaluation
     policy_action = Action.ENTER_ASSESSMENTS
     resource_classes = [resources.TeamEvaluationExport]
     list_display = ["unit", "year", "score"]
@@ -266,7 +279,9 @@ class TeamEvaluationAdmin(YearPolicyAdmin):
 
 
 @admin.register(CadreEvaluation)
-class CadreEvaluationAdmin(YearPolicyAdmin):
+class CadreEvaluationAdmin(WorkbookImportMixin, YearPolicyAdmin):
+    import_kind = "evaluations"
+    import_permission_model = TeamEvaluation
     policy_action = Action.ENTER_ASSESSMENTS
     resource_classes = [resources.CadreEvaluationExport]
     list_display = ["cadre", "year", "score"]

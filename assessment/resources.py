@@ -31,17 +31,17 @@ class ExportResource(resources.ModelResource):
 
 
 class IndicatorExport(ExportResource):
-    year = _field("year__year", "年度", widgets.IntegerWidget())
+    year = _field("year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
     category = _field("category__code", "单位类别")
     code = _field("code", "指标代码")
     name = _field("name", "指标名称")
     group = _field("group", "指标分组")
-    points = _field("points", "分值", widgets.DecimalWidget())
+    points = _field("points", "分值", widgets.DecimalWidget(coerce_to_string=False))
     method = _field("method", "计分方法")
     aggregation = _field("aggregation", "汇总方式")
-    cap = _field("cap", "封顶系数", widgets.DecimalWidget())
-    total_share = _field("total_share", "总量占比", widgets.DecimalWidget())
-    step = _field("step", "名次步长", widgets.DecimalWidget())
+    cap = _field("cap", "封顶系数", widgets.DecimalWidget(coerce_to_string=False))
+    total_share = _field("total_share", "总量占比", widgets.DecimalWidget(coerce_to_string=False))
+    step = _field("step", "名次步长", widgets.DecimalWidget(coerce_to_string=False))
     lead_unit = _field("lead_unit__code", "牵头单位代码")
 
     class Meta:
@@ -63,11 +63,11 @@ class IndicatorExport(ExportResource):
 
 
 class TargetExport(ExportResource):
-    year = _field("indicator__year__year", "年度", widgets.IntegerWidget())
+    year = _field("indicator__year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
     unit = _field("unit__code", "单位代码")
     indicator = _field("indicator__code", "指标代码")
-    target = _field("target", "目标值", widgets.DecimalWidget())
-    base = _field("base", "基数", widgets.DecimalWidget())
+    target = _field("target", "目标值", widgets.DecimalWidget(coerce_to_string=False))
+    base = _field("base", "基数", widgets.DecimalWidget(coerce_to_string=False))
     leader = _field("leader__name", "责任领导")
 
     class Meta:
@@ -78,8 +78,8 @@ class TargetExport(ExportResource):
 class EvidenceExport(ExportResource):
     unit = _field("unit__code", "单位代码")
     indicator = _field("indicator__code", "指标代码")
-    date = _field("date", "日期", widgets.DateWidget("%Y-%m-%d"))
-    value = _field("value", "数值", widgets.DecimalWidget())
+    date = _field("date", "日期", widgets.DateWidget("%Y-%m-%d", coerce_to_string=False))
+    value = _field("value", "数值", widgets.DecimalWidget(coerce_to_string=False))
     description = _field("description", "说明")
     status = _field("status", "状态")
 
@@ -89,11 +89,11 @@ class EvidenceExport(ExportResource):
 
 
 class CityRankExport(ExportResource):
-    year = _field("indicator__year__year", "年度", widgets.IntegerWidget())
+    year = _field("indicator__year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
     unit = _field("unit__code", "单位代码")
     indicator = _field("indicator__code", "指标代码")
-    rank = _field("rank", "名次", widgets.IntegerWidget())
-    total = _field("total", "参评总数", widgets.IntegerWidget())
+    rank = _field("rank", "名次", widgets.IntegerWidget(coerce_to_string=False))
+    total = _field("total", "参评总数", widgets.IntegerWidget(coerce_to_string=False))
 
     class Meta:
         model = CityRank
@@ -101,7 +101,7 @@ class CityRankExport(ExportResource):
 
 
 class GradeExport(ExportResource):
-    year = _field("indicator__year__year", "年度", widgets.IntegerWidget())
+    year = _field("indicator__year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
     unit = _field("unit__code", "单位代码")
     indicator = _field("indicator__code", "指标代码")
     grade = _field("grade", "等级")
@@ -112,10 +112,10 @@ class GradeExport(ExportResource):
 
 
 class SurveyExport(ExportResource):
-    year = _field("indicator__year__year", "年度", widgets.IntegerWidget())
+    year = _field("indicator__year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
     unit = _field("unit__code", "单位代码")
     indicator = _field("indicator__code", "指标代码")
-    rate = _field("rate", "得分率", widgets.DecimalWidget())
+    rate = _field("rate", "得分率", widgets.DecimalWidget(coerce_to_string=False))
 
     class Meta:
         model = SurveyRate
@@ -123,9 +123,9 @@ class SurveyExport(ExportResource):
 
 
 class TeamEvaluationExport(ExportResource):
-    year = _field("year__year", "年度", widgets.IntegerWidget())
+    year = _field("year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
     unit = _field("unit__code", "单位代码")
-    score = _field("score", "测评得分", widgets.DecimalWidget())
+    score = _field("score", "测评得分", widgets.DecimalWidget(coerce_to_string=False))
 
     class Meta:
         model = TeamEvaluation
@@ -133,10 +133,10 @@ class TeamEvaluationExport(ExportResource):
 
 
 class CadreEvaluationExport(ExportResource):
-    year = _field("year__year", "年度", widgets.IntegerWidget())
+    year = _field("year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
     unit = _field("cadre__unit__code", "单位代码")
     cadre = _field("cadre__name", "干部姓名")
-    score = _field("score", "测评得分", widgets.DecimalWidget())
+    score = _field("score", "测评得分", widgets.DecimalWidget(coerce_to_string=False))
 
     class Meta:
         model = CadreEvaluation

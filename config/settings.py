@@ -181,13 +181,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 
 # --- Import / export ------------------------------------------------------------------------
-# Only users who may add a model may import it; by default the library lets every staff user.
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-# Media storage survives a second app server, unlike the default temporary-file storage.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
-IMPORT_EXPORT_IGNORE_BLANK_LINES = True
-IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
+# Every workbook import goes through assessment.imports (all doors); django-import-export is
+# used for the admin's exports only, written by units.xlsx.SafeXLSX.
 
 # --- Security -------------------------------------------------------------------------------
 # Secure by default when DEBUG is off; each can be relaxed explicitly (e.g. TLS terminated by a

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear, ComputationRun, TierChoices
 from assessment.services.compute import warning_messages
-from reports.xlsx import add_sheet, new_workbook, to_bytes
+from units.xlsx import add_sheet, new_workbook, to_bytes
 
 
 def current_run(year: AssessmentYear) -> ComputationRun | None:

@@ -4,13 +4,14 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import XLSX
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from assessment.admin_imports import WorkbookImportMixin
 from units.models import Cadre, Membership, Unit, UnitCategory
 from units.resources import CadreResource, UnitResource
 from units.services import unit_set_active
+from units.xlsx import SafeXLSX
 
 admin.site.site_header = _("District target-responsibility assessment")
 admin.site.site_title = _("Assessment administration")
@@ -51,9 +52,10 @@ class CadreInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [UnitResource]
-    import_formats = export_formats = [XLSX]  # the workbooks of spec/workbooks.md
+class UnitAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
+    import_kind = "units"  # imported through assessment.imports, like every door
+    resource_classes = [UnitResource]  # export only
+    export_formats = [SafeXLSX]  # the workbooks of spec/workbooks.md
     list_display = ["code", "name", "category", "headcount", "parent", "is_active", "updated_at"]
     list_display_links = ["code", "name"]
     list_filter = ["category", "is_active"]
@@ -99,9 +101,10 @@ class UnitAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    resource_classes = [CadreResource]
-    import_formats = export_formats = [XLSX]
+class CadreAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
+    import_kind = "cadres"
+    resource_classes = [CadreResource]  # export only
+    export_formats = [SafeXLSX]
     list_display = ["name", "position", "rank_kind", "unit", "unit_category", "is_active"]
     list_filter = ["rank_kind", "is_active", "unit__category"]
     search_fields = ["name", "position", "unit__code", "unit__name"]

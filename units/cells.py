@@ -51,12 +51,3 @@ def parse_decimal(value: object) -> Decimal | None:
     if not number.is_finite():
         raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
     return number
-
-
-def parse_whole_number(value: object) -> int | None:
-    number = parse_decimal(value)
-    if number is None:
-        return None
-    if number != number.to_integral_value():
-        raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-    return int(number)

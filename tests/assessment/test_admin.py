@@ -135,3 +135,24 @@ def test_results_are_read_only(client, office_user):
     client.force_login(office_user)
     assert client.get(reverse("admin:assessment_unitresult_add")).status_code == 403
     assert client.get(reverse("admin:assessment_unitresult_changelist")).status_code == 200
+
+
+def test_admin_exports_keep_formula_like_text_inert(client, office_user, indicator, unit_a):
+    from assessment.models import Evidence
+
+    Evidence.objects.create(
+        unit=unit_a, indicator=indicator, date="2026-03-01", value=5,
+        description="=HYPERLINK(\"http://evil\")", status="verified",
+    )  # fmt: skip
+    client.force_login(office_user)
+    fields = ["unit", "indicator", "date", "value", "description", "status"]
+    response = client.post(
+        reverse("admin:assessment_evidence_export"),
+        {"format": "0", "resource": "0", **{f"evidenceexport_{f}": "on" for f in fields}},
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = sheet["E2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == (
+        '=HYPERLINK("http://evil")', "s", True,
+    )  # fmt: skip
+    assert sheet["D2"].value == 5  # numbers stay numbers

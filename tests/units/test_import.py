@@ -1,105 +1,153 @@
-"""The ``units`` and ``cadres`` workbooks through django-import-export (admin and resource)."""
+"""The ``units`` and ``cadres`` workbooks: imported through the one import layer, at every door.
+
+The admin no longer uses django-import-export's import; its resources only export, and an
+exported file imports back unchanged.
+"""
 
 import io
 
 import openpyxl
 import pytest
-import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from assessment.imports import RowStatus, workbook_import
 from tests.example_district import EXAMPLE_DIR
+from tests.imports_helpers import xlsx_bytes
 from units.models import Cadre, Unit
-from units.resources import CadreResource, UnitResource
 
 pytestmark = pytest.mark.django_db
 
 
-def _dataset(path) -> tablib.Dataset:
-    return tablib.Dataset().load(path.read_bytes(), format="xlsx")
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # where the admin stages an upload between its two steps
 
 
-def _sheet(rows: list[list]) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _import(kind: str, data: bytes):  # type: ignore[no-untyped-def]
+    return workbook_import(kind=kind, data=data, file_name=f"{kind}.xlsx", user=None)
+
+
+def _example(kind: str) -> bytes:
+    return (EXAMPLE_DIR / f"{kind}.xlsx").read_bytes()
 
 
 def test_the_example_units_import_with_category_codes_and_chinese_names():
-    result = UnitResource().import_data(_dataset(EXAMPLE_DIR / "units.xlsx"), dry_run=False)
-    assert not result.has_errors() and not result.has_validation_errors()
-    assert result.totals["new"] == 26
+    result = _import("units", _example("units"))
+    assert result.ok and result.committed
+    assert result.counts["new"] == 26
     to02 = Unit.objects.get(code="TO02")  # the file names its category 镇街
     assert (to02.name, to02.category.code, to02.headcount) == ("东湖街道", "town", 31)
     assert Unit.objects.filter(category__code="management").count() == 5
 
 
 def test_importing_the_same_units_file_twice_changes_nothing():
-    UnitResource().import_data(_dataset(EXAMPLE_DIR / "units.xlsx"), dry_run=False)
+    _import("units", _example("units"))
     history_before = Unit.history.count()
-    second = UnitResource().import_data(_dataset(EXAMPLE_DIR / "units.xlsx"), dry_run=False)
-    assert second.totals["skip"] == 26
-    assert second.totals["new"] == second.totals["update"] == 0
+    second = _import("units", _example("units"))
+    assert second.ok and not second.committed
+    assert second.counts["unchanged"] == 26
+    assert second.counts["new"] == second.counts["changed"] == 0
     assert Unit.history.count() == history_before
 
 
 def test_the_example_cadres_import_with_english_headers():
-    UnitResource().import_data(_dataset(EXAMPLE_DIR / "units.xlsx"), dry_run=False)
-    result = CadreResource().import_data(_dataset(EXAMPLE_DIR / "cadres.xlsx"), dry_run=False)
-    assert not result.has_errors() and not result.has_validation_errors()
+    _import("units", _example("units"))
+    result = _import("cadres", _example("cadres"))
+    assert result.ok
     assert Cadre.objects.count() == 52
     principal = Cadre.objects.get(unit__code="TO01", name="干部TO01甲")
     assert (principal.position, principal.rank_kind) == ("党委书记", "principal")
-    again = CadreResource().import_data(_dataset(EXAMPLE_DIR / "cadres.xlsx"), dry_run=False)
-    assert again.totals["skip"] == 52
+    again = _import("cadres", _example("cadres"))
+    assert again.counts["unchanged"] == 52 and not again.committed
 
 
-def test_an_unknown_column_is_named_and_nothing_is_written():
-    data = tablib.Dataset(headers=["单位代码", "单位名称", "单位类别", "编制人数", "备注"])
-    data.append(["Q01", "测试镇", "镇街", 10, "x"])
-    result = UnitResource().import_data(data, dry_run=False)
-    assert result.has_errors()
-    assert "无法识别的列：备注" in str(result.base_errors[0].error)
+def test_an_unknown_column_is_named_and_nothing_is_written(town):
+    data = xlsx_bytes(
+        [
+            ["单位代码", "单位名称", "单位类别", "编制人数", "备注"],
+            ["Q01", "测试镇", "镇街", 10, "x"],
+        ]
+    )
+    result = _import("units", data)
+    assert not result.ok
+    assert "无法识别的列：备注" in result.errors[0].message
     assert not Unit.objects.filter(code="Q01").exists()
 
 
-def test_a_bad_row_is_reported_with_its_column_and_nothing_is_written():
-    data = tablib.Dataset(headers=["code", "name", "category", "headcount"])
-    data.append(["Q01", "好镇", "town", "1,234"])
-    data.append(["Q02", "坏镇", "乡镇", "十"])
-    result = UnitResource().import_data(data, dry_run=False, use_transactions=True)
-    assert result.has_validation_errors()
-    errors = result.invalid_rows[0].error_dict
-    assert "未知的单位类别 “乡镇”" in str(errors["category"])
-    assert "“十” 不是数字" in str(errors["headcount"])
+def test_a_bad_row_is_reported_with_its_column_and_value_and_nothing_is_written(town):
+    data = xlsx_bytes(
+        [
+            ["code", "name", "category", "headcount"],
+            ["Q01", "好镇", "town", "1,234"],
+            ["Q02", "坏镇", "乡镇", "十"],
+        ]
+    )
+    result = _import("units", data)
+    assert not result.ok and not result.committed
+    errors = {error.column: error for error in result.errors}
+    assert (errors["category"].row, errors["category"].value) == (3, "乡镇")
+    assert "未知的单位类别 “乡镇”" in errors["category"].message
+    assert (errors["headcount"].row, errors["headcount"].value) == (3, "十")
+    assert "“十” 不是数字" in errors["headcount"].message
+    assert [row.status for row in result.rows] == [RowStatus.NEW, RowStatus.ERROR]
     assert not Unit.objects.filter(code__in=["Q01", "Q02"]).exists()
 
 
 def test_the_admin_import_previews_then_confirms(client, office_user, town):
     client.force_login(office_user)
-    upload = io.BytesIO(
-        _sheet([["单位代码 ", " Name ", "单位类别", "编制人数"], ["Q01", "预览镇", "town", 12]])
+    data = xlsx_bytes(
+        [["单位代码 ", " Name ", "单位类别", "编制人数"], ["Q01", "预览镇", "town", 12]]
     )
-    upload.name = "units.xlsx"
     preview = client.post(
-        reverse("admin:units_unit_import"),
-        {"resource": "0", "format": "0", "import_file": upload},
+        reverse("admin:units_unit_workbook_import"),
+        {"file": SimpleUploadedFile("units.xlsx", data)},
     )
     assert preview.status_code == 200
+    assert preview.context["counts"]["new"] == 1
     assert not Unit.objects.filter(code="Q01").exists()  # nothing written before the confirm
-    confirm_form = preview.context["confirm_form"]
     confirmed = client.post(
-        reverse("admin:units_unit_process_import"),
-        {**confirm_form.initial, "resource": "0"},
+        reverse("admin:units_unit_workbook_import_confirm"),
+        preview.context["confirm_form"].initial,
     )
     assert confirmed.status_code == 302
     assert Unit.objects.get(code="Q01").name == "预览镇"
+
+
+def test_the_library_import_of_the_admin_is_gone(client, office_user):
+    client.force_login(office_user)
+    assert client.get("/admin/units/unit/import/").status_code != 200
+    assert client.get("/admin/units/cadre/import/").status_code != 200
 
 
 def test_only_users_who_may_add_units_may_import_them(client, leader_user):
     leader_user.is_staff = True
     leader_user.save()
     client.force_login(leader_user)
-    assert client.get(reverse("admin:units_unit_import")).status_code == 403
+    assert client.get(reverse("admin:units_unit_workbook_import")).status_code == 403
+    assert client.get(reverse("admin:units_cadre_workbook_import")).status_code == 403
+
+
+def _export(client, model: str, fields: list[str]) -> bytes:  # type: ignore[no-untyped-def]
+    form = {"format": "0", "resource": "0"}
+    form.update({f"{model}resource_{name}": "on" for name in fields})
+    response = client.post(reverse(f"admin:units_{model}_export"), form)
+    assert response.status_code == 200
+    return response.content
+
+
+def test_an_exported_units_and_cadres_workbook_imports_back_unchanged(client, office_user):
+    _import("units", _example("units"))
+    _import("cadres", _example("cadres"))
+    client.force_login(office_user)
+
+    units = _export(client, "unit", ["code", "name", "category", "headcount", "parent"])
+    rows = list(openpyxl.load_workbook(io.BytesIO(units)).active.iter_rows(values_only=True))
+    assert rows[0] == ("单位代码", "单位名称", "单位类别", "编制人数", "上级单位代码")
+    assert len(rows) == 27
+    again = _import("units", units)
+    assert again.ok and again.counts["unchanged"] == 26
+
+    cadres = _export(client, "cadre", ["unit", "name", "position", "rank_kind"])
+    again = _import("cadres", cadres)
+    assert again.ok and again.counts["unchanged"] == 52

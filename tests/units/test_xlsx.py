@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from reports.xlsx import add_sheet, new_workbook, to_bytes
+from units.xlsx import add_sheet, new_workbook, to_bytes
 
 DANGEROUS = [
     "=1+2",

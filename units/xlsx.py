@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from import_export.formats.base_formats import XLSX
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -82,3 +83,14 @@ def to_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+class SafeXLSX(XLSX):
+    """django-import-export's xlsx format, written by ``add_sheet`` so that exported text can
+    never run as a formula and numbers stay numbers (the library's own escaping turns every
+    cell into text)."""
+
+    def export_data(self, dataset, **kwargs):  # type: ignore[no-untyped-def]
+        workbook = new_workbook()
+        add_sheet(workbook, dataset.title or "Sheet1", list(dataset.headers or []), dataset)
+        return to_bytes(workbook)

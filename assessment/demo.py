@@ -425,12 +425,8 @@ def scheme_for(category: UnitCategory) -> list[Item]:
 
 
 def _users() -> tuple[object, object | None]:
-    """The office and supervision accounts, created first if ``seed_demo`` has not yet."""
+    """The office and supervision accounts (created by ``units.demo.seed``, which runs first)."""
     User = get_user_model()
-    if not User.objects.filter(username=OFFICE_USERNAME).exists():
-        from units.demo import seed_accounts
-
-        seed_accounts()
     office = User.objects.get(username=OFFICE_USERNAME)
     return office, User.objects.filter(username=SUPERVISION_USERNAME).first()
 

@@ -220,3 +220,4 @@ def seed_accounts() -> list[tuple[DemoAccount, str | None]]:
 def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
     counts = seed_units(rng=random.Random(2026))
     stdout.write(f"units: {counts['units']} created, cadres: {counts['cadres']} created")
+    seed_accounts()  # before the later apps' demo data, which records who did what

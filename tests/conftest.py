@@ -1,7 +1,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.test.utils import override_settings
+from django.utils import translation
 
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 from units.models import UnitCategory
@@ -27,6 +29,15 @@ def _test_settings():
         },
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request that chose English must
+    not leave it active for the next test (the active language is per thread)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # The categories come from a data migration; get_or_create keeps these fixtures working after a

@@ -21,7 +21,9 @@ class UnitResource(resources.ModelResource):
         widget=widgets.ForeignKeyWidget(UnitCategory, field="code"),
     )
     headcount = fields.Field(
-        attribute="headcount", column_name="编制人数", widget=widgets.IntegerWidget(coerce_to_string=False)
+        attribute="headcount",
+        column_name="编制人数",
+        widget=widgets.IntegerWidget(coerce_to_string=False),
     )
     parent = fields.Field(
         attribute="parent",

@@ -70,11 +70,12 @@ def test_office_leaders_lead_departments_and_supervision_see_every_row(
     assert _codes(response) == ["A01", "B01"]
 
 
+@pytest.mark.usefixtures("english")
 def test_a_row_shows_group_and_indicator_scores_total_tier_veto_and_warnings(
     client, leader_user, results
 ):
     client.force_login(leader_user)
-    response = client.get(_url(), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(_url())
     table = response.context["table"]
     assert table.groups == ["经济发展", "党的建设"]
     first, second = table.rows
@@ -196,6 +197,7 @@ def test_the_office_computes_and_sees_the_hand_worked_scores(client, office_user
     assert ComputationRun.objects.get().computed_by == office_user
 
 
+@pytest.mark.usefixtures("english")
 def test_a_computation_stopped_by_setup_errors_lists_them(client, office_user, computable, unit_b):
     computable.indicators.get().targets.filter(unit=unit_b).delete()
     client.force_login(office_user)
@@ -203,7 +205,6 @@ def test_a_computation_stopped_by_setup_errors_lists_them(client, office_user, c
         reverse("assessment:compute", args=[2026]),
         {"category": "town"},
         follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["乙镇 (B01) has no target for indicator 地区生产总值 (E01)."]

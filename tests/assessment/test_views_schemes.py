@@ -83,20 +83,22 @@ def test_the_scheme_index_opens_the_first_category(client, leader_user, scheme):
     assert response["Location"] == _scheme_url("town")
 
 
+@pytest.mark.usefixtures("english")
 def test_regular_points_that_do_not_add_up_to_100_are_flagged(client, leader_user, scheme):
     client.force_login(leader_user)
-    response = client.get(_scheme_url(), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(_scheme_url())
     assert response.context["scheme"].summary.regular_points == Decimal(95)  # 60 + 35, no bonus
     page = response.content.decode()
     assert "Regular indicators: 95 points" in page
     assert "The regular indicators of 镇街 add up to 95.00 points, not 100." in page
 
 
+@pytest.mark.usefixtures("english")
 def test_scheme_errors_are_shown_in_plain_words(client, leader_user, scheme):
     # An indicator that slipped past validation (e.g. an old import) is named with the problem.
     Indicator.objects.filter(code="E02").update(cap=Decimal("0.8"))
     client.force_login(leader_user)
-    page = client.get(_scheme_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(_scheme_url()).content.decode()
     assert "Indicator 安全生产事故 (E02): the cap must be at least 1 (given: 0.8000)." in page
 
 
@@ -151,6 +153,7 @@ def test_an_amendment_to_an_indicator_needs_a_reason_once_collecting(client, off
         ("method", "magic", "Scoring method：“magic” is not a scoring method."),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_an_invalid_indicator_is_refused_with_a_clear_message_on_the_field(
     client, office_user, scheme, field, typed, message
 ):
@@ -158,7 +161,6 @@ def test_an_invalid_indicator_is_refused_with_a_clear_message_on_the_field(
     response = client.post(
         reverse("assessment:indicator_create", args=[2026, "town"]),
         _form(**{field: typed}),
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert list(response.context["form"].errors) == [field]
@@ -178,6 +180,7 @@ def test_points_that_are_not_a_number_are_refused_in_chinese_by_default(
     assert response.context["form"].errors["points"] == ["输入一个数字。"]
 
 
+@pytest.mark.usefixtures("english")
 def test_a_code_already_used_in_the_scheme_is_refused_on_the_code_field(
     client, office_user, scheme
 ):
@@ -185,7 +188,6 @@ def test_a_code_already_used_in_the_scheme_is_refused_on_the_code_field(
     response = client.post(
         reverse("assessment:indicator_create", args=[2026, "town"]),
         _form(code="E01"),
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.context["form"].errors["code"] == [
         "The code E01 is already used in this scheme by “地区生产总值”."

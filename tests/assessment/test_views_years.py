@@ -41,9 +41,10 @@ def test_every_role_sees_the_list_of_years(request, client, user_fixture, year):
     assert reverse("assessment:year_detail", args=[2026]) in response.content.decode()
 
 
+@pytest.mark.usefixtures("english")
 def test_the_list_shows_each_years_state_and_parameters(client, leader_user, year):
     client.force_login(leader_user)
-    page = client.get(reverse("assessment:year_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("assessment:year_list")).content.decode()
     assert 'data-status="setup"' in page
     assert "excellent ≥ 90 · good ≥ 80 · average ≥ 60" in page
     assert "30%" in page
@@ -131,12 +132,12 @@ def test_a_negative_factor_is_refused_naming_the_field_in_chinese(client, office
     assert 'id="id_grade_b_error"' in page
 
 
+@pytest.mark.usefixtures("english")
 def test_a_quota_above_one_is_refused_naming_the_field(client, office_user, year):
     client.force_login(office_user)
     response = client.post(
         reverse("assessment:year_detail", args=[2026]),
         _parameters(year, team_excellent_quota="30"),
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     page = response.content.decode()
     assert "Excellent quota for teams：Enter a share between 0 and 1 (0.30 is 30%)." in page
@@ -144,12 +145,12 @@ def test_a_quota_above_one_is_refused_naming_the_field(client, office_user, year
     assert year.team_excellent_quota == Decimal("0.30")
 
 
+@pytest.mark.usefixtures("english")
 def test_thresholds_out_of_order_are_refused(client, office_user, year):
     client.force_login(office_user)
     response = client.post(
         reverse("assessment:year_detail", args=[2026]),
         _parameters(year, average_threshold="85"),
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "average from ≤ good from ≤ excellent from" in response.content.decode()
@@ -197,6 +198,7 @@ def test_the_office_moves_the_year_on_with_a_post(client, office_user, year):
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
 
 
+@pytest.mark.usefixtures("english")
 def test_a_refused_move_is_explained_and_changes_nothing(client, office_user):
     year = YearFactory(status=YearStatus.SCORING)
     client.force_login(office_user)
@@ -204,7 +206,6 @@ def test_a_refused_move_is_explained_and_changes_nothing(client, office_user):
         reverse("assessment:year_transition", args=[2026]),
         {"transition-to": "publicity"},
         follow=True,
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     messages = [str(m) for m in response.context["messages"]]
     assert messages == [

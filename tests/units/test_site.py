@@ -108,3 +108,11 @@ def test_the_admin_is_in_chinese(client, office_user):
     page = client.get(reverse("admin:index")).content.decode()
     assert "单位与干部" in page
     assert "考核系统管理" in page
+
+
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, office_user):
+    client.force_login(office_user)
+    page = client.get(reverse("units:unit_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "单位类别" in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/units/"})
+    assert "Unit category" in client.get(reverse("units:unit_list")).content.decode()

@@ -23,6 +23,8 @@ def to_decimal(value: Decimal | int | float | str) -> Decimal:
 
     Ints, numeric strings and Decimals convert exactly. NaN and infinities are refused.
     """
+    if type(value) is Decimal and value.is_finite():
+        return value  # the common case, first
     if isinstance(value, bool):
         raise TypeError("a boolean is not a number")
     if isinstance(value, Decimal):
@@ -84,17 +86,12 @@ R0: Ratio = (0, 1)
 def ratio(value: Decimal | int | float | str | Fraction) -> Ratio:
     """The exact value of an input as a `Ratio`."""
     if type(value) is Decimal:
-        return _decimal_ratio(value)
+        return value.as_integer_ratio()  # exact; NaN and infinities raise
     if isinstance(value, Fraction):
         return value.numerator, value.denominator
     if type(value) is int:
         return value, 1
     return to_decimal(value).as_integer_ratio()  # type: ignore[arg-type]
-
-
-@lru_cache(maxsize=1 << 16)
-def _decimal_ratio(value: Decimal) -> Ratio:
-    return to_decimal(value).as_integer_ratio()
 
 
 def r_mul(a: Ratio, b: Ratio) -> Ratio:

@@ -190,10 +190,7 @@ def year_transition(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def scheme_index(request: HttpRequest, year: int) -> HttpResponse:
     record = selectors.year_get_for_user(request.user, year)
-    first = UnitCategory.objects.order_by("sort_order", "code").first()
-    if first is None:
-        return redirect("assessment:year_detail", year=record.year)
-    return redirect("assessment:scheme_detail", year=record.year, category=first.code)
+    return _to_first_category(record, "assessment:scheme_detail")
 
 
 @require_GET
@@ -376,10 +373,14 @@ def results_compute(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def results_index(request: HttpRequest, year: int) -> HttpResponse:
     record = selectors.year_get_for_user(request.user, year)
+    return _to_first_category(record, "assessment:results")
+
+
+def _to_first_category(record: AssessmentYear, view_name: str) -> HttpResponse:
     first = UnitCategory.objects.order_by("sort_order", "code").first()
     if first is None:
         return redirect("assessment:year_detail", year=record.year)
-    return redirect("assessment:results", year=record.year, category=first.code)
+    return redirect(view_name, year=record.year, category=first.code)
 
 
 @require_GET

@@ -12,23 +12,40 @@ selectors in ``assessment.selectors`` from the same facts.
 - Results: the office, district leaders, lead departments and supervision read every row; a
   reporter reads their own unit's row, and other units' rows only once the year is published
   (the object is a ``UnitResult``).
+- Evidence (the object is an ``Evidence``, saved or not): see ``evidence_record_refusal``,
+  ``evidence_verify_refusal`` and ``evidence_statement_refusal`` below; each says in words why
+  not, so that the services raise it and the pages can grey out what the rule refuses. A
+  record is seen by its unit's users, the office, district leaders, supervision and the lead
+  department of its indicator; its attachments and statements by the same people.
 """
 
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext as _
 
-from assessment.models import AssessmentYear, UnitResult, YearStatus
+from assessment.models import (
+    FAILURE_METHODS,
+    AssessmentYear,
+    Evidence,
+    Indicator,
+    MethodChoices,
+    UnitResult,
+    YearStatus,
+)
 from units.access import (
     AnyUser,
     is_admin,
+    is_lead,
     is_leader,
     is_office,
     is_own_unit,
     is_staff_member,
+    is_supervision,
     sees_all_units,
     user_unit_id,
 )
+from units.models import Unit
 
 # Once published, the results are no longer a secret between the office and each unit.
 PUBLISHED_STATES = frozenset({YearStatus.PUBLISHED, YearStatus.ARCHIVED})
@@ -73,3 +90,125 @@ rules.add_perm(
     "assessment.see_unit_result",
     is_staff_member & (sees_all_units | is_own_result | is_published_result),
 )
+
+
+# --- Evidence ---------------------------------------------------------------------------------
+# The model permissions (which roles may record, verify, answer at all) come from the role
+# groups; the functions below add which unit and which indicator. Called with no object, the
+# rules answer False and leave the question to the group permissions.
+
+
+def leads_indicator(user: AnyUser, indicator: Indicator) -> bool:
+    """Whether the user works for the lead department (牵头单位) of the indicator."""
+    own = user_unit_id(user)
+    return own is not None and indicator.lead_unit_id == own and is_lead(user)
+
+
+def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> str | None:
+    """Why ``user`` may not record evidence of ``unit`` on ``indicator``, or None if they may.
+
+    The office records anything; supervision records failures (deduction and veto) against any
+    unit; a lead department records for every unit on the indicators it leads; a unit's users
+    record their own unit's work. Failures are not a unit's to record, nor to correct: it
+    answers them with a statement.
+    """
+    if not is_staff_member(user) or not user.has_perm("assessment.add_evidence"):
+        return _("You may not record evidence.")
+    if manages_assessment(user):
+        return None
+    failure = indicator.method in FAILURE_METHODS
+    if is_supervision(user):
+        if failure:
+            return None
+        return _("Supervision records failures only: deduction and veto indicators.")
+    own = user_unit_id(user)
+    if unit.pk != own:
+        if leads_indicator(user, indicator):
+            return None
+        return _("You may only record evidence for your own unit.")
+    if failure:
+        return _(
+            "Deductions and veto events are recorded by supervision or the assessment office; "
+            "your unit answers them with a statement."
+        )
+    return None
+
+
+def evidence_verify_refusal(user: AnyUser, record: Evidence) -> str | None:
+    """Why ``user`` may not verify or reject ``record``, or None if they may.
+
+    Verifiers are the office (every indicator) and the lead department of the record's
+    indicator; nobody verifies a record of their own unit or one they created. A veto event is
+    confirmed by the office only, and by a second person: never the one who proposed it (the
+    committee decision, 考核委员会研究).
+    """
+    if not is_staff_member(user) or not user.has_perm("assessment.verify_evidence"):
+        return _("You may not verify evidence.")
+    office = manages_assessment(user)
+    if record.indicator.method == MethodChoices.VETO:
+        if not office:
+            return _("Only the assessment office may confirm a veto event.")
+        if record.recorded_by_id == user.pk:
+            return _(
+                "You proposed this veto event: a second member of the assessment office must "
+                "confirm it (考核委员会研究)."
+            )
+    if record.unit_id == user_unit_id(user):
+        return _("You cannot verify a record of your own unit.")
+    if record.recorded_by_id is not None and record.recorded_by_id == user.pk:
+        return _("You cannot verify a record you created.")
+    if not office and not leads_indicator(user, record.indicator):
+        return _(
+            "Only the assessment office and the lead department of this indicator may verify "
+            "its records."
+        )
+    return None
+
+
+def evidence_statement_refusal(user: AnyUser, record: Evidence) -> str | None:
+    """Why ``user`` may not answer ``record`` with a statement, or None if they may."""
+    if not is_staff_member(user) or not user.has_perm("assessment.add_evidencestatement"):
+        return _("You may not write statements.")
+    if record.unit_id != user_unit_id(user):
+        return _("Only the users of the unit a failure is recorded against may answer it.")
+    if not record.is_failure:
+        return _("Only deductions and veto events are answered with a statement.")
+    return None
+
+
+@rules.predicate
+def is_own_record(user: AnyUser, record: Evidence | None) -> bool:
+    return record is not None and user_unit_id(user) == record.unit_id
+
+
+@rules.predicate
+def leads_record_indicator(user: AnyUser, record: Evidence | None) -> bool:
+    return record is not None and leads_indicator(user, record.indicator)
+
+
+@rules.predicate
+def may_record(user: AnyUser, record: Evidence | None) -> bool:
+    return (
+        record is not None and evidence_record_refusal(user, record.unit, record.indicator) is None
+    )
+
+
+@rules.predicate
+def may_verify(user: AnyUser, record: Evidence | None) -> bool:
+    return record is not None and evidence_verify_refusal(user, record) is None
+
+
+@rules.predicate
+def may_answer(user: AnyUser, record: Evidence | None) -> bool:
+    return record is not None and evidence_statement_refusal(user, record) is None
+
+
+sees_every_record = is_admin | is_office | is_leader | is_supervision
+rules.add_perm(
+    "assessment.view_evidence",
+    is_staff_member & (sees_every_record | is_own_record | leads_record_indicator),
+)
+# The object of these three is the record (for add: an unsaved one naming unit and indicator).
+rules.add_perm("assessment.add_evidence", may_record)
+rules.add_perm("assessment.verify_evidence", may_verify)
+rules.add_perm("assessment.add_evidencestatement", may_answer)

@@ -6,11 +6,14 @@ what it returns. What may change in which state of a year is decided in ``assess
 
 from __future__ import annotations
 
+import re
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -281,10 +284,22 @@ class EvidenceStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+# Failures (失误): recorded against a unit by supervision or the office, answered by the unit.
+FAILURE_METHODS = frozenset({Method.DEDUCTION, Method.VETO})
+
+
 class EvidenceQuerySet(models.QuerySet["Evidence"]):
     def counting(self) -> EvidenceQuerySet:
         """The records that count: verified and not superseded by a correction."""
         return self.filter(status=EvidenceStatus.VERIFIED, is_current=True)
+
+    def current(self) -> EvidenceQuerySet:
+        """The records not superseded by a correction, whatever their status."""
+        return self.filter(is_current=True)
+
+    def awaiting_verification(self) -> EvidenceQuerySet:
+        """The records a verifier may still verify or reject: pending and current."""
+        return self.filter(status=EvidenceStatus.PENDING, is_current=True)
 
 
 class Evidence(models.Model):
@@ -337,6 +352,18 @@ class Evidence(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    is_late = models.BooleanField(
+        _("late"),
+        default=False,
+        help_text=_("Recorded by the assessment office after the collection of evidence closed."),
+    )
+    late_reason = models.CharField(_("reason for the late record"), max_length=500, blank=True)
+    correction_reason = models.CharField(
+        _("reason for the correction"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why this record supersedes the earlier one."),
+    )
 
     history = HistoricalRecords()
     objects = EvidenceQuerySet.as_manager()
@@ -352,9 +379,104 @@ class Evidence(models.Model):
             ),
             models.Index(fields=["unit", "date"], name="evidence_unit_date"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_late=False) | ~models.Q(late_reason=""),
+                name="evidence_late_has_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit.code} · {self.indicator.code} · {self.date:%Y-%m-%d}"
+
+    @property
+    def is_failure(self) -> bool:
+        """A deduction or veto record: a failure recorded against the unit."""
+        return self.indicator.method in FAILURE_METHODS
+
+
+class EvidenceStatement(models.Model):
+    """A unit's answer to a failure recorded against it (情况说明); the record stays as it is."""
+
+    evidence = models.ForeignKey(
+        Evidence,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("evidence record"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    text = models.TextField(_("statement"), max_length=2000)
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stated by"),
+    )
+    stated_at = models.DateTimeField(_("stated at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stated_at", "pk"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+
+    def __str__(self) -> str:
+        return f"{self.evidence} · {self.stated_at:%Y-%m-%d %H:%M}"
+
+
+_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+def attachment_path(instance: EvidenceAttachment, filename: str) -> str:
+    """``attachments/<yyyy>/<random>.<ext>``: nothing the sender named reaches the disk.
+
+    ``filename`` is the service's ``upload.<ext>``, the extension of the type decided by the
+    file's bytes (``assessment.attachments``); the year is the year of the upload.
+    """
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if not _SAFE_SUFFIX.match(suffix):
+        suffix = ""
+    return f"attachments/{timezone.localdate():%Y}/{secrets.token_hex(16)}{suffix}"
+
+
+class EvidenceAttachment(models.Model):
+    """A file that documents a record, kept in private storage and served after a check."""
+
+    evidence = models.ForeignKey(
+        Evidence,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("evidence record"),
+    )
+    # Media are never served directly (MEDIA_URL is not routed): only through a view that asks
+    # ``assessment.attachments.attachment_get_for_user`` first.
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=100)
+    original_name = models.CharField(_("file name"), max_length=150)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class CityRank(models.Model):

@@ -37,7 +37,11 @@ _READ_SCHEME = {
     "assessment.view_indicator",
     "assessment.view_target",
     "assessment.view_evidence",
+    "assessment.view_evidencestatement",
+    "assessment.view_evidenceattachment",
 }
+# Recording evidence comes with its attachments; which units and indicators: assessment.access.
+_RECORD_EVIDENCE = {"assessment.add_evidence", "assessment.add_evidenceattachment"}
 _ASSESSMENT_INPUTS = ["cityrank", "grade", "surveyrate", "teamevaluation", "cadreevaluation"]
 _READ_ALL_ASSESSMENT = _READ_SCHEME | {
     f"assessment.view_{model}"
@@ -60,7 +64,7 @@ _OFFICE_ASSESSMENT = (
         for model in ["assessmentyear", "indicator", "target", *_ASSESSMENT_INPUTS, "keyproject"]
     }
     | {
-        "assessment.add_evidence",
+        *_RECORD_EVIDENCE,
         "assessment.verify_evidence",
         "assessment.add_contribution",
         "assessment.change_contribution",
@@ -90,9 +94,14 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.LEAD: _READ_UNITS
     | _READ_SCHEME
     | {f"assessment.{a}_{m}" for a in ("view", "add", "change") for m in _ASSESSMENT_INPUTS[:3]}
-    | {"assessment.add_evidence", "assessment.verify_evidence"},
-    Role.REPORTER: _READ_UNITS | _READ_SCHEME | {"assessment.add_evidence"},
-    Role.SUPERVISION: _READ_UNITS | _READ_SCHEME | {"assessment.add_evidence"},
+    | _RECORD_EVIDENCE
+    | {"assessment.verify_evidence", "assessment.add_evidencestatement"},
+    # A unit answers a failure recorded against it with a statement (情况说明).
+    Role.REPORTER: _READ_UNITS
+    | _READ_SCHEME
+    | _RECORD_EVIDENCE
+    | {"assessment.add_evidencestatement"},
+    Role.SUPERVISION: _READ_UNITS | _READ_SCHEME | _RECORD_EVIDENCE,
     Role.LEADER: _READ_UNITS | _READ_ALL_ASSESSMENT | {"units.view_membership"},
 }
 

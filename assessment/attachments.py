@@ -1,0 +1,439 @@
+"""Attachments of evidence records: what is accepted, how it is named and stored, who sees it.
+
+The type of a file is decided by its bytes, never by its name or the browser's word for it:
+PDF, PNG, JPEG, GIF, WebP, Office documents (docx, xlsx, pptx, and the old .doc and .xls).
+SVG and HTML are refused like everything else (they can carry scripts that would run in a
+colleague's browser), and so are macro-enabled and password-protected Office files (a
+verifier must be able to open what they verify, and macros are how such files attack).
+
+A stored file is named ``attachments/<yyyy>/<random>.<ext>`` (``models.attachment_path``):
+the sender's name is kept only as text, cleaned, for display and download. Media are never
+served directly; a download view asks ``attachment_get_for_user`` first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Protocol
+
+from defusedxml import DefusedXmlException, ElementTree
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from assessment.models import Evidence, EvidenceAttachment
+from units.access import AnyUser
+
+MAX_NAME_LENGTH = 150
+MAX_ATTACHMENTS = 10  # per record: a record documents one event, not an archive
+FALLBACK_NAME = "attachment"
+
+
+class Upload(Protocol):
+    """What is read of an upload: Django's ``UploadedFile`` or any ``File``."""
+
+    name: str | None
+
+    def chunks(self, chunk_size: int | None = None) -> Iterable[bytes]: ...
+
+
+@dataclass(frozen=True)
+class FileKind:
+    label: str
+    content_type: str
+    extension: str  # the canonical one, with its dot
+    other_extensions: tuple[str, ...] = ()
+
+    def matches(self, name: str) -> bool:
+        lower = name.lower()
+        return any(lower.endswith(ext) for ext in (self.extension, *self.other_extensions))
+
+
+PDF = FileKind("PDF", "application/pdf", ".pdf")
+PNG = FileKind("PNG", "image/png", ".png")
+JPEG = FileKind("JPEG", "image/jpeg", ".jpg", (".jpeg", ".jpe"))
+GIF = FileKind("GIF", "image/gif", ".gif")
+WEBP = FileKind("WebP", "image/webp", ".webp")
+DOCX = FileKind(
+    "Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+)
+XLSX = FileKind(
+    "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+)
+PPTX = FileKind(
+    "PowerPoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".pptx",
+)
+DOC = FileKind("Word 97–2003", "application/msword", ".doc")
+XLS = FileKind("Excel 97–2003", "application/vnd.ms-excel", ".xls")
+
+# The content type of an Office document's main part, in its [Content_Types].xml.
+_OOXML_MAIN = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": PPTX,
+}
+_OOXML_MACRO_MAIN = {
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.ms-excel.sheet.binary.macroEnabled.main",
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
+    "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml",
+}
+
+ZIP_LOCAL_HEADER = b"PK\x03\x04"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_ZIP_ENTRIES = 10_000
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+# A name that looks like markup, after a byte-order mark and white space: SVG, HTML, XML.
+_MARKUP = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<(?:\?xml|!doctype|svg|html|script)", re.IGNORECASE)
+
+
+def accepted_kinds_text() -> str:
+    return "PDF, PNG, JPEG, GIF, WebP, Word (.docx, .doc), Excel (.xlsx, .xls), PowerPoint (.pptx)"
+
+
+# --- names ------------------------------------------------------------------------------------
+
+_CONTROL = {"Cc", "Cf", "Zl", "Zp"}  # control, format (e.g. right-to-left override), separators
+
+
+def safe_original_name(name: str | None, kind: FileKind | None = None) -> str:
+    """The sender's file name, fit for display and a download header.
+
+    Only the last part of a path is kept (``../../etc/passwd.pdf`` → ``passwd.pdf``, whichever
+    slash), control and format characters are dropped (a right-to-left override can make
+    ``exe.pdf`` look like ``fdp.exe``), Chinese and other letters stay, leading dots and
+    surrounding spaces go, and the result is at most 150 characters with its extension kept.
+    Given the file's ``kind``, a name whose extension does not say what the file is gets the
+    right one appended.
+    """
+    text = unicodedata.normalize("NFC", name or "")
+    text = "".join(" " if ch in "\t\r\n" else ch for ch in text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _CONTROL)
+    text = re.split(r"[\\/]", text)[-1]
+    text = text.strip().lstrip(".").strip()
+    if not text:
+        text = FALLBACK_NAME
+    if kind is not None and not kind.matches(text):
+        text += kind.extension
+    return _shorten(text)
+
+
+def _shorten(name: str) -> str:
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and len(extension) <= 10:
+        return stem[: MAX_NAME_LENGTH - len(extension) - 1].rstrip() + "." + extension
+    return name[:MAX_NAME_LENGTH]
+
+
+# --- type, decided by the bytes ---------------------------------------------------------------
+
+
+def _refused_kind(data: bytes) -> ValidationError:
+    if _MARKUP.match(data[:1024]):
+        message = _(
+            "SVG images, web pages and other markup files are not accepted: they can carry "
+            "scripts. Attach a PDF or a PNG/JPEG image instead."
+        )
+    else:
+        message = _(
+            "This kind of file is not accepted (its content was checked, not its name). "
+            "Accepted: %(kinds)s."
+        ) % {"kinds": accepted_kinds_text()}
+    return ValidationError(message, code="file_type")
+
+
+def _damaged(kind: str) -> ValidationError:
+    return ValidationError(
+        _("The file looks like %(kind)s but is damaged: it cannot be opened.") % {"kind": kind},
+        code="file_damaged",
+    )
+
+
+def _macros() -> ValidationError:
+    return ValidationError(
+        _(
+            "The Office document contains macros, which are not accepted: save it as a plain "
+            "document (.docx, .xlsx, .pptx) without macros."
+        ),
+        code="file_macros",
+    )
+
+
+def _password() -> ValidationError:
+    return ValidationError(
+        _(
+            "The document is protected by a password, so nobody could check it: remove the "
+            "password and attach it again."
+        ),
+        code="file_password",
+    )
+
+
+def sniff(data: bytes) -> FileKind:
+    """The kind of file ``data`` is, from its bytes; ``ValidationError`` if not accepted."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return GIF
+    if len(data) >= 12 and data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return WEBP
+    if data.startswith(ZIP_LOCAL_HEADER):
+        return _ooxml_kind(data)
+    if data.startswith(OLE_SIGNATURE):
+        return _ole_kind(data)
+    raise _refused_kind(data)
+
+
+def _ooxml_kind(data: bytes) -> FileKind:
+    """An Office Open XML document: a zip whose [Content_Types].xml names its main part."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES or any(info.flag_bits & 0x1 for info in entries):
+                raise _damaged("Office")
+            names = {info.filename for info in entries}
+            if "[Content_Types].xml" not in names:
+                raise _refused_kind(data)  # a zip archive, not a document
+            if any(name.rsplit("/", 1)[-1].lower() == "vbaproject.bin" for name in names):
+                raise _macros()
+            with archive.open("[Content_Types].xml") as part:
+                content_types = part.read(MAX_CONTENT_TYPES_BYTES + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        raise _damaged("Office") from None
+    if len(content_types) > MAX_CONTENT_TYPES_BYTES:
+        raise _damaged("Office")
+    try:
+        root = ElementTree.fromstring(content_types)  # refuses DTDs and entities
+    except (ElementTree.ParseError, DefusedXmlException):
+        raise _damaged("Office") from None
+    for element in root:
+        if element.tag.rsplit("}", 1)[-1] != "Override":
+            continue
+        content_type = element.get("ContentType", "")
+        if content_type in _OOXML_MACRO_MAIN:
+            raise _macros()
+        kind = _OOXML_MAIN.get(content_type)
+        if kind is not None:
+            if element.get("PartName", "").lstrip("/") not in names:
+                raise _damaged(kind.label)
+            return kind
+    raise _refused_kind(data)
+
+
+# Compound File Binary (the old Office format), just enough to read its directory's names.
+_ENDOFCHAIN = 0xFFFFFFFE
+_MAXREGSECT = 0xFFFFFFFA
+_DIRECTORY_ENTRY = 128
+
+
+def _ole_kind(data: bytes) -> FileKind:
+    """An old Office document (.doc, .xls), told apart by the names of its streams."""
+    try:
+        names = ole_stream_names(data)
+    except (ValueError, struct.error):
+        raise _damaged("Office 97–2003") from None
+    if "EncryptedPackage" in names:  # a password-protected docx/xlsx/pptx
+        raise _password()
+    if names & {"Macros", "_VBA_PROJECT_CUR", "VBA"}:
+        raise _macros()
+    if "WordDocument" in names:
+        return DOC
+    if names & {"Workbook", "Book"}:
+        return XLS
+    raise _refused_kind(data)  # an installer (.msi), an Outlook message, old PowerPoint …
+
+
+def ole_stream_names(data: bytes) -> set[str]:
+    """The names of every storage and stream of a compound file, from its directory chain."""
+    if len(data) < 512:
+        raise ValueError("too short for a compound file")
+    shift = int.from_bytes(data[30:32], "little")
+    if shift not in (9, 12):
+        raise ValueError("bad sector size")
+    size = 1 << shift
+    per_sector = size // 4
+    fat_count, first_directory = struct.unpack_from("<2I", data, 44)
+    first_difat, difat_count = struct.unpack_from("<2I", data, 68)
+    fat_sectors = list(struct.unpack_from("<109I", data, 76))
+    limit = len(data) // size + 1  # no chain is longer than the file has sectors
+    sector, steps = first_difat, 0
+    while sector <= _MAXREGSECT and steps < min(difat_count, limit):
+        ids = struct.unpack(f"<{per_sector}I", _sector(data, sector, size))
+        fat_sectors += ids[:-1]
+        sector, steps = ids[-1], steps + 1
+    fat: list[int] = []
+    for sector in [s for s in fat_sectors if s <= _MAXREGSECT][:fat_count]:
+        fat += struct.unpack(f"<{per_sector}I", _sector(data, sector, size))
+    names: set[str] = set()
+    sector, steps = first_directory, 0
+    while sector != _ENDOFCHAIN:
+        if sector >= len(fat) or steps > limit:
+            raise ValueError("broken directory chain")
+        block = _sector(data, sector, size)
+        for offset in range(0, size, _DIRECTORY_ENTRY):
+            length = int.from_bytes(block[offset + 64 : offset + 66], "little")
+            if block[offset + 66] in (1, 2, 5) and 2 <= length <= 64:
+                names.add(block[offset : offset + length - 2].decode("utf-16-le", "replace"))
+        sector, steps = fat[sector], steps + 1
+    return names
+
+
+def _sector(data: bytes, number: int, size: int) -> bytes:
+    start = (number + 1) * size  # the header takes the place of sector -1
+    if start >= len(data):
+        raise ValueError("sector beyond the end of the file")
+    return data[start : start + size].ljust(size, b"\0")
+
+
+# --- reading an upload ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreparedAttachment:
+    """An upload that passed every check, ready to be stored with its record."""
+
+    data: bytes
+    kind: FileKind
+    original_name: str
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def max_bytes() -> int:
+    return settings.UPLOAD_MAX_MB * 1024 * 1024
+
+
+def read_upload(upload: Upload) -> bytes:
+    """The upload's bytes, stopping as soon as they pass the limit (its size is not trusted)."""
+    limit = max_bytes()
+    parts: list[bytes] = []
+    total = 0
+    for chunk in upload.chunks():
+        total += len(chunk)
+        if total > limit:
+            raise ValidationError(
+                _("“%(name)s” is larger than %(limit)s MB, the largest file accepted.")
+                % {"name": safe_original_name(upload.name), "limit": settings.UPLOAD_MAX_MB},
+                code="file_size",
+            )
+        parts.append(chunk)
+    if total == 0:
+        raise ValidationError(
+            _("“%(name)s” is empty.") % {"name": safe_original_name(upload.name)},
+            code="file_empty",
+        )
+    return b"".join(parts)
+
+
+def prepare(upload: Upload) -> PreparedAttachment:
+    """Check one upload (size, type by its bytes) and clean its name; nothing is stored yet."""
+    data = read_upload(upload)
+    try:
+        kind = sniff(data)
+    except ValidationError as error:
+        name = safe_original_name(upload.name)
+        raise ValidationError(
+            [
+                ValidationError(
+                    _("“%(name)s”: %(problem)s") % {"name": name, "problem": message},
+                    code=error.code,
+                )
+                for message in error.messages
+            ]
+        ) from None
+    return PreparedAttachment(
+        data=data,
+        kind=kind,
+        original_name=safe_original_name(upload.name, kind),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def prepare_all(uploads: Iterable[Upload]) -> list[PreparedAttachment]:
+    """Check every upload of a record; all the problems at once, under ``attachments``."""
+    uploads = list(uploads)
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "attachments": _("At most %(count)s files can be attached to a record.")
+                % {"count": MAX_ATTACHMENTS}
+            }
+        )
+    prepared: list[PreparedAttachment] = []
+    errors: list[ValidationError] = []
+    for upload in uploads:
+        try:
+            prepared.append(prepare(upload))
+        except ValidationError as error:
+            errors.extend(error.error_list)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return prepared
+
+
+def store(
+    *, evidence: Evidence, prepared: PreparedAttachment, by: AnyUser | None
+) -> EvidenceAttachment:
+    """Write the file to private storage and its row; the caller holds the transaction.
+
+    If the row cannot be written, the file is removed again.
+    """
+    attachment = EvidenceAttachment(
+        evidence=evidence,
+        original_name=prepared.original_name,
+        content_type=prepared.kind.content_type,
+        size=prepared.size,
+        sha256=prepared.sha256,
+        uploaded_by=by if by is not None and by.is_authenticated else None,
+    )
+    # The name given here only carries the extension; attachment_path draws the rest.
+    attachment.file.save(f"upload{prepared.kind.extension}", ContentFile(prepared.data), save=False)
+    try:
+        attachment.full_clean()
+        if attachment.uploaded_by is not None:
+            attachment._history_user = attachment.uploaded_by  # type: ignore[attr-defined]
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def attachment_get_for_user(user: AnyUser, pk: int) -> EvidenceAttachment:
+    """The attachment, if ``user`` may see its record; 404 if there is none, 403 if not theirs.
+
+    Who sees a record: its unit's users, the office, district leaders, supervision and the
+    lead department of its indicator (``assessment.view_evidence`` in ``assessment.access``).
+    """
+    attachment = get_object_or_404(
+        EvidenceAttachment.objects.select_related("evidence__indicator", "evidence__unit"), pk=pk
+    )
+    if not user.has_perm("assessment.view_evidence", attachment.evidence):
+        raise PermissionDenied
+    return attachment

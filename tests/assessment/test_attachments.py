@@ -1,0 +1,442 @@
+"""Attachments: the type decided by the bytes, safe names, private storage, who may see one."""
+
+import datetime
+import hashlib
+import io
+import re
+import struct
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
+from django.utils import timezone, translation
+from PIL import Image
+
+from assessment import attachments
+from assessment.attachments import (
+    DOC,
+    DOCX,
+    GIF,
+    JPEG,
+    PDF,
+    PNG,
+    PPTX,
+    WEBP,
+    XLS,
+    XLSX,
+    attachment_get_for_user,
+    safe_original_name,
+    sniff,
+)
+from assessment.models import Evidence, EvidenceAttachment, YearStatus
+from assessment.services.evidence import evidence_correct, evidence_record
+from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.factories import UserFactory
+from units.roles import Role
+
+D = Decimal
+PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
+    b"<script>fetch('/admin/')</script></svg>"
+)
+
+
+@pytest.fixture(autouse=True)
+def _english(_default_language):
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def upload(name: str, data: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/pdf")  # the browser's word
+
+
+# --- files of each kind -----------------------------------------------------------------------
+
+
+def image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "red").save(buffer, kind)
+    return buffer.getvalue()
+
+
+MAIN = {
+    "docx": ("word/document.xml", DOCX, "wordprocessingml.document"),
+    "pptx": ("ppt/presentation.xml", PPTX, "presentationml.presentation"),
+}
+
+
+def ooxml(part: str, content_type: str, extra: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>',
+        )
+        archive.writestr(part, "<document/>")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def office(kind: str) -> bytes:
+    part, _kind, name = MAIN[kind]
+    return ooxml(part, f"application/vnd.openxmlformats-officedocument.{name}.main+xml")
+
+
+def xlsx() -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["单位", "完成值"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+ENDOFCHAIN, FATSECT, FREESECT = 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def ole(*names: str, shift: int = 9) -> bytes:
+    """A compound file (the old Office format) whose directory holds ``names``.
+
+    The directory takes as many sectors as its entries need, chained in the FAT, so the
+    parser has to follow the chain.
+    """
+    size = 1 << shift
+    entries = [("Root Entry", 5)] + [(name, 2) for name in names]
+    per_sector = size // 128
+    directory_sectors = -(-len(entries) // per_sector)
+    header = bytearray(size)
+    header[:8] = attachments.OLE_SIGNATURE
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3 if shift == 9 else 4, 0xFFFE, shift, 6)
+    struct.pack_into("<3I", header, 44, 1, 1, 0)  # one FAT sector; directory from sector 1
+    struct.pack_into("<5I", header, 56, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+    struct.pack_into("<109I", header, 76, 0, *[FREESECT] * 108)
+    chain = [n + 2 for n in range(directory_sectors - 1)] + [ENDOFCHAIN]
+    fat = [FATSECT, *chain]
+    fat += [FREESECT] * (size // 4 - len(fat))
+    directory = bytearray(directory_sectors * size)
+    for index, (name, kind) in enumerate(entries):
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        offset = index * 128
+        directory[offset : offset + len(encoded)] = encoded
+        struct.pack_into("<HB", directory, offset + 64, len(encoded), kind)
+    return bytes(header) + struct.pack(f"<{size // 4}I", *fat) + bytes(directory)
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (PDF_BYTES, PDF),
+        (image("PNG"), PNG),
+        (image("JPEG"), JPEG),
+        (image("GIF"), GIF),
+        (image("WEBP"), WEBP),
+        (office("docx"), DOCX),
+        (xlsx(), XLSX),
+        (office("pptx"), PPTX),
+        (ole("WordDocument", "1Table", "\x05SummaryInformation"), DOC),
+        (ole("Workbook", "\x05SummaryInformation"), XLS),
+        (ole("Book"), XLS),
+        (ole("CompObj", "Data", "1Table", "ObjectPool", "WordDocument", "x", "y"), DOC),
+        (ole("WordDocument", shift=12), DOC),
+    ],
+    ids=lambda value: value.label if hasattr(value, "label") else "",
+)
+def test_accepted_kinds_are_recognised_by_their_bytes(data, kind):
+    assert sniff(data) == kind
+
+
+def refusal(data: bytes) -> ValidationError:
+    with pytest.raises(ValidationError) as refused:
+        sniff(data)
+    return refused.value
+
+
+def test_a_program_renamed_to_pdf_is_refused():
+    program = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"PE\x00\x00" + b"\x00" * 200
+    error = refusal(program)
+    assert error.code == "file_type"
+    with pytest.raises(ValidationError) as refused:
+        attachments.prepare(upload("年度总结.pdf", program))
+    assert "年度总结.pdf" in refused.value.messages[0]
+    assert "its content was checked, not its name" in refused.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        SVG_WITH_SCRIPT,
+        b"\xef\xbb\xbf  <svg onload=alert(1)>",
+        b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+        b"<html><body>hi</body></html>",
+    ],
+)
+def test_svg_and_html_are_refused_they_can_carry_scripts(data):
+    error = refusal(data)
+    assert error.code == "file_type"
+    assert "can carry scripts" in error.messages[0]
+
+
+def test_an_svg_named_png_is_refused():
+    with pytest.raises(ValidationError, match="can carry scripts"):
+        attachments.prepare(upload("photo.png", SVG_WITH_SCRIPT))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ooxml("xl/workbook.xml", "application/vnd.ms-excel.sheet.macroEnabled.main+xml"),
+        ooxml(
+            "word/document.xml",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+            {"word/vbaProject.bin": b"\x00" * 64},
+        ),
+        ole("WordDocument", "Macros", "VBA"),
+        ole("Workbook", "_VBA_PROJECT_CUR"),
+    ],
+    ids=["xlsm", "docx-with-vba", "doc-with-macros", "xls-with-macros"],
+)
+def test_macro_enabled_office_files_are_refused(data):
+    assert refusal(data).code == "file_macros"
+
+
+def test_a_password_protected_office_file_is_refused():
+    encrypted = ole("EncryptionInfo", "EncryptedPackage", "\x06DataSpaces")
+    assert refusal(encrypted).code == "file_password"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ooxml("misc/readme.txt", "text/plain"),  # a zip with content types, but no document
+        ole("PowerPoint Document"),  # an old .ppt: not among the accepted kinds
+        ole("\x05SummaryInformation", "MsiFile"),
+        b"PK\x05\x06" + b"\x00" * 18,  # an empty zip archive
+        b"plain text, a CSV perhaps;1;2;3",
+    ],
+    ids=["zip", "ppt", "msi", "empty-zip", "text"],
+)
+def test_other_kinds_are_refused(data):
+    assert refusal(data).code == "file_type"
+
+
+def test_a_plain_zip_archive_is_not_a_document():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("payload.exe", b"MZ")
+    assert refusal(buffer.getvalue()).code == "file_type"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04" + b"\x00" * 100,
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
+        ole("WordDocument")[:600],
+    ],
+    ids=["zip", "ole-short", "ole-truncated"],
+)
+def test_damaged_documents_are_refused(data):
+    assert refusal(data).code == "file_damaged"
+
+
+def test_an_xml_entity_payload_in_the_content_types_is_refused():
+    payload = (
+        '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "aaaaaaaaaa">]>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">&a;</Types>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", payload)
+        archive.writestr("word/document.xml", "<d/>")
+    assert refusal(buffer.getvalue()).code == "file_damaged"
+
+
+# --- size -------------------------------------------------------------------------------------
+
+
+def test_a_file_over_the_limit_is_refused_without_trusting_its_declared_size(settings):
+    settings.UPLOAD_MAX_MB = 1
+    limit = 1024 * 1024
+    exact = upload("a.pdf", PDF_BYTES + b" " * (limit - len(PDF_BYTES)))
+    assert attachments.prepare(exact).size == limit
+
+    too_big = upload("大文件.pdf", PDF_BYTES + b" " * (limit - len(PDF_BYTES) + 1))
+    too_big.size = 10  # what a client claims is not what is read
+    with pytest.raises(ValidationError) as refused:
+        attachments.prepare(too_big)
+    assert refused.value.error_list[0].code == "file_size"
+    assert "大文件.pdf" in refused.value.messages[0] and "1 MB" in refused.value.messages[0]
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError) as refused:
+        attachments.prepare(upload("空.pdf", b""))
+    assert refused.value.error_list[0].code == "file_empty"
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("/etc/passwd", "passwd.pdf"),
+        ("..\\..\\windows\\system32\\报告.pdf", "报告.pdf"),
+        (
+            "C:\\Users\\张三\\桌面\\2026年一季度工作总结（定稿）.pdf",
+            "2026年一季度工作总结（定稿）.pdf",
+        ),
+        ("年度 总结.PDF", "年度 总结.PDF"),
+        ("..", "attachment.pdf"),
+        ("", "attachment.pdf"),
+        (".hidden.pdf", "hidden.pdf"),
+        ("evil\u202efdp.exe", "evilfdp.exe.pdf"),  # a right-to-left override is dropped
+        ("tab\tand\nnewline\x00.pdf", "tab and newline.pdf"),
+        ("报告.png", "报告.png.pdf"),  # the name says what the file is
+    ],
+)
+def test_file_names_are_made_safe_and_chinese_is_kept(name, expected):
+    assert safe_original_name(name, PDF) == expected
+
+
+def test_a_jpeg_keeps_any_of_its_usual_extensions():
+    assert safe_original_name("现场照片.jpeg", JPEG) == "现场照片.jpeg"
+    assert safe_original_name("现场照片.JPG", JPEG) == "现场照片.JPG"
+
+
+def test_a_long_name_is_cut_to_150_characters_keeping_the_extension():
+    name = safe_original_name("关于" + "乡村振兴" * 60 + ".pdf", PDF)
+    assert len(name) == 150 and name.endswith(".pdf") and name.startswith("关于乡村振兴")
+
+
+# --- stored with a record ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def year(db):
+    return YearFactory(year=2026, status=YearStatus.COLLECTING)
+
+
+@pytest.fixture
+def gdp(year, town, lead_unit):
+    return IndicatorFactory(year=year, category=town, code="GDP", lead_unit=lead_unit)
+
+
+def record_with(unit, indicator, by, *files):
+    return evidence_record(
+        unit=unit,
+        indicator=indicator,
+        date=datetime.date(2026, 3, 1),
+        value=D(10),
+        description="附统计报表",
+        by=by,
+        attachments=files,
+    )
+
+
+def test_attachments_are_stored_privately_under_a_random_name(unit_a, gdp, reporter_a, media_root):
+    png = image("PNG")
+    record = record_with(
+        unit_a, gdp, reporter_a, upload("../../etc/passwd.pdf", PDF_BYTES), upload("现场.png", png)
+    )
+
+    first, second = record.attachments.order_by("pk")
+    assert re.fullmatch(r"attachments/\d{4}/[0-9a-f]{32}\.pdf", first.file.name)
+    assert first.file.name.startswith(f"attachments/{timezone.localdate():%Y}/")
+    assert (media_root / first.file.name).read_bytes() == PDF_BYTES
+    assert (first.original_name, first.content_type) == ("passwd.pdf", "application/pdf")
+    assert (first.size, first.sha256) == (len(PDF_BYTES), hashlib.sha256(PDF_BYTES).hexdigest())
+    assert (first.uploaded_by, first.history.get().history_user) == (reporter_a, reporter_a)
+    assert (second.original_name, second.content_type) == ("现场.png", "image/png")
+    assert second.file.name.endswith(".png") and "passwd" not in first.file.name
+
+
+def test_one_bad_attachment_refuses_the_whole_record_and_stores_nothing(
+    unit_a, gdp, reporter_a, media_root
+):
+    with pytest.raises(ValidationError) as refused:
+        record_with(
+            unit_a,
+            gdp,
+            reporter_a,
+            upload("ok.pdf", PDF_BYTES),
+            upload("logo.svg", SVG_WITH_SCRIPT),
+        )
+    assert list(refused.value.message_dict) == ["attachments"]
+    assert "logo.svg" in refused.value.message_dict["attachments"][0]
+    assert not Evidence.objects.exists() and not EvidenceAttachment.objects.exists()
+    assert not any(path.is_file() for path in media_root.rglob("*"))
+
+
+def test_a_record_takes_at_most_ten_attachments(unit_a, gdp, reporter_a):
+    files = [upload(f"{n}.pdf", PDF_BYTES) for n in range(11)]
+    with pytest.raises(ValidationError) as refused:
+        record_with(unit_a, gdp, reporter_a, *files)
+    assert "attachments" in refused.value.message_dict
+
+
+def test_a_correction_brings_its_own_attachments_and_the_old_ones_stay(unit_a, gdp, reporter_a):
+    old = record_with(unit_a, gdp, reporter_a, upload("旧.pdf", PDF_BYTES))
+    new = evidence_correct(
+        record=old,
+        value=D(12),
+        description="更正",
+        reason="报表更新",
+        by=reporter_a,
+        attachments=[upload("新.pdf", PDF_BYTES)],
+    )
+    assert [a.original_name for a in old.attachments.all()] == ["旧.pdf"]
+    assert [a.original_name for a in new.attachments.all()] == ["新.pdf"]
+
+
+# --- who may see an attachment ----------------------------------------------------------------
+
+
+@pytest.fixture
+def attachment(unit_a, gdp, reporter_a):
+    return record_with(unit_a, gdp, reporter_a, upload("a.pdf", PDF_BYTES)).attachments.get()
+
+
+def test_the_people_who_see_the_record_get_its_attachment(
+    attachment, reporter_a, office_user, leader_user, supervision_user, lead_user, unit_a
+):
+    colleague = UserFactory(role=Role.REPORTER, unit=unit_a)
+    for user in (reporter_a, colleague, office_user, leader_user, supervision_user, lead_user):
+        assert attachment_get_for_user(user, attachment.pk) == attachment
+
+
+def test_another_units_attachment_by_id_is_refused(attachment, reporter_b):
+    with pytest.raises(PermissionDenied):
+        attachment_get_for_user(reporter_b, attachment.pk)
+
+
+def test_a_lead_department_sees_only_the_attachments_of_its_indicators(
+    year, town, unit_a, reporter_a, lead_user
+):
+    other = IndicatorFactory(year=year, category=town, code="EDU", lead_unit=None)
+    record = record_with(unit_a, other, reporter_a, upload("a.pdf", PDF_BYTES))
+    with pytest.raises(PermissionDenied):
+        attachment_get_for_user(lead_user, record.attachments.get().pk)
+
+
+def test_users_without_a_role_and_missing_attachments(attachment, nobody, office_user):
+    with pytest.raises(PermissionDenied):
+        attachment_get_for_user(nobody, attachment.pk)
+    with pytest.raises(Http404):
+        attachment_get_for_user(office_user, attachment.pk + 1000)

@@ -20,6 +20,8 @@ from assessment.models import (
     ComputationRun,
     Contribution,
     Evidence,
+    EvidenceAttachment,
+    EvidenceStatement,
     Grade,
     ImportLog,
     Indicator,
@@ -210,9 +212,17 @@ class EvidenceAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [resources.EvidenceExport]
     export_formats = [SafeXLSX]
     list_display = [
-        "date", "unit", "indicator", "value", "status", "is_current", "recorded_by", "verified_by",
+        "date", "unit", "indicator", "value", "status", "is_current", "is_late", "recorded_by",
+        "verified_by",
     ]  # fmt: skip
-    list_filter = ["status", "is_current", "indicator__year", "unit__category", "indicator__method"]
+    list_filter = [
+        "status",
+        "is_current",
+        "is_late",
+        "indicator__year",
+        "unit__category",
+        "indicator__method",
+    ]
     search_fields = [
         "unit__code",
         "unit__name",
@@ -360,3 +370,22 @@ class ImportLogAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "door", "succeeded", "dry_run"]
     search_fields = ["file_name", "sha256"]
     list_select_related = ["imported_by"]
+
+
+@admin.register(EvidenceStatement)
+class EvidenceStatementAdmin(ReadOnlyAdmin):
+    list_display = ["stated_at", "unit", "evidence", "stated_by"]
+    list_filter = ["unit__category"]
+    search_fields = ["unit__code", "unit__name", "text"]
+    list_select_related = ["unit", "evidence__indicator", "evidence__unit", "stated_by"]
+
+
+@admin.register(EvidenceAttachment)
+class EvidenceAttachmentAdmin(ReadOnlyAdmin):
+    """Attachments are listed, not served here: files go out only through a checked view."""
+
+    list_display = ["uploaded_at", "original_name", "content_type", "size", "evidence"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "sha256"]
+    list_select_related = ["evidence__indicator", "evidence__unit"]
+    exclude = ["file"]

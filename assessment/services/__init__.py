@@ -3,4 +3,5 @@
 - ``year``: state transitions of an assessment year.
 - ``compute``: computing, hashing and storing a year's results.
 - ``scheme``: parameters, indicators and targets (with amendments once collecting starts).
+- ``evidence``: recording, correcting and verifying evidence, statements, progress and overdue.
 """

@@ -156,3 +156,10 @@ def test_admin_exports_keep_formula_like_text_inert(client, office_user, indicat
         '=HYPERLINK("http://evil")', "s", True,
     )  # fmt: skip
     assert sheet["D2"].value == 5  # numbers stay numbers
+
+
+def test_statements_and_attachments_are_listed_read_only(client, office_user):
+    client.force_login(office_user)
+    for model in ["evidencestatement", "evidenceattachment"]:
+        assert client.get(reverse(f"admin:assessment_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:assessment_{model}_add")).status_code == 403

@@ -17,6 +17,7 @@ from assessment.imports import kinds_scheme as scheme
 from assessment.imports import kinds_units as people
 from assessment.imports import values as v
 from assessment.imports.rows import Column, Kind
+from assessment.imports.rules import evidence_rules
 from assessment.models import (
     AggregationChoices,
     CityRank,
@@ -162,6 +163,7 @@ EVIDENCE = Kind(
     resolve=records.resolve_evidence,
     existing=records.existing_evidence,
     write=records.write_evidence,
+    rules=evidence_rules,
 )
 
 CITY_RANKS = Kind(

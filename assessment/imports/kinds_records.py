@@ -26,6 +26,7 @@ from assessment.models import (
     MethodChoices,
     TeamEvaluation,
 )
+from assessment.policy import Action, needs_reason
 from units.cells import clean_text
 
 POINT_METHODS = frozenset({MethodChoices.BONUS, MethodChoices.DEDUCTION})
@@ -87,7 +88,13 @@ def existing_evidence(plans: list[Planned], ctx: Context) -> dict[tuple, models.
 
 
 def write_evidence(new: list[Planned], changed: list[Planned], ctx: Context) -> None:
-    """A changed record is a correction: a new record supersedes it, and both are kept."""
+    """New records, and corrections, as ``evidence_record`` / ``evidence_correct`` write them.
+
+    ``imports.rules`` has refused what those refuse; here the records take what they set. A
+    changed record is a correction: a new record supersedes it, with the import's reason as
+    ``correction_reason``, and both are kept. A record made while the year is being scored is
+    a late record (the office's only), with the import's reason as ``late_reason``.
+    """
     user = history_user(ctx)
     now = timezone.now()
     superseded = []
@@ -105,8 +112,21 @@ def write_evidence(new: list[Planned], changed: list[Planned], ctx: Context) -> 
         )
     records = []
     for plan in [*new, *changed]:
-        record = Evidence(**plan.create, **plan.fields, recorded_by=user, supersedes=plan.existing)
+        late = plan.year is not None and needs_reason(plan.year, Action.RECORD_EVIDENCE)
+        record = Evidence(
+            **plan.create,
+            **plan.fields,
+            recorded_by=user,
+            supersedes=plan.existing,
+            correction_reason=ctx.reason if plan.existing is not None else "",
+            is_late=late,
+            late_reason=ctx.reason if late else "",
+        )
         if record.status == EvidenceStatus.VERIFIED:
+            # A verified row is the office or a lead department entering a record it verified
+            # outside the system (on paper, in a meeting): the importing user both recorded
+            # and verified it, in one step. Verifying in the system (``evidence_verify``) would
+            # refuse its own record; a veto event is never imported verified (imports.rules).
             record.verified_by, record.verified_at = user, now
         records.append(record)
     bulk_create_with_history(

@@ -60,7 +60,10 @@ class Kind:
     from the file to its column (the model field validates the value: length, range, choices).
     ``resolve`` turns parsed rows into plans with one query per referenced kind,
     ``existing`` loads the records the plans may match (one query per model) and ``write``
-    stores the new and changed ones.
+    stores the new and changed ones. ``rules``, where given, are the kind's own rules (those
+    of the service its web form calls), checked on every row once it is matched with the stored
+    records: it marks the refused rows, in place of the generic scope check of
+    ``imports.rules``.
     """
 
     name: str
@@ -73,6 +76,7 @@ class Kind:
     resolve: Callable[[list[ParsedRow], Context], None]
     existing: Callable[[list[Planned], Context], dict[tuple, models.Model]]
     write: Callable[[list[Planned], list[Planned], Context], None]
+    rules: Callable[[list[ParsedRow], Context], None] | None = None
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)

@@ -128,6 +128,8 @@ def _analyse(
     engine.refuse_duplicates(rows, ctx)
     engine.compare(rows, ctx)
     engine.validate_fields(rows, ctx)
+    if kind.rules is not None:
+        kind.rules(rows, ctx)
     preview.rows = engine.results(rows, ctx)
     preview.errors.extend(policy_errors(rows, ctx))
     preview.errors.extend(error for row in preview.rows for error in row.errors)

@@ -112,7 +112,7 @@ def _merge(errors: dict[str, list], error: ValidationError) -> None:
 # --- recording --------------------------------------------------------------------------------
 
 
-def _recording_clock(year: AssessmentYear, by: User, reason: str, reason_field: str) -> bool:
+def recording_clock(year: AssessmentYear, by: User, reason: str, reason_field: str) -> bool:
     """Whether a record made now is late; ``ValidationError`` if none may be made now.
 
     While the year collects evidence, anyone allowed records; once it is being scored, only
@@ -209,7 +209,7 @@ def evidence_record(
     """
     year = AssessmentYear.objects.get(pk=indicator.year_id)  # its state now, not the caller's
     _refuse(evidence_record_refusal(by, unit, indicator))
-    late = _recording_clock(year, by, late_reason, "late_reason")
+    late = recording_clock(year, by, late_reason, "late_reason")
     record = Evidence(
         unit=unit,
         indicator=indicator,
@@ -259,7 +259,7 @@ def evidence_correct(
             _("This record has already been superseded by a correction: correct the newest one."),
             code="superseded",
         )
-    late = _recording_clock(year, by, reason, "reason")
+    late = recording_clock(year, by, reason, "reason")
     new = Evidence(
         unit=old.unit,
         indicator=old.indicator,

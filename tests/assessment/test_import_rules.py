@@ -235,7 +235,7 @@ def test_a_unit_reporter_imports_only_its_own_units_records(scheme, reporter_a):
     rows = [EVIDENCE, ["A01", "GDP", "2026-03-01", 1, "甲", None]]
     rows += [["B01", "GDP", "2026-03-01", 1, "乙", None]]
     assert messages(run("evidence", rows, user=reporter_a)) == [
-        "Row 3, “单位代码”: You may only import records of your own unit."
+        "Row 3: You may only record evidence for your own unit."  # evidence_record_refusal's
     ]
     assert not Evidence.objects.exists()
 
@@ -246,8 +246,7 @@ def test_a_lead_department_imports_the_indicators_it_leads_in_every_unit(scheme,
     assert run("evidence", rows, user=lead_user).committed
     rows = [EVIDENCE, ["B01", "AWARD", "2026-03-01", 1, "别人的", None]]
     assert messages(run("evidence", rows, user=lead_user)) == [
-        "Row 2, “单位代码”: You may only import records of your own unit or of the indicators "
-        "your department leads."
+        "Row 2: You may only record evidence for your own unit."  # evidence_record_refusal's
     ]
 
 
@@ -277,9 +276,10 @@ def test_an_evidence_row_with_another_value_is_a_correction_that_keeps_both(sche
     assert [(row.status, [str(c) for c in row.changes]) for row in preview.rows] == [
         (RowStatus.CHANGED, ["数值: 100 → 120"])
     ]
-    assert run("evidence", corrected).committed
+    assert run("evidence", corrected, reason="统计局更正").committed
     original.refresh_from_db()
     correction = Evidence.objects.get(is_current=True)
+    assert correction.correction_reason == "统计局更正"
     assert (original.is_current, original.value) == (False, Decimal(100))
     assert (correction.supersedes, correction.value) == (original, Decimal(120))
     assert [h.history_type for h in original.history.order_by("history_id")] == ["+", "~"]
@@ -293,7 +293,7 @@ def test_a_status_change_is_a_correction_too(scheme):
     rows = [EVIDENCE, ["A01", "GDP", "2026-03-01", 100, "一季度", "待核实"]]
     assert run("evidence", rows).committed
     rows[1][5] = "已核实"
-    preview = run("evidence", rows)
+    preview = run("evidence", rows, reason="核实后重新导入")
     assert [str(c) for c in preview.rows[0].changes] == ["状态: pending → verified"]
     assert Evidence.objects.counting().get().supersedes is not None
 

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from assessment.access import evidence_record_refusal
+from assessment.access import evidence_record_refusal, evidence_verify_refusal
 from assessment.imports.preview import RowError
 from assessment.imports.rows import Context, ParsedRow, Planned
-from assessment.models import AssessmentYear, EvidenceStatus, MethodChoices
+from assessment.models import AssessmentYear, Evidence, EvidenceStatus, MethodChoices
 from assessment.policy import Action, year_check
 
 # The year's clock of a new record (collecting: allowed; scoring: the office only, a late
@@ -115,6 +115,23 @@ def evidence_rules(rows: list[ParsedRow], ctx: Context) -> None:
                 ),
             )
             row.plan = None
+            continue
+        if (
+            user is not None
+            and writes_row
+            and plan.fields.get("status") == EvidenceStatus.VERIFIED
+            and user.has_perm("assessment.verify_evidence")  # else one file-level message
+        ):
+            # Importing a row as verified is verifying it: the same rules as in the system
+            # (not for one's own unit; a lead department only for the indicators it leads).
+            # The importer is also its recorder, so the "not a record you created" rule is left
+            # out here: the row stands for a check made outside the system.
+            refusal = evidence_verify_refusal(
+                user, Evidence(unit=plan.unit, indicator=plan.indicator)
+            )
+            if refusal is not None:
+                row.fail("status", refusal)
+                row.plan = None
 
 
 def policy_errors(rows: list[ParsedRow], ctx: Context) -> list[RowError]:

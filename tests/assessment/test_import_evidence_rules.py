@@ -166,3 +166,17 @@ def test_a_correction_needs_a_reason_which_the_new_record_keeps(scheme, reporter
         "统计局更正",
     )
     assert (correction.is_late, correction.late_reason) == (False, "")
+
+
+def test_importing_verified_rows_follows_the_verification_rules(scheme, lead_user, economic):
+    # a lead department leads an indicator of its own category: it may record for its own unit,
+    # but importing those rows as verified would be verifying its own unit's records
+    Indicator.objects.create(
+        year=scheme, category=economic, code="INV", name="招商引资", points=5,
+        method="completion", lead_unit=lead_user.membership.unit,
+    )  # fmt: skip
+    preview = run([["JJ01", "INV", "2026-03-01", 5, "自己的", "已核实"]], user=lead_user)
+    assert any("your own unit" in message for message in refused(preview))
+    assert not Evidence.objects.filter(unit__code="JJ01").exists()
+    # pending, the same row is the unit's own record, as in the form
+    assert run([["JJ01", "INV", "2026-03-01", 5, "自己的", "待核实"]], user=lead_user).committed

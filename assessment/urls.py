@@ -1,6 +1,8 @@
 from django.urls import path
 
 from assessment import views
+from assessment.urls_evidence import urlpatterns as evidence_urlpatterns
+from assessment.urls_verify import urlpatterns as verify_urlpatterns
 
 app_name = "assessment"
 
@@ -28,3 +30,6 @@ urlpatterns = [
     path("years/<int:year>/results/", views.results_index, name="results_index"),
     path("years/<int:year>/results/<str:category>/", views.results, name="results"),
 ]
+
+# Year-round evidence: the unit's pages, and verification and failures (issue 4).
+urlpatterns += evidence_urlpatterns + verify_urlpatterns

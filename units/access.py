@@ -30,14 +30,24 @@ def user_roles(user: AnyUser) -> frozenset[Role]:
 
 def user_unit_id(user: AnyUser) -> int | None:
     """The id of the unit a user works for, or None (office, district leaders, outsiders)."""
+    return _user_unit(user)[0]
+
+
+def user_unit_code(user: AnyUser) -> str:
+    """The code of the unit a user works for, or "" (read with the id, in the same query)."""
+    return _user_unit(user)[1]
+
+
+def _user_unit(user: AnyUser) -> tuple[int | None, str]:
     if not user.is_authenticated:
-        return None
-    cached = getattr(user, "_district_unit_id", False)
-    if cached is False:
+        return None, ""
+    cached = getattr(user, "_district_unit", None)
+    if cached is None:
         from units.models import Membership
 
-        cached = Membership.objects.filter(user=user).values_list("unit_id", flat=True).first()
-        user._district_unit_id = cached  # type: ignore[union-attr]
+        row = Membership.objects.filter(user=user).values_list("unit_id", "unit__code").first()
+        cached = (row[0], row[1] or "") if row else (None, "")
+        user._district_unit = cached  # type: ignore[union-attr]
     return cached
 
 

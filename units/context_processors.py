@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from units.access import user_roles, user_unit_id
+from units.access import user_roles, user_unit_code, user_unit_id
 from units.navigation import nav_for
 from units.roles import Role
 
@@ -16,4 +16,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "district_name": settings.DISTRICT_NAME,
         "user_role_labels": [role.label for role in Role if role in roles],
         "user_unit_id": user_unit_id(user),
+        "user_unit_code": user_unit_code(user),
+        "user_role_codes": {str(role) for role in roles},
     }

@@ -1,0 +1,21 @@
+"""The evidence pages; included with the assessment app's URLs (namespace "assessment")."""
+
+from django.urls import path
+
+from assessment import views_evidence
+
+urlpatterns = [
+    path(
+        "years/<int:year>/units/<str:unit>/",
+        views_evidence.unit_home,
+        name="evidence_unit_home",
+    ),
+    path(
+        "years/<int:year>/units/<str:unit>/record/",
+        views_evidence.record,
+        name="evidence_record",
+    ),
+    path("evidence/<int:pk>/correct/", views_evidence.correct, name="evidence_correct"),
+    path("evidence/<int:pk>/statement/", views_evidence.statement, name="evidence_statement"),
+    path("attachments/<int:pk>/", views_evidence.attachment, name="evidence_attachment"),
+]

@@ -1,0 +1,73 @@
+"""A unit reporter's main path in a real browser: open the unit's home, record, see it pending."""
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from assessment.models import Evidence, EvidenceStatus, YearStatus
+from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+]
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _log_in(page, username: str) -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_a_reporter_records_evidence_with_a_pdf_and_sees_it_pending(
+    page, reporter_a, unit_a, town, screenshot_dir
+):
+    year = YearFactory(year=2026, status=YearStatus.COLLECTING)
+    gdp = IndicatorFactory(
+        year=year,
+        category=town,
+        code="E01",
+        name="地区生产总值",
+        measure="万元",
+        points=Decimal(20),
+    )
+    TargetFactory(indicator=gdp, unit=unit_a, target=Decimal(500))
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    _log_in(page, "reporter_a")
+
+    page.goto(page.base_url + "/years/2026/units/A01/")
+    expect(page.locator(f"#indicator-{gdp.pk}")).to_contain_text("地区生产总值")
+    page.locator("#record-link").click()
+
+    page.locator("#id_indicator").select_option(str(gdp.pk))
+    page.locator("#id_date").fill("2026-11-20")
+    page.locator("#id_value").fill("150")
+    page.locator("#id_description").fill("前三季度完成情况")
+    page.locator("#id_attachments").set_input_files(
+        {"name": "完成情况.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    page.locator('#record-form button[type="submit"]').click()
+
+    expect(page.locator(".alert-success")).to_be_visible()
+    record = Evidence.objects.get()
+    item = page.locator(f"#record-{record.pk}")
+    expect(item).to_contain_text("前三季度完成情况")
+    expect(item.locator("[data-status='pending']")).to_be_visible()
+    expect(item.get_by_role("link", name="完成情况.pdf")).to_be_visible()
+    expect(page.locator(f"#indicator-{gdp.pk} [data-field='pending']")).to_contain_text("150")
+    page.screenshot(path=str(screenshot_dir / "reporter-unit-home.png"), full_page=True)
+
+    assert record.status == EvidenceStatus.PENDING and record.attachments.count() == 1
+    assert not [m for m in console if "Content Security Policy" in m]

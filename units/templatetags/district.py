@@ -11,3 +11,18 @@ def minutes(value: timedelta | None) -> int:
     if not value:
         return 0
     return max(1, -(-int(value.total_seconds()) // 60))
+
+
+@register.filter
+def amount(value: object) -> str:
+    """A recorded amount as people write it: 109.93, not 109.930000 (no exponent, no float)."""
+    from decimal import Decimal, InvalidOperation
+
+    if value is None or value == "":
+        return ""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = format(number.normalize(), "f") if number else "0"
+    return text

@@ -2,6 +2,7 @@ from django.urls import path
 
 from assessment import views
 from assessment.urls_evidence import urlpatterns as evidence_urlpatterns
+from assessment.urls_grading import urlpatterns as grading_urlpatterns
 from assessment.urls_verify import urlpatterns as verify_urlpatterns
 
 app_name = "assessment"
@@ -31,5 +32,6 @@ urlpatterns = [
     path("years/<int:year>/results/<str:category>/", views.results, name="results"),
 ]
 
-# Year-round evidence: the unit's pages, and verification and failures (issue 4).
-urlpatterns += evidence_urlpatterns + verify_urlpatterns
+# Year-round evidence: the unit's pages, verification and failures, and the lead
+# departments' grading grids (issue 4).
+urlpatterns += evidence_urlpatterns + verify_urlpatterns + grading_urlpatterns

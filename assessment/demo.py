@@ -22,18 +22,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from assessment import attachments as files
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,
     CityRank,
     Contribution,
     Evidence,
+    EvidenceStatement,
     EvidenceStatus,
     Grade,
+    Highlight,
     Indicator,
     KeyProject,
     SurveyRate,
@@ -234,6 +238,23 @@ FAILURES = (
     (Decimal("0.3"), "政务信息迟报漏报被通报"),
     (Decimal("0.2"), "无故缺席全区重点工作推进会"),
 )
+HIGHLIGHTS = (
+    ("“一网统管”基层治理新模式", "整合网格、综治、城管力量，实现群众诉求一网受理、限时办结。"),
+    ("重点项目“拿地即开工”", "推行容缺受理和并联审批，重点项目从供地到开工压缩至30天以内。"),
+    ("“家门口”就业服务站", "在村（社区）设立就业服务站，全年帮助1200余名群众就近就业。"),
+    ("老旧小区改造“居民点单”", "改造内容由居民投票决定，改造满意率达98%。"),
+    ("企业服务专员制度", "为重点企业配备服务专员，全年协调解决企业诉求260余件。"),
+    ("“智慧食堂”助老服务", "建成社区老年食堂15家，日均服务老年人2000余人次。"),
+    ("河湖长制“民间河长”", "聘请民间河长80名参与巡河护河，辖区河道水质稳定达标。"),
+)
+STATEMENT_TEXTS = (
+    "已对通报问题逐项整改：明确专人负责，建立周调度台账，整改情况已报区委督查室备案。",
+    "情况属实。已向区政府作出书面说明，并修订内部报送制度，确保今后按时准确报送。",
+)
+LATE_REASON = "10月材料因报送系统升级未能按时录入，经区考核办同意补录"
+# A tiny valid PDF: the demo's verified record with a document attached.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DEMO_PDF_NAME = "佐证材料.pdf"
 REJECTIONS = (
     "与已核实记录重复填报",
     "数值与统计部门快报不一致，请核实后重新填报",
@@ -479,7 +500,11 @@ def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
     evidence = _seed_evidence(plans, indicators, district, rng)
     _seed_imports(year, indicators, district, rng)
     _seed_projects(year, district)
+    _seed_highlights(year, district)
+    _seed_statements(year, indicators, district)
     _move(year, YearStatus.SCORING, district)
+    _seed_late_record(indicators, district)
+    _seed_attachment(year, district)
     run = results_compute(year=year, by=district.office, bonus_pool=BONUS_POOL)
     stdout.write(
         f"assessment year {DEMO_YEAR}: {len(indicators)} indicators, "
@@ -862,3 +887,105 @@ def _seed_projects(year: AssessmentYear, district: District) -> None:
             )
         previous_lead = lead
     _bulk(Contribution, contributions, district)
+
+
+# --- highlights, statements, a late record and an attachment ----------------------------------
+
+
+def _seed_highlights(year: AssessmentYear, district: District) -> None:
+    """Two or three highlights per unit; the second unit has only one (its page warns)."""
+    rows = []
+    for index, unit in enumerate(district.units):
+        count = 1 if index == 1 else 2 + index % 2
+        author = district.reporters.get(unit.pk) or district.office
+        for number in range(count):
+            title, description = HIGHLIGHTS[(index + number * 3) % len(HIGHLIGHTS)]
+            rows.append(
+                Highlight(
+                    year=year,
+                    unit=unit,
+                    title=title,
+                    description=description,
+                    created_by=author,
+                )
+            )
+    _bulk(Highlight, rows, district)
+
+
+def _seed_statements(
+    year: AssessmentYear, indicators: dict[IndicatorKey, Indicator], district: District
+) -> None:
+    """Two deductions answered with a statement by the unit's reporter.
+
+    If the reporters' units have fewer than two deductions on record, supervision records the
+    missing ones (verified) first, so that the demo always shows two answered failures.
+    """
+    failures = list(
+        Evidence.objects.filter(
+            indicator__year=year,
+            indicator__method=M.DEDUCTION,
+            is_current=True,
+            unit_id__in=list(district.reporters),
+        ).order_by("unit__code", "date", "pk")
+    )
+    if not district.reporters:
+        return
+    unit = next(u for u in district.units if u.pk in district.reporters)
+    indicator = indicators[(unit.category_id, DEDUCTION_ITEM.code)]
+    rng = random.Random(DEMO_YEAR)
+    extra = [
+        _record(
+            unit,
+            indicator,
+            (datetime.date(DEMO_YEAR, 8 + n, 12), value, f"{8 + n}月{text}"),
+            EvidenceStatus.VERIFIED,
+            district.supervision or district.office,
+            district,
+            rng,
+        )
+        for n, (value, text) in enumerate(FAILURES[2:][: max(0, 2 - len(failures))])
+    ]
+    failures += _bulk(Evidence, extra, district)
+    rows = [
+        EvidenceStatement(
+            evidence=failure,
+            unit_id=failure.unit_id,
+            text=text,
+            stated_by=district.reporters[failure.unit_id],
+        )
+        for failure, text in zip(failures, STATEMENT_TEXTS, strict=False)
+    ]
+    _bulk(EvidenceStatement, rows, district)
+
+
+def _seed_late_record(indicators: dict[IndicatorKey, Indicator], district: District) -> None:
+    """One record added by the office after the collection closed, with its reason."""
+    unit = district.units[-1]
+    item = next(i for i in district.scheme(unit) if i.data == "count")
+    date = datetime.date(DEMO_YEAR, LAST_MONTH, 28)
+    record = Evidence(
+        unit=unit,
+        indicator=indicators[(unit.category_id, item.code)],
+        date=date,
+        value=Decimal(1),
+        description=f"{_note(item, LAST_MONTH, 1)}（补录）",
+        recorded_by=district.office,
+        is_late=True,
+        late_reason=LATE_REASON,
+    )
+    record.full_clean()
+    _bulk(Evidence, [record], district)
+
+
+def _seed_attachment(year: AssessmentYear, district: District) -> None:
+    """A small PDF on one verified record, stored like any upload."""
+    record = (
+        Evidence.objects.counting()
+        .filter(indicator__year=year, indicator__method=M.BONUS)
+        .order_by("unit__code", "date", "pk")
+        .first()
+    )
+    if record is None:
+        return
+    prepared = files.prepare(ContentFile(DEMO_PDF, name=DEMO_PDF_NAME))
+    files.store(evidence=record, prepared=prepared, by=district.office)

@@ -132,6 +132,13 @@ class EvidenceStatementForm(DistrictForm):
     )
 
 
+class HighlightForm(DistrictForm):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 def add_service_errors(form: forms.BaseForm, error: ValidationError, fields: Iterable[str]) -> None:
     """A service's refusal on the form: under its field where the form has one, else on top."""
     known = set(fields) & set(form.fields)

@@ -427,6 +427,38 @@ class EvidenceStatement(models.Model):
         return f"{self.evidence} · {self.stated_at:%Y-%m-%d %H:%M}"
 
 
+class Highlight(models.Model):
+    """One of a unit's 2–4 highlights of the year (亮点/典型); recognition is bonus evidence."""
+
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.PROTECT, related_name="highlights", verbose_name=_("year")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="highlights", verbose_name=_("unit")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("highlight")
+        verbose_name_plural = _("highlights")
+
+    def __str__(self) -> str:
+        return f"{self.year.year} · {self.unit.code} · {self.title}"
+
+
 _SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
 
 

@@ -31,11 +31,21 @@ from assessment.forms_evidence import (
     EvidenceCorrectForm,
     EvidenceRecordForm,
     EvidenceStatementForm,
+    HighlightForm,
     add_service_errors,
 )
-from assessment.models import AssessmentYear, Evidence, YearStatus
+from assessment.models import (
+    AssessmentYear,
+    Evidence,
+    Highlight,
+    Indicator,
+    MethodChoices,
+    YearStatus,
+)
 from assessment.policy import Action, needs_reason
 from assessment.services import evidence as evidence_service
+from assessment.services import highlights as highlight_service
+from units.access import AnyUser
 from units.models import Unit
 from units.selectors import unit_get_for_user
 
@@ -84,10 +94,57 @@ def _may_record_now(user, year: AssessmentYear) -> bool:  # type: ignore[no-unty
 # --- the unit's home --------------------------------------------------------------------------
 
 
+def _highlights_context(
+    user: AnyUser, unit: Unit, year: AssessmentYear, form: HighlightForm | None, may_record: bool
+) -> dict:
+    """The unit's highlights, the warning below two, the form and the link to record a bonus."""
+    highlights = list(Highlight.objects.filter(year=year, unit=unit).select_related("created_by"))
+    may_change = (
+        highlight_service.highlights_open(year)
+        and highlight_service.highlight_refusal(user, unit) is None
+    )
+    bonus = None
+    if may_record:
+        bonus = next(
+            (
+                indicator
+                for indicator in Indicator.objects.filter(
+                    year=year, category_id=unit.category_id, method=MethodChoices.BONUS
+                ).order_by("sort_order", "code")
+                if evidence_record_refusal(user, unit, indicator) is None
+            ),
+            None,
+        )
+    return {
+        "highlights": highlights,
+        "highlights_below_minimum": len(highlights) < highlight_service.MIN_HIGHLIGHTS,
+        "highlights_min": highlight_service.MIN_HIGHLIGHTS,
+        "highlights_max": highlight_service.MAX_HIGHLIGHTS,
+        "may_change_highlights": may_change,
+        "highlight_form": form
+        if form is not None
+        else (
+            HighlightForm()
+            if may_change and len(highlights) < highlight_service.MAX_HIGHLIGHTS
+            else None
+        ),
+        "bonus_indicator": bonus,
+    }
+
+
 @require_GET
 @login_required
 def unit_home(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     target_unit, record_year = _unit_and_year(request, year, unit)
+    return _render_home(request, target_unit, record_year)
+
+
+def _render_home(
+    request: HttpRequest,
+    target_unit: Unit,
+    record_year: AssessmentYear,
+    highlight_form: HighlightForm | None = None,
+) -> HttpResponse:
     user = request.user
     progress = evidence_service.unit_progress(unit=target_unit, year=record_year)
     overdue = {
@@ -113,6 +170,10 @@ def unit_home(request: HttpRequest, year: int, unit: str) -> HttpResponse:
             and evidence_record_refusal(user, record.unit, record.indicator) is None
         )
         record.may_answer = evidence_statement_refusal(user, record) is None
+    may_record = _may_record_now(user, record_year) and any(
+        evidence_record_refusal(user, target_unit, row.indicator) is None
+        for row in progress.indicators
+    )
     context = {
         "year": record_year,
         "unit": target_unit,
@@ -120,16 +181,73 @@ def unit_home(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         "rows": rows,
         "overdue_count": len(overdue),
         "page": page,
-        "may_record": _may_record_now(user, record_year)
-        and any(
-            evidence_record_refusal(user, target_unit, row.indicator) is None
-            for row in progress.indicators
-        ),
+        "may_record": may_record,
+        **_highlights_context(user, target_unit, record_year, highlight_form, may_record),
     }
     return render(request, "evidence/unit_home.html", context)
 
 
+# --- highlights -------------------------------------------------------------------------------
+
+
+@require_http_methods(["POST"])
+@login_required
+def highlight_add(request: HttpRequest, year: int, unit: str) -> HttpResponse:
+    target_unit, record_year = _unit_and_year(request, year, unit)
+    if highlight_service.highlight_refusal(request.user, target_unit) is not None:
+        raise PermissionDenied
+    form = HighlightForm(request.POST)
+    if form.is_valid():
+        try:
+            registered = highlight_service.highlight_register(
+                year=record_year,
+                unit=target_unit,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, form.fields)
+        else:
+            messages.success(request, _("The highlight was registered."))
+            if registered.below_minimum:
+                messages.warning(
+                    request,
+                    _("A unit is expected to register at least %(count)s highlights a year.")
+                    % {"count": highlight_service.MIN_HIGHLIGHTS},
+                )
+            return redirect(
+                "assessment:evidence_unit_home", year=record_year.year, unit=target_unit.code
+            )
+    return _render_home(request, target_unit, record_year, highlight_form=form)
+
+
+@require_http_methods(["POST"])
+@login_required
+def highlight_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    highlight = get_object_or_404(Highlight.objects.select_related("year", "unit"), pk=pk)
+    target_unit, record_year = _unit_and_year(request, highlight.year.year, highlight.unit.code)
+    try:
+        highlight_service.highlight_withdraw(highlight=highlight, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The highlight was withdrawn."))
+    return redirect("assessment:evidence_unit_home", year=record_year.year, unit=target_unit.code)
+
+
 # --- recording --------------------------------------------------------------------------------
+
+
+def _record_initial(request: HttpRequest) -> dict[str, str]:
+    """What a link may fill in (a highlight's recognition: the bonus indicator and its title)."""
+    initial = {}
+    if (indicator := request.GET.get("indicator", "")).isdigit():
+        initial["indicator"] = indicator
+    if description := request.GET.get("description", "").strip():
+        initial["description"] = description[:500]
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,6 +260,7 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         user=request.user,
         unit=target_unit,
         year=record_year,
+        initial=_record_initial(request),
     )
     if not form.fields["indicator"].queryset.exists():
         raise PermissionDenied

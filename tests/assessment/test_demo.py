@@ -17,7 +17,10 @@ from assessment.models import (
     ComputationRun,
     Contribution,
     Evidence,
+    EvidenceAttachment,
+    EvidenceStatement,
     Grade,
+    Highlight,
     Indicator,
     KeyProject,
     SurveyRate,
@@ -34,16 +37,18 @@ pytestmark = pytest.mark.django_db
 MODELS = [
     AssessmentYear, Indicator, Target, Evidence, CityRank, Grade, SurveyRate, TeamEvaluation,
     CadreEvaluation, KeyProject, Contribution, ComputationRun, UnitResult, TeamResult, CadreResult,
+    Highlight, EvidenceStatement, EvidenceAttachment,
 ]  # fmt: skip
 AUDITED = [
     AssessmentYear, Indicator, Target, Evidence, CityRank, Grade, SurveyRate, TeamEvaluation,
-    CadreEvaluation, KeyProject, Contribution,
+    CadreEvaluation, KeyProject, Contribution, Highlight, EvidenceStatement, EvidenceAttachment,
 ]  # fmt: skip
 
 
 @pytest.fixture
 def seeded(tmp_path, settings):
     settings.VAR_DIR = tmp_path  # the demo accounts file goes here, not into var/
+    settings.MEDIA_ROOT = tmp_path / "media"  # and the demo attachment here
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
@@ -178,6 +183,41 @@ def test_every_unit_has_a_result_and_the_bonus_adds_up_to_the_pool(seeded):
     assert {"excellent", "good", "average"} <= set(results.values_list("tier", flat=True))
     assert TeamResult.objects.filter(run=run).count() == results.count()
     assert CadreResult.objects.filter(run=run, contribution=Decimal(5)).exists()  # capped
+
+
+def test_most_units_have_two_or_three_highlights_and_one_has_a_single_one(seeded):
+    units = Unit.objects.active()
+    counts = dict(
+        Highlight.objects.filter(year__year=DEMO_YEAR)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    assert set(counts) == set(units.values_list("id", flat=True))
+    assert sorted(counts.values()).count(1) == 1
+    assert all(1 <= n <= 4 for n in counts.values())
+    assert Highlight.history.filter(history_type="+").count() == sum(counts.values())
+
+
+def test_two_deductions_are_answered_with_a_statement(seeded):
+    statements = EvidenceStatement.objects.filter(evidence__indicator__year__year=DEMO_YEAR)
+    assert statements.count() == 2
+    for statement in statements:
+        assert statement.evidence.indicator.method == Method.DEDUCTION
+        assert statement.unit_id == statement.evidence.unit_id
+        assert statement.stated_by.membership.unit_id == statement.unit_id
+
+
+def test_one_late_record_by_the_office_and_a_pdf_on_a_verified_record(seeded):
+    office = get_user_model().objects.get(username=OFFICE_USERNAME)
+    (late,) = Evidence.objects.filter(indicator__year__year=DEMO_YEAR, is_late=True)
+    assert late.late_reason and late.recorded_by == office
+    (attachment,) = EvidenceAttachment.objects.filter(evidence__indicator__year__year=DEMO_YEAR)
+    assert attachment.evidence.status == "verified" and attachment.evidence.is_current
+    assert attachment.content_type == "application/pdf"
+    assert attachment.original_name.endswith(".pdf")
+    with attachment.file.open("rb") as stored:
+        assert stored.read().startswith(b"%PDF-1.4")
 
 
 def test_loading_the_demo_twice_changes_nothing(seeded):

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo_accounts_file(tmp_path, settings):
     settings.VAR_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"  # the demo stores an attachment
     return tmp_path / "demo-accounts.json"
 
 

@@ -165,6 +165,7 @@ def _render_home(
     )
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     for record in page:
+        record.unit = target_unit  # every record is this unit's: no query per record for it
         record.may_correct = (
             record.is_current
             and evidence_record_refusal(user, record.unit, record.indicator) is None

@@ -329,3 +329,20 @@ def test_the_record_page_shows_the_description_and_a_rejection_form(
 
     assert response.status_code == 200
     assert b"record-decision-form" in response.content
+
+
+def test_a_record_imported_by_the_command_line_shows_in_the_queue(client, office_user, unit_a, gdp):
+    # the command line acts as the office with no person: such records have no recorder
+    imported = Evidence.objects.create(
+        unit=unit_a, indicator=gdp, date=MAY_DAY, value=5, description="命令行导入"
+    )
+    client.force_login(office_user)
+    response = client.get(queue_url())
+    assert response.status_code == 200
+    assert imported.pk in shown(response)
+    assert (
+        client.get(
+            reverse("assessment:verify_record", kwargs={"year": 2026, "pk": imported.pk})
+        ).status_code
+        == 200
+    )

@@ -26,3 +26,15 @@ def amount(value: object) -> str:
         return str(value)
     text = format(number.normalize(), "f") if number else "0"
     return text
+
+
+@register.filter
+def person(user: object) -> str:
+    """A user as the pages name them: full name, else username; "—" when there is none.
+
+    (A filter argument such as ``default:user.get_username`` fails outright when the user is
+    None, e.g. a record imported by the command line, so pages use this instead.)
+    """
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]

@@ -30,7 +30,6 @@ from assessment.models import (
     ComputationRun,
     Contribution,
     Evidence,
-    EvidenceStatus,
     Grade,
     Indicator,
     SurveyRate,
@@ -151,7 +150,7 @@ def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearDat
     }
     contributions = {
         cadre_key[row["cadre_id"]]: row["points"]
-        for row in Contribution.objects.filter(project__year=year, status=EvidenceStatus.VERIFIED)
+        for row in Contribution.objects.counting().filter(project__year=year)
         .values("cadre_id")
         .annotate(points=Sum("points"))
         .order_by()

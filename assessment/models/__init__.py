@@ -1,0 +1,94 @@
+"""Assessment years, indicator schemes, targets, evidence, imported inputs, key projects and
+results.
+
+The scoring itself is ``assessment.scoring`` (pure Python); these models hold what it reads and
+what it returns. What may change in which state of a year is decided in ``assessment.policy``.
+"""
+
+from assessment.models.evidence import (
+    FAILURE_METHODS,
+    Evidence,
+    EvidenceAttachment,
+    EvidenceStatement,
+    EvidenceStatus,
+    Highlight,
+    RecordQuerySet,
+    VerifiedRecord,
+    attachment_path,
+)
+from assessment.models.inputs import (
+    CadreEvaluation,
+    CityRank,
+    Grade,
+    SurveyRate,
+    TeamEvaluation,
+)
+from assessment.models.projects import (
+    Contribution,
+    KeyProject,
+    Milestone,
+    ProgressUpdate,
+    ProjectTask,
+)
+from assessment.models.results import (
+    CadreResult,
+    ComputationRun,
+    ImportLog,
+    TeamResult,
+    UnitResult,
+)
+from assessment.models.years import (
+    AMOUNT,
+    RATIO,
+    SCORE,
+    AggregationChoices,
+    AssessmentYear,
+    GradeChoices,
+    Indicator,
+    MethodChoices,
+    Target,
+    TierChoices,
+    YearStatus,
+    ratio_field,
+    score_field,
+)
+
+__all__ = [
+    "AMOUNT",
+    "FAILURE_METHODS",
+    "RATIO",
+    "SCORE",
+    "AggregationChoices",
+    "AssessmentYear",
+    "CadreEvaluation",
+    "CadreResult",
+    "CityRank",
+    "ComputationRun",
+    "Contribution",
+    "Evidence",
+    "EvidenceAttachment",
+    "EvidenceStatement",
+    "EvidenceStatus",
+    "Grade",
+    "GradeChoices",
+    "Highlight",
+    "ImportLog",
+    "Indicator",
+    "KeyProject",
+    "MethodChoices",
+    "Milestone",
+    "ProgressUpdate",
+    "ProjectTask",
+    "RecordQuerySet",
+    "SurveyRate",
+    "Target",
+    "TeamEvaluation",
+    "TeamResult",
+    "TierChoices",
+    "UnitResult",
+    "VerifiedRecord",
+    "YearStatus",
+    "attachment_path",
+    "ratio_field",
+    "score_field",
+]

@@ -1,0 +1,289 @@
+"""The year's records: evidence, the unit's statements, highlights and attachments.
+
+``VerifiedRecord`` is what every record checked by someone outside its unit carries (evidence
+here, key-project progress updates in ``assessment.models.projects``): who recorded it, its
+status and who decided it, whether it came late, and which record it corrects.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessment.models.years import AMOUNT, AssessmentYear, Indicator
+from assessment.scoring import Method
+from units.models import Unit
+
+
+class EvidenceStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    VERIFIED = "verified", _("verified")
+    REJECTED = "rejected", _("rejected")
+
+
+# Failures (失误): recorded against a unit by supervision or the office, answered by the unit.
+FAILURE_METHODS = frozenset({Method.DEDUCTION, Method.VETO})
+
+
+class RecordQuerySet(models.QuerySet):
+    def counting(self) -> RecordQuerySet:
+        """The records that count: verified and not superseded by a correction."""
+        return self.filter(status=EvidenceStatus.VERIFIED, is_current=True)
+
+    def current(self) -> RecordQuerySet:
+        """The records not superseded by a correction, whatever their status."""
+        return self.filter(is_current=True)
+
+    def awaiting_verification(self) -> RecordQuerySet:
+        """The records a verifier may still verify or reject: pending and current."""
+        return self.filter(status=EvidenceStatus.PENDING, is_current=True)
+
+
+class VerifiedRecord(models.Model):
+    """A record that counts only once someone outside its unit has verified it.
+
+    Append-only: a mistake is corrected by a new record that ``supersedes`` this one (which
+    then is no longer ``is_current``); after the collection closes only the office adds
+    records, marked late with a reason.
+    """
+
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=EvidenceStatus.choices,
+        default=EvidenceStatus.PENDING,
+    )
+    is_current = models.BooleanField(
+        _("current"),
+        default=True,
+        help_text=_("False once a correction has superseded this record."),
+    )
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    is_late = models.BooleanField(
+        _("late"),
+        default=False,
+        help_text=_("Recorded by the assessment office after the collection of evidence closed."),
+    )
+    late_reason = models.CharField(_("reason for the late record"), max_length=500, blank=True)
+    correction_reason = models.CharField(
+        _("reason for the correction"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why this record supersedes the earlier one."),
+    )
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Evidence(VerifiedRecord):
+    """A record of the year (平时记录): an achievement, a failure, a figure reported."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("unit")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("indicator")
+    )
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), **AMOUNT)
+    description = models.CharField(_("description"), max_length=500)
+
+    history = HistoricalRecords()
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-recorded_at"]
+        verbose_name = _("evidence record")
+        verbose_name_plural = _("evidence records")
+        permissions = [("verify_evidence", _("Can verify evidence"))]
+        indexes = [
+            models.Index(
+                fields=["indicator", "unit", "status", "is_current"], name="evidence_counting"
+            ),
+            models.Index(fields=["unit", "date"], name="evidence_unit_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_late=False) | ~models.Q(late_reason=""),
+                name="evidence_late_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} · {self.indicator.code} · {self.date:%Y-%m-%d}"
+
+    @property
+    def is_failure(self) -> bool:
+        """A deduction or veto record: a failure recorded against the unit."""
+        return self.indicator.method in FAILURE_METHODS
+
+
+class EvidenceStatement(models.Model):
+    """A unit's answer to a failure recorded against it (情况说明); the record stays as it is."""
+
+    evidence = models.ForeignKey(
+        Evidence,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("evidence record"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    text = models.TextField(_("statement"), max_length=2000)
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("stated by"),
+    )
+    stated_at = models.DateTimeField(_("stated at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stated_at", "pk"]
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
+
+    def __str__(self) -> str:
+        return f"{self.evidence} · {self.stated_at:%Y-%m-%d %H:%M}"
+
+
+class Highlight(models.Model):
+    """One of a unit's 2–4 highlights of the year (亮点/典型); recognition is bonus evidence."""
+
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.PROTECT, related_name="highlights", verbose_name=_("year")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="highlights", verbose_name=_("unit")
+    )
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("highlight")
+        verbose_name_plural = _("highlights")
+
+    def __str__(self) -> str:
+        return f"{self.year.year} · {self.unit.code} · {self.title}"
+
+
+_SAFE_SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+def attachment_path(instance: EvidenceAttachment, filename: str) -> str:
+    """``attachments/<yyyy>/<random>.<ext>``: nothing the sender named reaches the disk.
+
+    ``filename`` is the service's ``upload.<ext>``, the extension of the type decided by the
+    file's bytes (``assessment.attachments``); the year is the year of the upload.
+    """
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if not _SAFE_SUFFIX.match(suffix):
+        suffix = ""
+    return f"attachments/{timezone.localdate():%Y}/{secrets.token_hex(16)}{suffix}"
+
+
+class EvidenceAttachment(models.Model):
+    """A file that documents a record, kept in private storage and served after a check."""
+
+    # Of exactly one record: an evidence record or a key project's progress update.
+    evidence = models.ForeignKey(
+        Evidence,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("evidence record"),
+    )
+    progress = models.ForeignKey(
+        "assessment.ProgressUpdate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("progress update"),
+    )
+    # Media are never served directly (MEDIA_URL is not routed): only through a view that asks
+    # ``assessment.attachments.attachment_get_for_user`` first.
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=100)
+    original_name = models.CharField(_("file name"), max_length=150)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(evidence__isnull=False, progress__isnull=True)
+                    | models.Q(evidence__isnull=True, progress__isnull=False)
+                ),
+                name="attachment_of_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,170 @@
+"""Computed results (one run per computation, with the digest of its inputs) and the import log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models.years import SCORE, AssessmentYear, TierChoices
+from units.models import Cadre, Unit, UnitCategory
+
+
+class ComputationRun(models.Model):
+    """One computation of a year's results: when, by whom, from exactly which inputs."""
+
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.PROTECT, related_name="runs", verbose_name=_("year")
+    )
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("computed by"),
+    )
+    input_hash = models.CharField(_("SHA-256 of the inputs"), max_length=64)
+    bonus_pool = models.PositiveBigIntegerField(_("bonus pool (yuan)"), null=True, blank=True)
+    bonus_paid = models.BooleanField(_("bonus paid"), default=False)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    missing = models.JSONField(
+        _("teams and cadres without an evaluation"), default=dict, blank=True
+    )
+    is_current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        get_latest_by = "computed_at"
+        verbose_name = _("computation")
+        verbose_name_plural = _("computations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=models.Q(is_current=True),
+                name="one_current_run_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year.year} · {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class UnitResult(models.Model):
+    run = models.ForeignKey(
+        ComputationRun,
+        on_delete=models.CASCADE,
+        related_name="units",
+        verbose_name=_("computation"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    category = models.ForeignKey(
+        UnitCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit category")
+    )
+    total = models.DecimalField(_("total"), **SCORE)
+    rank = models.PositiveIntegerField(_("rank"))
+    tier = models.CharField(_("tier"), max_length=16, choices=TierChoices.choices)
+    veto = models.BooleanField(_("vetoed"), default=False)
+    bonus = models.PositiveBigIntegerField(_("bonus (yuan)"), null=True, blank=True)
+    scores = models.JSONField(_("indicator scores"), default=dict)  # {code: "12.34"}
+    group_totals = models.JSONField(_("group subtotals"), default=dict)  # {group: "40.00"}
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["category__sort_order", "rank", "unit__code"]
+        verbose_name = _("unit result")
+        verbose_name_plural = _("unit results")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "unit"], name="unit_result_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} · {self.total}"
+
+
+class TeamResult(models.Model):
+    run = models.ForeignKey(
+        ComputationRun,
+        on_delete=models.CASCADE,
+        related_name="teams",
+        verbose_name=_("computation"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    evaluation = models.DecimalField(_("evaluation score"), **SCORE)
+    score = models.DecimalField(_("score"), **SCORE)
+    rank = models.PositiveIntegerField(_("rank"))
+    tier = models.CharField(_("tier"), max_length=16, choices=TierChoices.choices)
+
+    class Meta:
+        ordering = ["rank", "unit__code"]
+        verbose_name = _("team result")
+        verbose_name_plural = _("team results")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "unit"], name="team_result_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} · {self.score}"
+
+
+class CadreResult(models.Model):
+    run = models.ForeignKey(
+        ComputationRun,
+        on_delete=models.CASCADE,
+        related_name="cadres",
+        verbose_name=_("computation"),
+    )
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre")
+    )
+    evaluation = models.DecimalField(_("evaluation score"), **SCORE)
+    contribution = models.DecimalField(_("contribution points"), **SCORE)
+    score = models.DecimalField(_("score"), **SCORE)
+    rank = models.PositiveIntegerField(_("rank"))
+    tier = models.CharField(_("tier"), max_length=16, choices=TierChoices.choices)
+
+    class Meta:
+        ordering = ["rank", "cadre__unit__code", "cadre__name"]
+        verbose_name = _("cadre result")
+        verbose_name_plural = _("cadre results")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "cadre"], name="cadre_result_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} · {self.score}"
+
+
+class ImportLog(models.Model):
+    """Every import, whatever the door: who, when, which file, and what came of it."""
+
+    kind = models.CharField(_("kind"), max_length=32)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    door = models.CharField(_("door"), max_length=16)  # admin / web / cli
+    dry_run = models.BooleanField(_("preview only"), default=False)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    counts = models.JSONField(_("counts"), default=dict)  # {"new": 3, "changed": 1, ...}
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = _("import log")
+        verbose_name_plural = _("import logs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.file_name} · {self.imported_at:%Y-%m-%d %H:%M}"

@@ -17,6 +17,11 @@ selectors in ``assessment.selectors`` from the same facts.
   not, so that the services raise it and the pages can grey out what the rule refuses. A
   record is seen by its unit's users, the office, district leaders, supervision and the lead
   department of its indicator; its attachments and statements by the same people.
+- Key projects (the object is a ``KeyProject``, a ``ProgressUpdate`` or a ``Contribution``):
+  planned by the office; progress reported and contributions proposed by the responsible
+  unit (or the office); progress verified by the office or supervision, contributions by the
+  office; never by the project's own unit nor by the record's creator. See
+  ``progress_record_refusal`` and the functions after it.
 """
 
 from __future__ import annotations
@@ -27,9 +32,13 @@ from django.utils.translation import gettext as _
 from assessment.models import (
     FAILURE_METHODS,
     AssessmentYear,
+    Contribution,
     Evidence,
     Indicator,
+    KeyProject,
     MethodChoices,
+    ProgressUpdate,
+    ProjectTask,
     UnitResult,
     YearStatus,
 )
@@ -212,3 +221,61 @@ rules.add_perm(
 rules.add_perm("assessment.add_evidence", may_record)
 rules.add_perm("assessment.verify_evidence", may_verify)
 rules.add_perm("assessment.add_evidencestatement", may_answer)
+
+
+# --- Key projects -----------------------------------------------------------------------------
+
+
+@rules.predicate
+def works_on_project(user: AnyUser, project: KeyProject | None) -> bool:
+    """The user's unit is responsible for the project or has a cadre in its team."""
+    own = user_unit_id(user)
+    if project is None or own is None:
+        return False
+    if project.unit_id == own or project.lead_cadre.unit_id == own:
+        return True
+    return project.members.filter(unit_id=own).exists()
+
+
+def _project_user_refusal(user: AnyUser, project: KeyProject, perm: str) -> str | None:
+    """The office, or the users of the responsible unit; the rest in words."""
+    if not is_staff_member(user) or not user.has_perm(perm):
+        return _("You may not report on key projects.")
+    if manages_assessment(user) or project.unit_id == user_unit_id(user):
+        return None
+    return _("Only the unit responsible for the project and the assessment office report on it.")
+
+
+def progress_record_refusal(user: AnyUser, task: ProjectTask) -> str | None:
+    """Why ``user`` may not report progress on ``task``, or None if they may."""
+    return _project_user_refusal(user, task.milestone.project, "assessment.add_progressupdate")
+
+
+def contribution_record_refusal(user: AnyUser, project: KeyProject) -> str | None:
+    """Why ``user`` may not propose contribution points on ``project``, or None if they may."""
+    return _project_user_refusal(user, project, "assessment.add_contribution")
+
+
+def _outsider_refusal(user: AnyUser, project: KeyProject, recorded_by_id: int | None) -> str | None:
+    if project.unit_id == user_unit_id(user):
+        return _("You cannot verify a record of your own unit.")
+    if recorded_by_id is not None and recorded_by_id == user.pk:
+        return _("You cannot verify a record you created.")
+    return None
+
+
+def progress_verify_refusal(user: AnyUser, update: ProgressUpdate) -> str | None:
+    """Verifiers of progress: the office and supervision (督查), outside the project's unit."""
+    if not is_staff_member(user) or not user.has_perm("assessment.verify_progressupdate"):
+        return _("Only the assessment office and supervision verify key-project progress.")
+    return _outsider_refusal(user, update.task.milestone.project, update.recorded_by_id)
+
+
+def contribution_verify_refusal(user: AnyUser, contribution: Contribution) -> str | None:
+    """Contribution points count for the cadre's score: verified by the office only."""
+    if not is_staff_member(user) or not user.has_perm("assessment.verify_contribution"):
+        return _("Only the assessment office verifies contribution points.")
+    return _outsider_refusal(user, contribution.project, contribution.recorded_by_id)
+
+
+rules.add_perm("assessment.view_keyproject", is_staff_member & (sees_all_units | works_on_project))

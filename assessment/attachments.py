@@ -30,7 +30,7 @@ from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from assessment.models import Evidence, EvidenceAttachment
+from assessment.models import Evidence, EvidenceAttachment, ProgressUpdate
 from units.access import AnyUser
 
 MAX_NAME_LENGTH = 150
@@ -395,14 +395,20 @@ def prepare_all(uploads: Iterable[Upload]) -> list[PreparedAttachment]:
 
 
 def store(
-    *, evidence: Evidence, prepared: PreparedAttachment, by: AnyUser | None
+    *,
+    prepared: PreparedAttachment,
+    by: AnyUser | None,
+    evidence: Evidence | None = None,
+    progress: ProgressUpdate | None = None,
 ) -> EvidenceAttachment:
     """Write the file to private storage and its row; the caller holds the transaction.
 
-    If the row cannot be written, the file is removed again.
+    The attachment documents an evidence record or a key project's progress update. If the
+    row cannot be written, the file is removed again.
     """
     attachment = EvidenceAttachment(
         evidence=evidence,
+        progress=progress,
         original_name=prepared.original_name,
         content_type=prepared.kind.content_type,
         size=prepared.size,
@@ -428,12 +434,21 @@ def store(
 def attachment_get_for_user(user: AnyUser, pk: int) -> EvidenceAttachment:
     """The attachment, if ``user`` may see its record; 404 if there is none, 403 if not theirs.
 
-    Who sees a record: its unit's users, the office, district leaders, supervision and the
-    lead department of its indicator (``assessment.view_evidence`` in ``assessment.access``).
+    Who sees an evidence record: its unit's users, the office, district leaders, supervision
+    and the lead department of its indicator (``assessment.view_evidence``); a progress update:
+    whoever sees its key project (``assessment.view_keyproject``), in ``assessment.access``.
     """
     attachment = get_object_or_404(
-        EvidenceAttachment.objects.select_related("evidence__indicator", "evidence__unit"), pk=pk
+        EvidenceAttachment.objects.select_related(
+            "evidence__indicator", "evidence__unit", "progress__task__milestone__project"
+        ),
+        pk=pk,
     )
-    if not user.has_perm("assessment.view_evidence", attachment.evidence):
+    if attachment.evidence is not None:
+        allowed = user.has_perm("assessment.view_evidence", attachment.evidence)
+    else:
+        project = attachment.progress.task.milestone.project  # type: ignore[union-attr]
+        allowed = user.has_perm("assessment.view_keyproject", project)
+    if not allowed:
         raise PermissionDenied
     return attachment

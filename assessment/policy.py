@@ -21,6 +21,7 @@ class Action(StrEnum):
     EDIT_PARAMETERS = "edit_parameters"
     EDIT_SCHEME = "edit_scheme"  # indicators
     EDIT_TARGETS = "edit_targets"
+    PLAN_PROJECTS = "plan_projects"  # key projects, their teams, milestones and tasks
     RECORD_EVIDENCE = "record_evidence"
     VERIFY_EVIDENCE = "verify_evidence"
     ENTER_ASSESSMENTS = "enter_assessments"  # city ranks, grades, surveys, evaluations
@@ -31,6 +32,7 @@ ACTION_LABELS = {
     Action.EDIT_PARAMETERS: gettext_lazy("change the year's parameters"),
     Action.EDIT_SCHEME: gettext_lazy("change the indicator scheme"),
     Action.EDIT_TARGETS: gettext_lazy("change targets"),
+    Action.PLAN_PROJECTS: gettext_lazy("change the plans of key projects"),
     Action.RECORD_EVIDENCE: gettext_lazy("record evidence"),
     Action.VERIFY_EVIDENCE: gettext_lazy("verify evidence"),
     Action.ENTER_ASSESSMENTS: gettext_lazy("enter ranks, grades, surveys and evaluations"),
@@ -42,6 +44,8 @@ ALLOWED: dict[Action, frozenset[YearStatus]] = {
     Action.EDIT_PARAMETERS: frozenset({S.SETUP}),
     Action.EDIT_SCHEME: frozenset({S.SETUP}),
     Action.EDIT_TARGETS: frozenset({S.SETUP}),
+    # Key projects are planned at the start and adjusted during the year (项目调整).
+    Action.PLAN_PROJECTS: frozenset({S.SETUP, S.COLLECTING}),
     Action.RECORD_EVIDENCE: frozenset({S.COLLECTING}),
     Action.VERIFY_EVIDENCE: frozenset({S.COLLECTING, S.SCORING}),
     Action.ENTER_ASSESSMENTS: frozenset({S.COLLECTING, S.SCORING}),
@@ -53,6 +57,7 @@ WITH_REASON: dict[Action, frozenset[YearStatus]] = {
     Action.EDIT_PARAMETERS: frozenset({S.COLLECTING, S.SCORING}),
     Action.EDIT_SCHEME: frozenset({S.COLLECTING, S.SCORING}),
     Action.EDIT_TARGETS: frozenset({S.COLLECTING, S.SCORING}),
+    Action.PLAN_PROJECTS: frozenset({S.SCORING}),
     Action.RECORD_EVIDENCE: frozenset({S.SCORING}),
     Action.VERIFY_EVIDENCE: frozenset(),
     Action.ENTER_ASSESSMENTS: frozenset(),

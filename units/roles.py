@@ -39,16 +39,22 @@ _READ_SCHEME = {
     "assessment.view_evidence",
     "assessment.view_evidencestatement",
     "assessment.view_evidenceattachment",
+    # Key projects: which ones each user sees is assessment.access's rule.
+    "assessment.view_keyproject",
+    "assessment.view_milestone",
+    "assessment.view_projecttask",
+    "assessment.view_progressupdate",
+    "assessment.view_contribution",
 }
 # Recording evidence comes with its attachments; which units and indicators: assessment.access.
 _RECORD_EVIDENCE = {"assessment.add_evidence", "assessment.add_evidenceattachment"}
+# The unit responsible for a key project reports its progress and proposes contribution points.
+_REPORT_PROJECTS = {"assessment.add_progressupdate", "assessment.add_contribution"}
 _ASSESSMENT_INPUTS = ["cityrank", "grade", "surveyrate", "teamevaluation", "cadreevaluation"]
 _READ_ALL_ASSESSMENT = _READ_SCHEME | {
     f"assessment.view_{model}"
     for model in [
         *_ASSESSMENT_INPUTS,
-        "keyproject",
-        "contribution",
         "computationrun",
         "unitresult",
         "teamresult",
@@ -61,13 +67,22 @@ _OFFICE_ASSESSMENT = (
     | {
         f"assessment.{action}_{model}"
         for action in ("add", "change", "delete")
-        for model in ["assessmentyear", "indicator", "target", *_ASSESSMENT_INPUTS, "keyproject"]
+        for model in [
+            "assessmentyear",
+            "indicator",
+            "target",
+            *_ASSESSMENT_INPUTS,
+            "keyproject",
+            "milestone",
+            "projecttask",
+        ]
     }
     | {
         *_RECORD_EVIDENCE,
+        *_REPORT_PROJECTS,
         "assessment.verify_evidence",
-        "assessment.add_contribution",
-        "assessment.change_contribution",
+        "assessment.verify_progressupdate",
+        "assessment.verify_contribution",
         "assessment.compute_results",
         "assessment.publish_results",
     }
@@ -95,13 +110,19 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     | _READ_SCHEME
     | {f"assessment.{a}_{m}" for a in ("view", "add", "change") for m in _ASSESSMENT_INPUTS[:3]}
     | _RECORD_EVIDENCE
+    | _REPORT_PROJECTS
     | {"assessment.verify_evidence", "assessment.add_evidencestatement"},
     # A unit answers a failure recorded against it with a statement (情况说明).
     Role.REPORTER: _READ_UNITS
     | _READ_SCHEME
     | _RECORD_EVIDENCE
+    | _REPORT_PROJECTS
     | {"assessment.add_evidencestatement"},
-    Role.SUPERVISION: _READ_UNITS | _READ_SCHEME | _RECORD_EVIDENCE,
+    # Supervision (督查) records failures and checks key projects' progress on the ground.
+    Role.SUPERVISION: _READ_UNITS
+    | _READ_SCHEME
+    | _RECORD_EVIDENCE
+    | {"assessment.verify_progressupdate"},
     Role.LEADER: _READ_UNITS | _READ_ALL_ASSESSMENT | {"units.view_membership"},
 }
 

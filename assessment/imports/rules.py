@@ -24,7 +24,7 @@ from assessment.policy import Action, year_check
 # The year's clock of a new record (collecting: allowed; scoring: the office only, a late
 # record with a reason). Private in the service module; imported, not copied, so that the
 # import and the form cannot drift apart.
-from assessment.services.evidence import recording_clock
+from assessment.services.records import recording_clock
 from units.access import is_admin, is_lead, is_office, sees_all_units, user_unit_id
 
 MAX_LISTED_ROWS = 10

@@ -46,7 +46,11 @@ class KeyProject(models.Model):
         verbose_name = _("key project")
         verbose_name_plural = _("key projects")
         constraints = [
-            models.UniqueConstraint(fields=["year", "name"], name="project_unique_name"),
+            models.UniqueConstraint(
+                fields=["year", "name"],
+                name="project_unique_name",
+                violation_error_message=_("A key project of this name already exists this year."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -72,7 +76,11 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         constraints = [
-            models.UniqueConstraint(fields=["project", "title"], name="milestone_unique_title"),
+            models.UniqueConstraint(
+                fields=["project", "title"],
+                name="milestone_unique_title",
+                violation_error_message=_("The project already has a milestone of this name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +135,7 @@ class ProgressUpdate(VerifiedRecord):
         ordering = ["-date", "-recorded_at"]
         verbose_name = _("progress update")
         verbose_name_plural = _("progress updates")
+        permissions = [("verify_progressupdate", _("Can verify key-project progress"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_late=False) | ~models.Q(late_reason=""),
@@ -162,6 +171,7 @@ class Contribution(VerifiedRecord):
         ordering = ["project", "cadre", "-recorded_at"]
         verbose_name = _("key-project contribution")
         verbose_name_plural = _("key-project contributions")
+        permissions = [("verify_contribution", _("Can verify contribution points"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_late=False) | ~models.Q(late_reason=""),

@@ -150,7 +150,8 @@ def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearDat
     }
     contributions = {
         cadre_key[row["cadre_id"]]: row["points"]
-        for row in Contribution.objects.counting().filter(project__year=year)
+        for row in Contribution.objects.counting()
+        .filter(project__year=year)
         .values("cadre_id")
         .annotate(points=Sum("points"))
         .order_by()

@@ -26,7 +26,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
@@ -39,7 +38,6 @@ from assessment.access import (
     evidence_record_refusal,
     evidence_statement_refusal,
     evidence_verify_refusal,
-    manages_assessment,
 )
 from assessment.models import (
     AssessmentYear,
@@ -54,7 +52,7 @@ from assessment.models import (
     Target,
     YearStatus,
 )
-from assessment.policy import Action, needs_reason, year_check
+from assessment.policy import Action, year_check
 from assessment.scoring import (
     EvidenceRow,
     Method,
@@ -69,11 +67,10 @@ from assessment.scoring import (
     increment_score,
     survey_score,
 )
+from assessment.services import records as record_rules
+from assessment.services.records import HISTORY_REASON_LENGTH, VERIFY_FIELDS, User
 from units.models import Unit
 
-User = AbstractBaseUser | AnonymousUser
-
-HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
 POINT_METHODS = frozenset({Method.BONUS, Method.DEDUCTION})
 # Quantitative methods whose actual value is built from the records: these are reported
 # regularly, and one without a record for longer than the reporting period is overdue.
@@ -82,60 +79,9 @@ EVIDENCE_METHODS = frozenset(
 )
 # A unit may answer a failure while the year is open and during the publicity.
 STATEMENT_STATES = frozenset({YearStatus.COLLECTING, YearStatus.SCORING, YearStatus.PUBLICITY})
-VERIFY_FIELDS = ["status", "verified_by", "verified_at", "status_reason"]
-
-
-def _save(
-    instance: models.Model, by: User, reason: str = "", update_fields: list[str] | None = None
-) -> None:
-    """Save with the user and the reason in the history record (none is left behind)."""
-    if by.is_authenticated:
-        instance._history_user = by  # type: ignore[attr-defined]
-    if reason.strip():
-        instance._change_reason = reason.strip()[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
-    try:
-        instance.save(update_fields=update_fields)
-    finally:
-        instance.__dict__.pop("_change_reason", None)
-
-
-def _refuse(refusal: str | None) -> None:
-    if refusal is not None:
-        raise ValidationError(refusal, code="not_allowed")
-
-
-def _merge(errors: dict[str, list], error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        errors.setdefault(field, []).extend(messages)
 
 
 # --- recording --------------------------------------------------------------------------------
-
-
-def recording_clock(year: AssessmentYear, by: User, reason: str, reason_field: str) -> bool:
-    """Whether a record made now is late; ``ValidationError`` if none may be made now.
-
-    While the year collects evidence, anyone allowed records; once it is being scored, only
-    the office, with a reason (a late record); in every other state nobody (the policy's
-    message).
-    """
-    late = needs_reason(year, Action.RECORD_EVIDENCE)
-    if late and not manages_assessment(by):
-        raise ValidationError(
-            _(
-                "Evidence for the %(year)s assessment is no longer collected: only the "
-                "assessment office may add a late record."
-            )
-            % {"year": year.year},
-            code="late_office_only",
-        )
-    try:
-        year_check(year, Action.RECORD_EVIDENCE, reason=reason)
-    except ValidationError as error:
-        if error.error_list[0].code == "reason_required":
-            raise ValidationError({reason_field: error.error_list}) from None
-        raise
-    return late
 
 
 def _field_errors(record: Evidence, year: AssessmentYear) -> dict[str, list]:
@@ -147,17 +93,14 @@ def _field_errors(record: Evidence, year: AssessmentYear) -> dict[str, list]:
             _("%(indicator)s is not an indicator of the %(year)s scheme of %(unit)s.")
             % {"indicator": indicator, "year": year.year, "unit": unit}
         ]
-    if record.date is not None and record.date.year != year.year:
-        errors["date"] = [
-            _("The date must be in %(year)s, the assessment year of the indicator.")
-            % {"year": year.year}
-        ]
+    if date_errors := record_rules.date_error(record.date, year):
+        errors["date"] = date_errors
     if indicator.method in POINT_METHODS and record.value is not None and record.value < 0:
         errors["value"] = [_("Bonus and deduction records cannot be negative.")]
     try:
         record.full_clean()
     except ValidationError as error:
-        _merge(errors, error)
+        record_rules.merge(errors, error)
     return errors
 
 
@@ -168,23 +111,10 @@ def _check(record: Evidence, year: AssessmentYear, uploads: Iterable[files.Uploa
     try:
         prepared = files.prepare_all(uploads)
     except ValidationError as error:
-        _merge(errors, error)
+        record_rules.merge(errors, error)
     if errors:
         raise ValidationError(errors)
     return prepared
-
-
-def _write(record: Evidence, by: User, reason: str, prepared: list) -> Evidence:
-    _save(record, by, reason)
-    stored: list = []
-    try:
-        for upload in prepared:
-            stored.append(files.store(evidence=record, prepared=upload, by=by))
-    except Exception:
-        for attachment in stored:  # the transaction drops the rows; the files go here
-            attachment.file.delete(save=False)
-        raise
-    return record
 
 
 @transaction.atomic
@@ -208,8 +138,8 @@ def evidence_record(
     office records, and its record is marked late with ``late_reason``.
     """
     year = AssessmentYear.objects.get(pk=indicator.year_id)  # its state now, not the caller's
-    _refuse(evidence_record_refusal(by, unit, indicator))
-    late = recording_clock(year, by, late_reason, "late_reason")
+    record_rules.refuse(evidence_record_refusal(by, unit, indicator))
+    late = record_rules.recording_clock(year, by, late_reason, "late_reason")
     record = Evidence(
         unit=unit,
         indicator=indicator,
@@ -221,7 +151,9 @@ def evidence_record(
         late_reason=late_reason.strip() if late else "",
     )
     prepared = _check(record, year, attachments)
-    return _write(record, by, record.late_reason, prepared)
+    return record_rules.write_with_files(
+        record, by, record.late_reason, prepared, attach_to="evidence"
+    )
 
 
 @transaction.atomic
@@ -249,17 +181,10 @@ def evidence_correct(
         .get(pk=record.pk)
     )
     year = old.indicator.year
-    _refuse(evidence_record_refusal(by, old.unit, old.indicator))
-    if not reason.strip():
-        raise ValidationError(
-            {"reason": _("Give the reason for the correction.")}, code="reason_required"
-        )
-    if not old.is_current:
-        raise ValidationError(
-            _("This record has already been superseded by a correction: correct the newest one."),
-            code="superseded",
-        )
-    late = recording_clock(year, by, reason, "reason")
+    record_rules.refuse(evidence_record_refusal(by, old.unit, old.indicator))
+    record_rules.correction_reason_required(reason)
+    record_rules.superseded_refusal(old)
+    late = record_rules.recording_clock(year, by, reason, "reason")
     new = Evidence(
         unit=old.unit,
         indicator=old.indicator,
@@ -274,9 +199,9 @@ def evidence_correct(
     )
     prepared = _check(new, year, attachments)
     old.is_current = False
-    _save(old, by, reason, update_fields=["is_current"])
+    record_rules.save(old, by, reason, update_fields=["is_current"])
     record.is_current = False
-    return _write(new, by, reason, prepared)
+    return record_rules.write_with_files(new, by, reason, prepared, attach_to="evidence")
 
 
 # --- verifying --------------------------------------------------------------------------------
@@ -290,29 +215,7 @@ class VerifyCounts:
 
 def _decision_problem(record: Evidence, by: User) -> str | None:
     """Why ``by`` cannot decide on ``record`` now (who they are, the record's state)."""
-    if refusal := evidence_verify_refusal(by, record):
-        return refusal
-    if not record.is_current:
-        return _("This record has been superseded by a correction: it can no longer be verified.")
-    if record.status != EvidenceStatus.PENDING:
-        return _("This record is already %(status)s: only pending records can be decided.") % {
-            "status": EvidenceStatus(record.status).label
-        }
-    return None
-
-
-def _rejection_reason(accept: bool, reason: str) -> None:
-    if not accept and not reason.strip():
-        raise ValidationError(
-            {"reason": _("Give the reason for the rejection.")}, code="reason_required"
-        )
-
-
-def _decide(record: Evidence, by: User, accept: bool, reason: str, now: datetime.datetime) -> None:
-    record.status = EvidenceStatus.VERIFIED if accept else EvidenceStatus.REJECTED
-    record.verified_by = by  # type: ignore[assignment]  # who decided, either way
-    record.verified_at = now
-    record.status_reason = reason.strip()
+    return evidence_verify_refusal(by, record) or record_rules.state_problem(record)
 
 
 def _locked(pks: Sequence[int]) -> list[Evidence]:
@@ -331,13 +234,13 @@ def evidence_verify(*, record: Evidence, by: User, accept: bool, reason: str = "
 
     ``verified_by`` and ``verified_at`` name who decided and when, whichever the decision.
     """
-    _rejection_reason(accept, reason)
+    record_rules.rejection_reason_required(accept, reason)
     (locked,) = _locked([record.pk])
     year_check(locked.indicator.year, Action.VERIFY_EVIDENCE)
     if problem := _decision_problem(locked, by):
         raise ValidationError(problem, code="not_allowed")
-    _decide(locked, by, accept, reason, timezone.now())
-    _save(locked, by, reason, update_fields=VERIFY_FIELDS)
+    record_rules.decide(locked, by, accept, reason, timezone.now())
+    record_rules.save(locked, by, reason, update_fields=VERIFY_FIELDS)
     for name in VERIFY_FIELDS:
         setattr(record, name, getattr(locked, name))
     return locked
@@ -351,7 +254,7 @@ def evidence_verify_many(
 
     The messages of a refusal each name the record they are about.
     """
-    _rejection_reason(accept, reason)
+    record_rules.rejection_reason_required(accept, reason)
     pks = sorted({record.pk for record in records})
     locked = _locked(pks)
     errors: list[str] = []
@@ -374,7 +277,7 @@ def evidence_verify_many(
         raise ValidationError([ValidationError(e, code="not_allowed") for e in errors])
     now = timezone.now()
     for record in locked:
-        _decide(record, by, accept, reason, now)
+        record_rules.decide(record, by, accept, reason, now)
     if locked:
         bulk_update_with_history(
             locked,
@@ -398,7 +301,7 @@ def _label(record: Evidence) -> str:
 def evidence_statement_create(*, record: Evidence, text: str, by: User) -> EvidenceStatement:
     """A unit's statement answering a failure recorded against it; the record is untouched."""
     record = Evidence.objects.select_related("unit", "indicator__year").get(pk=record.pk)
-    _refuse(evidence_statement_refusal(by, record))
+    record_rules.refuse(evidence_statement_refusal(by, record))
     year = record.indicator.year
     if year.status not in STATEMENT_STATES:
         raise ValidationError(
@@ -413,7 +316,7 @@ def evidence_statement_create(*, record: Evidence, text: str, by: User) -> Evide
         evidence=record, unit=record.unit, text=text.strip(), stated_by=by
     )
     statement.full_clean()
-    _save(statement, by)
+    record_rules.save(statement, by)
     return statement
 
 

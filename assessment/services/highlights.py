@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from assessment.access import manages_assessment
 from assessment.models import AssessmentYear, Highlight, YearStatus
-from assessment.services.evidence import User, _refuse, _save
+from assessment.services import records as record_rules
+from assessment.services.records import User
 from units.access import is_staff_member, user_unit_id
 from units.models import Unit
 
@@ -73,7 +74,7 @@ def highlight_register(
     Refused (``ValidationError``) unless ``by`` is one of the unit's users or the office, the
     year is being set up or collects evidence, and the unit has fewer than four highlights.
     """
-    _refuse(highlight_refusal(by, unit))
+    record_rules.refuse(highlight_refusal(by, unit))
     year = AssessmentYear.objects.get(pk=year.pk)  # its state now, not the caller's
     _year_open(year)
     Unit.objects.select_for_update().get(pk=unit.pk)  # two clicks cannot both be the 4th
@@ -91,7 +92,7 @@ def highlight_register(
         created_by=by if by.is_authenticated else None,
     )
     highlight.full_clean()
-    _save(highlight, by)
+    record_rules.save(highlight, by)
     return Registered(highlight, below_minimum(year=year, unit=unit))
 
 
@@ -99,7 +100,7 @@ def highlight_register(
 def highlight_withdraw(*, highlight: Highlight, by: User) -> None:
     """Withdraw (delete) a highlight; its history keeps what it was and who withdrew it."""
     highlight = Highlight.objects.select_related("year", "unit").get(pk=highlight.pk)
-    _refuse(highlight_refusal(by, highlight.unit))
+    record_rules.refuse(highlight_refusal(by, highlight.unit))
     _year_open(highlight.year)
     if by.is_authenticated:
         highlight._history_user = by  # type: ignore[attr-defined]

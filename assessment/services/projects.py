@@ -1,0 +1,581 @@
+"""Key projects (重点项目): plan, report progress, propose and verify contribution points.
+
+One project, one leader, one team. The office plans (``project_save``, ``milestone_save``,
+``task_save``): the responsible unit, the lead cadre and the team, milestones with a date and,
+under each, quantified tasks of one person of the team. The responsible unit reports
+progress on a task (``progress_record``, corrected by ``progress_correct``) and proposes
+contribution points for the people of the team (``contribution_record``); both are records
+like evidence: append-only, on the year's clock, and verified by someone outside the unit
+who did not create them (``progress_verify``, ``contribution_verify``). Only verified,
+current contribution points reach the cadre's three-in-one score.
+
+``project_progress`` is the read for a project's page: each task's verified and pending amount
+against its quantity, what is overdue, and each person's tasks and points.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessment import attachments as files
+from assessment.access import (
+    contribution_record_refusal,
+    contribution_verify_refusal,
+    manages_assessment,
+    progress_record_refusal,
+    progress_verify_refusal,
+)
+from assessment.models import (
+    AssessmentYear,
+    Contribution,
+    EvidenceStatus,
+    KeyProject,
+    Milestone,
+    ProgressUpdate,
+    ProjectTask,
+    VerifiedRecord,
+)
+from assessment.policy import Action, year_check
+from assessment.services import records as record_rules
+from assessment.services.records import VERIFY_FIELDS, User
+from units.models import Cadre, Unit
+
+# --- planning (the office) --------------------------------------------------------------------
+
+
+def _plan_check(year: AssessmentYear, by: User, reason: str) -> None:
+    if not manages_assessment(by):
+        raise ValidationError(
+            _("Only the assessment office plans key projects."), code="not_allowed"
+        )
+    year_check(year, Action.PLAN_PROJECTS, reason=reason)
+
+
+def _full_clean(instance, errors: dict[str, list] | None = None) -> None:  # type: ignore[no-untyped-def]
+    errors = dict(errors or {})
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        record_rules.merge(errors, error)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def project_save(
+    *,
+    year: AssessmentYear,
+    name: str,
+    unit: Unit,
+    lead_cadre: Cadre,
+    members: Iterable[Cadre],
+    description: str = "",
+    by: User,
+    project: KeyProject | None = None,
+    reason: str = "",
+) -> KeyProject:
+    """Create (``project`` None) or change a key project and its team, all or nothing.
+
+    The lead cadre leads; the team members are the other people of the project (the lead is
+    not listed twice). Nobody can be removed from the team while they still have tasks.
+    """
+    year = AssessmentYear.objects.get(pk=year.pk)
+    _plan_check(year, by, reason)
+    members = list(dict.fromkeys(members))
+    errors: dict[str, list] = {}
+    if lead_cadre in members:
+        errors["members"] = [
+            _("%(name)s leads the project: do not list them among the team members.")
+            % {"name": lead_cadre.name}
+        ]
+    if project is None:
+        project = KeyProject(year=year)
+    elif project.year_id != year.pk:
+        raise ValidationError(_("This project belongs to another year."), code="wrong_year")
+    project.name = name.strip()
+    project.unit = unit
+    project.lead_cadre = lead_cadre
+    project.description = description.strip()
+    if project.pk is not None:
+        team = {lead_cadre.pk, *(cadre.pk for cadre in members)}
+        stranded = (
+            Cadre.objects.filter(project_tasks__milestone__project=project)
+            .exclude(pk__in=team)
+            .distinct()
+            .order_by("name")
+        )
+        if stranded:
+            errors.setdefault("members", []).append(
+                _("%(names)s still have tasks in this project: move their tasks first.")
+                % {"names": "、".join(cadre.name for cadre in stranded)}
+            )
+    _full_clean(project, errors)
+    record_rules.save(project, by, reason)
+    project.members.set(members)
+    return project
+
+
+def _in_year_errors(due: datetime.date | None, year: AssessmentYear) -> list[str]:
+    if due is not None and due.year != year.year:
+        return [_("The date must be in %(year)s, the assessment year.") % {"year": year.year}]
+    return []
+
+
+@transaction.atomic
+def milestone_save(
+    *,
+    project: KeyProject,
+    title: str,
+    due: datetime.date,
+    by: User,
+    milestone: Milestone | None = None,
+    reason: str = "",
+) -> Milestone:
+    """Add (``milestone`` None) or change a milestone of the project's plan."""
+    project = KeyProject.objects.select_related("year").get(pk=project.pk)
+    _plan_check(project.year, by, reason)
+    milestone = milestone or Milestone(project=project)
+    milestone.title = title.strip()
+    milestone.due = due
+    errors: dict[str, list] = {}
+    if due_errors := _in_year_errors(due, project.year):
+        errors["due"] = due_errors
+    if milestone.pk is not None and due is not None:
+        late_tasks = milestone.tasks.filter(due__gt=due).count()
+        if late_tasks:
+            errors.setdefault("due", []).append(
+                _("%(count)s task(s) of this milestone are due after that date.")
+                % {"count": late_tasks}
+            )
+    _full_clean(milestone, errors)
+    record_rules.save(milestone, by, reason)
+    return milestone
+
+
+def team_of(project: KeyProject) -> list[Cadre]:
+    """The lead cadre first, then the team members by name."""
+    return [project.lead_cadre, *project.members.order_by("name")]
+
+
+@transaction.atomic
+def task_save(
+    *,
+    milestone: Milestone,
+    cadre: Cadre,
+    description: str,
+    quantity: Decimal,
+    measure: str,
+    due: datetime.date,
+    by: User,
+    task: ProjectTask | None = None,
+    reason: str = "",
+) -> ProjectTask:
+    """Add (``task`` None) or change a person's quantified task under a milestone.
+
+    The person is of the project's team, the quantity positive, and the task due in the
+    year and no later than its milestone.
+    """
+    milestone = Milestone.objects.select_related("project__year", "project__lead_cadre").get(
+        pk=milestone.pk
+    )
+    project = milestone.project
+    _plan_check(project.year, by, reason)
+    errors: dict[str, list] = {}
+    if cadre not in team_of(project):
+        errors["cadre"] = [
+            _("%(name)s is not in the team of %(project)s.")
+            % {"name": cadre.name, "project": project.name}
+        ]
+    if due_errors := _in_year_errors(due, project.year):
+        errors["due"] = due_errors
+    elif due is not None and due > milestone.due:
+        errors["due"] = [
+            _("The task must be done by its milestone's date, %(date)s.")
+            % {"date": f"{milestone.due:%Y-%m-%d}"}
+        ]
+    task = task or ProjectTask(milestone=milestone)
+    task.cadre = cadre
+    task.description = description.strip()
+    task.quantity = quantity
+    task.measure = measure.strip()
+    task.due = due
+    _full_clean(task, errors)
+    record_rules.save(task, by, reason)
+    return task
+
+
+# --- progress (the responsible unit; verified by the office or supervision) --------------------
+
+
+def _task_for_update(task: ProjectTask) -> ProjectTask:
+    return ProjectTask.objects.select_related("milestone__project__year").get(pk=task.pk)
+
+
+def _progress_check(update: ProgressUpdate, year: AssessmentYear, uploads) -> list:  # type: ignore[no-untyped-def]
+    errors: dict[str, list] = {}
+    if date_errors := record_rules.date_error(update.date, year):
+        errors["date"] = date_errors
+    prepared: list = []
+    try:
+        prepared = files.prepare_all(uploads)
+    except ValidationError as error:
+        record_rules.merge(errors, error)
+    _full_clean(update, errors)
+    return prepared
+
+
+@transaction.atomic
+def progress_record(
+    *,
+    task: ProjectTask,
+    date: datetime.date,
+    amount: Decimal,
+    description: str,
+    by: User,
+    attachments: Iterable[files.Upload] = (),
+    late_reason: str = "",
+) -> ProgressUpdate:
+    """Report progress on a task: the amount done on ``date`` (added up per task), pending.
+
+    The same rules as evidence: the responsible unit or the office reports, on the year's
+    clock (late records by the office, with a reason), dated in the year, attachments stored
+    with it all or nothing.
+    """
+    task = _task_for_update(task)
+    year = task.milestone.project.year
+    record_rules.refuse(progress_record_refusal(by, task))
+    late = record_rules.recording_clock(year, by, late_reason, "late_reason")
+    update = ProgressUpdate(
+        task=task,
+        date=date,
+        amount=amount,
+        description=description.strip(),
+        recorded_by=by,
+        is_late=late,
+        late_reason=late_reason.strip() if late else "",
+    )
+    prepared = _progress_check(update, year, attachments)
+    return record_rules.write_with_files(
+        update, by, update.late_reason, prepared, attach_to="progress"
+    )
+
+
+@transaction.atomic
+def progress_correct(
+    *,
+    update: ProgressUpdate,
+    amount: Decimal,
+    description: str,
+    reason: str,
+    by: User,
+    date: datetime.date | None = None,
+    attachments: Iterable[files.Upload] = (),
+) -> ProgressUpdate:
+    """Correct a progress update by a new one that supersedes it, with the reason."""
+    old = (
+        ProgressUpdate.objects.select_for_update()
+        .select_related("task__milestone__project__year")
+        .get(pk=update.pk)
+    )
+    task = old.task
+    year = task.milestone.project.year
+    record_rules.refuse(progress_record_refusal(by, task))
+    record_rules.correction_reason_required(reason)
+    record_rules.superseded_refusal(old)
+    late = record_rules.recording_clock(year, by, reason, "reason")
+    new = ProgressUpdate(
+        task=task,
+        date=date or old.date,
+        amount=amount,
+        description=description.strip(),
+        recorded_by=by,
+        supersedes=old,
+        correction_reason=reason.strip(),
+        is_late=late,
+        late_reason=reason.strip() if late else "",
+    )
+    prepared = _progress_check(new, year, attachments)
+    old.is_current = False
+    record_rules.save(old, by, reason, update_fields=["is_current"])
+    update.is_current = False
+    return record_rules.write_with_files(new, by, reason, prepared, attach_to="progress")
+
+
+# --- contribution points (the responsible unit proposes; the office verifies) ----------------
+
+
+@transaction.atomic
+def contribution_record(
+    *,
+    project: KeyProject,
+    cadre: Cadre,
+    points: Decimal,
+    description: str,
+    by: User,
+    late_reason: str = "",
+    supersedes: Contribution | None = None,
+    reason: str = "",
+) -> Contribution:
+    """Propose contribution points of a person of the team, pending the office's verification.
+
+    Points are positive and at most the year's cap (the cap is also what counts for a cadre
+    in the year, whatever the sum). With ``supersedes`` (and a ``reason``), the proposal
+    corrects an earlier one of the same project, which stops counting.
+    """
+    project = KeyProject.objects.select_related("year", "lead_cadre").get(pk=project.pk)
+    year = project.year
+    record_rules.refuse(contribution_record_refusal(by, project))
+    old = None
+    if supersedes is not None:
+        old = Contribution.objects.select_for_update().get(pk=supersedes.pk)
+        if old.project_id != project.pk:
+            raise ValidationError(_("The corrected record is of another project."))
+        record_rules.correction_reason_required(reason)
+        record_rules.superseded_refusal(old)
+        late_reason = reason
+    late = record_rules.recording_clock(year, by, late_reason, "late_reason")
+    errors: dict[str, list] = {}
+    if cadre not in team_of(project):
+        errors["cadre"] = [
+            _("%(name)s is not in the team of %(project)s.")
+            % {"name": cadre.name, "project": project.name}
+        ]
+    cap = year.contribution_cap
+    if points is not None and not (Decimal(0) < points <= cap):
+        errors["points"] = [
+            _("Contribution points are more than 0 and at most %(cap)s, the most that counts.")
+            % {"cap": f"{cap.normalize():f}"}
+        ]
+    contribution = Contribution(
+        project=project,
+        cadre=cadre,
+        points=points,
+        description=description.strip(),
+        recorded_by=by,
+        is_late=late,
+        late_reason=late_reason.strip() if late else "",
+        supersedes=old,
+        correction_reason=reason.strip() if old else "",
+    )
+    _full_clean(contribution, errors)
+    if old is not None:
+        old.is_current = False
+        record_rules.save(old, by, reason, update_fields=["is_current"])
+        supersedes.is_current = False  # type: ignore[union-attr]
+    record_rules.save(contribution, by, contribution.late_reason or reason)
+    return contribution
+
+
+# --- verification ----------------------------------------------------------------------------
+
+
+def _verify(
+    model: type[VerifiedRecord],
+    record: VerifiedRecord,
+    refusal,  # type: ignore[no-untyped-def]
+    year_of,  # type: ignore[no-untyped-def]
+    related: Sequence[str],
+    *,
+    by: User,
+    accept: bool,
+    reason: str,
+) -> VerifiedRecord:
+    record_rules.rejection_reason_required(accept, reason)
+    locked = model.objects.select_for_update().select_related(*related).get(pk=record.pk)
+    year_check(year_of(locked), Action.VERIFY_EVIDENCE)
+    if problem := refusal(by, locked) or record_rules.state_problem(locked):
+        raise ValidationError(problem, code="not_allowed")
+    record_rules.decide(locked, by, accept, reason, timezone.now())
+    record_rules.save(locked, by, reason, update_fields=VERIFY_FIELDS)
+    for name in VERIFY_FIELDS:
+        setattr(record, name, getattr(locked, name))
+    return locked
+
+
+@transaction.atomic
+def progress_verify(
+    *, update: ProgressUpdate, by: User, accept: bool, reason: str = ""
+) -> ProgressUpdate:
+    """Verify or reject a pending progress update (office or supervision, outside the unit)."""
+    return _verify(  # type: ignore[return-value]
+        ProgressUpdate,
+        update,
+        progress_verify_refusal,
+        lambda locked: locked.task.milestone.project.year,
+        ["task__milestone__project__year"],
+        by=by,
+        accept=accept,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def contribution_verify(
+    *, contribution: Contribution, by: User, accept: bool, reason: str = ""
+) -> Contribution:
+    """Verify or reject proposed contribution points (the office, outside the unit)."""
+    return _verify(  # type: ignore[return-value]
+        Contribution,
+        contribution,
+        contribution_verify_refusal,
+        lambda locked: locked.project.year,
+        ["project__year"],
+        by=by,
+        accept=accept,
+        reason=reason,
+    )
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskProgress:
+    task: ProjectTask
+    verified: Decimal = Decimal(0)
+    pending: Decimal = Decimal(0)
+    updates: list[ProgressUpdate] = field(default_factory=list)  # every one, newest first
+    overdue: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.verified >= self.task.quantity
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(self.verified * 100 / self.task.quantity))
+
+
+@dataclass
+class MilestoneProgress:
+    milestone: Milestone
+    tasks: list[TaskProgress]
+
+    @property
+    def done(self) -> bool:
+        return all(task.done for task in self.tasks) and bool(self.tasks)
+
+    @property
+    def overdue(self) -> bool:
+        return any(task.overdue for task in self.tasks)
+
+
+@dataclass
+class PersonProgress:
+    cadre: Cadre
+    is_lead: bool
+    tasks: int = 0
+    tasks_done: int = 0
+    points: Decimal = Decimal(0)  # verified, current
+    points_pending: Decimal = Decimal(0)
+
+
+@dataclass
+class ProjectProgress:
+    project: KeyProject
+    milestones: list[MilestoneProgress]
+    people: list[PersonProgress]
+    contributions: list[Contribution]  # every one, by person, newest first
+    pending_updates: int
+    pending_contributions: int
+
+    @property
+    def overdue_tasks(self) -> int:
+        return sum(task.overdue for milestone in self.milestones for task in milestone.tasks)
+
+    @property
+    def percent(self) -> int | None:
+        """Share of tasks done (verified amount reached), or None without tasks."""
+        tasks = [task for milestone in self.milestones for task in milestone.tasks]
+        if not tasks:
+            return None
+        return int(100 * sum(task.done for task in tasks) / len(tasks))
+
+
+def _tally_updates(updates: Iterable[ProgressUpdate], tasks: dict[int, TaskProgress]) -> int:
+    """Add each current update to its task's verified or pending amount; count the pending."""
+    pending = 0
+    for update in updates:
+        progress = tasks[update.task_id]
+        progress.updates.append(update)
+        if not update.is_current:
+            continue
+        if update.status == EvidenceStatus.VERIFIED:
+            progress.verified += update.amount
+        elif update.status == EvidenceStatus.PENDING:
+            progress.pending += update.amount
+            pending += 1
+    return pending
+
+
+def _tally_contributions(
+    contributions: Iterable[Contribution], people: dict[int, PersonProgress]
+) -> int:
+    """Add each current proposal to its person's verified or pending points; count the pending."""
+    pending = 0
+    for contribution in contributions:
+        person = people.get(contribution.cadre_id)
+        if not contribution.is_current or person is None:
+            continue
+        if contribution.status == EvidenceStatus.VERIFIED:
+            person.points += contribution.points
+        elif contribution.status == EvidenceStatus.PENDING:
+            person.points_pending += contribution.points
+            pending += 1
+    return pending
+
+
+def project_progress(project: KeyProject, *, today: datetime.date | None = None) -> ProjectProgress:
+    """The plan with its progress: 6 queries whatever the size of the project.
+
+    A task is overdue when its date has passed (today) and its verified amount falls short.
+    """
+    today = today or timezone.localdate()
+    team = team_of(project)
+    people = {
+        cadre.pk: PersonProgress(cadre=cadre, is_lead=cadre.pk == project.lead_cadre_id)
+        for cadre in team
+    }
+    tasks: dict[int, TaskProgress] = {}
+    milestones = []
+    all_tasks = ProjectTask.objects.filter(milestone__project=project).select_related("cadre")
+    by_milestone: dict[int, list[TaskProgress]] = {}
+    for task in all_tasks:
+        progress = tasks[task.pk] = TaskProgress(task=task)
+        by_milestone.setdefault(task.milestone_id, []).append(progress)
+    for milestone in project.milestones.all():
+        milestones.append(MilestoneProgress(milestone, by_milestone.get(milestone.pk, [])))
+    updates = (
+        ProgressUpdate.objects.filter(task__milestone__project=project)
+        .select_related("recorded_by", "verified_by", "supersedes")
+        .prefetch_related("attachments")
+    )
+    pending_updates = _tally_updates(updates, tasks)
+    for progress in tasks.values():
+        progress.overdue = progress.task.due < today and not progress.done
+        person = people.get(progress.task.cadre_id)
+        if person is not None:
+            person.tasks += 1
+            person.tasks_done += progress.done
+    contributions = list(
+        project.contributions.select_related("cadre", "recorded_by", "verified_by").order_by(
+            "cadre__name", "-recorded_at", "-pk"
+        )
+    )
+    pending_contributions = _tally_contributions(contributions, people)
+    return ProjectProgress(
+        project=project,
+        milestones=milestones,
+        people=list(people.values()),
+        contributions=contributions,
+        pending_updates=pending_updates,
+        pending_contributions=pending_contributions,
+    )

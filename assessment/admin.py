@@ -26,6 +26,9 @@ from assessment.models import (
     ImportLog,
     Indicator,
     KeyProject,
+    Milestone,
+    ProgressUpdate,
+    ProjectTask,
     SurveyRate,
     Target,
     TeamEvaluation,
@@ -301,23 +304,6 @@ class CadreEvaluationAdmin(WorkbookImportMixin, YearPolicyAdmin):
     autocomplete_fields = ["cadre"]
 
 
-class ContributionInline(admin.TabularInline):
-    model = Contribution
-    extra = 0
-    autocomplete_fields = ["cadre"]
-    readonly_fields = ["verified_by"]
-
-
-@admin.register(KeyProject)
-class KeyProjectAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "year", "unit", "lead_cadre"]
-    list_filter = ["year", "unit__category"]
-    search_fields = ["name", "unit__name", "lead_cadre__name"]
-    list_select_related = ["year", "unit", "lead_cadre"]
-    autocomplete_fields = ["unit", "lead_cadre", "members"]
-    inlines = [ContributionInline]
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Computed or logged rows: shown, never edited by hand."""
 
@@ -329,6 +315,73 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class MilestoneInline(ReadOnlyInline):
+    model = Milestone
+    fields = ["title", "due"]
+
+
+class ContributionInline(ReadOnlyInline):
+    model = Contribution
+    fields = [
+        "cadre",
+        "points",
+        "description",
+        "status",
+        "is_current",
+        "recorded_by",
+        "verified_by",
+    ]
+
+
+@admin.register(KeyProject)
+class KeyProjectAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Shown with its history; planned, reported and verified in the key-project pages, where
+    the year's policy and the rule "nobody verifies their own unit" apply."""
+
+    list_display = ["name", "year", "unit", "lead_cadre"]
+    list_filter = ["year", "unit__category"]
+    search_fields = ["name", "unit__name", "lead_cadre__name"]
+    list_select_related = ["year", "unit", "lead_cadre"]
+    inlines = [MilestoneInline, ContributionInline]
+
+
+@admin.register(ProjectTask)
+class ProjectTaskAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["description", "cadre", "quantity", "measure", "due", "milestone"]
+    list_filter = ["milestone__project__year"]
+    search_fields = ["description", "cadre__name", "milestone__project__name"]
+    list_select_related = ["cadre", "milestone__project"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["date", "task", "amount", "status", "is_current", "recorded_by", "verified_by"]
+    list_filter = ["status", "is_current", "is_late", "task__milestone__project__year"]
+    search_fields = ["description", "task__description", "task__milestone__project__name"]
+    list_select_related = ["task__cadre", "recorded_by", "verified_by"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["project", "cadre", "points", "status", "is_current", "recorded_by"]
+    list_filter = ["status", "is_current", "project__year"]
+    search_fields = ["project__name", "cadre__name", "description"]
+    list_select_related = ["project", "cadre", "recorded_by"]
 
 
 @admin.register(ComputationRun)
@@ -384,8 +437,10 @@ class EvidenceStatementAdmin(ReadOnlyAdmin):
 class EvidenceAttachmentAdmin(ReadOnlyAdmin):
     """Attachments are listed, not served here: files go out only through a checked view."""
 
-    list_display = ["uploaded_at", "original_name", "content_type", "size", "evidence"]
+    list_display = [
+        "uploaded_at", "original_name", "content_type", "size", "evidence", "progress",
+    ]  # fmt: skip
     list_filter = ["content_type"]
     search_fields = ["original_name", "sha256"]
-    list_select_related = ["evidence__indicator", "evidence__unit"]
+    list_select_related = ["evidence__indicator", "evidence__unit", "progress__task__cadre"]
     exclude = ["file"]

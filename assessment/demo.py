@@ -4,7 +4,8 @@ For the demo units already in the database (``units.demo``), this writes what a 
 would have on file by late November: a scheme per unit category that uses every scoring method
 and both aggregations, targets and bases with the responsible cadre, ten months of evidence
 (mostly verified, some pending, a few rejected with a reason, a couple of corrections), the
-imported city ranks, grades and survey rates, the team and cadre evaluations, two key projects,
+imported city ranks, grades and survey rates, the team and cadre evaluations, three key
+projects with their plans, progress and contribution points (``assessment.demo_projects``),
 and one computation of the results with a bonus pool. The year is left in `scoring`, so the
 office can recompute it.
 
@@ -28,18 +29,17 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from assessment import attachments as files
+from assessment.demo_projects import seed_projects
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,
     CityRank,
-    Contribution,
     Evidence,
     EvidenceStatement,
     EvidenceStatus,
     Grade,
     Highlight,
     Indicator,
-    KeyProject,
     SurveyRate,
     Target,
     TeamEvaluation,
@@ -499,7 +499,7 @@ def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
     _move(year, YearStatus.COLLECTING, district)
     evidence = _seed_evidence(plans, indicators, district, rng)
     _seed_imports(year, indicators, district, rng)
-    _seed_projects(year, district)
+    seed_projects(year, district, _bulk)
     _seed_highlights(year, district)
     _seed_statements(year, indicators, district)
     _move(year, YearStatus.SCORING, district)
@@ -827,66 +827,6 @@ def _seed_imports(
             )
     for model, made in rows.items():
         _bulk(model, made, district)
-
-
-PROJECTS = (
-    (
-        "城东智能制造产业园基础设施建设",
-        "economic",
-        "园区道路、标准厂房及供水供电管网配套建设，总投资12.6亿元，年内完成主体工程。",
-    ),
-    (
-        "城乡教育医疗服务能力提升工程",
-        "social",
-        "新建改扩建中小学3所、镇街卫生院2所，年内投入使用。",
-    ),
-)
-CONTRIBUTION_TEXTS = (
-    "牵头协调项目用地报批，提前两个月完成征地拆迁",
-    "统筹项目资金申报，争取上级专项资金到位",
-    "驻点推进施工，协调解决水电配套问题",
-    "组织专班攻坚，按期完成年度投资任务",
-)
-
-
-def _seed_projects(year: AssessmentYear, district: District) -> None:
-    """Two key projects; the first one's leader also serves on the second (over the cap)."""
-    first_of: dict[str, Unit] = {}
-    for unit in district.units:
-        first_of.setdefault(district.categories[unit.category_id].code, unit)
-    others = [district.cadres[u.pk][0] for u in district.units if district.cadres.get(u.pk)]
-    contributions = []
-    previous_lead: Cadre | None = None
-    for number, (name, category, description) in enumerate(PROJECTS):
-        unit = first_of.get(category, district.units[number % len(district.units)])
-        team = district.cadres.get(unit.pk)
-        if not team:
-            continue
-        lead = team[0]
-        outside = [c for c in others if c.unit_id != unit.pk][number * 2 : number * 2 + 2]
-        members = [*team[1:2], *outside, *([previous_lead] if previous_lead else [])]
-        project = KeyProject(
-            year=year, name=name, unit=unit, lead_cadre=lead, description=description
-        )
-        project._history_user = district.office  # type: ignore[attr-defined]
-        project.full_clean()
-        project.save()
-        project.members.set(members)
-        points = ["3.0", "2.0", "1.5", "2.5", "2.5"]
-        for index, cadre in enumerate([lead, *members]):
-            pending = number == 1 and index == 1  # one claim still waiting for the office
-            contributions.append(
-                Contribution(
-                    project=project,
-                    cadre=cadre,
-                    points=Decimal(points[index % len(points)]),
-                    description=CONTRIBUTION_TEXTS[(number + index) % len(CONTRIBUTION_TEXTS)],
-                    status=EvidenceStatus.PENDING if pending else EvidenceStatus.VERIFIED,
-                    verified_by=None if pending else district.office,
-                )
-            )
-        previous_lead = lead
-    _bulk(Contribution, contributions, district)
 
 
 # --- highlights, statements, a late record and an attachment ----------------------------------

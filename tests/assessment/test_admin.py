@@ -1,5 +1,6 @@
 """The assessment admin follows the year's policy and keeps evidence append-only."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import AssessmentYear, Evidence, Indicator, Target
+from assessment.services.projects import contribution_record, milestone_save, project_save
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +165,37 @@ def test_statements_and_attachments_are_listed_read_only(client, office_user):
     for model in ["evidencestatement", "evidenceattachment"]:
         assert client.get(reverse(f"admin:assessment_{model}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:assessment_{model}_add")).status_code == 403
+
+
+def test_key_projects_are_shown_in_the_admin_but_changed_only_in_their_pages(
+    client, office_user, year, unit_a, cadres
+):
+    """The admin shows a project with its milestones and contribution points read-only: the
+    plan is the office's and the points are verified in the key-project pages, where the
+    rule "nobody verifies their own unit or record" applies."""
+    year.status = "collecting"
+    year.save()
+    project = project_save(
+        year=year, name="老旧小区改造", unit=unit_a, lead_cadre=cadres[0], members=[cadres[1]],
+        by=office_user,
+    )  # fmt: skip
+    autumn = datetime.date(2026, 10, 31)
+    milestone_save(project=project, title="改造完工", due=autumn, by=office_user)
+    contribution_record(
+        project=project, cadre=cadres[1], points=Decimal(2), description="驻点推进",
+        by=office_user,
+    )  # fmt: skip
+    client.force_login(office_user)
+    page = client.get(reverse("admin:assessment_keyproject_change", args=[project.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "改造完工" in text and "驻点推进" in text
+    assert 'name="name"' not in text  # no form field to edit the project
+    for model in ["keyproject", "contribution", "progressupdate", "projecttask"]:
+        assert client.get(reverse(f"admin:assessment_{model}_add")).status_code == 403
+    changed = client.post(
+        reverse("admin:assessment_contribution_change", args=[project.contributions.get().pk]),
+        {"status": "verified"},
+    )
+    assert changed.status_code == 403
+    assert project.contributions.get().status == "pending"

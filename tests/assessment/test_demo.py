@@ -23,6 +23,9 @@ from assessment.models import (
     Highlight,
     Indicator,
     KeyProject,
+    Milestone,
+    ProgressUpdate,
+    ProjectTask,
     SurveyRate,
     Target,
     TeamEvaluation,
@@ -37,11 +40,12 @@ pytestmark = pytest.mark.django_db
 MODELS = [
     AssessmentYear, Indicator, Target, Evidence, CityRank, Grade, SurveyRate, TeamEvaluation,
     CadreEvaluation, KeyProject, Contribution, ComputationRun, UnitResult, TeamResult, CadreResult,
-    Highlight, EvidenceStatement, EvidenceAttachment,
+    Highlight, EvidenceStatement, EvidenceAttachment, Milestone, ProjectTask, ProgressUpdate,
 ]  # fmt: skip
 AUDITED = [
     AssessmentYear, Indicator, Target, Evidence, CityRank, Grade, SurveyRate, TeamEvaluation,
     CadreEvaluation, KeyProject, Contribution, Highlight, EvidenceStatement, EvidenceAttachment,
+    Milestone, ProjectTask, ProgressUpdate,
 ]  # fmt: skip
 
 
@@ -164,12 +168,28 @@ def test_ranks_grades_surveys_and_evaluations_cover_every_unit_and_cadre(seeded)
     assert CadreEvaluation.objects.filter(year__year=DEMO_YEAR).count() == cadres.count()
 
 
-def test_two_key_projects_have_a_lead_members_and_verified_contributions(seeded):
+def test_key_projects_have_a_team_a_plan_progress_and_points(seeded):
+    """Three projects, each with a lead, members, two milestones with tasks, and progress of
+    every status; one overstated update corrected; something overdue; none decided by its
+    creator; the second project's second claim still pending."""
     projects = KeyProject.objects.filter(year__year=DEMO_YEAR)
-    assert projects.count() == 2
+    assert projects.count() == 3
     for project in projects:
         assert project.members.exists()
+        assert project.milestones.count() == 2
         assert project.contributions.filter(status="verified", cadre=project.lead_cadre).exists()
+    updates = ProgressUpdate.objects.filter(task__milestone__project__year__year=DEMO_YEAR)
+    assert {"verified", "pending", "rejected"} <= set(updates.values_list("status", flat=True))
+    assert not updates.filter(status="rejected", status_reason="").exists()
+    corrected = updates.get(supersedes__isnull=False)
+    assert not corrected.supersedes.is_current and corrected.correction_reason
+    decided = updates.exclude(status="pending")
+    assert not decided.filter(verified_by=F("recorded_by")).exists()
+    assert decided.filter(verified_by__username="ducha").exists()  # supervision checks too
+    zj01 = projects.get(unit__code="ZJ01")
+    assert zj01.milestones.get(title="改造工程完工").tasks.count() == 2
+    assert updates.filter(task__milestone__project=zj01, recorded_by__username="tianbao").exists()
+    assert Contribution.objects.filter(status="pending").count() == 1
 
 
 def test_every_unit_has_a_result_and_the_bonus_adds_up_to_the_pool(seeded):

@@ -20,23 +20,18 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
-from datetime import timedelta
 
 import openpyxl
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -44,6 +39,7 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin
 from openpyxl.styles import Font
 
+from assessment.forms_imports import XLSX_TYPE, WorkbookUploadForm
 from assessment.imports import (
     KINDS,
     Preview,
@@ -52,15 +48,12 @@ from assessment.imports import (
     workbook_import,
     workbook_preview,
 )
+from assessment.imports.staging import discard_staged, purge_stale_staging, read_staged, stage
 
-STAGING_DIR = "import-staging"
-STAGING_MAX_AGE = timedelta(days=1)  # a preview nobody confirmed within a day is forgotten
 SESSION_KEY = "workbook_imports"
 SESSION_MAX_ENTRIES = 20
 ROWS_SHOWN = 500  # rows listed on the preview page; the totals always count every row
 ERRORS_SHOWN = 1_000  # as many as the ImportLog keeps
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 STATUS_LABELS = {
     RowStatus.NEW: gettext_lazy("new"),
@@ -70,86 +63,12 @@ STATUS_LABELS = {
 }
 
 
-class WorkbookUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Excel workbook (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX_TYPE}"}),
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("reason for the amendment"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text=gettext_lazy("Required once the year is past the state where this may change."),
-    )
-
-    def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        limit = settings.UPLOAD_MAX_MB
-        if upload.size > limit * 1024 * 1024:
-            raise ValidationError(
-                _("The file is %(size)s MB; files of at most %(limit)s MB can be imported.")
-                % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": limit}
-            )
-        return upload
-
-
 class WorkbookConfirmForm(forms.Form):
     """What the confirm step sends: which previewed file (by SHA-256), which kind, and why."""
 
     kind = forms.CharField(max_length=32, widget=forms.HiddenInput)
     sha256 = forms.RegexField(regex=r"\A[0-9a-f]{64}\Z", widget=forms.HiddenInput)
     reason = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
-
-
-# --- staging: the previewed bytes, kept between the two steps --------------------------------
-
-
-def staged_name(sha256: str) -> str:
-    """The storage name of a staged file; only a SHA-256 in hex can name one."""
-    if not _SHA256.fullmatch(sha256):
-        raise ValueError("not a SHA-256 in lowercase hex")
-    return f"{STAGING_DIR}/{sha256}.xlsx"
-
-
-def stage(data: bytes) -> str:
-    """Keep ``data`` under its SHA-256 (once: the same bytes share one file); return the hash."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    name = staged_name(sha256)
-    if read_staged(sha256) == data:
-        return sha256
-    default_storage.delete(name)  # damaged or half written: replace it
-    saved = default_storage.save(name, ContentFile(data))
-    if saved != name:  # another request wrote the same name meanwhile: keep that one
-        default_storage.delete(saved)
-    return sha256
-
-
-def read_staged(sha256: str) -> bytes | None:
-    try:
-        with default_storage.open(staged_name(sha256), "rb") as staged:
-            return staged.read()
-    except FileNotFoundError:
-        return None
-
-
-def discard_staged(sha256: str) -> None:
-    default_storage.delete(staged_name(sha256))
-
-
-def purge_stale_staging() -> None:
-    """Delete staged files older than ``STAGING_MAX_AGE`` (previews nobody confirmed)."""
-    try:
-        _folders, names = default_storage.listdir(STAGING_DIR)
-    except FileNotFoundError:
-        return
-    oldest = timezone.now() - STAGING_MAX_AGE
-    for name in names:
-        try:
-            if default_storage.get_modified_time(f"{STAGING_DIR}/{name}") < oldest:
-                default_storage.delete(f"{STAGING_DIR}/{name}")
-        except (FileNotFoundError, NotImplementedError):
-            continue
 
 
 # --- the admin mixin ---------------------------------------------------------------------------

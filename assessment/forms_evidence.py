@@ -42,7 +42,7 @@ class IndicatorChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.code}）"
 
 
-def _date_field() -> forms.DateField:
+def date_field() -> forms.DateField:
     return forms.DateField(
         label=_("Date"),
         input_formats=[DATE_FORMAT],
@@ -60,13 +60,13 @@ def _value_field() -> forms.DecimalField:
     )
 
 
-def _description_field() -> forms.CharField:
+def description_field() -> forms.CharField:
     return forms.CharField(
         label=_("Description"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-def _attachments_field() -> MultipleFileField:
+def attachments_field() -> MultipleFileField:
     return MultipleFileField(
         label=_("Attachments"),
         required=False,
@@ -84,10 +84,10 @@ def recordable_indicators(user: AnyUser, unit: Unit, year: AssessmentYear) -> li
 
 class EvidenceRecordForm(DistrictForm):
     indicator = IndicatorChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
-    date = _date_field()
+    date = date_field()
     value = _value_field()
-    description = _description_field()
-    attachments = _attachments_field()
+    description = description_field()
+    attachments = attachments_field()
 
     def __init__(
         self, *args: Any, user: AnyUser, unit: Unit, year: AssessmentYear, **kwargs: Any
@@ -107,10 +107,10 @@ class EvidenceRecordForm(DistrictForm):
 
 
 class EvidenceCorrectForm(DistrictForm):
-    date = _date_field()
+    date = date_field()
     value = _value_field()
-    description = _description_field()
-    attachments = _attachments_field()
+    description = description_field()
+    attachments = attachments_field()
     reason = forms.CharField(
         label=_("Reason for the correction"),
         max_length=500,

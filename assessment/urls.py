@@ -3,6 +3,8 @@ from django.urls import path
 from assessment import views
 from assessment.urls_evidence import urlpatterns as evidence_urlpatterns
 from assessment.urls_grading import urlpatterns as grading_urlpatterns
+from assessment.urls_imports import urlpatterns as imports_urlpatterns
+from assessment.urls_projects import urlpatterns as projects_urlpatterns
 from assessment.urls_verify import urlpatterns as verify_urlpatterns
 
 app_name = "assessment"
@@ -35,3 +37,7 @@ urlpatterns = [
 # Year-round evidence: the unit's pages, verification and failures, and the lead
 # departments' grading grids (issue 4).
 urlpatterns += evidence_urlpatterns + verify_urlpatterns + grading_urlpatterns
+# Key projects (重点项目): plans, progress, contribution points.
+urlpatterns += projects_urlpatterns
+# Excel imports from the staff pages, with their jobs and the import log (issue 5).
+urlpatterns += imports_urlpatterns

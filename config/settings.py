@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "units",
     "assessment",
     "reports",
@@ -177,6 +179,15 @@ STORAGES = {
 }
 
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
+# Workbooks larger than this are imported by a background job (``manage.py db_worker`` runs
+# the queue; ``make run`` starts one), so a browser never waits on a request that may time out.
+IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=256 * 1024)
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file
 

@@ -9,7 +9,16 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from units.access import AnyUser, is_staff_member, sees_all_units
+from units.access import (
+    AnyUser,
+    is_admin,
+    is_lead,
+    is_office,
+    is_reporter,
+    is_staff_member,
+    is_supervision,
+    sees_all_units,
+)
 
 
 @dataclass(frozen=True)
@@ -25,12 +34,17 @@ def is_admin_site_user(user: AnyUser) -> bool:
     return bool(user.is_active and user.is_staff)
 
 
+# The roles whose permissions include a workbook kind (the import page lists which ones).
+may_import = is_admin | is_office | is_lead | is_reporter | is_supervision
+
+
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", is_staff_member, ""),
     NavItem(_("Units"), "units:unit_list", is_staff_member, "units"),
     NavItem(_("Cadres"), "units:cadre_list", is_staff_member, "cadres"),
     NavItem(_("Categories"), "units:category_list", sees_all_units, "categories"),
     NavItem(_("Assessment years"), "assessment:year_list", is_staff_member, "years"),
+    NavItem(_("Excel import"), "assessment:import_index", may_import, "imports"),
     NavItem(_("Administration"), "admin:index", is_admin_site_user, "admin"),
 ]
 

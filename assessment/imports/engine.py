@@ -7,6 +7,7 @@ them at once. Nothing here writes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from assessment.imports.rows import (
     Planned,
     display,
 )
-from units.cells import header_key
+from units.cells import clean_text, header_key
 
 _IGNORED_IN_HEADERS = re.compile(r"[\s_\-]+")
 
@@ -96,8 +97,16 @@ def match_headers(kind: Kind, sheet: Sheet) -> Layout:
 MEMO_LIMIT = 10_000  # distinct cell values remembered per column (codes, statuses, dates)
 
 
-def parse_rows(kind: Kind, sheet: Sheet, layout: Layout) -> list[ParsedRow]:
-    """Read every cell of every data row; a value seen before in a column is read once."""
+PROGRESS_EVERY = 2_000  # rows between two progress reports
+
+
+def parse_rows(
+    kind: Kind, sheet: Sheet, layout: Layout, progress: Callable[[int], None] | None = None
+) -> list[ParsedRow]:
+    """Read every cell of every data row; a value seen before in a column is read once.
+
+    ``progress``, if given, is told the number of rows read every ``PROGRESS_EVERY`` rows.
+    """
     absent = {c.key: c.default for c in kind.columns if c.key not in layout.present}
     columns = list(layout.columns.items())
     memo: dict[str, dict[tuple[type, object], tuple[bool, object]]] = {
@@ -117,6 +126,8 @@ def parse_rows(kind: Kind, sheet: Sheet, layout: Layout) -> list[ParsedRow]:
         for index in layout.unnamed:
             _unnamed_cell(row, sheet, index, cells)
         rows.append(row)
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows))
     return rows
 
 
@@ -213,7 +224,12 @@ def _differs(plan: Planned, name: str) -> bool:
         if isinstance(new, NewUnit):
             return True
         return getattr(plan.existing, field_.attname) != (new.pk if new is not None else None)
-    return getattr(plan.existing, name) != new
+    old = getattr(plan.existing, name)
+    if isinstance(old, str) and isinstance(new, str):
+        # A cell's text is read normalised (full-width → half-width, spaces collapsed): text
+        # stored by a form as typed ("（）", "，") is the same text, not a change.
+        return clean_text(old) != new
+    return old != new
 
 
 def changes(plan: Planned, headers: dict[str, str], fields: dict[str, str]) -> list[FieldChange]:

@@ -34,6 +34,7 @@ class Sheet:
     headers: list[str]  # row 1, cleaned, one per column from the first used column
     first_column: int  # 0-based index of the column of headers[0] (0 is column A)
     rows: Iterator[tuple[int, list[object]]]  # (Excel row number, cells), blank rows skipped
+    height: int = 0  # rows of the sheet's used range below the header (blank ones included)
     cell_problems: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, index)
 
     def column_letter(self, index: int) -> str:
@@ -65,6 +66,7 @@ def read_sheet(data: bytes) -> Sheet:
         sheet = workbook.get_sheet_by_index(0)
         start = sheet.start
         rows = sheet.iter_rows()
+        height = max(sheet.height - 1, 0)
     except CalamineError:
         raise WorkbookRefused(damaged_message()) from None
     if start is None:
@@ -88,6 +90,7 @@ def read_sheet(data: bytes) -> Sheet:
         first_column=start[1],
         rows=_data_rows(rows, problems),
         cell_problems=problems,
+        height=height,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -27,20 +28,37 @@ from assessment.imports.rules import check_scope, policy_errors
 from assessment.models import ImportLog
 
 User = AbstractBaseUser | AnonymousUser | None
+# Told how far an import is: the phase ("reading", "checking", "comparing", "writing"), the
+# rows done and the rows in all (an estimate until the sheet is read).
+Progress = Callable[[str, int, int], None]
 
 MAX_LOGGED_ERRORS = 1_000  # an ImportLog keeps the first errors; the count keeps them all
 HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
 
 
 def workbook_preview(
-    *, kind: str, data: bytes, file_name: str, user: User, reason: str = "", door: str = "cli"
+    *,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    user: User,
+    reason: str = "",
+    door: str = "cli",
+    progress: Progress | None = None,
 ) -> Preview:
     """What importing ``data`` as ``kind`` would do, row by row; writes only the log."""
-    return _run(kind, data, file_name, user, reason, door, commit=False)
+    return _run(kind, data, file_name, user, reason, door, commit=False, progress=progress)
 
 
 def workbook_import(
-    *, kind: str, data: bytes, file_name: str, user: User, reason: str = "", door: str = "cli"
+    *,
+    kind: str,
+    data: bytes,
+    file_name: str,
+    user: User,
+    reason: str = "",
+    door: str = "cli",
+    progress: Progress | None = None,
 ) -> Preview:
     """Import ``data`` as ``kind``: every row or, if anything is wrong, none.
 
@@ -48,7 +66,11 @@ def workbook_import(
     held to their permissions. ``reason`` is needed where the year's state makes the import
     an amendment, and becomes the change reason of every history record written.
     """
-    return _run(kind, data, file_name, user, reason, door, commit=True)
+    return _run(kind, data, file_name, user, reason, door, commit=True, progress=progress)
+
+
+def _silent(phase: str, done: int, total: int) -> None:
+    return None
 
 
 def _run(
@@ -60,6 +82,7 @@ def _run(
     door: str,
     *,
     commit: bool,
+    progress: Progress | None = None,
 ) -> Preview:
     if kind_name not in KINDS:
         raise ValueError(f"Unknown workbook kind {kind_name!r}; known: {', '.join(KINDS)}")
@@ -70,9 +93,11 @@ def _run(
         sha256=hashlib.sha256(data).hexdigest(),
         dry_run=not commit,
     )
+    report = progress or _silent
     try:
-        plans = _analyse(kind, data, preview, user=user, reason=reason)
+        plans = _analyse(kind, data, preview, user=user, reason=reason, report=report)
         if commit and preview.ok and plans is not None:
+            report("writing", len(preview.rows), len(preview.rows))
             _commit(kind, plans, preview)
     except Exception as error:  # recorded, then raised again: a bug must not go unlogged
         preview.errors.append(RowError(_("The import failed: %(error)s") % {"error": error}))
@@ -95,13 +120,15 @@ def _permission_error(kind: Kind, user: User) -> str | None:
 
 
 def _analyse(
-    kind: Kind, data: bytes, preview: Preview, *, user: User, reason: str
+    kind: Kind, data: bytes, preview: Preview, *, user: User, reason: str, report: Progress
 ) -> tuple[Context, list[ParsedRow]] | None:
     if refusal := _permission_error(kind, user):
         preview.errors.append(RowError(refusal))
         return None
     try:
+        report("reading", 0, 0)
         sheet = read_sheet(data)
+        report("checking", 0, sheet.height)
         layout = engine.match_headers(kind, sheet)
         if layout.errors:
             preview.errors.extend(layout.errors)
@@ -115,13 +142,16 @@ def _analyse(
             change_reason=_change_reason(reason, preview.file_name),
             column_order={header: index for index, header in enumerate(sheet.headers) if header},
         )
-        rows = engine.parse_rows(kind, sheet, layout)
+        rows = engine.parse_rows(
+            kind, sheet, layout, lambda done: report("checking", done, max(sheet.height, done))
+        )
     except WorkbookRefused as refused:
         preview.errors.append(RowError(refused.message))
         return None
     if not rows:
         preview.errors.append(RowError(_("The sheet has a header row but no data rows.")))
         return None
+    report("comparing", len(rows), len(rows))
     kind.resolve(rows, ctx)
     engine.keep_present_fields(rows, ctx)
     check_scope(rows, ctx)

@@ -16,6 +16,7 @@ from assessment.models.evidence import (
     VerifiedRecord,
     attachment_path,
 )
+from assessment.models.imports import ImportJob, ImportJobState, ImportLog
 from assessment.models.inputs import (
     CadreEvaluation,
     CityRank,
@@ -33,7 +34,6 @@ from assessment.models.projects import (
 from assessment.models.results import (
     CadreResult,
     ComputationRun,
-    ImportLog,
     TeamResult,
     UnitResult,
 )
@@ -72,6 +72,8 @@ __all__ = [
     "Grade",
     "GradeChoices",
     "Highlight",
+    "ImportJob",
+    "ImportJobState",
     "ImportLog",
     "Indicator",
     "KeyProject",

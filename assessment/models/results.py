@@ -1,4 +1,4 @@
-"""Computed results (one run per computation, with the digest of its inputs) and the import log."""
+"""Computed results: one run per computation, with the digest of its inputs, and its rows."""
 
 from __future__ import annotations
 
@@ -138,33 +138,3 @@ class CadreResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre.name} · {self.score}"
-
-
-class ImportLog(models.Model):
-    """Every import, whatever the door: who, when, which file, and what came of it."""
-
-    kind = models.CharField(_("kind"), max_length=32)
-    file_name = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("imported by"),
-    )
-    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
-    door = models.CharField(_("door"), max_length=16)  # admin / web / cli
-    dry_run = models.BooleanField(_("preview only"), default=False)
-    succeeded = models.BooleanField(_("succeeded"), default=False)
-    counts = models.JSONField(_("counts"), default=dict)  # {"new": 3, "changed": 1, ...}
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-
-    class Meta:
-        ordering = ["-imported_at", "-id"]
-        verbose_name = _("import log")
-        verbose_name_plural = _("import logs")
-
-    def __str__(self) -> str:
-        return f"{self.kind} · {self.file_name} · {self.imported_at:%Y-%m-%d %H:%M}"

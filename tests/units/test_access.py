@@ -81,9 +81,12 @@ def test_category_overview_is_for_roles_that_see_all_units(request, client, user
 @pytest.mark.parametrize(
     ("user_fixture", "expected_links"),
     [
-        ("office_user", ["/", "/units/", "/cadres/", "/categories/", "/years/", "/admin/"]),
+        (
+            "office_user",
+            ["/", "/units/", "/cadres/", "/categories/", "/years/", "/imports/", "/admin/"],
+        ),
         ("leader_user", ["/", "/units/", "/cadres/", "/categories/", "/years/"]),
-        ("reporter_a", ["/", "/units/", "/cadres/", "/years/"]),
+        ("reporter_a", ["/", "/units/", "/cadres/", "/years/", "/imports/"]),
     ],
 )
 def test_navigation_depends_on_the_role(request, client, user_fixture, expected_links):

@@ -37,9 +37,13 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo --url http://$(HOST):$(PORT)/
 
+# The server, and beside it the task worker that imports large workbooks in the background;
+# both stop with Ctrl-C.
 run: seed
-	@echo "Starting the server at http://$(HOST):$(PORT)/ (admin site: http://$(HOST):$(PORT)/admin/). Stop with Ctrl-C."
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Starting the server at http://$(HOST):$(PORT)/ (admin site: http://$(HOST):$(PORT)/admin/) and the import worker. Stop with Ctrl-C."
+	@$(MANAGE) db_worker --no-startup-delay --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -19,9 +19,7 @@ the admin only asks first for the model's ``add`` permission (``import_permissio
 from __future__ import annotations
 
 import hashlib
-import io
 
-import openpyxl
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -37,7 +35,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin
-from openpyxl.styles import Font
 
 from assessment.forms_imports import XLSX_TYPE, WorkbookUploadForm
 from assessment.imports import (
@@ -49,6 +46,7 @@ from assessment.imports import (
     workbook_preview,
 )
 from assessment.imports.staging import discard_staged, purge_stale_staging, read_staged, stage
+from assessment.imports.workbooks import template_workbook
 
 SESSION_KEY = "workbook_imports"
 SESSION_MAX_ENTRIES = 20
@@ -209,19 +207,9 @@ class WorkbookImportMixin:
         return redirect(self._url("changelist"))
 
     def workbook_template_view(self, request: HttpRequest) -> HttpResponse:
-        """An empty workbook: one header row with the kind's Chinese headers."""
+        """The kind's template: headers, a sample row, drop-down lists and instructions."""
         self._require_import_permission(request)
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        sheet.title = self.import_kind
-        sheet.append([column.header for column in KINDS[self.import_kind].columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            sheet.column_dimensions[cell.column_letter].width = 16
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+        response = HttpResponse(template_workbook(self.import_kind), content_type=XLSX_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{self.import_kind}.xlsx"'
         return response
 

@@ -10,6 +10,7 @@ from assessment.models import (
     CadreEvaluation,
     CityRank,
     Evidence,
+    EvidenceStatus,
     Grade,
     Indicator,
     SurveyRate,
@@ -86,6 +87,15 @@ class EvidenceExport(ExportResource):
     class Meta:
         model = Evidence
         fields = ("unit", "indicator", "date", "value", "description", "status")
+
+    def filter_export(self, queryset, **kwargs):  # type: ignore[no-untyped-def]
+        """Only what the workbook can hold, so that the file imports back unchanged.
+
+        A superseded record shares its identity (unit, indicator, date, description) with the
+        correction that replaced it: both in one file are a duplicate. A rejected record has a
+        status no import accepts (only 已核实 and 待核实). Both stay in the admin and its history.
+        """
+        return queryset.filter(is_current=True).exclude(status=EvidenceStatus.REJECTED)
 
 
 class CityRankExport(ExportResource):

@@ -28,6 +28,7 @@ from assessment.imports.jobs import job_confirm, job_percent, job_start, preview
 from assessment.imports.preview import RowStatus
 from assessment.imports.rows import Kind
 from assessment.imports.staging import read_staged
+from assessment.imports.workbooks import marked_workbook, template_workbook
 from assessment.models import ImportJob, ImportJobState, ImportLog
 from units.access import is_staff_member
 
@@ -87,8 +88,6 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def template(request: HttpRequest, kind: str) -> HttpResponse:
-    from assessment.imports.workbooks import template_workbook
-
     chosen = _kind_for(request, kind)
     return _xlsx(template_workbook(chosen.name), f"{chosen.label}-模板.xlsx")
 
@@ -175,8 +174,6 @@ def confirm(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untype
 @login_required
 def marked(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
     """A copy of the uploaded workbook with every bad cell marked and commented."""
-    from assessment.imports.workbooks import marked_workbook
-
     job = _job_for(request, pk)
     data = read_staged(job.sha256)
     if job.state != ImportJobState.REFUSED or data is None:

@@ -5,15 +5,17 @@ that re-parses a cell on edit) treats text starting with ``+ - @``, a tab or a c
 return, and the full-width ``＝ ＋ － ＠`` typed by Chinese input methods, as a formula too.
 Such text is written as a string cell with Excel's quote prefix: it shows exactly as given,
 reads back unchanged (no escape character piles up over an export → import round trip), and
-is never evaluated. Numbers stay numbers.
+is never evaluated. Numbers stay numbers, and dates stay dates (shown as ``YYYY-MM-DD``).
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from django.utils import timezone
 from import_export.formats.base_formats import XLSX
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -23,6 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def is_formula_like(text: str) -> bool:
@@ -30,7 +34,11 @@ def is_formula_like(text: str) -> bool:
 
 
 def put(sheet: Worksheet, row: int, column: int, value: object, number_format: str = "") -> None:
-    """Write one cell: numbers as numbers, formula-like text as inert text."""
+    """Write one cell: numbers as numbers, dates as dates, formula-like text as inert text.
+
+    A date written as text would still import, but Excel could neither sort nor filter it as
+    a date; Excel knows no time zones, so an aware datetime is written in local time.
+    """
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, bool):
         cell.value = value
@@ -38,6 +46,10 @@ def put(sheet: Worksheet, row: int, column: int, value: object, number_format: s
         cell.value = value
         if number_format:
             cell.number_format = number_format
+    elif isinstance(value, datetime.date):
+        cell.value = _naive(value)
+        default = DATETIME_FORMAT if isinstance(value, datetime.datetime) else DATE_FORMAT
+        cell.number_format = number_format or default
     elif value is None:
         cell.value = None
     else:
@@ -46,6 +58,12 @@ def put(sheet: Worksheet, row: int, column: int, value: object, number_format: s
         if is_formula_like(text):
             cell.data_type = "s"  # a string, whatever openpyxl guessed
             cell.quotePrefix = True  # and Excel keeps it a string when the cell is edited
+
+
+def _naive(value: datetime.date) -> datetime.date:
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
 
 
 def add_sheet(

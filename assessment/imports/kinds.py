@@ -93,7 +93,8 @@ INDICATORS = Kind(
         Column("category", "单位类别", v.text),
         Column("code", "指标代码", v.text),
         Column("name", "指标名称", v.text),
-        Column("group", "指标分组", v.text),
+        # An indicator may have no group (the indicator form allows it): left blank, none.
+        Column("group", "指标分组", v.text, default=""),
         Column("points", "分值", v.points),
         Column("method", "计分方法", v.method),
         Column(

@@ -78,13 +78,20 @@ def _check_points(row: ParsedRow, method: str) -> None:
 
 
 def existing_evidence(plans: list[Planned], ctx: Context) -> dict[tuple, models.Model]:
-    """The current records of the file's units and indicators; the latest where several match."""
+    """The current records of the file's units and indicators; the latest where several match.
+
+    A stored description is keyed as a cell reads it (``clean_text``): a record typed in the
+    form with "，" or "（）" is the same record as the row of its exported workbook.
+    """
     records = Evidence.objects.filter(
         indicator_id__in={plan.key[1] for plan in plans},
         unit_id__in={plan.key[0] for plan in plans},
         is_current=True,
     ).order_by("recorded_at", "pk")
-    return {(Evidence, (r.unit_id, r.indicator_id, r.date, r.description)): r for r in records}
+    return {
+        (Evidence, (r.unit_id, r.indicator_id, r.date, clean_text(r.description))): r
+        for r in records
+    }
 
 
 def write_evidence(new: list[Planned], changed: list[Planned], ctx: Context) -> None:

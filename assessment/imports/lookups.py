@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from assessment.models import AssessmentYear, Indicator
+from units.cells import clean_text, header_key
 from units.models import Cadre, Unit, UnitCategory
 
 
@@ -20,11 +21,12 @@ class Lookups:
 
     @cached_property
     def categories(self) -> dict[str, UnitCategory]:
-        """By code (case ignored) and by Chinese name."""
+        """By code and by Chinese name, as a cell reads them: ``header_key`` (case ignored,
+        full-width forms half-width), so that a name stored as typed, e.g. with "（）", matches."""
         found: dict[str, UnitCategory] = {}
         for category in UnitCategory.objects.all():
-            found[category.code.casefold()] = category
-            found[category.name.casefold()] = category
+            found[header_key(category.code)] = category
+            found[header_key(category.name)] = category
         return found
 
     def category_names(self) -> str:
@@ -56,10 +58,10 @@ class Lookups:
         return self._indicators
 
     def cadres(self, unit_ids: Iterable[int]) -> dict[tuple[int, str], Cadre]:
-        """The cadres of these units, by (unit id, name)."""
+        """The cadres of these units, by (unit id, name as a cell reads it: ``clean_text``)."""
         if self._cadres is None:
             query = Cadre.objects.filter(unit_id__in=set(unit_ids)).select_related("unit")
-            self._cadres = {(cadre.unit_id, cadre.name): cadre for cadre in query}
+            self._cadres = {(cadre.unit_id, clean_text(cadre.name)): cadre for cadre in query}
         return self._cadres
 
 

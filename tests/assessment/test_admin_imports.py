@@ -280,8 +280,11 @@ def test_the_empty_template_has_the_kinds_chinese_headers(office):
     response = office.get(reverse("admin:assessment_cadreevaluation_workbook_template"))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="evaluations.xlsx"'
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert list(sheet.iter_rows(values_only=True)) == [("年度", "单位代码", "干部姓名", "测评得分")]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[0] == ("年度", "单位代码", "干部姓名", "测评得分")
+    assert len(rows) == 2  # and one sample row, which the instructions say to delete
+    assert "填写说明" in workbook.sheetnames
 
 
 def test_a_year_locked_between_preview_and_confirm_refuses_the_import(office, scheme, media_root):

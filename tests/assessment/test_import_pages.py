@@ -3,8 +3,10 @@ or by the background worker, with its progress), the errors, and the office's im
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -199,3 +201,40 @@ def test_the_office_reads_the_import_log_and_filters_it(
     assert entry.sha256 in refused.content.decode()
     mine = client.get(reverse("assessment:import_log"), {"user": "office", "kind": "targets"})
     assert [e.kind for e in mine.context["page"]] == ["targets"]
+
+
+def test_a_refused_file_comes_back_with_its_bad_cells_marked(client, office_user, scheme):
+    """Row 3's 目标值 “十万” is filled and commented; the error list sheet names it."""
+    client.force_login(office_user)
+    rows = [TARGETS, [2026, "A01", "GDP", 120], [2026, "B01", "GDP", "十万"]]
+    job = _job_page(client, _upload(client, "targets", rows)).context["job"]
+    response = client.get(reverse("assessment:import_marked", kwargs={"pk": job.pk}))
+    assert response.status_code == 200
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert sheet["D3"].value == "十万" and sheet["D3"].comment is not None
+    assert sheet["D2"].comment is None
+    listed = [row for row in workbook["错误清单"].iter_rows(min_row=2, values_only=True)]
+    assert [(row[0], row[1], row[2]) for row in listed] == [(3, "目标值", "十万")]
+
+
+def test_a_previewed_file_without_errors_has_no_marked_copy(client, office_user, scheme):
+    client.force_login(office_user)
+    job = _job_page(client, _upload(client, "targets", [TARGETS, [2026, "A01", "GDP", 1]]))
+    url = reverse("assessment:import_marked", kwargs={"pk": job.context["job"].pk})
+    assert client.get(url).status_code == 404
+
+
+def test_templates_are_offered_per_kind_the_user_may_import(client, reporter_a, scheme):
+    client.force_login(reporter_a)
+    evidence = client.get(reverse("assessment:import_template", kwargs={"kind": "evidence"}))
+    assert evidence.status_code == 200
+    headers = [
+        cell.value for cell in openpyxl.load_workbook(io.BytesIO(evidence.content)).worksheets[0][1]
+    ]
+    assert headers[:5] == ["单位代码", "指标代码", "日期", "数值", "说明"]
+    targets = client.get(reverse("assessment:import_template", kwargs={"kind": "targets"}))
+    assert targets.status_code == 403
+    unknown = client.get(reverse("assessment:import_template", kwargs={"kind": "nonsense"}))
+    assert unknown.status_code == 404

@@ -31,6 +31,7 @@ from assessment.models.projects import (
     ProgressUpdate,
     ProjectTask,
 )
+from assessment.models.publication import DOCUMENT_FORMAT, Publication, document_sha256
 from assessment.models.results import (
     CadreResult,
     ComputationRun,
@@ -55,6 +56,7 @@ from assessment.models.years import (
 
 __all__ = [
     "AMOUNT",
+    "DOCUMENT_FORMAT",
     "FAILURE_METHODS",
     "RATIO",
     "SCORE",
@@ -81,6 +83,7 @@ __all__ = [
     "Milestone",
     "ProgressUpdate",
     "ProjectTask",
+    "Publication",
     "RecordQuerySet",
     "SurveyRate",
     "Target",
@@ -91,6 +94,7 @@ __all__ = [
     "VerifiedRecord",
     "YearStatus",
     "attachment_path",
+    "document_sha256",
     "ratio_field",
     "score_field",
 ]

@@ -1,0 +1,147 @@
+"""PDF documents: A4, Chinese text in an embedded font, tables that repeat their header.
+
+The font is Noto Sans SC, shipped as a pip package (``pylopdf-fonts-zh-cn``) and embedded as a
+subset by fpdf2, so a PDF shows the same on every reader, printer and offline machine; nothing
+is fetched from the network. Every report builds a ``Document`` of headings, paragraphs and
+tables and calls ``render``.
+
+    doc = Document(title="2026年度考核结果", subtitle="镇街")
+    doc.heading("镇街")
+    doc.table(["名次", "单位", "总分"], [[1, "城关街道", "91.35"]], widths=[1, 4, 2])
+    pdf_bytes = doc.render()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+from pylopdf_fonts_zh_cn import sans_path
+
+FONT = "noto-sans-sc"
+MARGIN = 15  # mm
+BODY_SIZE = 10
+HEADER_FILL = (221, 235, 247)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+@dataclass
+class _Block:
+    kind: str  # "heading", "paragraph", "table", "signature"
+    text: str = ""
+    headers: Sequence[str] = ()
+    rows: Sequence[Sequence[object]] = ()
+    widths: Sequence[float] | None = None
+    fills: Sequence[tuple[int, int, int] | None] = ()
+
+
+@dataclass
+class Document:
+    """A report in the order it is built; ``render`` lays it out on A4 pages."""
+
+    title: str
+    subtitle: str = ""
+    footer: str = ""
+    landscape: bool = False
+    blocks: list[_Block] = field(default_factory=list)
+
+    def heading(self, text: str) -> None:
+        self.blocks.append(_Block("heading", text))
+
+    def paragraph(self, text: str) -> None:
+        self.blocks.append(_Block("paragraph", text))
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[object]],
+        *,
+        widths: Sequence[float] | None = None,
+        fills: Sequence[tuple[int, int, int] | None] = (),
+    ) -> None:
+        """A table; ``widths`` are relative column widths, ``fills`` an RGB colour per row."""
+        self.blocks.append(_Block("table", headers=headers, rows=rows, widths=widths, fills=fills))
+
+    def signatures(self, labels: Sequence[str]) -> None:
+        """Lines to sign on, one per label (e.g. 责任单位（盖章）, 主要负责人（签字）)."""
+        self.blocks.append(_Block("signature", headers=labels))
+
+    def render(self) -> bytes:
+        pdf = _Pdf(self)
+        for block in self.blocks:
+            getattr(pdf, f"put_{block.kind}")(block)
+        return bytes(pdf.output())
+
+
+class _Pdf(FPDF):
+    def __init__(self, document: Document) -> None:
+        super().__init__(orientation="L" if document.landscape else "P", unit="mm", format="A4")
+        self.document = document
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(auto=True, margin=MARGIN + 5)
+        self.add_font(FONT, fname=str(sans_path()))
+        self.set_title(document.title)
+        self.set_creator("区年度目标责任考核系统")
+        self.add_page()
+        self.set_font(FONT, size=16)
+        self.multi_cell(0, 9, document.title, align="C", new_x="LMARGIN", new_y="NEXT")
+        if document.subtitle:
+            self.set_font(FONT, size=BODY_SIZE)
+            self.multi_cell(0, 6, document.subtitle, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(4)
+
+    def footer(self) -> None:
+        self.set_y(-MARGIN)
+        self.set_font(FONT, size=8)
+        text = f"{self.document.footer}    {self.page_no()} / {{nb}}".strip()
+        self.cell(0, 5, text, align="C")
+
+    def put_heading(self, block: _Block) -> None:
+        self.ln(2)
+        self.set_font(FONT, size=12)
+        self.multi_cell(0, 7, block.text, new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def put_paragraph(self, block: _Block) -> None:
+        self.set_font(FONT, size=BODY_SIZE)
+        self.multi_cell(0, 5.5, block.text, new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
+
+    def put_table(self, block: _Block) -> None:
+        self.set_font(FONT, size=9)
+        widths = tuple(block.widths) if block.widths else None
+        with self.table(
+            col_widths=widths,
+            headings_style=FontFace(fill_color=HEADER_FILL),
+            line_height=6,
+            text_align="LEFT",
+            repeat_headings=1,
+        ) as table:
+            table.row([str(header) for header in block.headers])
+            for index, values in enumerate(block.rows):
+                fill = block.fills[index] if index < len(block.fills) else None
+                style = FontFace(fill_color=fill) if fill else None
+                table.row([_text(value) for value in values], style=style)
+        self.ln(3)
+
+    def put_signature(self, block: _Block) -> None:
+        self.ln(8)
+        self.set_font(FONT, size=BODY_SIZE)
+        for label in block.headers:
+            self.cell(
+                0,
+                10,
+                f"{label}：________________________    日期：__________",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )

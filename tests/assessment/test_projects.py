@@ -177,7 +177,7 @@ def test_plans_change_in_scoring_only_with_a_reason_and_not_after(year, project,
     )
     year.status = YearStatus.PUBLISHED
     year.save()
-    with pytest.raises(ValidationError, match="can no longer change the plans"):
+    with pytest.raises(ValidationError, match="change the plans of key projects, the assessment"):
         service.milestone_save(
             project=project, title="再补充", due=datetime.date(2026, 12, 1), by=office_user
         )
@@ -299,8 +299,7 @@ def test_progress_updates_carry_attachments_seen_with_the_project(
     client.force_login(reporter_a)
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF_BYTES
-    response.close()
+    assert b"".join(response.streaming_content) == PDF_BYTES  # read to the end: closed
     outsider_unit = UserFactory(username="outsider", role=Role.REPORTER, unit=None)
     client.force_login(outsider_unit)
     assert client.get(url).status_code == 403

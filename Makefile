@@ -73,9 +73,12 @@ ci:
 clean:
 	rm -rf $(VENV) node_modules staticfiles
 
-# City-scale timings of the results computation against its goals (benchmarks/compute.py), in a
+# City-scale timings of the results computation (benchmarks/compute.py), then of importing a
+# 100,000-row evidence workbook (benchmarks/imports.py), against their goals, each in a
 # throwaway database: a temporary SQLite file under /tmp, or with DATABASE_URL set, a separate
 # `district_bench` database on that PostgreSQL server. Prints only. BENCH_ARGS=--profile adds
-# a cProfile listing.
+# a cProfile listing of the computation; IMPORT_BENCH_ARGS is for the import benchmark (e.g.
+# --rows 10000, --tracemalloc, --profile).
 bench: install
 	DEBUG=true $(PY) -m benchmarks.compute $(BENCH_ARGS)
+	DEBUG=true $(PY) -m benchmarks.imports $(IMPORT_BENCH_ARGS)

@@ -36,6 +36,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 BENCH_DATABASE = "district_bench"
@@ -111,16 +112,39 @@ def setup_django(database: dict[str, Any]) -> None:
 
 def build_in_child(shape) -> float:  # type: ignore[no-untyped-def]
     """Build ``shape`` in a forked child; return the seconds it took."""
+    started = time.perf_counter()
+    in_child(_build, shape, doing="building the data set")
+    return time.perf_counter() - started
+
+
+def in_child(target: Callable[..., Any], *args: Any, doing: str = "") -> Any:
+    """``target(*args)`` in a forked child (its own connection, its own peak memory); its result.
+
+    The result travels back pickled; a child that fails ends the benchmark.
+    """
     from django.db import connections
 
     connections.close_all()  # the child must not share the parent's connection
-    started = time.perf_counter()
-    child = multiprocessing.get_context("fork").Process(target=_build, args=(shape,))
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(target=_child, args=(sender, target, args))
     child.start()
+    sender.close()
+    try:
+        result = receiver.recv()
+    except EOFError:  # the child died before sending anything
+        result = None
     child.join()
     if child.exitcode != 0:
-        sys.exit(f"building the data set failed (exit code {child.exitcode})")
-    return time.perf_counter() - started
+        sys.exit(f"{doing or target.__name__} failed (exit code {child.exitcode})")
+    return result
+
+
+def _child(sender: Connection, target: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    from django.db import connections
+
+    sender.send(target(*args))
+    sender.close()
+    connections.close_all()
 
 
 def _build(shape) -> None:  # type: ignore[no-untyped-def]
@@ -260,8 +284,13 @@ def profile(top: int = 30) -> str:
     from assessment.services.compute import results_compute
 
     year = AssessmentYear.objects.get()
+    return profile_call(lambda: results_compute(year=year, bonus_pool=POOL), top)
+
+
+def profile_call(action: Callable[[], object], top: int = 30) -> str:
+    """A cProfile listing of ``action()``: the top functions by cumulative, then by own time."""
     profiler = cProfile.Profile()
-    profiler.runcall(results_compute, year=year, bonus_pool=POOL)
+    profiler.runcall(action)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
     stats.print_stats(top)
@@ -273,7 +302,7 @@ def profile(top: int = 30) -> str:
 # --- report ----------------------------------------------------------------------------------
 
 
-def _verdict(ok: bool) -> str:
+def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
@@ -285,23 +314,23 @@ def report(city: Figures, district: Figures, max_rss: int) -> str:
             f"full computation, 1,000 units (median of {len(city.wall or [])})",
             f"{city.median:.3f} s",
             "< 3 s",
-            _verdict(city.median < 3),
+            verdict(city.median < 3),
         ),
         ("  runs", " ".join(f"{t:.2f}" for t in city.wall or []), "", ""),
-        ("full computation ÷ floor", f"{ratio:.1f}×", "≤ 5×", _verdict(ratio <= 5)),
-        ("queries in the full computation", f"{city.queries}", "< 50", _verdict(city.queries < 50)),
+        ("full computation ÷ floor", f"{ratio:.1f}×", "≤ 5×", verdict(ratio <= 5)),
+        ("queries in the full computation", f"{city.queries}", "< 50", verdict(city.queries < 50)),
         (
             "tracemalloc peak, full computation",
             f"{city.traced_peak / MB:,.0f} MB",
             "< 1 GB",
-            _verdict(city.traced_peak < GB),
+            verdict(city.traced_peak < GB),
         ),
-        ("process max RSS", f"{max_rss / MB:,.0f} MB", "< 1 GB", _verdict(max_rss < GB)),
+        ("process max RSS", f"{max_rss / MB:,.0f} MB", "< 1 GB", verdict(max_rss < GB)),
         (
             f"50-unit district (median of {len(district.wall or [])})",
             f"{district.median:.3f} s",
             "< 0.3 s",
-            _verdict(district.median < 0.3),
+            verdict(district.median < 0.3),
         ),
         ("  queries in the 50-unit computation", f"{district.queries}", "", ""),
     ]
@@ -344,7 +373,7 @@ def main() -> None:
         remove()
 
 
-def _server_version() -> str:
+def server_version() -> str:
     from django.db import connection
 
     if connection.vendor == "sqlite":
@@ -360,7 +389,7 @@ def run(args: argparse.Namespace) -> None:
 
     from benchmarks.dataset import Shape
 
-    print(f"District assessment benchmark on {connection.display_name} {_server_version()}")
+    print(f"District assessment benchmark on {connection.display_name} {server_version()}")
     print(f"  throwaway database: {connection.settings_dict['NAME']}")
     call_command("migrate", verbosity=0)
 

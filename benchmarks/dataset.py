@@ -115,6 +115,14 @@ def build(shape: Shape) -> Built:
     return Built(len(units), len(indicators), targets, evidence, sum(map(len, cadres.values())))
 
 
+def units_and_indicators(
+    shape: Shape, year: AssessmentYear, mix: list[tuple[str, str, int, int]] = MIX
+) -> tuple[list[Unit], list[Indicator]]:
+    """The units of ``shape`` (with their cadres) and ``mix``'s indicators per category."""
+    units, _cadres = _units(shape, random.Random(shape.seed))
+    return units, _indicators(year, mix)
+
+
 def _users():  # type: ignore[no-untyped-def]
     User = get_user_model()
     office = User.objects.create(username="bench_office", password="!")
@@ -155,11 +163,13 @@ def _units(shape: Shape, rng: random.Random) -> tuple[list[Unit], dict[int, list
     return units, by_unit
 
 
-def _indicators(year: AssessmentYear) -> list[Indicator]:
+def _indicators(
+    year: AssessmentYear, mix: list[tuple[str, str, int, int]] = MIX
+) -> list[Indicator]:
     rows = []
     for category in UnitCategory.objects.filter(code__in=[c[0] for c in CATEGORIES]):
         order = 0
-        for method, aggregation, count, points in MIX:
+        for method, aggregation, count, points in mix:
             for n in range(1, count + 1):
                 order += 1
                 rows.append(
@@ -227,6 +237,7 @@ def _pairs(units: list[Unit], indicators: list[Indicator]) -> Iterator[tuple[Uni
 EVIDENCE_FIELDS = [
     "id", "unit", "indicator", "date", "value", "description", "status", "is_current",
     "supersedes", "recorded_by", "recorded_at", "verified_by", "verified_at", "status_reason",
+    "is_late", "late_reason", "correction_reason",
 ]  # fmt: skip
 DAYS = [
     (datetime.date(YEAR, 1, 1) + datetime.timedelta(days=n)).isoformat()
@@ -263,7 +274,7 @@ def _evidence(
         return (
             next_id - 1, unit_id, indicator_id, DAYS[rng.randrange(365)], value, "月度数据",
             status, current, supersedes, reporter, stamp, office if checked else None,
-            ts if checked else None, "数据有误" if status == "rejected" else "",
+            ts if checked else None, "数据有误" if status == "rejected" else "", false, "", "",
         )  # fmt: skip
 
     for unit, indicator in sparse:

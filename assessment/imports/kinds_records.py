@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from assessment.imports.lookups import IndicatorIndex
 from assessment.imports.references import (
@@ -18,7 +18,13 @@ from assessment.imports.references import (
     row_year,
 )
 from assessment.imports.rows import Context, ParsedRow, Planned
-from assessment.imports.writes import history_user, write_changed, write_new
+from assessment.imports.writes import (
+    CHUNK,
+    create_with_history,
+    history_user,
+    write_changed,
+    write_new,
+)
 from assessment.models import (
     CadreEvaluation,
     Evidence,
@@ -117,28 +123,30 @@ def write_evidence(new: list[Planned], changed: list[Planned], ctx: Context) -> 
             default_user=user,
             default_change_reason=ctx.change_reason,
         )
-    records = []
-    for plan in [*new, *changed]:
-        late = plan.year is not None and needs_reason(plan.year, Action.RECORD_EVIDENCE)
-        record = Evidence(
-            **plan.create,
-            **plan.fields,
-            recorded_by=user,
-            supersedes=plan.existing,
-            correction_reason=ctx.reason if plan.existing is not None else "",
-            is_late=late,
-            late_reason=ctx.reason if late else "",
-        )
-        if record.status == EvidenceStatus.VERIFIED:
-            # A verified row is the office or a lead department entering a record it verified
-            # outside the system (on paper, in a meeting): the importing user both recorded
-            # and verified it, in one step. Verifying in the system (``evidence_verify``) would
-            # refuse its own record; a veto event is never imported verified (imports.rules).
-            record.verified_by, record.verified_at = user, now
-        records.append(record)
-    bulk_create_with_history(
-        records, Evidence, default_user=user, default_change_reason=ctx.change_reason
+    plans = [*new, *changed]
+    for start in range(0, len(plans), CHUNK):  # built, written and dropped a chunk at a time
+        records = [_evidence_record(plan, user, now, ctx) for plan in plans[start : start + CHUNK]]
+        create_with_history(Evidence, records, ctx)
+
+
+def _evidence_record(plan: Planned, user, now, ctx: Context) -> Evidence:  # type: ignore[no-untyped-def]
+    late = plan.year is not None and needs_reason(plan.year, Action.RECORD_EVIDENCE)
+    record = Evidence(
+        **plan.create,
+        **plan.fields,
+        recorded_by=user,
+        supersedes=plan.existing,
+        correction_reason=ctx.reason if plan.existing is not None else "",
+        is_late=late,
+        late_reason=ctx.reason if late else "",
     )
+    if record.status == EvidenceStatus.VERIFIED:
+        # A verified row is the office or a lead department entering a record it verified
+        # outside the system (on paper, in a meeting): the importing user both recorded
+        # and verified it, in one step. Verifying in the system (``evidence_verify``) would
+        # refuse its own record; a veto event is never imported verified (imports.rules).
+        record.verified_by, record.verified_at = user, now
+    return record
 
 
 # --- city ranks, grades, surveys --------------------------------------------------------------

@@ -1,0 +1,80 @@
+"""The import layer's fast history rows equal those django-simple-history writes itself."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from simple_history.utils import bulk_create_with_history
+
+from assessment.imports import writes
+from assessment.imports.rows import Context
+from assessment.models import Evidence
+from tests.assessment.factories import IndicatorFactory, YearFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _records(unit, indicator, note: str, count: int) -> list[Evidence]:
+    return [
+        Evidence(
+            unit=unit,
+            indicator=indicator,
+            date=datetime.date(2026, 3, 1 + n),
+            value=Decimal(f"{n}.5"),
+            description=f"{note} {n}",
+        )
+        for n in range(count)
+    ]
+
+
+def _history(records) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Each record's history rows, without the columns that differ by nature (ids, times)."""
+    skip = {"id", "history_id", "history_date", "recorded_at", "description"}
+    rows = Evidence.history.filter(id__in=[r.pk for r in records]).order_by("date").values()
+    return [{k: v for k, v in row.items() if k not in skip} for row in rows]
+
+
+def test_created_rows_get_the_history_rows_simple_history_would_write(
+    monkeypatch, office_user, town, unit_a
+):
+    indicator = IndicatorFactory(year=YearFactory(year=2026), category=town, code="GDP")
+    monkeypatch.setattr(writes, "CHUNK", 2)  # several chunks, with a short last one
+    ctx = Context(
+        kind=None,
+        user=office_user,
+        present=frozenset(),
+        lookups=None,
+        reason="",
+        change_reason="导入 目标.xlsx",
+        column_order={},
+    )  # type: ignore[arg-type]
+    ours = writes.create_with_history(Evidence, _records(unit_a, indicator, "ours", 5), ctx)
+    theirs = bulk_create_with_history(
+        _records(unit_a, indicator, "theirs", 5),
+        Evidence,
+        default_user=office_user,
+        default_change_reason="导入 目标.xlsx",
+    )
+    assert len(_history(ours)) == 5
+    assert _history(ours) == _history(theirs)
+    first = Evidence.history.get(id=ours[0].pk)
+    assert (first.history_type, first.history_user, first.history_change_reason) == (
+        "+",
+        office_user,
+        "导入 目标.xlsx",
+    )
+    assert first.description == "ours 0" and first.value == Decimal("0.5")
+
+
+def test_no_history_rows_when_history_is_turned_off(settings, town, unit_a):
+    settings.SIMPLE_HISTORY_ENABLED = False
+    indicator = IndicatorFactory(year=YearFactory(year=2026), category=town, code="GDP")
+    records = Evidence.objects.bulk_create(_records(unit_a, indicator, "x", 2))
+    writes.insert_history(
+        Evidence,
+        [r.pk for r in records],
+        user=None,
+        reason="",
+        when=datetime.datetime.now(datetime.UTC),
+    )
+    assert not Evidence.history.exists()

@@ -10,8 +10,12 @@ selectors in ``assessment.selectors`` from the same facts.
 - Targets: the roles that work across units read every unit's targets; a reporter reads only
   their own unit's (the object is the ``Unit``).
 - Results: the office, district leaders, lead departments and supervision read every row; a
-  reporter reads their own unit's row, and other units' rows only once the year is published
-  (the object is a ``UnitResult``).
+  reporter reads their own unit's row, the rows of its own category from the publicity (公示)
+  on, and every row once the year is published (the object is a ``UnitResult``).
+- Objections (异议): filed by a unit's users against their own unit's scores during the
+  publicity, read by them and by everyone who reads every unit, resolved by the office (the
+  object is an ``Objection``; see ``objection_file_refusal``). Published versions are read by
+  every staff member.
 - Evidence (the object is an ``Evidence``, saved or not): see ``evidence_record_refusal``,
   ``evidence_verify_refusal`` and ``evidence_statement_refusal`` below; each says in words why
   not, so that the services raise it and the pages can grey out what the rule refuses. A
@@ -37,6 +41,7 @@ from assessment.models import (
     Indicator,
     KeyProject,
     MethodChoices,
+    Objection,
     ProgressUpdate,
     ProjectTask,
     UnitResult,
@@ -56,14 +61,32 @@ from units.access import (
 )
 from units.models import Unit
 
-# Once published, the results are no longer a secret between the office and each unit.
-PUBLISHED_STATES = frozenset({YearStatus.PUBLISHED, YearStatus.ARCHIVED})
+# Once published, the results are no longer a secret between the office and each unit (a
+# review of published results does not make them secret again).
+PUBLISHED_STATES = frozenset({YearStatus.PUBLISHED, YearStatus.REVIEW, YearStatus.ARCHIVED})
 
 manages_assessment = is_admin | is_office
 
 
 def year_is_published(year: AssessmentYear) -> bool:
     return year.status in PUBLISHED_STATES
+
+
+def category_ranking_is_open(year: AssessmentYear) -> bool:
+    """During the publicity (公示) and after, a unit sees the ranking of its own category."""
+    return year.status == YearStatus.PUBLICITY or year_is_published(year)
+
+
+def user_category_id(user: AnyUser) -> int | None:
+    """The category of the user's unit (one query, cached on the user object)."""
+    unit_id = user_unit_id(user)
+    if unit_id is None:
+        return None
+    cached = getattr(user, "_district_category", None)
+    if cached is None:
+        cached = Unit.objects.filter(pk=unit_id).values_list("category_id", flat=True).first()
+        user._district_category = cached  # type: ignore[union-attr]
+    return cached
 
 
 @rules.predicate
@@ -73,7 +96,12 @@ def is_own_result(user: AnyUser, result: UnitResult | None) -> bool:
 
 @rules.predicate
 def is_published_result(user: AnyUser, result: UnitResult | None) -> bool:
-    return result is not None and year_is_published(result.run.year)
+    if result is None:
+        return False
+    year = result.run.year
+    if year_is_published(year):
+        return True
+    return category_ranking_is_open(year) and user_category_id(user) == result.category_id
 
 
 # Years and schemes: read by every staff member, written by the office.
@@ -279,3 +307,28 @@ def contribution_verify_refusal(user: AnyUser, contribution: Contribution) -> st
 
 
 rules.add_perm("assessment.view_keyproject", is_staff_member & (sees_all_units | works_on_project))
+
+
+# --- Objections and publications --------------------------------------------------------------
+
+
+def objection_file_refusal(user: AnyUser, unit: Unit) -> str | None:
+    """Why ``user`` may not object to a score of ``unit``, or None if they may (the year's state
+    and the indicator are the service's to judge)."""
+    if not is_staff_member(user):
+        return _("You may not file objections.")
+    if user_unit_id(user) != unit.pk:
+        return _("Only the users of a unit may object to its scores.")
+    return None
+
+
+@rules.predicate
+def is_own_objection(user: AnyUser, objection: Objection | None) -> bool:
+    return objection is not None and user_unit_id(user) == objection.unit_id
+
+
+rules.add_perm("assessment.view_objection", is_staff_member & (sees_all_units | is_own_objection))
+rules.add_perm("assessment.resolve_objection", manages_assessment)
+rules.add_perm("assessment.view_publication", is_staff_member)
+# The whole published document names persons (teams and cadres): the office and leaders only.
+rules.add_perm("assessment.download_publication", is_admin | is_office | is_leader)

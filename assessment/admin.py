@@ -27,8 +27,10 @@ from assessment.models import (
     Indicator,
     KeyProject,
     Milestone,
+    Objection,
     ProgressUpdate,
     ProjectTask,
+    Publication,
     SurveyRate,
     Target,
     TeamEvaluation,
@@ -386,7 +388,9 @@ class ContributionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(ComputationRun)
 class ComputationRunAdmin(ReadOnlyAdmin):
-    list_display = ["year", "computed_at", "computed_by", "is_current", "bonus_pool", "input_hash"]
+    list_display = [
+        "year", "computed_at", "computed_by", "is_current", "bonus_pool", "input_hash", "reason",
+    ]  # fmt: skip
     list_filter = ["year", "is_current"]
     list_select_related = ["year", "computed_by"]
 
@@ -415,6 +419,34 @@ class CadreResultAdmin(ReadOnlyAdmin):
     list_select_related = ["cadre__unit", "run__year"]
 
 
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Filed and answered in the staff pages (the unit's score sheet, the objection page)."""
+
+    list_display = [
+        "filed_at",
+        "year",
+        "unit",
+        "indicator",
+        "status",
+        "resolved_by",
+        "resolved_run",
+    ]
+    list_filter = ["year", "status", "unit__category"]
+    search_fields = ["unit__code", "unit__name", "indicator__code", "reason", "resolution"]
+    list_select_related = ["year", "unit", "indicator", "resolved_by", "resolved_run"]
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    """Published versions are written once by publishing, never edited or deleted here."""
+
+    list_display = ["year", "version", "published_at", "published_by", "early", "sha256"]
+    list_filter = ["year", "early"]
+    list_select_related = ["year", "published_by"]
+    exclude = ["document"]
+
+
 @admin.register(ImportLog)
 class ImportLogAdmin(ReadOnlyAdmin):
     list_display = [
@@ -439,8 +471,11 @@ class EvidenceAttachmentAdmin(ReadOnlyAdmin):
 
     list_display = [
         "uploaded_at", "original_name", "content_type", "size", "evidence", "progress",
+        "objection",
     ]  # fmt: skip
     list_filter = ["content_type"]
     search_fields = ["original_name", "sha256"]
-    list_select_related = ["evidence__indicator", "evidence__unit", "progress__task__cadre"]
+    list_select_related = [
+        "evidence__indicator", "evidence__unit", "progress__task__cadre", "objection__unit",
+    ]  # fmt: skip
     exclude = ["file"]

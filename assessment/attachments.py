@@ -30,7 +30,7 @@ from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from assessment.models import Evidence, EvidenceAttachment, ProgressUpdate
+from assessment.models import Evidence, EvidenceAttachment, Objection, ProgressUpdate
 from units.access import AnyUser
 
 MAX_NAME_LENGTH = 150
@@ -400,15 +400,17 @@ def store(
     by: AnyUser | None,
     evidence: Evidence | None = None,
     progress: ProgressUpdate | None = None,
+    objection: Objection | None = None,
 ) -> EvidenceAttachment:
     """Write the file to private storage and its row; the caller holds the transaction.
 
-    The attachment documents an evidence record or a key project's progress update. If the
-    row cannot be written, the file is removed again.
+    The attachment documents an evidence record, a key project's progress update or an
+    objection. If the row cannot be written, the file is removed again.
     """
     attachment = EvidenceAttachment(
         evidence=evidence,
         progress=progress,
+        objection=objection,
         original_name=prepared.original_name,
         content_type=prepared.kind.content_type,
         size=prepared.size,
@@ -436,16 +438,22 @@ def attachment_get_for_user(user: AnyUser, pk: int) -> EvidenceAttachment:
 
     Who sees an evidence record: its unit's users, the office, district leaders, supervision
     and the lead department of its indicator (``assessment.view_evidence``); a progress update:
-    whoever sees its key project (``assessment.view_keyproject``), in ``assessment.access``.
+    whoever sees its key project (``assessment.view_keyproject``); an objection: whoever sees
+    the objection (``assessment.view_objection``), in ``assessment.access``.
     """
     attachment = get_object_or_404(
         EvidenceAttachment.objects.select_related(
-            "evidence__indicator", "evidence__unit", "progress__task__milestone__project"
+            "evidence__indicator",
+            "evidence__unit",
+            "progress__task__milestone__project",
+            "objection",
         ),
         pk=pk,
     )
     if attachment.evidence is not None:
         allowed = user.has_perm("assessment.view_evidence", attachment.evidence)
+    elif attachment.objection is not None:
+        allowed = user.has_perm("assessment.view_objection", attachment.objection)
     else:
         project = attachment.progress.task.milestone.project  # type: ignore[union-attr]
         allowed = user.has_perm("assessment.view_keyproject", project)

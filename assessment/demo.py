@@ -1,4 +1,5 @@
-"""The demo district's 2026 assessment year (``manage.py seed_demo``).
+"""The demo district's 2026 assessment year (``manage.py seed_demo``), after its published
+2025 year (``assessment.demo_previous``).
 
 For the demo units already in the database (``units.demo``), this writes what a district office
 would have on file by late November: a scheme per unit category that uses every scoring method
@@ -291,17 +292,19 @@ def _day(rng: random.Random, month: int, first: int = 3, last: int = 26) -> date
     return datetime.date(DEMO_YEAR, month, rng.randint(first, last))
 
 
-def _monthly(total: float, rng: random.Random, *, months: int = 12) -> list[float]:
-    """`total` spread over `months` uneven months; those up to October are returned."""
+def _monthly(
+    total: float, rng: random.Random, *, months: int = 12, last: int = LAST_MONTH
+) -> list[float]:
+    """`total` spread over `months` uneven months; those up to month `last` are returned."""
     weights = [rng.uniform(0.75, 1.25) for _ in range(months)]
-    return [total * w / sum(weights) for w in weights[:LAST_MONTH]]
+    return [total * w / sum(weights) for w in weights[:last]]
 
 
 def _note(item: Item, month: int, value: Decimal) -> str:
     return item.note.format(month=month, value=value, measure=item.measure)
 
 
-def _plan_amount(item: Item, perf: float, rng: random.Random) -> Plan:
+def _plan_amount(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
     """Monthly flows (revenue, investment): their sum is compared with the annual target."""
     target = _dec(rng.uniform(item.low, item.high), item.places)
     plan = Plan(target=target)
@@ -309,23 +312,23 @@ def _plan_amount(item: Item, perf: float, rng: random.Random) -> Plan:
         plan.base = _dec(float(target) / rng.uniform(1.06, 1.12), item.places)
     # An increment is judged against last year's full figure: the demo lets those units be
     # further ahead by October, so that the increment part does not read as zero everywhere.
-    months = LAST_MONTH + 1 if item.method == M.INCREMENT else 12
+    months = last + 1 if item.method == M.INCREMENT else 12
     total = float(target) * perf * rng.uniform(0.92, 1.05)
-    for month, value in enumerate(_monthly(total, rng, months=months)):
+    for month, value in enumerate(_monthly(total, rng, months=months, last=last)):
         amount = _dec(value, item.places)
         plan.records.append((_day(rng, month + 1), amount, _note(item, month + 1, amount)))
     return plan
 
 
-def _plan_count(item: Item, perf: float, rng: random.Random) -> Plan:
+def _plan_count(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
     """Things done (tasks, cases, firms): whole numbers, recorded in the month they were done."""
     target = rng.randint(int(item.low), int(item.high))
     plan = Plan(target=Decimal(target))
     if item.method == M.INCREMENT:
         plan.base = Decimal(min(target - 1, round(target / rng.uniform(1.1, 1.25))))
-    done = round(target * LAST_MONTH / 12 * perf * rng.uniform(0.9, 1.08))
-    per_month = [0] * LAST_MONTH
-    for month in rng.choices(range(LAST_MONTH), k=done):
+    done = round(target * last / 12 * perf * rng.uniform(0.9, 1.08))
+    per_month = [0] * last
+    for month in rng.choices(range(last), k=done):
         per_month[month] += 1
     for month, count in enumerate(per_month, start=1):
         if count:
@@ -333,25 +336,27 @@ def _plan_count(item: Item, perf: float, rng: random.Random) -> Plan:
     return plan
 
 
-def _plan_level(item: Item, perf: float, rng: random.Random) -> Plan:
+def _plan_level(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
     """A figure re-estimated each month (latest counts): the full-year forecast of GDP."""
     base = rng.uniform(item.low, item.high)
     growth = rng.uniform(0.06, 0.09)
     final = growth * perf * rng.uniform(0.6, 1.1)
     plan = Plan(target=_dec(base * (1 + growth), item.places), base=_dec(base, item.places))
-    for month in range(1, LAST_MONTH + 1):
-        estimate = final * (0.8 + 0.2 * month / LAST_MONTH) + rng.uniform(-0.004, 0.004)
+    for month in range(1, last + 1):
+        estimate = final * (0.8 + 0.2 * month / last) + rng.uniform(-0.004, 0.004)
         value = _dec(base * (1 + estimate), item.places)
         plan.records.append((_day(rng, month, 25, 28), value, _note(item, month, value)))
     return plan
 
 
-def _plan_ceiling_level(item: Item, perf: float, rng: random.Random) -> Plan:
+def _plan_ceiling_level(
+    item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH
+) -> Plan:
     """A level kept under a ceiling, re-measured each month (PM2.5 running average)."""
     ceiling = rng.randint(int(item.low), int(item.high))
     plan = Plan(target=Decimal(ceiling))
     level = ceiling * (1.12 - 0.3 * (perf - 0.82))
-    for month in range(1, LAST_MONTH + 1):
+    for month in range(1, last + 1):
         value = _dec(level * rng.uniform(0.96, 1.04), item.places)
         months = f"1-{month}月" if month > 1 else "1月"
         text = f"{months}PM2.5累计平均浓度{value}{item.measure}"
@@ -359,19 +364,19 @@ def _plan_ceiling_level(item: Item, perf: float, rng: random.Random) -> Plan:
     return plan
 
 
-def _plan_events(item: Item, perf: float, rng: random.Random) -> Plan:
+def _plan_events(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
     """Events counted against a ceiling (accidents, petitions): one record per event."""
     ceiling = rng.randint(int(item.low), int(item.high))
     plan = Plan(target=Decimal(ceiling))
     happened = max(0, round(ceiling * rng.uniform(0.2, 1.4) / perf))
     for _ in range(happened):
-        date = _day(rng, rng.randint(1, LAST_MONTH))
+        date = _day(rng, rng.randint(1, last))
         text = f"{date.month}月{date.day}日{rng.choice(item.texts)}"
         plan.records.append((date, Decimal(1), text))
     return plan
 
 
-def _plan_deals(item: Item, perf: float, rng: random.Random) -> Plan:
+def _plan_deals(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
     """Funds attracted deal by deal, compared with the unit's original base (base_ratio)."""
     base = _dec(rng.uniform(item.low, item.high), item.places)
     plan = Plan(base=base)
@@ -379,7 +384,7 @@ def _plan_deals(item: Item, perf: float, rng: random.Random) -> Plan:
     shares = [rng.uniform(0.5, 1.5) for _ in range(rng.randint(2, 5))]
     for share in shares:
         amount = _dec(total * share / sum(shares), item.places)
-        date = _day(rng, rng.randint(1, LAST_MONTH))
+        date = _day(rng, rng.randint(1, last))
         if item.code == "INV":
             text = f"{rng.choice(DEAL_PROJECTS)}项目到位资金{amount}{item.measure}"
         else:
@@ -389,13 +394,18 @@ def _plan_deals(item: Item, perf: float, rng: random.Random) -> Plan:
 
 
 def _plan_awards(
-    item: Item, perf: float, rng: random.Random, *, table: Sequence[tuple[Decimal, str]]
+    item: Item,
+    perf: float,
+    rng: random.Random,
+    *,
+    table: Sequence[tuple[Decimal, str]],
+    last: int = LAST_MONTH,
 ) -> Plan:
     """Awards (bonus) or failures (deduction): a few a year, each worth its points."""
     plan = Plan()
     for _ in range(max(0, round(rng.uniform(-1.5, 2.5) * perf))):
         value, text = rng.choice(table)
-        date = _day(rng, rng.randint(1, LAST_MONTH))
+        date = _day(rng, rng.randint(1, last))
         plan.records.append((date, value, f"{date.month}月{text}"))
     return plan
 
@@ -410,14 +420,18 @@ _PLANNERS = {
 }
 
 
-def plan_for(item: Item, perf: float, rng: random.Random) -> Plan:
-    """The demo data of one unit for one indicator; `perf` > 1 is a unit doing well."""
+def plan_for(item: Item, perf: float, rng: random.Random, *, last: int = LAST_MONTH) -> Plan:
+    """The demo data of one unit for one indicator; `perf` > 1 is a unit doing well.
+
+    Records run from January to month `last` of the demo year (October: the demo is set in
+    late November; a finished year has all twelve).
+    """
     if item.method == M.BONUS:
-        return _plan_awards(item, perf, rng, table=AWARDS)
+        return _plan_awards(item, perf, rng, table=AWARDS, last=last)
     if item.method == M.DEDUCTION:
-        return _plan_awards(item, 1 / perf, rng, table=FAILURES)
+        return _plan_awards(item, 1 / perf, rng, table=FAILURES, last=last)
     if item.data:
-        return _PLANNERS[item.data](item, perf, rng)
+        return _PLANNERS[item.data](item, perf, rng, last)
     return Plan()
 
 
@@ -482,6 +496,9 @@ def _district(rng: random.Random) -> District:
 
 @transaction.atomic
 def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
+    from assessment.demo_previous import seed_previous_year
+
+    seed_previous_year(stdout=stdout)  # 2025, published: first, as a district would have it
     if AssessmentYear.objects.filter(year=DEMO_YEAR).exists():
         stdout.write(f"assessment year {DEMO_YEAR}: exists already, left as it is")
         return
@@ -576,13 +593,16 @@ def _responsible(district: District, unit: Unit, item: Item) -> Cadre | None:
 
 
 def _seed_targets(
-    indicators: dict[IndicatorKey, Indicator], district: District, rng: random.Random
+    indicators: dict[IndicatorKey, Indicator],
+    district: District,
+    rng: random.Random,
+    planner=plan_for,  # type: ignore[no-untyped-def]
 ) -> dict[PlanKey, Plan]:
     plans: dict[PlanKey, Plan] = {}
     targets = []
     for unit in district.units:
         for item in district.scheme(unit):
-            plan = plans[(unit, item)] = plan_for(item, district.perf[unit.pk], rng)
+            plan = plans[(unit, item)] = planner(item, district.perf[unit.pk], rng)
             if plan.target is None and plan.base is None:
                 continue
             targets.append(

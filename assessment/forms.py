@@ -150,12 +150,19 @@ class TransitionForm(DistrictForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    publicity_ends = forms.DateField(
+        label=_("Last day of the publicity (公示)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Needed to open the publicity; it cannot be in the past."),
+    )
 
 
 def next_states(year: AssessmentYear) -> list[YearStatus]:
-    """The states a year may move to next, in the order of a year's life."""
+    """The states a year may move to next, in the order of a year's life; "published" is
+    reached by publishing (the publish form), not by a state button."""
     allowed = TRANSITIONS[YearStatus(year.status)]
-    return [status for status in YearStatus if status in allowed]
+    return [s for s in YearStatus if s in allowed and s != YearStatus.PUBLISHED]
 
 
 # --- indicators -------------------------------------------------------------------------------

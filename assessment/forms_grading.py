@@ -12,8 +12,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms import DistrictForm, plain_number
+from assessment.forms import DistrictForm, plain_number, reason_field
 from assessment.models import GradeChoices, Indicator, MethodChoices
+from assessment.policy import Action, needs_reason
 from assessment.services.grading import GRADING_FIELDS, GridError, unit_label
 from units.models import Unit
 
@@ -73,6 +74,9 @@ class GradingGridForm(DistrictForm):
         self.method = indicator.method
         self.names = GRADING_FIELDS[self.method]
         self.units = units
+        if needs_reason(indicator.year, Action.ENTER_ASSESSMENTS):
+            # An amendment (during the publicity or a review): why, kept in the history.
+            self.fields["amendment_reason"] = reason_field()
         for unit in units:
             current = existing.get(unit.pk)
             for name, field in _fields(self.method, unit_label(unit)).items():

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment.access import manages_assessment
 from assessment.models import AssessmentYear, YearStatus
+from units.access import AnyUser
 
 S = YearStatus
 
@@ -53,38 +55,65 @@ ALLOWED: dict[Action, frozenset[YearStatus]] = {
 }
 # ... and in these only as a recorded amendment with a reason (e.g. a scheme fixed once
 # collecting starts, a late record after collection closed, a recomputation after an objection).
+# During the publicity (公示) and a formal review (复核) the office corrects the inputs an
+# objection or the review found wrong — targets, evidence, ranks, grades, surveys — and
+# recomputes; the scheme and the parameters stay as they were published for comment.
+# `published` and `archived` appear nowhere: a published result changes only through a review.
+AMENDING = frozenset({S.PUBLICITY, S.REVIEW})
 WITH_REASON: dict[Action, frozenset[YearStatus]] = {
     Action.EDIT_PARAMETERS: frozenset({S.COLLECTING, S.SCORING}),
     Action.EDIT_SCHEME: frozenset({S.COLLECTING, S.SCORING}),
-    Action.EDIT_TARGETS: frozenset({S.COLLECTING, S.SCORING}),
+    Action.EDIT_TARGETS: frozenset({S.COLLECTING, S.SCORING}) | AMENDING,
     Action.PLAN_PROJECTS: frozenset({S.SCORING}),
-    Action.RECORD_EVIDENCE: frozenset({S.SCORING}),
-    Action.VERIFY_EVIDENCE: frozenset(),
-    Action.ENTER_ASSESSMENTS: frozenset(),
-    Action.COMPUTE: frozenset({S.PUBLICITY}),
+    Action.RECORD_EVIDENCE: frozenset({S.SCORING}) | AMENDING,
+    Action.VERIFY_EVIDENCE: AMENDING,
+    Action.ENTER_ASSESSMENTS: AMENDING,
+    Action.COMPUTE: AMENDING,
 }
+# In these states only the assessment office amends (an objection is the office's to resolve;
+# a lead department or a unit no longer changes anything once the results are out).
+OFFICE_ONLY = AMENDING
 
-# The year's life, forwards, with the few steps back an office needs.
+# The year's life, forwards, with the few steps back an office needs. Publishing (→ published)
+# happens only in ``assessment.services.publication.publish``, which writes the new version.
 TRANSITIONS: dict[YearStatus, frozenset[YearStatus]] = {
     S.SETUP: frozenset({S.COLLECTING}),
     S.COLLECTING: frozenset({S.SCORING}),
     S.SCORING: frozenset({S.COLLECTING, S.PUBLICITY}),
     S.PUBLICITY: frozenset({S.SCORING, S.PUBLISHED}),
-    S.PUBLISHED: frozenset({S.ARCHIVED}),
+    S.PUBLISHED: frozenset({S.REVIEW, S.ARCHIVED}),
+    S.REVIEW: frozenset({S.PUBLISHED}),
     S.ARCHIVED: frozenset(),
 }
+# Moves that must say why (kept in the year's history).
+TRANSITIONS_WITH_REASON = frozenset({(S.PUBLISHED, S.REVIEW)})
 
 
 def needs_reason(year: AssessmentYear, action: Action) -> bool:
     return year.status in WITH_REASON[action]
 
 
-def year_check(year: AssessmentYear, action: Action, *, reason: str = "") -> None:
-    """Raise ``ValidationError`` unless ``action`` may happen in the year's current state."""
+def year_check(
+    year: AssessmentYear, action: Action, *, reason: str = "", by: AnyUser | None = None
+) -> None:
+    """Raise ``ValidationError`` unless ``action`` may happen in the year's current state.
+
+    Given ``by`` (the person acting), an amendment in the publicity or a review is refused to
+    anyone but the assessment office. Without ``by`` (the command line) the office acts.
+    """
     status = YearStatus(year.status)
     if status in ALLOWED[action]:
         return
     if status in WITH_REASON[action]:
+        if status in OFFICE_ONLY and by is not None and not manages_assessment(by):
+            raise ValidationError(
+                _(
+                    "The %(year)s assessment is in the state “%(status)s”: only the assessment "
+                    "office may %(action)s now."
+                )
+                % {"year": year.year, "status": status.label, "action": ACTION_LABELS[action]},
+                code="office_only",
+            )
         if reason.strip():
             return
         raise ValidationError(
@@ -94,6 +123,15 @@ def year_check(year: AssessmentYear, action: Action, *, reason: str = "") -> Non
             )
             % {"year": year.year, "status": status.label, "action": ACTION_LABELS[action]},
             code="reason_required",
+        )
+    if status == S.PUBLISHED:
+        raise ValidationError(
+            _(
+                "The %(year)s results are published and cannot change: to %(action)s, the "
+                "assessment office must first open a formal review (复核)."
+            )
+            % {"year": year.year, "action": ACTION_LABELS[action]},
+            code="year_locked",
         )
     raise ValidationError(
         _("The %(year)s assessment is in the state “%(status)s”: you can no longer %(action)s.")

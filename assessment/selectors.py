@@ -16,10 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from assessment.access import year_is_published
+from assessment.access import category_ranking_is_open, user_category_id, year_is_published
 from assessment.models import (
     AssessmentYear,
     ComputationRun,
+    Evidence,
     Indicator,
     Target,
     UnitResult,
@@ -222,11 +223,30 @@ def current_run(year: AssessmentYear) -> ComputationRun | None:
 
 
 @dataclass
+class ScoreCell:
+    """One indicator score of a row with its explanation (``UnitResult.details``)."""
+
+    indicator: Indicator
+    score: str | None
+    text: str
+    records: bool  # whether a page of verified records stands behind it, for this user
+
+
+@dataclass
 class ResultRow:
     result: UnitResult
     group_scores: list[str | None]
     indicator_scores: list[str | None]
     warnings: list[str]
+    cells: list[ScoreCell] = field(default_factory=list)
+
+
+@dataclass
+class ScoreChange:
+    unit: str  # the unit's name
+    indicator: str  # the indicator's name, or "" for the total
+    before: str | None
+    after: str | None
 
 
 @dataclass
@@ -238,6 +258,9 @@ class ResultsTable:
     rows: list[ResultRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     only_own_unit: bool = False
+    only_own_category: bool = False
+    previous: ComputationRun | None = None
+    changes: list[ScoreChange] = field(default_factory=list)
 
     @property
     def column_count(self) -> int:
@@ -275,20 +298,34 @@ def results_for_category(
 ) -> ResultsTable:
     """The current run's results of one category, as far as the user may see them.
 
-    Three queries: the run, the category's indicators, the result rows with their units.
-    A reporter sees their own unit's row, and every row once the year is published.
+    A few queries whatever the number of units: the run, the category's indicators, the result
+    rows with their units, and the previous run's scores of the same units (what changed). A
+    reporter sees their own unit's row; during the publicity (公示) the rows of their own
+    category; every row once the year is published (``assessment.access``).
     """
+    from assessment.services.publication import previous_run, run_changes
+
     indicators = scheme_indicators(year, category)
     groups = list(dict.fromkeys(i.group for i in indicators))
-    run = current_run(year)
-    only_own = not sees_all_units(user) and not year_is_published(year)
+    # The current run and the one before it, in one query (the current run is the latest).
+    latest = list(year.runs.select_related("computed_by").order_by("-pk")[:2])
+    run = latest[0] if latest and latest[0].is_current else current_run(year)
+    sees_all = sees_all_units(user)
+    published = year_is_published(year)
+    own_category = not sees_all and not published and category_ranking_is_open(year)
+    only_own = not sees_all and not published and not own_category
     table = ResultsTable(
-        run=run, category=category, indicators=indicators, groups=groups, only_own_unit=only_own
+        run=run,
+        category=category,
+        indicators=indicators,
+        groups=groups,
+        only_own_unit=only_own,
+        only_own_category=own_category,
     )
     if run is None or not is_staff_member(user):
         return table
     results = UnitResult.objects.filter(run=run, category=category).select_related("unit")
-    if only_own:
+    if only_own or (own_category and user_category_id(user) != category.pk):
         results = results.filter(unit_id=user_unit_id(user))
     results = results.order_by("rank", "unit__code")
     rows = list(results)
@@ -296,6 +333,7 @@ def results_for_category(
     indicator_names = {(category.code, i.code): i.name for i in indicators}
     for result in rows:
         result.run = run
+        details = result.details or {}
         table.rows.append(
             ResultRow(
                 result=result,
@@ -304,6 +342,16 @@ def results_for_category(
                 warnings=_stored_messages(
                     result.warnings or [], units=unit_names, indicators=indicator_names
                 ),
+                cells=[
+                    ScoreCell(
+                        indicator=i,
+                        score=_score(result.scores, i.code),
+                        text=(details.get(i.code) or {}).get("text") or "",
+                        records=i.method in RECORDED_METHODS
+                        and may_see_records(user, result.unit, i),
+                    )
+                    for i in indicators
+                ],
             )
         )
     table.warnings = _stored_messages(
@@ -311,7 +359,37 @@ def results_for_category(
         units=unit_names,
         indicators=indicator_names,
     )
+    if run == latest[0]:
+        table.previous = latest[1] if len(latest) == 2 else None
+    else:  # an older run is current: not made by ``results_compute``, which keeps the latest
+        table.previous = previous_run(run)
+    if table.previous is not None and rows:
+        names = {i.code: i.name for i in indicators}
+        changes = run_changes(run, table.previous, unit_id__in=[r.unit_id for r in rows])
+        table.changes = [
+            ScoreChange(
+                unit=unit_names.get(change["unit"], change["unit"]),
+                indicator=""
+                if change["indicator"] == "total"
+                else names.get(change["indicator"], change["indicator"]),
+                before=change["before"],
+                after=change["after"],
+            )
+            for change in changes
+        ]
     return table
+
+
+# The methods whose score stands on verified evidence records (the others on imported values).
+RECORDED_METHODS = frozenset(
+    {"completion", "ceiling", "increment", "base_ratio", "bonus", "deduction", "veto"}
+)
+
+
+def may_see_records(user: AnyUser, unit: Unit, indicator: Indicator) -> bool:
+    """Whether ``user`` may read the evidence of ``unit`` on ``indicator`` (``view_evidence``,
+    judged on an unsaved record: no query)."""
+    return user.has_perm("assessment.view_evidence", Evidence(unit=unit, indicator=indicator))
 
 
 def _score(scores: dict[str, Any] | None, key: str) -> str | None:

@@ -5,6 +5,7 @@ from assessment.urls_evidence import urlpatterns as evidence_urlpatterns
 from assessment.urls_grading import urlpatterns as grading_urlpatterns
 from assessment.urls_imports import urlpatterns as imports_urlpatterns
 from assessment.urls_projects import urlpatterns as projects_urlpatterns
+from assessment.urls_results import urlpatterns as results_urlpatterns
 from assessment.urls_verify import urlpatterns as verify_urlpatterns
 
 app_name = "assessment"
@@ -41,3 +42,5 @@ urlpatterns += evidence_urlpatterns + verify_urlpatterns + grading_urlpatterns
 urlpatterns += projects_urlpatterns
 # Excel imports from the staff pages, with their jobs and the import log (issue 5).
 urlpatterns += imports_urlpatterns
+# Results: score sheets, publicity and objections, publishing and published versions.
+urlpatterns += results_urlpatterns

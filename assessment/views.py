@@ -33,10 +33,11 @@ from assessment.forms import (
     plain_number,
 )
 from assessment.models import AssessmentYear, Indicator, YearStatus
-from assessment.policy import ALLOWED, WITH_REASON, Action, needs_reason
+from assessment.policy import ALLOWED, WITH_REASON, Action, needs_reason, year_check
 from assessment.services import compute as compute_service
 from assessment.services import scheme as scheme_service
 from assessment.services import year as year_service
+from assessment.views_results import year_results_context
 from units.access import is_staff_member, sees_all_units
 from units.models import UnitCategory
 
@@ -141,6 +142,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         "history": record.history.select_related("history_user")[:20]
         if request.user.has_perm("assessment.view_year_history", record)
         else None,
+        **year_results_context(request.user, record, may_transition),
     }
     return render(request, "assessment/year_detail.html", context)
 
@@ -170,7 +172,11 @@ def year_transition(request: HttpRequest, year: int) -> HttpResponse:
     else:
         try:
             record = year_service.year_transition(
-                year=record, to=form.cleaned_data["to"], by=request.user, reason=_reason(form)
+                year=record,
+                to=form.cleaned_data["to"],
+                by=request.user,
+                reason=_reason(form),
+                publicity_ends=form.cleaned_data.get("publicity_ends"),
             )
         except ValidationError as error:
             _refuse(request, error)
@@ -310,7 +316,13 @@ def targets(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     may_edit = request.user.has_perm("assessment.change_target", target_unit)
     editable = may_edit and _year_open_for(record, Action.EDIT_TARGETS)
     if request.method == "POST" and not editable:
-        raise PermissionDenied
+        if not may_edit:
+            raise PermissionDenied
+        try:  # the year's state refuses it: say so (e.g. published: only a review reopens it)
+            year_check(record, Action.EDIT_TARGETS, by=request.user)
+        except ValidationError as error:
+            _refuse(request, error)
+        return redirect("assessment:targets", year=record.year, unit=target_unit.code)
     grid = selectors.targets_grid(record, target_unit)
     form = TargetsForm(request.POST or None, grid=grid, year=record)
     if request.method == "POST" and form.is_valid():

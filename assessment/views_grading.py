@@ -132,8 +132,8 @@ def _grid_page(
         )
         for unit in units
     ]
-    try:
-        year_check(indicator.year, Action.ENTER_ASSESSMENTS)
+    try:  # closed to this user now (an amendment's reason is asked by the form, not here)
+        year_check(indicator.year, Action.ENTER_ASSESSMENTS, reason="-", by=request.user)
         closed = None
     except ValidationError as error:
         closed = " ".join(error.messages)
@@ -171,7 +171,12 @@ def grading_grid(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     )
     if bound and form.is_valid():
         try:
-            counts = grading_save(indicator=indicator, rows=form.rows(), by=request.user)
+            counts = grading_save(
+                indicator=indicator,
+                rows=form.rows(),
+                by=request.user,
+                reason=form.cleaned_data.get("amendment_reason", ""),
+            )
         except GridError as error:
             form.add_grid_errors(error)
         except ValidationError as error:

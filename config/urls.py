@@ -20,6 +20,8 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("results/", include("reports.urls_public")),
+    path("reports/", include("reports.urls_staff")),
     path("", include("units.urls")),
     path("", include("assessment.urls")),
 ]

@@ -25,7 +25,7 @@ from assessment.policy import Action, year_check
 # record with a reason). Private in the service module; imported, not copied, so that the
 # import and the form cannot drift apart.
 from assessment.services.records import recording_clock
-from units.access import is_admin, is_lead, is_office, sees_all_units, user_unit_id
+from units.access import AnyUser, is_admin, is_lead, is_office, sees_all_units, user_unit_id
 
 MAX_LISTED_ROWS = 10
 
@@ -144,7 +144,7 @@ def policy_errors(rows: list[ParsedRow], ctx: Context) -> list[RowError]:
         errors += _year_errors(planned, _recording_check(ctx), refused)
         errors += _correction_errors(planned, ctx)
     elif action is not None:
-        errors += _year_errors(planned, _policy_check(action, ctx.reason), refused)
+        errors += _year_errors(planned, _policy_check(action, ctx.reason, ctx.user), refused)
     verified = [p for p in planned if p.fields.get("status") == EvidenceStatus.VERIFIED]
     if verified:
         if ctx.user is not None and not ctx.user.has_perm("assessment.verify_evidence"):
@@ -159,13 +159,15 @@ def policy_errors(rows: list[ParsedRow], ctx: Context) -> list[RowError]:
                 )
             )
         else:
-            check = _policy_check(Action.VERIFY_EVIDENCE, ctx.reason)
+            check = _policy_check(Action.VERIFY_EVIDENCE, ctx.reason, ctx.user)
             errors += _year_errors(verified, check, refused)
     return errors
 
 
-def _policy_check(action: Action, reason: str) -> Callable[[AssessmentYear], None]:
-    return lambda year: year_check(year, action, reason=reason)
+def _policy_check(
+    action: Action, reason: str, user: AnyUser | None = None
+) -> Callable[[AssessmentYear], None]:
+    return lambda year: year_check(year, action, reason=reason, by=user)
 
 
 def _recording_check(ctx: Context) -> Callable[[AssessmentYear], None]:

@@ -24,6 +24,7 @@ from assessment.models.inputs import (
     SurveyRate,
     TeamEvaluation,
 )
+from assessment.models.objections import Objection, ObjectionStatus
 from assessment.models.projects import (
     Contribution,
     KeyProject,
@@ -81,6 +82,8 @@ __all__ = [
     "KeyProject",
     "MethodChoices",
     "Milestone",
+    "Objection",
+    "ObjectionStatus",
     "ProgressUpdate",
     "ProjectTask",
     "Publication",

@@ -235,7 +235,7 @@ def attachment_path(instance: EvidenceAttachment, filename: str) -> str:
 class EvidenceAttachment(models.Model):
     """A file that documents a record, kept in private storage and served after a check."""
 
-    # Of exactly one record: an evidence record or a key project's progress update.
+    # Of exactly one record: an evidence record, a key project's progress update or an objection.
     evidence = models.ForeignKey(
         Evidence,
         on_delete=models.PROTECT,
@@ -251,6 +251,14 @@ class EvidenceAttachment(models.Model):
         blank=True,
         related_name="attachments",
         verbose_name=_("progress update"),
+    )
+    objection = models.ForeignKey(
+        "assessment.Objection",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("objection"),
     )
     # Media are never served directly (MEDIA_URL is not routed): only through a view that asks
     # ``assessment.attachments.attachment_get_for_user`` first.
@@ -278,8 +286,13 @@ class EvidenceAttachment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(evidence__isnull=False, progress__isnull=True)
-                    | models.Q(evidence__isnull=True, progress__isnull=False)
+                    models.Q(evidence__isnull=False, progress__isnull=True, objection__isnull=True)
+                    | models.Q(
+                        evidence__isnull=True, progress__isnull=False, objection__isnull=True
+                    )
+                    | models.Q(
+                        evidence__isnull=True, progress__isnull=True, objection__isnull=False
+                    )
                 ),
                 name="attachment_of_one_record",
             ),

@@ -43,6 +43,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models.results import ComputationRun
@@ -55,6 +56,21 @@ def document_sha256(document: dict) -> str:
     """The SHA-256 of the document's canonical JSON (sorted keys, no spaces, UTF-8)."""
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class PublicationQuerySet(models.QuerySet):
+    """Bulk updates and deletes would pass by ``Publication.save``/``delete``: refused too.
+
+    Below the ORM, a database trigger refuses them as well (migration 0008).
+    """
+
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValidationError(_("A publication cannot be changed; publish a new version."))
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise ValidationError(_("A publication cannot be deleted."))
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 class Publication(models.Model):
@@ -73,7 +89,9 @@ class Publication(models.Model):
         related_name="publications",
         verbose_name=_("computation"),
     )
-    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    # Set by ``publish`` to the moment written in the document (not auto_now_add, which would
+    # differ from it by the time it takes to build the document).
+    published_at = models.DateTimeField(_("published at"), default=timezone.now, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -101,6 +119,8 @@ class Publication(models.Model):
         blank=True,
         help_text=_('[{unit, indicator, before, after}] — indicator "total" for the total.'),
     )
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "-version"]

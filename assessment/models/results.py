@@ -33,6 +33,12 @@ class ComputationRun(models.Model):
         _("teams and cadres without an evaluation"), default=dict, blank=True
     )
     is_current = models.BooleanField(_("current"), default=True)
+    reason = models.CharField(
+        _("reason"),
+        max_length=500,
+        blank=True,
+        help_text=_("Why the results were computed again (e.g. an accepted objection)."),
+    )
 
     class Meta:
         ordering = ["-computed_at", "-id"]
@@ -72,6 +78,11 @@ class UnitResult(models.Model):
     scores = models.JSONField(_("indicator scores"), default=dict)  # {code: "12.34"}
     group_totals = models.JSONField(_("group subtotals"), default=dict)  # {group: "40.00"}
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    # {code: {"method", "points", "target", "base", "actual", "rank", "ranked", "grade",
+    #         "rate", "text"}}: each indicator's inputs and its rule in words, as the
+    # "explanations" of a published document (publication.py); a key without a value is left
+    # out here (null there), which keeps a city's 60,000 explanations small to store.
+    details = models.JSONField(_("score explanations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["category__sort_order", "rank", "unit__code"]

@@ -23,6 +23,8 @@ class YearStatus(models.TextChoices):
     SCORING = "scoring", _("scoring")
     PUBLICITY = "publicity", _("publicity")
     PUBLISHED = "published", _("published")
+    # A formal review (复核) of published results: amended, recomputed, published anew.
+    REVIEW = "review", _("under review (复核)")
     ARCHIVED = "archived", _("archived")
 
 
@@ -128,6 +130,11 @@ class AssessmentYear(models.Model):
 
     def __str__(self) -> str:
         return str(_("%(year)s assessment") % {"year": self.year})
+
+    @property
+    def publicity_ends(self):  # type: ignore[no-untyped-def]
+        """The last day of the publicity period (公示), as set when it opened."""
+        return self.publicity_ends_on
 
     def scoring_params(self) -> Params:
         """The year's parameters as the scoring engine's ``Params``."""

@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
 from django.db.models import Count, F, Max, Sum, Window
 from django.db.models.functions import RowNumber
-from simple_history.utils import update_change_reason
 
 from assessment import scoring
 from assessment.models import (
@@ -39,6 +38,8 @@ from assessment.models import (
     UnitResult,
 )
 from assessment.policy import Action, year_check
+from assessment.services import objections as objections_service
+from assessment.services.explanations import year_details
 from units.models import Cadre, Unit
 
 
@@ -318,10 +319,12 @@ def results_compute(
     """Compute and store the year's results as its new current run.
 
     ``bonus_pool`` overrides the year's pool for this run. Setup errors refuse the computation
-    (``ComputeRefused`` listing every one) and nothing is written.
+    (``ComputeRefused`` listing every one) and nothing is written. Each unit result keeps the
+    explanation of every score (``details``); the ``reason`` of a recomputation is kept on the
+    run, and accepted objections waiting for a recomputation are linked to it.
     """
     year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
-    year_check(year, Action.COMPUTE, reason=reason)
+    year_check(year, Action.COMPUTE, reason=reason, by=by)
     pool = bonus_pool if bonus_pool is not None else year.bonus_pool
     data = year_data(year, bonus_pool=pool)
     try:
@@ -333,6 +336,7 @@ def results_compute(
     run = ComputationRun.objects.create(
         year=year,
         computed_by=by,
+        reason=reason.strip()[:500],
         input_hash=inputs_digest(data.inputs),
         bonus_pool=pool,
         bonus_paid=bool(result.bonus and result.bonus.paid),
@@ -344,8 +348,8 @@ def results_compute(
         is_current=True,
     )
     _store_results(run, result, data)
-    if reason:
-        update_change_reason(year, reason)
+    # Accepted objections waiting for this correction name the run that took it in.
+    objections_service.objections_take_in(year=year, run=run)
     return run
 
 
@@ -369,6 +373,7 @@ def _store_results(run: ComputationRun, result: scoring.YearResult, data: YearDa
     for problem in result.warnings:
         if problem.unit:
             warnings_by_unit.setdefault(problem.unit, []).append(_problem_json(problem))
+    details = year_details(data.inputs, result)
     _insert(
         UnitResult,
         [
@@ -384,6 +389,7 @@ def _store_results(run: ComputationRun, result: scoring.YearResult, data: YearDa
                 "scores": {code: format(score, "f") for code, score in unit.scores.items()},
                 "group_totals": {g: format(v, "f") for g, v in unit.group_totals.items()},
                 "warnings": warnings_by_unit.get(unit.code, []),
+                "details": details[unit.code],
             }
             for unit in result.units.values()
         ],

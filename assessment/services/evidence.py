@@ -236,7 +236,7 @@ def evidence_verify(*, record: Evidence, by: User, accept: bool, reason: str = "
     """
     record_rules.rejection_reason_required(accept, reason)
     (locked,) = _locked([record.pk])
-    year_check(locked.indicator.year, Action.VERIFY_EVIDENCE)
+    year_check(locked.indicator.year, Action.VERIFY_EVIDENCE, reason=reason, by=by)
     if problem := _decision_problem(locked, by):
         raise ValidationError(problem, code="not_allowed")
     record_rules.decide(locked, by, accept, reason, timezone.now())
@@ -266,7 +266,7 @@ def evidence_verify_many(
         if year.pk not in checked:
             checked.add(year.pk)
             try:
-                year_check(year, Action.VERIFY_EVIDENCE)
+                year_check(year, Action.VERIFY_EVIDENCE, reason=reason, by=by)
             except ValidationError as error:
                 errors.extend(error.messages)
         if problem := _decision_problem(record, by):

@@ -149,10 +149,17 @@ def _row_errors(method: str, values: Mapping[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
-def _save(instance: models.Model, by: User, update_fields: list[str] | None = None) -> None:
+def _save(
+    instance: models.Model, by: User, update_fields: list[str] | None = None, reason: str = ""
+) -> None:
     if by.is_authenticated:
         instance._history_user = by  # type: ignore[attr-defined]
-    instance.save(update_fields=update_fields)
+    if reason.strip():
+        instance._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]
+    try:
+        instance.save(update_fields=update_fields)
+    finally:
+        instance.__dict__.pop("_change_reason", None)
 
 
 def _prepare(
@@ -196,22 +203,23 @@ def _prepare(
 
 
 def grading_save(
-    *, indicator: Indicator, rows: Mapping[str, Mapping[str, Any]], by: User
+    *, indicator: Indicator, rows: Mapping[str, Mapping[str, Any]], by: User, reason: str = ""
 ) -> GradingCounts:
     """Save a grid of inputs for ``indicator``: ``rows`` maps a unit code to its values
     (``grade``/``reason``, ``rank``/``total`` or ``rate``, by the indicator's method).
 
     A row whose values are all blank is left as it is. Raises ``PermissionDenied`` when the user
-    may not assess the indicator, ``ValidationError`` when the year is closed to assessments,
-    and ``GridError`` (a ``ValidationError`` keyed by unit code) when any row is wrong: then
-    nothing is written.
+    may not assess the indicator, ``ValidationError`` when the year is closed to assessments
+    (during the publicity or a review: open to the office only, with the ``reason`` of the
+    amendment, kept in the history), and ``GridError`` (a ``ValidationError`` keyed by unit
+    code) when any row is wrong: then nothing is written.
     """
     refusal = grading_refusal(by, indicator)
     if refusal is not None:
         if indicator.method not in GRADING_METHODS:
             raise ValidationError(refusal, code="not_graded")
         raise PermissionDenied(refusal)
-    year_check(indicator.year, Action.ENTER_ASSESSMENTS)
+    year_check(indicator.year, Action.ENTER_ASSESSMENTS, reason=reason, by=by)
 
     method = indicator.method
     fields = GRADING_FIELDS[method]
@@ -248,7 +256,7 @@ def grading_save(
             raise GridError(errors, labels)
         created_count = updated_count = 0
         for instance, update_fields in planned:
-            _save(instance, by, update_fields)
+            _save(instance, by, update_fields, reason)
             if update_fields is None:
                 created_count += 1
             else:

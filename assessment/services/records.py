@@ -78,7 +78,7 @@ def recording_clock(year: AssessmentYear, by: User, reason: str, reason_field: s
             code="late_office_only",
         )
     try:
-        year_check(year, Action.RECORD_EVIDENCE, reason=reason)
+        year_check(year, Action.RECORD_EVIDENCE, reason=reason, by=by)
     except ValidationError as error:
         if error.error_list[0].code == "reason_required":
             raise ValidationError({reason_field: error.error_list}) from None

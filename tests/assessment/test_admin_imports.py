@@ -295,7 +295,7 @@ def test_a_year_locked_between_preview_and_confirm_refuses_the_import(office, sc
     refused = confirm(office, preview)
     assert refused.status_code == 200
     assert refused.context["confirm_form"] is None
-    assert "已不能再修改目标值" in page(refused)
+    assert "复核" in page(refused)  # published: only a formal review (复核) reopens it
     assert not Target.objects.exists()
     assert not ImportLog.objects.get(dry_run=False).succeeded
     assert not staged(media_root, sha256).exists()

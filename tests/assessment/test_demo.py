@@ -1,5 +1,7 @@
-"""The demo district's 2026 assessment year: complete, computed, and safe to load twice."""
+"""The demo district's 2026 assessment year: complete, computed, and safe to load twice; and
+its 2025 year, published."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -127,7 +129,8 @@ def test_the_evidence_has_pending_rejected_and_superseded_records_on_record(seed
         indicator__method=Method.VETO, status="verified", is_current=True
     ).exists()
     # every record has its audit history, written in bulk
-    assert Evidence.history.filter(history_type="+").count() == evidence.count()
+    created = Evidence.history.filter(history_type="+", indicator__year__year=DEMO_YEAR)
+    assert created.count() == evidence.count()
 
 
 def test_evidence_is_verified_by_the_office_and_recorded_by_the_units_reporter(seeded):
@@ -216,7 +219,8 @@ def test_most_units_have_two_or_three_highlights_and_one_has_a_single_one(seeded
     assert set(counts) == set(units.values_list("id", flat=True))
     assert sorted(counts.values()).count(1) == 1
     assert all(1 <= n <= 4 for n in counts.values())
-    assert Highlight.history.filter(history_type="+").count() == sum(counts.values())
+    created = Highlight.history.filter(history_type="+", year__year=DEMO_YEAR)
+    assert created.count() == sum(counts.values())
 
 
 def test_two_deductions_are_answered_with_a_statement(seeded):
@@ -246,3 +250,46 @@ def test_loading_the_demo_twice_changes_nothing(seeded):
     call_command("seed_demo", stdout=out)
     assert _counts() == first
     assert "exists already" in out.getvalue()
+
+
+# --- 2025: the previous year, published ------------------------------------------------------
+
+
+def test_the_previous_year_is_published_once_with_an_intact_document(seeded):
+    from assessment.demo_previous import BONUS_POOL as PREVIOUS_POOL
+    from assessment.demo_previous import PREVIOUS_YEAR
+    from assessment.models import Publication, document_sha256
+
+    year = AssessmentYear.objects.get(year=PREVIOUS_YEAR)
+    assert (year.status, year.bonus_pool) == ("published", PREVIOUS_POOL)
+    assert year.publicity_ends_on < datetime.date.today()
+    (publication,) = Publication.objects.filter(year=year)
+    assert (publication.version, publication.early, publication.changes) == (1, False, [])
+    assert publication.sha256 == document_sha256(publication.document) and publication.intact
+    assert publication.published_by.username == OFFICE_USERNAME
+    run = ComputationRun.objects.get(year=year, is_current=True)
+    assert publication.run == run and run.warnings == []
+    document = publication.document
+    assert (document["year"], document["input_sha256"]) == (PREVIOUS_YEAR, run.input_hash)
+    units = Unit.objects.active()
+    assert {u["unit"] for u in document["units"]} == set(units.values_list("code", flat=True))
+    assert sum(u["bonus"] for u in document["units"]) == PREVIOUS_POOL
+    assert all(u["explanations"] and u["highlights"] for u in document["units"])
+    assert {u["tier"] for u in document["units"]} >= {"excellent", "good"}
+    assert list(year.history.order_by("history_id").values_list("status", flat=True)) == [
+        "setup", "collecting", "scoring", "publicity", "published",
+    ]  # fmt: skip
+
+
+def test_the_previous_year_has_its_own_full_year_of_verified_evidence(seeded):
+    from assessment.demo_previous import PREVIOUS_YEAR
+
+    evidence = Evidence.objects.filter(indicator__year__year=PREVIOUS_YEAR)
+    assert evidence.exists()
+    assert not evidence.exclude(status="verified").exists()
+    assert evidence.filter(date__year=PREVIOUS_YEAR).count() == evidence.count()
+    assert evidence.filter(date__month=12).exists()
+    assert Target.objects.filter(indicator__year__year=PREVIOUS_YEAR).count() == (
+        Target.objects.filter(indicator__year__year=DEMO_YEAR).count()
+    )
+    assert not KeyProject.objects.filter(year__year=PREVIOUS_YEAR).exists()

@@ -205,7 +205,8 @@ def test_the_years_clock_for_a_reporter(status, year, unit_a, gdp, reporter_a):
         return
     with pytest.raises(ValidationError) as refused:
         record(unit=unit_a, indicator=gdp, by=reporter_a, late_reason="补录")
-    code = "late_office_only" if status == YearStatus.SCORING else "year_locked"
+    late = status in (YearStatus.SCORING, YearStatus.PUBLICITY, YearStatus.REVIEW)
+    code = "late_office_only" if late else "year_locked"
     assert refused.value.error_list[0].code == code
 
 
@@ -215,7 +216,9 @@ def test_the_years_clock_for_the_office(status, year, unit_a, gdp, office_user):
     year.save()
     if status == YearStatus.COLLECTING:
         assert not record(unit=unit_a, indicator=gdp, by=office_user, late_reason="x").is_late
-    elif status == YearStatus.SCORING:
+    elif status in (YearStatus.SCORING, YearStatus.PUBLICITY, YearStatus.REVIEW):
+        # After the collection only the office records, late and with a reason (in publicity
+        # and a review: the correction an objection or the review found).
         late = record(unit=unit_a, indicator=gdp, by=office_user, late_reason="市统计局12月数据")
         assert (late.is_late, late.late_reason) == (True, "市统计局12月数据")
         assert late.history.get().history_change_reason == "市统计局12月数据"

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from assessment.models import Evidence, EvidenceStatus, YearStatus
-from assessment.policy import ALLOWED, Action
+from assessment.policy import ALLOWED, WITH_REASON, Action
 from assessment.services.evidence import (
     VerifyCounts,
     evidence_correct,
@@ -222,6 +222,11 @@ def test_verification_follows_the_years_clock(status, year, unit_a, gdp, reporte
     year.save()
     if status in ALLOWED[Action.VERIFY_EVIDENCE]:
         evidence_verify(record=record, by=office_user, accept=True)
+    elif status in WITH_REASON[Action.VERIFY_EVIDENCE]:  # publicity, review: an amendment
+        with pytest.raises(ValidationError) as refused:
+            evidence_verify(record=record, by=office_user, accept=True)
+        assert refused.value.error_list[0].code == "reason_required"
+        evidence_verify(record=record, by=office_user, accept=True, reason="异议核实")
     else:
         with pytest.raises(ValidationError) as refused:
             evidence_verify(record=record, by=office_user, accept=True)

@@ -183,11 +183,11 @@ def test_a_year_whose_state_forbids_the_import_refuses_it_whatever_the_reason(sc
     scheme.save()
     preview = run("grades", [["年度", "单位代码", "指标代码", "等级"], [2026, "A01", "PARTY", "A"]])
     assert messages(preview) == [
-        "The 2026 assessment is in the state “published”: you can no longer enter ranks, "
-        "grades, surveys and evaluations."
+        "The 2026 results are published and cannot change: to enter ranks, grades, surveys and "
+        "evaluations, the assessment office must first open a formal review (复核)."
     ]
     preview = run("evidence", [EVIDENCE, ["A01", "GDP", "2026-03-01", 1, "x", None]], reason="r")
-    assert "you can no longer record evidence" in messages(preview)[0]
+    assert "to record evidence, the assessment office must first open" in messages(preview)[0]
     assert not Evidence.objects.exists()
 
 

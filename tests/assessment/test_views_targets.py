@@ -128,12 +128,30 @@ def test_once_collecting_the_office_gives_a_reason(client, office_user, scheme, 
     assert Target.history.get().history_change_reason == "年中调整目标"
 
 
-def test_in_publicity_the_targets_are_read_only_for_the_office(client, office_user, scheme, unit_a):
-    _set_status(YearStatus.PUBLICITY)
+def test_in_publicity_the_office_amends_a_target_with_a_reason(client, office_user, scheme, unit_a):
+    _set_status(YearStatus.PUBLICITY)  # an accepted objection may concern a target
+    client.force_login(office_user)
+    assert client.get(_url()).context["editable"]
+    data = _fields(scheme, C01_target="480")
+    assert "reason" in client.post(_url(), data).context["form"].errors
+    assert client.post(_url(), data | {"reason": "异议成立，目标值录入有误"}).status_code == 302
+    assert Target.objects.get().target == Decimal(480)
+
+
+@pytest.mark.usefixtures("english")
+def test_once_published_the_targets_are_read_only_for_the_office(
+    client, office_user, scheme, unit_a
+):
+    _set_status(YearStatus.PUBLISHED)
     client.force_login(office_user)
     response = client.get(_url())
     assert response.status_code == 200 and not response.context["editable"]
-    assert client.post(_url(), _fields(scheme, C01_target="1")).status_code == 403
+    response = client.post(_url(), _fields(scheme, C01_target="1"), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "The 2026 results are published and cannot change: to change targets, the assessment "
+        "office must first open a formal review (复核)."
+    ]
+    assert not Target.objects.exists()
 
 
 def test_a_reporter_reads_their_own_units_targets_only(

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from assessment.models import AssessmentYear, YearStatus
-from tests.assessment.factories import RunFactory, YearFactory
+from assessment.services.compute import results_compute
+from tests.assessment.factories import YearFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -208,14 +209,24 @@ def test_a_refused_move_is_explained_and_changes_nothing(client, office_user):
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
+    assert messages == ["Give the last day of the publicity period (公示)."]
+    response = client.post(
+        reverse("assessment:year_transition", args=[2026]),
+        {"transition-to": "publicity", "transition-publicity_ends": "2099-12-31"},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
     assert messages == [
         "The 2026 assessment has no computed results yet: compute them before the publicity starts."
     ]
     year.refresh_from_db()
     assert year.status == YearStatus.SCORING
 
-    RunFactory(year=year)
-    client.post(reverse("assessment:year_transition", args=[2026]), {"transition-to": "publicity"})
+    results_compute(year=year)  # results that match the (empty) inputs
+    client.post(
+        reverse("assessment:year_transition", args=[2026]),
+        {"transition-to": "publicity", "transition-publicity_ends": "2099-12-31"},
+    )
     year.refresh_from_db()
     assert year.status == YearStatus.PUBLICITY
 

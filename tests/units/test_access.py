@@ -83,10 +83,26 @@ def test_category_overview_is_for_roles_that_see_all_units(request, client, user
     [
         (
             "office_user",
-            ["/", "/units/", "/cadres/", "/categories/", "/years/", "/imports/", "/admin/"],
+            [
+                "/",
+                "/units/",
+                "/cadres/",
+                "/categories/",
+                "/years/",
+                "/imports/",
+                "/reports/",
+                "/results/",
+                "/admin/",
+            ],  # fmt: skip,
         ),
-        ("leader_user", ["/", "/units/", "/cadres/", "/categories/", "/years/"]),
-        ("reporter_a", ["/", "/units/", "/cadres/", "/years/", "/imports/"]),
+        (
+            "leader_user",
+            ["/", "/units/", "/cadres/", "/categories/", "/years/", "/reports/", "/results/"],
+        ),
+        (
+            "reporter_a",
+            ["/", "/units/", "/cadres/", "/years/", "/imports/", "/reports/", "/results/"],
+        ),
     ],
 )
 def test_navigation_depends_on_the_role(request, client, user_fixture, expected_links):

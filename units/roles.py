@@ -61,7 +61,7 @@ _READ_ALL_ASSESSMENT = _READ_SCHEME | {
         "cadreresult",
         "importlog",
     ]
-}
+} | {"reports.view_progressbulletin"}
 _OFFICE_ASSESSMENT = (
     _READ_ALL_ASSESSMENT
     | {

@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install migrate seed lint format messages bench ci clean
+.PHONY: run test install migrate seed lint format messages bench ci clean backup restore
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -82,3 +82,14 @@ clean:
 bench: install
 	DEBUG=true $(PY) -m benchmarks.compute $(BENCH_ARGS)
 	DEBUG=true $(PY) -m benchmarks.imports $(IMPORT_BENCH_ARGS)
+
+# Backup of the SQLite database (online, consistent) and of MEDIA_ROOT, with a SHA-256
+# manifest, into var/backups/backup-<timestamp>/ (or BACKUP=DIR); restore one with
+# `make restore BACKUP=var/backups/backup-...` (server and worker stopped). PostgreSQL:
+# docs/backup.md.
+backup: install
+	$(MANAGE) backup_sqlite $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: install
+	@if [ -z "$(BACKUP)" ]; then echo "Name the backup: make restore BACKUP=var/backups/backup-..."; exit 2; fi
+	$(MANAGE) restore_sqlite "$(BACKUP)"

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from assessment.models import AssessmentYear, Indicator, YearStatus
 from assessment.policy import TRANSITIONS, Action, needs_reason
 from assessment.selectors import TargetsGrid
-from assessment.services.scheme import INDICATOR_FIELDS, PARAMETER_FIELDS, TargetRow
+from assessment.services.concurrency import STATE_FIELD
+from assessment.services.scheme import (
+    INDICATOR_FIELDS,
+    PARAMETER_FIELDS,
+    TargetRow,
+    indicator_state,
+    targets_state,
+    year_state,
+)
 from units.models import Unit
 
 
@@ -55,6 +63,20 @@ def add_reason_if_needed(form: forms.BaseForm, year: AssessmentYear, action: Act
     """Policy: past set-up a change is an amendment and needs a reason; ask only then."""
     if needs_reason(year, action):
         form.fields["reason"] = reason_field()
+
+
+def add_state_field(form: forms.BaseForm, digest: str) -> None:
+    """The digest of the data the form was opened on, sent back with it: the service refuses
+    the save if the data has changed since (``assessment.services.concurrency``). A bound form
+    keeps the digest it was sent, so a refused form stays refused until the page is reopened."""
+    form.fields[STATE_FIELD] = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=digest, max_length=64
+    )
+
+
+def opened_state(form: forms.BaseForm) -> str | None:
+    """The digest the form was opened with (None: not sent, the save is not checked)."""
+    return form.cleaned_data.get(STATE_FIELD) or None
 
 
 def plain_number(value: Decimal | None) -> str | None:
@@ -134,6 +156,7 @@ class YearParametersForm(DistrictForm):
         for name in PARAMETER_FIELDS:
             self.fields[name] = _parameter_field(name)
         add_reason_if_needed(self, year, Action.EDIT_PARAMETERS)
+        add_state_field(self, year_state(year))
 
     def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(label, [self[name] for name in names]) for label, names in PARAMETER_GROUPS]
@@ -211,6 +234,8 @@ class IndicatorForm(DistrictModelForm):
             if isinstance(value, Decimal):
                 self.initial[name] = plain_number(value)
         add_reason_if_needed(self, self.instance.year, Action.EDIT_SCHEME)
+        if self.instance.pk is not None:
+            add_state_field(self, indicator_state(self.instance))
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
@@ -256,6 +281,7 @@ class TargetsForm(DistrictForm):
                 self.initial[f"base-{pk}"] = plain_number(line.target.base)
                 self.initial[f"leader-{pk}"] = line.target.leader_id or ""
         add_reason_if_needed(self, year, Action.EDIT_TARGETS)
+        add_state_field(self, targets_state(line.target for line in grid.lines if line.target))
 
     @staticmethod
     def _number(what: Any, indicator_name: str) -> forms.DecimalField:

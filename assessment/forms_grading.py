@@ -12,10 +12,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms import DistrictForm, plain_number, reason_field
+from assessment.forms import DistrictForm, add_state_field, plain_number, reason_field
 from assessment.models import GradeChoices, Indicator, MethodChoices
 from assessment.policy import Action, needs_reason
-from assessment.services.grading import GRADING_FIELDS, GridError, unit_label
+from assessment.services.grading import GRADING_FIELDS, GridError, grading_state, unit_label
 from units.models import Unit
 
 
@@ -84,6 +84,7 @@ class GradingGridForm(DistrictForm):
                     value = getattr(current, name)
                     field.initial = plain_number(value) if isinstance(value, Decimal) else value
                 self.fields[self.key(unit.code, name)] = field
+        add_state_field(self, grading_state(indicator, units, existing))
 
     @staticmethod
     def key(code: str, name: str) -> str:

@@ -30,6 +30,7 @@ from assessment.forms import (
     YearCreateForm,
     YearParametersForm,
     next_states,
+    opened_state,
     plain_number,
 )
 from assessment.models import AssessmentYear, Indicator, YearStatus
@@ -120,7 +121,11 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         if form.is_valid():
             try:
                 scheme_service.year_update_parameters(
-                    year=record, by=request.user, data=form.parameters(), reason=_reason(form)
+                    year=record,
+                    by=request.user,
+                    data=form.parameters(),
+                    reason=_reason(form),
+                    expected_state=opened_state(form),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -235,7 +240,10 @@ def _indicator_form_page(
     if request.method == "POST" and form.is_valid():
         try:
             saved = scheme_service.indicator_save(
-                indicator=form.instance, by=request.user, reason=_reason(form)
+                indicator=form.instance,
+                by=request.user,
+                reason=_reason(form),
+                expected_state=opened_state(form),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -333,6 +341,7 @@ def targets(request: HttpRequest, year: int, unit: str) -> HttpResponse:
                 rows=form.rows(),
                 by=request.user,
                 reason=_reason(form),
+                expected_state=opened_state(form),
             )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessment import selectors
 from assessment.access import manages_assessment
+from assessment.forms import opened_state
 from assessment.forms_grading import GradingGridForm
 from assessment.models import AssessmentYear, Evidence, EvidenceStatus, Indicator
 from assessment.policy import Action, year_check
@@ -176,6 +177,7 @@ def grading_grid(request: HttpRequest, year: int, pk: int) -> HttpResponse:
                 rows=form.rows(),
                 by=request.user,
                 reason=form.cleaned_data.get("amendment_reason", ""),
+                expected_state=opened_state(form),
             )
         except GridError as error:
             form.add_grid_errors(error)

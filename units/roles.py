@@ -51,17 +51,21 @@ _RECORD_EVIDENCE = {"assessment.add_evidence", "assessment.add_evidenceattachmen
 # The unit responsible for a key project reports its progress and proposes contribution points.
 _REPORT_PROJECTS = {"assessment.add_progressupdate", "assessment.add_contribution"}
 _ASSESSMENT_INPUTS = ["cityrank", "grade", "surveyrate", "teamevaluation", "cadreevaluation"]
-_READ_ALL_ASSESSMENT = _READ_SCHEME | {
-    f"assessment.view_{model}"
-    for model in [
-        *_ASSESSMENT_INPUTS,
-        "computationrun",
-        "unitresult",
-        "teamresult",
-        "cadreresult",
-        "importlog",
-    ]
-} | {"reports.view_progressbulletin"}
+_READ_ALL_ASSESSMENT = (
+    _READ_SCHEME
+    | {
+        f"assessment.view_{model}"
+        for model in [
+            *_ASSESSMENT_INPUTS,
+            "computationrun",
+            "unitresult",
+            "teamresult",
+            "cadreresult",
+            "importlog",
+        ]
+    }
+    | {"reports.view_progressbulletin"}
+)
 _OFFICE_ASSESSMENT = (
     _READ_ALL_ASSESSMENT
     | {

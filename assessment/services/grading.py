@@ -9,7 +9,7 @@ rows that changed are written, with the user in their history.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from assessment.access import leads_indicator, manages_assessment
 from assessment.models import CityRank, Grade, Indicator, MethodChoices, SurveyRate
 from assessment.policy import Action, year_check
+from assessment.services.concurrency import check_state, instance_values, state_digest
 from units.access import AnyUser, user_unit_id
 from units.models import Unit
 
@@ -115,6 +116,18 @@ def grading_existing(indicator: Indicator) -> dict[int, models.Model]:
     return {row.unit_id: row for row in model.objects.filter(indicator=indicator)}
 
 
+def grading_state(indicator: Indicator, units: Iterable[Unit], existing: dict[int, Any]) -> str:
+    """The digest of the grid's rows of ``units`` as a form shows them (``concurrency``)."""
+    fields = GRADING_FIELDS[indicator.method]
+    return state_digest(
+        {
+            unit.code: instance_values(existing[unit.pk], fields)
+            for unit in units
+            if unit.pk in existing
+        }
+    )
+
+
 # --- saving -----------------------------------------------------------------------------------
 
 
@@ -203,7 +216,12 @@ def _prepare(
 
 
 def grading_save(
-    *, indicator: Indicator, rows: Mapping[str, Mapping[str, Any]], by: User, reason: str = ""
+    *,
+    indicator: Indicator,
+    rows: Mapping[str, Mapping[str, Any]],
+    by: User,
+    reason: str = "",
+    expected_state: str | None = None,
 ) -> GradingCounts:
     """Save a grid of inputs for ``indicator``: ``rows`` maps a unit code to its values
     (``grade``/``reason``, ``rank``/``total`` or ``rate``, by the indicator's method).
@@ -213,6 +231,11 @@ def grading_save(
     (during the publicity or a review: open to the office only, with the ``reason`` of the
     amendment, kept in the history), and ``GridError`` (a ``ValidationError`` keyed by unit
     code) when any row is wrong: then nothing is written.
+
+    The indicator's row and the grid's rows are locked first, so two saves of one grid run one
+    after the other; with ``expected_state`` (``grading_state`` of the rows the form was opened
+    on: every unit of ``rows``, blank or not) a change made since is refused with
+    ``StaleError``.
     """
     refusal = grading_refusal(by, indicator)
     if refusal is not None:
@@ -229,17 +252,25 @@ def grading_save(
         for code, values in rows.items()
         if not all(_blank(values.get(field)) for field in fields)
     }
-    units = {unit.code: unit for unit in grading_units(indicator).filter(code__in=list(entered))}
+    shown = {unit.code: unit for unit in grading_units(indicator).filter(code__in=list(rows))}
+    units = {code: unit for code, unit in shown.items() if code in entered}
     labels = {code: unit_label(unit) for code, unit in units.items()}
     errors: dict[str, dict[str, list[str]]] = {}
 
     with transaction.atomic():
+        # The indicator's row serialises saves that create rows (nothing to lock yet).
+        list(
+            Indicator.objects.select_for_update(no_key=True)
+            .filter(pk=indicator.pk)
+            .values_list("pk")
+        )
         existing = {
             row.unit_id: row
-            for row in model.objects.select_for_update().filter(
-                indicator=indicator, unit_id__in=[unit.pk for unit in units.values()]
-            )
+            for row in model.objects.select_for_update()
+            .filter(indicator=indicator, unit_id__in=[unit.pk for unit in shown.values()])
+            .order_by("pk")
         }
+        check_state(expected_state, grading_state(indicator, shown.values(), existing))
         planned: list[tuple[models.Model, list[str] | None]] = []
         unchanged = 0
         for code, values in entered.items():

@@ -24,6 +24,7 @@ from assessment.models import AssessmentYear, Indicator, Target, YearStatus
 from assessment.policy import Action, year_check
 from assessment.scoring import IndicatorSpec, Problem, validate_params, validate_scheme
 from assessment.scoring.inputs import BASE_METHODS, TARGET_METHODS, Method
+from assessment.services.concurrency import check_state, instance_values, state_digest
 from units.models import Cadre, Unit, UnitCategory
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -134,18 +135,34 @@ def _param_errors(problems: list[Problem]) -> dict[str, list[str]]:
     return errors
 
 
+def year_state(year: AssessmentYear) -> str:
+    """The digest of the year's parameters, for the settings form (``concurrency``)."""
+    return state_digest({"year": instance_values(year, PARAMETER_FIELDS)})
+
+
 @transaction.atomic
 def year_update_parameters(
-    *, year: AssessmentYear, by: User, data: dict[str, Any], reason: str = ""
+    *,
+    year: AssessmentYear,
+    by: User,
+    data: dict[str, Any],
+    reason: str = "",
+    expected_state: str | None = None,
 ) -> AssessmentYear:
     """Change the year's parameters (``data``: field name → value, any of PARAMETER_FIELDS).
 
     Beyond each field's own limits, the engine's parameter checks apply (ordered thresholds,
     quotas between 0 and 1), so the year can always be computed with what is saved here.
+    The year's row is locked and read again first; with ``expected_state`` (``year_state`` of
+    the year the form was opened on) a change made since is refused with ``StaleError``.
     """
     unknown = set(data) - set(PARAMETER_FIELDS)
     if unknown:
         raise ValueError(f"Not parameters of a year: {sorted(unknown)}")
+    locked = AssessmentYear.objects.select_for_update().get(pk=year.pk)
+    for name in (*PARAMETER_FIELDS, "status", "updated_at"):
+        setattr(year, name, getattr(locked, name))
+    check_state(expected_state, year_state(year))
     year_check(year, Action.EDIT_PARAMETERS, reason=reason)
     changed = [name for name, value in data.items() if getattr(year, name) != value]
     for name in changed:
@@ -164,9 +181,23 @@ def year_update_parameters(
 # --- indicators -------------------------------------------------------------------------------
 
 
+def indicator_state(indicator: Indicator) -> str:
+    """The digest of an indicator's values, for its form (``concurrency``)."""
+    return state_digest({"indicator": instance_values(indicator, INDICATOR_FIELDS)})
+
+
 @transaction.atomic
-def indicator_save(*, indicator: Indicator, by: User, reason: str = "") -> Indicator:
-    """Add an indicator to a scheme, or save the changes made to one."""
+def indicator_save(
+    *, indicator: Indicator, by: User, reason: str = "", expected_state: str | None = None
+) -> Indicator:
+    """Add an indicator to a scheme, or save the changes made to one.
+
+    A change locks the indicator's row; with ``expected_state`` (``indicator_state`` of the
+    indicator the form was opened on) a change made since is refused with ``StaleError``.
+    """
+    if indicator.pk is not None:
+        locked = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        check_state(expected_state, indicator_state(locked))
     year_check(indicator.year, Action.EDIT_SCHEME, reason=reason)
     indicator.full_clean()
     _audit(indicator, by)
@@ -323,6 +354,14 @@ def target_save(*, target: Target, by: User, reason: str = "") -> Target:
     return target
 
 
+def targets_state(existing: Iterable[Target]) -> str:
+    """The digest of a unit's targets as a form shows them (``concurrency``): ``existing``
+    are the unit's targets on the form's indicators."""
+    return state_digest(
+        {target.indicator_id: instance_values(target, TARGET_FIELDS) for target in existing}
+    )
+
+
 def _row_error_key(indicator: Indicator, field: str) -> str:
     return f"{indicator.code}.{field}"
 
@@ -335,6 +374,7 @@ def targets_save_many(
     rows: Iterable[TargetRow],
     by: User,
     reason: str = "",
+    expected_state: str | None = None,
 ) -> list[Target]:
     """Save all of a unit's targets from one form, all or nothing.
 
@@ -342,13 +382,23 @@ def targets_save_many(
     and the ``ValidationError`` maps "<indicator code>.<field>" to that row's messages. Rows
     left empty for an indicator without a target create nothing. Returns the targets created
     or changed.
+
+    The unit's row and its targets are locked first, so two saves of the same unit's targets
+    run one after the other; with ``expected_state`` (``targets_state`` of the targets the form
+    was opened on) a change made since, to any row of the form, is refused with ``StaleError``.
     """
-    year_check(year, Action.EDIT_TARGETS, reason=reason)
     rows = list(rows)
+    # The unit's row serialises saves that create targets (no row to lock yet); "no key": it
+    # does not hold up writes of other rows that merely refer to the unit.
+    list(Unit.objects.select_for_update(no_key=True).filter(pk=unit.pk).values_list("pk"))
     existing = {
         target.indicator_id: target
-        for target in Target.objects.filter(unit=unit, indicator__in=[r.indicator for r in rows])
+        for target in Target.objects.select_for_update()
+        .filter(unit=unit, indicator__in=[r.indicator for r in rows])
+        .order_by("pk")
     }
+    check_state(expected_state, targets_state(existing.values()))
+    year_check(year, Action.EDIT_TARGETS, reason=reason)
     errors: dict[str, list[str]] = {}
     pending: list[tuple[Target, list[str]]] = []
     for row in rows:

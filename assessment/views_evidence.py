@@ -342,7 +342,10 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
     failure = _record_get_for_user(request, pk)
-    _require_perm(request, "assessment.add_evidencestatement", failure)
+    # The rule itself, not has_perm: Django grants every permission to a superuser, but only the
+    # users of the unit a failure is recorded against may answer it.
+    if evidence_statement_refusal(request.user, failure) is not None:
+        raise PermissionDenied
     form = EvidenceStatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

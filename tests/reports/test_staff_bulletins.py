@@ -28,6 +28,7 @@ def _english(_default_language):
     with translation.override("en"):
         yield
 
+
 # The small district's fixtures (tests.reports.test_staff_district), shared.
 district = staff_district.district
 district_with_problem = staff_district.district_with_problem

@@ -49,6 +49,7 @@ from assessment.models import (
 from assessment.policy import transition_error
 from assessment.scoring import Aggregation, Method
 from assessment.services.compute import results_compute
+from units.audit import seal_pending
 from units.models import Cadre, Membership, Unit, UnitCategory
 from units.roles import GROUP_NAMES, Role
 
@@ -540,13 +541,15 @@ def _move(year: AssessmentYear, to: YearStatus, district: District) -> None:
 
 
 def _bulk(model, rows: Sequence, district: District) -> list:  # type: ignore[no-untyped-def]
-    return bulk_create_with_history(
+    created = bulk_create_with_history(
         rows,
         model,
         batch_size=500,
         default_user=district.office,
         default_change_reason=SEED_REASON,
     )
+    seal_pending([model.history.model])  # bulk writes send no signal: sealed into the chain here
+    return created
 
 
 IndicatorKey = tuple[int, str]  # (category id, indicator code)

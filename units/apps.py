@@ -22,6 +22,9 @@ class UnitsConfig(AppConfig):
         from django.apps import apps
 
         from units import access  # noqa: F401  (registers the object permission rules)
+        from units.audit import connect_signals
+
+        connect_signals()  # every new history row is sealed into the audit hash chain
 
         last_app = [config for config in apps.get_app_configs() if config.models_module][-1]
         post_migrate.connect(_sync_roles, sender=last_app, dispatch_uid="units.sync_roles")

@@ -184,3 +184,28 @@ class Membership(models.Model):
     def __str__(self) -> str:
         unit = self.unit.name if self.unit else _("no unit")
         return f"{self.user.get_username()} @ {unit}"
+
+
+class AuditSeal(models.Model):
+    """One link of the audit history's hash chain: a history row's content hash, chained.
+
+    Written only by ``units.audit`` (``seal_pending``), in the order rows were sealed: ``pk``
+    is the sequence number, ``chain_hash = sha256(previous chain_hash + row_hash)``.
+    ``manage.py verify_audit`` recomputes both from the history rows as they are now.
+    """
+
+    table = models.CharField(_("history table"), max_length=100)
+    history_id = models.BigIntegerField(_("history row"))
+    row_hash = models.CharField(_("row hash"), max_length=64)
+    chain_hash = models.CharField(_("chain hash"), max_length=64)
+    sealed_at = models.DateTimeField(_("sealed at"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("audit seal")
+        verbose_name_plural = _("audit seals")
+        # A row amended through the ORM (``update_change_reason``) is sealed again: not unique.
+        indexes = [models.Index(fields=["table", "history_id"], name="audit_seal_row")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.table}:{self.history_id}"

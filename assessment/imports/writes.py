@@ -20,6 +20,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from assessment.imports.rows import Context, Planned
+from units.audit import lock_chain, seal_pending
 
 
 def history_user(ctx: Context) -> AbstractBaseUser | None:
@@ -61,6 +62,7 @@ def insert_history(
     )
     date = connection.ops.adapt_datetimefield_value(when)
     user_id = user.pk if user is not None else None
+    lock_chain()  # history ids are taken in the order the audit chain seals them
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start : start + CHUNK])
         marks = ", ".join(["%s"] * len(chunk))
@@ -89,6 +91,7 @@ def create_with_history(
             when=now,
         )
         created += chunk
+    seal_pending()  # the rows just copied carry no signal: sealed into the audit chain here
     return created
 
 
@@ -103,6 +106,7 @@ def write_new(plans: Iterable[Planned], ctx: Context) -> list[models.Model]:
 
 def write_changed(plans: Iterable[Planned], ctx: Context) -> None:
     """Set the changed fields on the matched records and save them, with a history record each."""
+    lock_chain()  # history ids are taken in the order the audit chain seals them
     now = timezone.now()
     for model, group in _by_model(plans).items():
         names: set[str] = set()
@@ -125,3 +129,4 @@ def write_changed(plans: Iterable[Planned], ctx: Context) -> None:
             default_user=history_user(ctx),
             default_change_reason=ctx.change_reason,
         )
+    seal_pending()  # bulk_update_with_history sends no signal: sealed into the audit chain here

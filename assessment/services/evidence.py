@@ -69,6 +69,7 @@ from assessment.scoring import (
 )
 from assessment.services import records as record_rules
 from assessment.services.records import HISTORY_REASON_LENGTH, VERIFY_FIELDS, User
+from units.audit import lock_chain, seal_pending
 from units.models import Unit
 
 POINT_METHODS = frozenset({Method.BONUS, Method.DEDUCTION})
@@ -279,6 +280,7 @@ def evidence_verify_many(
     for record in locked:
         record_rules.decide(record, by, accept, reason, now)
     if locked:
+        lock_chain()  # the history rows written next are sealed in the order they are written
         bulk_update_with_history(
             locked,
             Evidence,
@@ -286,6 +288,7 @@ def evidence_verify_many(
             default_user=by if by.is_authenticated else None,
             default_change_reason=reason.strip()[:HISTORY_REASON_LENGTH] or None,
         )
+        seal_pending()  # a bulk update sends no signal: sealed into the audit chain here
     count = len(locked)
     return VerifyCounts(verified=count) if accept else VerifyCounts(rejected=count)
 

@@ -1,0 +1,414 @@
+"""Tamper evidence for the audit history: an append-only hash chain over every history row.
+
+Every row django-simple-history writes gets a seal (``units.models.AuditSeal``): the SHA-256
+of the row's canonical content (``row_hash``) and ``chain_hash = sha256(previous chain_hash +
+row_hash)``. A single save is sealed by the ``post_create_historical_record`` signal; the bulk
+writers (``bulk_create_with_history``, ``bulk_update_with_history``, the import layer's
+``insert_history``) send no signal and call ``seal_pending()`` at their end instead, inside
+their transaction. ``seal_pending`` seals, per history table, the rows with a ``history_id``
+above the last sealed one, in id order. A history row amended through the ORM afterwards
+(``update_change_reason`` saves it again) is sealed again by ``post_save``: the later seal
+supersedes the earlier, and only raw SQL — which sends no signal — leaves a row unmatched.
+
+Sealing is serialised so that two transactions never fork the chain: PostgreSQL by a
+transaction-level advisory lock, taken before the history row is written (``pre_create``
+signal, ``lock_chain()`` in ``insert_history``) and again when sealing, so history ids are
+allocated in the order their rows are sealed; SQLite by its write lock (the project opens
+transactions IMMEDIATE). ``verify()`` (``manage.py verify_audit``) walks the chain and
+recomputes every hash from the history rows as they are now.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import connections, models, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalChanges
+
+GENESIS = "0" * 64  # the "previous chain hash" of the first seal
+CHUNK = 5_000  # history rows read, hashed and sealed at a time
+LOCK_KEY = 0x617564_6974  # PostgreSQL advisory lock key of the chain ("audit")
+
+
+# --- canonical content ------------------------------------------------------------------------
+
+
+_PLAIN = frozenset({type(None), bool, int, str})
+
+
+def canonical(value: object) -> object:
+    """A value as the JSON the hash is taken of: the same whichever database it was read from."""
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(datetime.UTC)
+        return value.isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return str(value.total_seconds())
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, dict):
+        return {str(key): canonical(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical(item) for item in value]
+    return str(value)
+
+
+def _columns(history: type[models.Model]) -> list[str]:
+    return [f.attname for f in history._meta.concrete_fields]
+
+
+def row_hash(label: str, columns: list[str], values: Iterable[object]) -> str:
+    """SHA-256 of a history row: its table and all its columns, values rendered canonically."""
+    content = {
+        column: value if type(value) in _PLAIN else canonical(value)
+        for column, value in zip(columns, values, strict=True)
+    }
+    text = json.dumps([label, content], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def link(previous: str, row: str) -> str:
+    return hashlib.sha256((previous + row).encode()).hexdigest()
+
+
+# --- the history tables -----------------------------------------------------------------------
+
+
+def history_models() -> list[type[models.Model]]:
+    """Every django-simple-history table, in a fixed order (by label)."""
+    found = [m for m in apps.get_models() if issubclass(m, HistoricalChanges)]
+    return sorted(found, key=lambda m: m._meta.label_lower)
+
+
+def _key(history: type[models.Model]) -> str:
+    """The history row's own id: ``history_id``, ``m2m_history_id`` for a many-to-many table
+    (whose ``history_id`` is its parent history row)."""
+    return history._meta.pk.attname
+
+
+def _seal_model() -> type[models.Model]:
+    return apps.get_model("units", "AuditSeal")
+
+
+# --- sealing ----------------------------------------------------------------------------------
+
+
+def lock_chain(using: str = "default") -> None:
+    """Serialise with every other sealer until this transaction ends (PostgreSQL only; SQLite's
+    write lock already does). Outside a transaction it is released at once, harmlessly."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    # Taken once a transaction: the marker lives in the transaction's on-commit callbacks, which
+    # Django empties at its commit or rollback, when the lock is released too.
+    if connection.in_atomic_block and any(
+        func is _locked_marker(connection) for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    if connection.in_atomic_block:
+        transaction.on_commit(_locked_marker(connection), using=using)
+
+
+def _locked_marker(connection):  # type: ignore[no-untyped-def]
+    marker = getattr(connection, "_audit_chain_locked", None)
+    if marker is None:
+
+        def marker() -> None:
+            """Marks that this connection's transaction holds the chain lock."""
+
+        connection._audit_chain_locked = marker
+    return marker
+
+
+class _Chain:
+    """The seals being appended: the head's hash, written ``CHUNK`` at a time."""
+
+    def __init__(self, using: str, head: str | None = None) -> None:
+        model = _seal_model()
+        self.connection = connections[using]
+        self.seals = model._base_manager.using(using)
+        if head is None:
+            head = self.seals.order_by("-pk").values_list("chain_hash", flat=True).first()
+        self.head = head or GENESIS
+        self.now = self.connection.ops.adapt_datetimefield_value(timezone.now())
+        self.batch: list[tuple] = []
+        self.count = 0
+        # One executemany a chunk, in order (the ids follow it): no model instance per seal.
+        quote = self.connection.ops.quote_name
+        columns = ", ".join(
+            quote(model._meta.get_field(name).column)
+            for name in ("table", "history_id", "row_hash", "chain_hash", "sealed_at")
+        )
+        self.sql = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"
+        )
+
+    def append(self, label: str, history_id: int, digest: str) -> None:
+        self.head = link(self.head, digest)
+        self.batch.append((label, history_id, digest, self.head, self.now))
+        if len(self.batch) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.batch)
+            self.count += len(self.batch)
+            self.batch = []
+
+
+def _seal_rows(chain: _Chain, model: type[models.Model], rows: models.QuerySet) -> None:
+    label = model._meta.label_lower
+    columns = _columns(model)
+    key = _key(model)
+    id_index = columns.index(key)
+    for values in rows.order_by(key).values_list(*columns).iterator(chunk_size=CHUNK):
+        chain.append(label, values[id_index], row_hash(label, columns, values))
+
+
+def _pending(
+    tables: list[type[models.Model]], using: str
+) -> tuple[list[tuple[type[models.Model], int]], str | None]:
+    """The tables with rows above their last sealed ``history_id``, with that id, and the
+    chain's head: one query, two index lookups a table (its newest history row and seal)."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    seal = _seal_model()._meta
+    seals = quote(seal.db_table)
+    sealed_id = quote(seal.get_field("history_id").column)
+    table = quote(seal.get_field("table").column)
+    parts, params = [], []
+    head = (
+        f"(SELECT {quote(seal.get_field('chain_hash').column)} FROM {seals}"
+        f" ORDER BY {quote(seal.pk.column)} DESC LIMIT 1)"
+    )
+    for index, model in enumerate(tables):
+        history = quote(model._meta.db_table)
+        parts.append(
+            f"SELECT {index}, (SELECT MAX({quote(model._meta.pk.column)}) FROM {history}),"
+            f" (SELECT MAX({sealed_id}) FROM {seals} WHERE {table} = %s),"
+            f" {head if index == 0 else 'NULL'}"
+        )
+        params.append(model._meta.label_lower)
+    if not parts:
+        return [], None
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        found = sorted(cursor.fetchall())
+    pending = [
+        (tables[index], last or 0)
+        for index, newest, last, _head in found
+        if newest is not None and newest > (last or 0)
+    ]
+    return pending, found[0][3]
+
+
+def seal_pending(
+    history: Iterable[type[models.Model]] | None = None, *, using: str = "default"
+) -> int:
+    """Seal every history row not sealed yet (of ``history``'s tables, or all); returns how many.
+
+    Per table, the rows above the last sealed ``history_id``, in id order; hashed in chunks
+    and the seals written a chunk at a time by one ``executemany``. Call it inside the
+    transaction that wrote them.
+    """
+    tables = history_models() if history is None else list(history)
+    with transaction.atomic(using=using, savepoint=False):
+        lock_chain(using)
+        pending, head = _pending(tables, using)
+        if not pending:
+            return 0
+        chain = _Chain(using, head or GENESIS)
+        for model, last in pending:
+            _seal_rows(chain, model, model._base_manager.using(using).filter(pk__gt=last))
+        chain.flush()
+    return chain.count
+
+
+def _before_history_row(sender, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    lock_chain(using or "default")
+
+
+def _after_history_row(sender, history_instance, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    seal_pending([type(history_instance)], using=using or "default")
+
+
+def _after_m2m_rows(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    seal_pending([sender])  # the many-to-many rows of a history row, bulk-created
+
+
+def _history_row_saved(sender, instance, created, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A history row amended through the ORM (``update_change_reason`` saves the row again):
+    sealed again, a new link whose hash supersedes the earlier seal's. Raw SQL sends nothing."""
+    if created or not isinstance(instance, HistoricalChanges):
+        return
+    using = using or "default"
+    with transaction.atomic(using=using):
+        lock_chain(using)
+        label = sender._meta.label_lower
+        seals = _seal_model()._base_manager.using(using)
+        was_sealed = seals.filter(table=label, history_id=instance.pk).exists()
+        seal_pending([sender], using=using)
+        if was_sealed:
+            chain = _Chain(using)
+            rows = sender._base_manager.using(using).filter(pk=instance.pk)
+            _seal_rows(chain, sender, rows)
+            chain.flush()
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_save
+    from simple_history.signals import (
+        post_create_historical_m2m_records,
+        post_create_historical_record,
+        pre_create_historical_record,
+    )
+
+    pre_create_historical_record.connect(_before_history_row, dispatch_uid="units.audit.lock")
+    post_create_historical_record.connect(_after_history_row, dispatch_uid="units.audit.seal")
+    post_create_historical_m2m_records.connect(_after_m2m_rows, dispatch_uid="units.audit.m2m")
+    post_save.connect(_history_row_saved, dispatch_uid="units.audit.reseal")
+
+
+# --- verification -----------------------------------------------------------------------------
+
+CONTENT_CHANGED = "content_changed"
+ROW_DELETED = "row_deleted"
+SEAL_BROKEN = "seal_broken"
+KIND_LABELS = {
+    CONTENT_CHANGED: _("the history row's content was changed"),
+    ROW_DELETED: _("the history row was deleted"),
+    SEAL_BROKEN: _("the seal was altered, or a seal before it is missing or out of order"),
+}
+
+
+@dataclass
+class Break:
+    kind: str
+    table: str
+    history_id: int
+    seal: int | None = None  # the seal's sequence number
+
+
+@dataclass
+class Report:
+    seals: int = 0
+    head: str = GENESIS
+    breaks: list[Break] = field(default_factory=list)
+    unsealed: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks and not self.unsealed
+
+
+def _chunks(queryset: models.QuerySet) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for item in queryset.iterator(chunk_size=CHUNK):
+        batch.append(item)
+        if len(batch) >= CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _current_hashes(
+    batch: list[tuple], by_label: dict[str, type[models.Model]], using: str
+) -> dict[tuple[str, int], str]:
+    """The hash of each sealed history row of ``batch`` as the row is now (absent: deleted)."""
+    wanted: dict[str, list[int]] = {}
+    for _pk, table, history_id, _row, _chain in batch:
+        wanted.setdefault(table, []).append(history_id)
+    current: dict[tuple[str, int], str] = {}
+    for table, ids in wanted.items():
+        model = by_label.get(table)
+        if model is None:
+            continue
+        columns = _columns(model)
+        id_index = columns.index(_key(model))
+        for start in range(0, len(ids), 500):
+            rows = model._base_manager.using(using).filter(pk__in=ids[start : start + 500])
+            for values in rows.values_list(*columns):
+                current[(table, values[id_index])] = row_hash(table, columns, values)
+    return current
+
+
+def _unsealed(by_label: dict[str, type[models.Model]], using: str) -> dict[str, list[int]]:
+    sealed = _seal_model()._base_manager.using(using)
+    unsealed: dict[str, list[int]] = {}
+    for label, model in by_label.items():
+        missing = (
+            model._base_manager.using(using)
+            .exclude(pk__in=sealed.filter(table=label).values("history_id"))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if found := list(missing):
+            unsealed[label] = found
+    return unsealed
+
+
+def _superseded(using: str) -> set[int]:
+    """The seals followed by a later seal of the same row (an amendment through the ORM)."""
+    seals = _seal_model()._base_manager.using(using)
+    again = (
+        seals.values("table", "history_id")
+        .annotate(count=Count("pk"), last=Max("pk"))
+        .filter(count__gt=1)
+    )
+    superseded: set[int] = set()
+    for item in again:
+        earlier = seals.filter(table=item["table"], history_id=item["history_id"])
+        superseded.update(earlier.exclude(pk=item["last"]).values_list("pk", flat=True))
+    return superseded
+
+
+def verify(*, using: str = "default") -> Report:
+    """Walk the chain in order and recompute every hash; list the breaks and unsealed rows."""
+    report = Report()
+    by_label = {m._meta.label_lower: m for m in history_models()}
+    previous = GENESIS
+    seals = _seal_model()._base_manager.using(using).order_by("pk")
+    fields = ("pk", "table", "history_id", "row_hash", "chain_hash")
+    superseded = _superseded(using)
+    for batch in _chunks(seals.values_list(*fields)):
+        current = _current_hashes(batch, by_label, using)
+        for pk, table, history_id, stored_row, stored_chain in batch:
+            report.seals += 1
+            if stored_chain != link(previous, stored_row):
+                report.breaks.append(Break(SEAL_BROKEN, table, history_id, pk))
+            if pk in superseded:  # the row was amended through the app and sealed again
+                previous = stored_chain
+                continue
+            recomputed = current.get((table, history_id))
+            if recomputed is None:
+                report.breaks.append(Break(ROW_DELETED, table, history_id, pk))
+            elif recomputed != stored_row:
+                report.breaks.append(Break(CONTENT_CHANGED, table, history_id, pk))
+            previous = stored_chain
+    report.head = previous
+    report.unsealed = _unsealed(by_label, using)
+    return report

@@ -1,0 +1,69 @@
+"""``manage.py verify_audit``: recompute the audit hash chain and the publications' SHA-256.
+
+Walks the chain of ``units.AuditSeal`` in order, recomputing each history row's hash from the
+row as it is now and each chain hash from the previous one; reports the first break (which
+table, which history row, what kind) and history rows without a seal, and exits non-zero if
+there is either. Then recomputes every published snapshot's SHA-256 against its document.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from assessment.models import Publication
+from units.audit import KIND_LABELS, verify
+
+
+class Command(BaseCommand):
+    help = "Verify the audit history's hash chain and every publication's SHA-256."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        report = verify()
+        self.stdout.write(
+            _("Audit chain: %(count)d seals, head %(head)s.")
+            % {"count": report.seals, "head": report.head}
+        )
+        if report.breaks:
+            first = report.breaks[0]
+            self.stdout.write(
+                self.style.ERROR(
+                    _("First break at seal #%(seal)s: %(table)s, history row %(row)s: %(kind)s.")
+                    % {
+                        "seal": first.seal,
+                        "table": first.table,
+                        "row": first.history_id,
+                        "kind": KIND_LABELS[first.kind],
+                    }
+                )
+            )
+            self.stdout.write(_("%(count)d breaks in all.") % {"count": len(report.breaks)})
+        for table, ids in report.unsealed.items():
+            self.stdout.write(
+                self.style.ERROR(
+                    _("Not sealed: %(table)s, %(count)d history rows (first: %(first)s).")
+                    % {"table": table, "count": len(ids), "first": ids[0]}
+                )
+            )
+        if report.ok:
+            self.stdout.write(
+                self.style.SUCCESS(_("Audit chain intact: every history row is sealed."))
+            )
+
+        self.stdout.write(_("A published snapshot's SHA-256 is recomputed on demand and compared."))
+        altered = 0
+        publications = Publication.objects.select_related("year").order_by("year", "version")
+        for publication in publications.iterator(chunk_size=20):
+            if publication.intact:
+                self.stdout.write(
+                    _("Publication %(publication)s: SHA-256 intact.") % {"publication": publication}
+                )
+            else:
+                altered += 1
+                self.stdout.write(
+                    self.style.ERROR(
+                        _("Publication %(publication)s: SHA-256 does not match its document.")
+                        % {"publication": publication}
+                    )
+                )
+
+        if not report.ok or altered:
+            raise CommandError(_("The audit trail failed verification."))

@@ -11,7 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install migrate seed lint format messages bench ci clean backup restore
+.PHONY: run test install migrate seed lint format messages bench loadtest ci clean backup restore
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
@@ -82,6 +82,15 @@ clean:
 bench: install
 	DEBUG=true $(PY) -m benchmarks.compute $(BENCH_ARGS)
 	DEBUG=true $(PY) -m benchmarks.imports $(IMPORT_BENCH_ARGS)
+
+# Load test of the whole stack (loadtest/run.py, ~2 minutes): gunicorn with production
+# settings against a scratch `district_load` database on the local PostgreSQL server
+# (127.0.0.1:5432, user postgres; dropped before and after, no other database is touched),
+# 50 simulated users for 60 s; prints requests/s and p50/p95/p99 latency per page kind and
+# exits non-zero on any failed request. LOADTEST_ARGS: --users, --seconds, --think, --workers,
+# --threads.
+loadtest: install
+	$(PY) -m loadtest.run $(LOADTEST_ARGS)
 
 # Backup of the SQLite database (online, consistent) and of MEDIA_ROOT, with a SHA-256
 # manifest, into var/backups/backup-<timestamp>/ (or BACKUP=DIR); restore one with

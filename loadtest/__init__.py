@@ -1,0 +1,1 @@
+"""Load test of the whole stack (gunicorn + PostgreSQL): ``make loadtest``, see ``run``."""

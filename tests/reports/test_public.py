@@ -186,6 +186,18 @@ def test_the_year_page_takes_as_many_queries_for_many_units(client, db):
     assert counts[0] == counts[1] <= 6
 
 
+def test_the_unit_page_takes_as_many_queries_whatever_the_years_published(client, db):
+    """Its results by year come from every published year, read in one query."""
+    publish(2025, build_document(2025, SCORES[2025]))
+    counts = []
+    for year in (2026, 2027, 2028):
+        with CaptureQueriesContext(connection) as queries:
+            _page(client, "unit", year=2025, code="ZJ01")
+        counts.append(len(queries))
+        publish(year, build_document(year, SCORES[2025]))
+    assert counts[0] == counts[1] == counts[2] <= 6
+
+
 # --- a unit page ------------------------------------------------------------------------------
 
 

@@ -245,14 +245,33 @@ def versions(publication: Publication) -> list[Version]:
 # --- trends across years ----------------------------------------------------------------------
 
 
+# Published documents never change (``Publication`` refuses it, so does the database): each
+# process keeps the ones it has read, keyed by id and SHA-256, for the trend of every unit page.
+_DOCUMENTS: dict[tuple[int, str], dict[str, Any]] = {}
+_DOCUMENTS_KEPT = 64
+
+
+def _documents(publications: Sequence[Publication]) -> dict[int, dict[str, Any]]:
+    """Each publication's document by id: from the process's cache, the rest in one query."""
+    missing = [p.pk for p in publications if (p.pk, p.sha256) not in _DOCUMENTS]
+    if missing:
+        for pk, sha256, document in Publication.objects.filter(pk__in=missing).values_list(
+            "pk", "sha256", "document"
+        ):
+            if len(_DOCUMENTS) >= _DOCUMENTS_KEPT:
+                _DOCUMENTS.pop(next(iter(_DOCUMENTS)))
+            _DOCUMENTS[(pk, sha256)] = document
+    return {p.pk: _DOCUMENTS[(p.pk, p.sha256)] for p in publications}
+
+
 def trend_documents(shown: Publication) -> list[tuple[int, dict[str, Any]]]:
-    """(year, document) of every published year, oldest first, in one query.
+    """(year, document) of every published year, oldest first, in at most two queries.
 
     Each year is its latest version, except the shown publication's own year, which is the
     shown version: on an earlier version's page, that year's point must match its tables."""
-    documents = {
-        publication.year.year: publication.document for publication in latest_publications()
-    }
+    latest = list(latest_publications().defer("document"))
+    by_id = _documents(latest)
+    documents = {publication.year.year: by_id[publication.pk] for publication in latest}
     documents[shown.year.year] = shown.document
     return sorted(documents.items())
 

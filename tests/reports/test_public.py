@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from assessment.models import TierChoices
+from reports import public
 from reports.public import TIER_FILLS
 from tests.reports.test_public_documents import (
     CADRE_NAME,
@@ -180,6 +181,7 @@ def test_the_year_page_takes_as_many_queries_for_many_units(client, db):
     publish(2025, many)
     counts = []
     for year in (2024, 2025):
+        public._DOCUMENTS.clear()  # as a freshly started process reads them
         with CaptureQueriesContext(connection) as queries:
             _page(client, "year", year=year)
         counts.append(len(queries))
@@ -187,10 +189,12 @@ def test_the_year_page_takes_as_many_queries_for_many_units(client, db):
 
 
 def test_the_unit_page_takes_as_many_queries_whatever_the_years_published(client, db):
-    """Its results by year come from every published year, read in one query."""
+    """Its results by year come from every published year: the list in one query, and the
+    documents not read before in one more (published documents never change)."""
     publish(2025, build_document(2025, SCORES[2025]))
     counts = []
     for year in (2026, 2027, 2028):
+        public._DOCUMENTS.clear()  # as a freshly started process reads them
         with CaptureQueriesContext(connection) as queries:
             _page(client, "unit", year=2025, code="ZJ01")
         counts.append(len(queries))
@@ -325,3 +329,16 @@ def test_the_pdf_is_a4_with_the_ranks_totals_and_the_sha256(client, district):
         assert f"{unit['rank']}{unit['unit']}{unit['name']}{tier}{unit['total']}" in text
     assert f"SHA-256{latest.sha256}" in text
     assert district["2025v1"].sha256 in _pdf_text(_download(client, "pdf", year=2025, version=1))
+
+
+def test_a_process_reads_a_published_document_once(client, db):
+    """Published documents never change: a second unit page reads none of them again."""
+    publish(2024, build_document(2024, SCORES[2024]))
+    publish(2025, build_document(2025, SCORES[2025]))
+    public._DOCUMENTS.clear()
+    counts = []
+    for _visit in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            _page(client, "unit", year=2025, code="ZJ01")
+        counts.append(len(queries))
+    assert counts[1] == counts[0] - 1

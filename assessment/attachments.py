@@ -218,7 +218,10 @@ def _ooxml_kind(data: bytes) -> FileKind:
                 raise _macros()
             with archive.open("[Content_Types].xml") as part:
                 content_types = part.read(MAX_CONTENT_TYPES_BYTES + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+    except (
+        zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+        NotImplementedError, RuntimeError,  # unknown zip version or method; an encrypted entry
+    ):  # fmt: skip
         raise _damaged("Office") from None
     if len(content_types) > MAX_CONTENT_TYPES_BYTES:
         raise _damaged("Office")

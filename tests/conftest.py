@@ -4,10 +4,17 @@ import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 from units.models import UnitCategory
 from units.roles import Role
+
+# Property and fuzz tests draw the same examples on every run, so that a suite that passed
+# passes again (CI lands only what is green); HYPOTHESIS_PROFILE=explore draws new ones.
+hypothesis_settings.register_profile("default", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Live-server tests call the ORM from Playwright's event loop thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

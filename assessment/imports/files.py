@@ -92,7 +92,11 @@ def check_workbook(data: bytes) -> WorkbookFacts:
             has_formulas = _inflate_all(archive, data, entries, sheet_part)
     except WorkbookRefused:
         raise
-    except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError, ValueError):
+    except (
+        zipfile.BadZipFile, zlib.error, struct.error, EOFError, KeyError, ValueError,
+        NotImplementedError,  # a compression method or zip version zipfile does not know
+        RuntimeError,  # an entry marked encrypted
+    ):  # fmt: skip
         raise WorkbookRefused(damaged_message()) from None
     except (ElementTree.ParseError, DefusedXmlException):
         raise WorkbookRefused(damaged_message()) from None

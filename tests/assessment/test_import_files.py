@@ -79,6 +79,14 @@ def test_a_corrupted_zip_is_refused():
     assert "The file is damaged" in refused(GOOD[: len(GOOD) // 2])
 
 
+def test_a_zip_entry_needing_an_unknown_zip_version_is_refused():
+    """Found by the fuzz tests: zipfile raises NotImplementedError for a version it lacks."""
+    at = GOOD.index(b"PK\x01\x02")  # the first entry of the central directory
+    version_needed = at + 6
+    damaged = GOOD[:version_needed] + struct.pack("<H", 84) + GOOD[version_needed + 2 :]
+    assert "The file is damaged" in refused(damaged)
+
+
 def test_a_zip_without_the_parts_of_a_workbook_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

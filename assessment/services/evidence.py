@@ -140,16 +140,14 @@ def evidence_record(
     """
     year = AssessmentYear.objects.get(pk=indicator.year_id)  # its state now, not the caller's
     record_rules.refuse(evidence_record_refusal(by, unit, indicator))
-    late = record_rules.recording_clock(year, by, late_reason, "late_reason")
+    recorded = record_rules.recorded_now(year, by, late_reason, "late_reason")
     record = Evidence(
         unit=unit,
         indicator=indicator,
         date=date,
         value=value,
         description=description.strip(),
-        recorded_by=by,
-        is_late=late,
-        late_reason=late_reason.strip() if late else "",
+        **recorded,
     )
     prepared = _check(record, year, attachments)
     return record_rules.write_with_files(
@@ -185,18 +183,16 @@ def evidence_correct(
     record_rules.refuse(evidence_record_refusal(by, old.unit, old.indicator))
     record_rules.correction_reason_required(reason)
     record_rules.superseded_refusal(old)
-    late = record_rules.recording_clock(year, by, reason, "reason")
+    recorded = record_rules.recorded_now(year, by, reason, "reason")
     new = Evidence(
         unit=old.unit,
         indicator=old.indicator,
         date=date or old.date,
         value=value,
         description=description.strip(),
-        recorded_by=by,
         supersedes=old,
         correction_reason=reason.strip(),
-        is_late=late,
-        late_reason=reason.strip() if late else "",
+        **recorded,
     )
     prepared = _check(new, year, attachments)
     old.is_current = False

@@ -252,15 +252,13 @@ def progress_record(
     task = _task_for_update(task)
     year = task.milestone.project.year
     record_rules.refuse(progress_record_refusal(by, task))
-    late = record_rules.recording_clock(year, by, late_reason, "late_reason")
+    recorded = record_rules.recorded_now(year, by, late_reason, "late_reason")
     update = ProgressUpdate(
         task=task,
         date=date,
         amount=amount,
         description=description.strip(),
-        recorded_by=by,
-        is_late=late,
-        late_reason=late_reason.strip() if late else "",
+        **recorded,
     )
     prepared = _progress_check(update, year, attachments)
     return record_rules.write_with_files(
@@ -290,17 +288,15 @@ def progress_correct(
     record_rules.refuse(progress_record_refusal(by, task))
     record_rules.correction_reason_required(reason)
     record_rules.superseded_refusal(old)
-    late = record_rules.recording_clock(year, by, reason, "reason")
+    recorded = record_rules.recorded_now(year, by, reason, "reason")
     new = ProgressUpdate(
         task=task,
         date=date or old.date,
         amount=amount,
         description=description.strip(),
-        recorded_by=by,
         supersedes=old,
         correction_reason=reason.strip(),
-        is_late=late,
-        late_reason=reason.strip() if late else "",
+        **recorded,
     )
     prepared = _progress_check(new, year, attachments)
     old.is_current = False
@@ -341,7 +337,7 @@ def contribution_record(
         record_rules.correction_reason_required(reason)
         record_rules.superseded_refusal(old)
         late_reason = reason
-    late = record_rules.recording_clock(year, by, late_reason, "late_reason")
+    recorded = record_rules.recorded_now(year, by, late_reason, "late_reason")
     errors: dict[str, list] = {}
     if cadre not in team_of(project):
         errors["cadre"] = [
@@ -359,9 +355,7 @@ def contribution_record(
         cadre=cadre,
         points=points,
         description=description.strip(),
-        recorded_by=by,
-        is_late=late,
-        late_reason=late_reason.strip() if late else "",
+        **recorded,
         supersedes=old,
         correction_reason=reason.strip() if old else "",
     )

@@ -86,6 +86,13 @@ def recording_clock(year: AssessmentYear, by: User, reason: str, reason_field: s
     return late
 
 
+def recorded_now(year: AssessmentYear, by: User, reason: str, reason_field: str) -> dict:
+    """The fields of a record made now by ``by``: who recorded it, and whether (and why) it is
+    late — after ``recording_clock`` has said it may be made at all."""
+    late = recording_clock(year, by, reason, reason_field)
+    return {"recorded_by": by, "is_late": late, "late_reason": reason.strip() if late else ""}
+
+
 def correction_reason_required(reason: str) -> None:
     if not reason.strip():
         raise ValidationError(

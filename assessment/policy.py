@@ -28,6 +28,9 @@ class Action(StrEnum):
     VERIFY_EVIDENCE = "verify_evidence"
     ENTER_ASSESSMENTS = "enter_assessments"  # city ranks, grades, surveys, evaluations
     COMPUTE = "compute"
+    # Evaluation rounds and satisfaction surveys: prepared, opened and closed (their results
+    # become evaluations and survey rates, which ENTER_ASSESSMENTS governs as well).
+    RUN_EVALUATIONS = "run_evaluations"
 
 
 ACTION_LABELS = {
@@ -39,6 +42,7 @@ ACTION_LABELS = {
     Action.VERIFY_EVIDENCE: gettext_lazy("verify evidence"),
     Action.ENTER_ASSESSMENTS: gettext_lazy("enter ranks, grades, surveys and evaluations"),
     Action.COMPUTE: gettext_lazy("compute results"),
+    Action.RUN_EVALUATIONS: gettext_lazy("run evaluation rounds and satisfaction surveys"),
 }
 
 # In these states the action is simply allowed ...
@@ -52,6 +56,7 @@ ALLOWED: dict[Action, frozenset[YearStatus]] = {
     Action.VERIFY_EVIDENCE: frozenset({S.COLLECTING, S.SCORING}),
     Action.ENTER_ASSESSMENTS: frozenset({S.COLLECTING, S.SCORING}),
     Action.COMPUTE: frozenset({S.COLLECTING, S.SCORING}),
+    Action.RUN_EVALUATIONS: frozenset({S.SETUP, S.COLLECTING, S.SCORING}),
 }
 # ... and in these only as a recorded amendment with a reason (e.g. a scheme fixed once
 # collecting starts, a late record after collection closed, a recomputation after an objection).
@@ -69,6 +74,7 @@ WITH_REASON: dict[Action, frozenset[YearStatus]] = {
     Action.VERIFY_EVIDENCE: AMENDING,
     Action.ENTER_ASSESSMENTS: AMENDING,
     Action.COMPUTE: AMENDING,
+    Action.RUN_EVALUATIONS: frozenset(),
 }
 # In these states only the assessment office amends (an objection is the office's to resolve;
 # a lead department or a unit no longer changes anything once the results are out).

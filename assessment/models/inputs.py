@@ -118,6 +118,15 @@ class TeamEvaluation(models.Model):
         Unit, on_delete=models.PROTECT, related_name="team_evaluations", verbose_name=_("unit")
     )
     score = score_field(_("evaluation score"), 0)
+    round = models.ForeignKey(
+        "assessment.EvaluationRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_evaluations",
+        verbose_name=_("from the evaluation round"),
+        help_text=_("Empty: imported or typed in."),
+    )
 
     history = HistoricalRecords()
 
@@ -145,6 +154,15 @@ class CadreEvaluation(models.Model):
         Cadre, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("cadre")
     )
     score = score_field(_("evaluation score"), 0)
+    round = models.ForeignKey(
+        "assessment.EvaluationRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cadre_evaluations",
+        verbose_name=_("from the evaluation round"),
+        help_text=_("Empty: imported or typed in."),
+    )
 
     history = HistoricalRecords()
 

@@ -332,3 +332,8 @@ rules.add_perm("assessment.resolve_objection", manages_assessment)
 rules.add_perm("assessment.view_publication", is_staff_member)
 # The whole published document names persons (teams and cadres): the office and leaders only.
 rules.add_perm("assessment.download_publication", is_admin | is_office | is_leader)
+
+
+# --- democratic evaluation rounds: about persons, so the office and district leaders only ------
+rules.add_perm("assessment.view_evaluationround", is_admin | is_office | is_leader)
+rules.add_perm("assessment.manage_evaluationround", manages_assessment)

@@ -31,7 +31,10 @@ from assessment.models import (
     ProgressUpdate,
     ProjectTask,
     Publication,
+    Survey,
+    SurveyQuestion,
     SurveyRate,
+    SurveyResponse,
     Target,
     TeamEvaluation,
     TeamResult,
@@ -275,9 +278,24 @@ class GradeAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
 
 @admin.register(SurveyRate)
 class SurveyRateAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
+    """A rate written by a closed satisfaction survey is shown, never changed by hand: it
+    changes only when a survey of its unit and indicator closes again."""
+
     import_kind = "surveys"
     resource_classes = [resources.SurveyExport]
-    list_display = ["unit", "indicator", "rate"]
+    list_display = ["unit", "indicator", "rate", "survey"]
+    list_select_related = ["unit", "indicator", "survey"]
+    readonly_fields = ["survey"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.survey_id is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.survey_id is not None:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(TeamEvaluation)
@@ -479,3 +497,34 @@ class EvidenceAttachmentAdmin(ReadOnlyAdmin):
         "evidence__indicator", "evidence__unit", "progress__task__cadre", "objection__unit",
     ]  # fmt: skip
     exclude = ["file"]
+
+
+# --- satisfaction surveys: managed on the staff pages, read here ------------------------------
+
+
+class SurveyQuestionInline(ReadOnlyInline):
+    model = SurveyQuestion
+    fields = ["position", "text"]
+
+
+@admin.register(Survey)
+class SurveyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Surveys are prepared, opened and closed on the staff pages (the services check the
+    year's policy); the token is left out: the link is on the survey's page."""
+
+    list_display = ["title", "year", "unit", "indicator", "service", "status", "access", "rate"]
+    list_filter = ["year", "status", "access", "unit__category"]
+    search_fields = ["title", "service", "unit__code", "unit__name", "indicator__code"]
+    list_select_related = ["year", "unit", "indicator"]
+    exclude = ["token"]
+    inlines = [SurveyQuestionInline]
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(ReadOnlyAdmin):
+    """Responses are anonymous and never changed: their day, whether they count and why."""
+
+    list_display = ["submitted_on", "survey", "is_valid", "invalid_reason"]
+    list_filter = ["is_valid", "invalid_reason", "survey__year"]
+    list_select_related = ["survey__year"]
+    exclude = ["fingerprint"]

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from assessment import views
+from assessment.urls_ballots import urlpatterns as ballots_urlpatterns
 from assessment.urls_evidence import urlpatterns as evidence_urlpatterns
 from assessment.urls_grading import urlpatterns as grading_urlpatterns
 from assessment.urls_imports import urlpatterns as imports_urlpatterns
 from assessment.urls_projects import urlpatterns as projects_urlpatterns
 from assessment.urls_results import urlpatterns as results_urlpatterns
+from assessment.urls_surveys import urlpatterns as surveys_urlpatterns
 from assessment.urls_verify import urlpatterns as verify_urlpatterns
 
 app_name = "assessment"
@@ -44,3 +46,7 @@ urlpatterns += projects_urlpatterns
 urlpatterns += imports_urlpatterns
 # Results: score sheets, publicity and objections, publishing and published versions.
 urlpatterns += results_urlpatterns
+# Democratic evaluation rounds (民主测评): the office's pages (issue 8).
+urlpatterns += ballots_urlpatterns
+# Satisfaction surveys (群众满意度): the office's pages (issue 8).
+urlpatterns += surveys_urlpatterns

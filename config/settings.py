@@ -182,6 +182,9 @@ UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
 # Workbooks larger than this are imported by a background job (``manage.py db_worker`` runs
 # the queue; ``make run`` starts one), so a browser never waits on a request that may time out.
 IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=256 * 1024)
+# Voting with one-time codes (no login): wrong codes one client address may try in an hour
+# before the voting page refuses it for the rest of the hour (counted in the cache).
+VOTE_REFUSED_CODES_PER_HOUR = env.int("VOTE_REFUSED_CODES_PER_HOUR", default=20)
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
@@ -239,6 +242,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- E-mail and reminders (issue 8) ----------------------------------------------------------
+# Django's mail settings, from the environment. ``manage.py send_reminders`` (meant for a daily
+# cron job) sends each user a digest of their overdue work only when REMINDER_EMAILS is true;
+# the reminders on the site's pages need none of this.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+REMINDER_EMAILS = env.bool("REMINDER_EMAILS", default=False)
+# The address the links in e-mails start with, e.g. https://kaohe.example.gov.cn (no request is
+# around when a cron job sends them); empty: links are paths only.
+SITE_URL = env.str("SITE_URL", default="")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
 
 # --- Application ----------------------------------------------------------------------------
 # Shown in the page header and the admin beside the system's name; a district sets its own.

@@ -3,7 +3,7 @@
 
 from django.contrib import admin
 
-from reports.models import ProgressBulletin
+from reports.models import PhaseDeadline, ProgressBulletin, ReminderLog
 
 
 @admin.register(ProgressBulletin)
@@ -12,6 +12,44 @@ class ProgressBulletinAdmin(admin.ModelAdmin):
     list_filter = ["year", "quarter"]
     search_fields = ["title"]
     readonly_fields = [f.name for f in ProgressBulletin._meta.fields]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+# --- reminders (issue 8) ----------------------------------------------------------------------
+# Deadlines are set on the reminders pages (``reports.reminders.services.deadlines_save``, which
+# keeps the year's rule); the admin shows them and the e-mails sent, read-only.
+
+
+@admin.register(PhaseDeadline)
+class PhaseDeadlineAdmin(admin.ModelAdmin):
+    list_display = ["year", "phase", "due_on", "day_of_month", "notice_days", "updated_by"]
+    list_filter = ["year", "phase"]
+    readonly_fields = [f.name for f in PhaseDeadline._meta.fields]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["day", "user", "email", "overdue", "upcoming", "sent_at"]
+    list_filter = ["day"]
+    search_fields = ["email", "user__username"]
+    readonly_fields = [f.name for f in ReminderLog._meta.fields]
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False

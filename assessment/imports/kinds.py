@@ -208,7 +208,8 @@ SURVEYS = Kind(
     fields={"rate": "rate"},
     action=Action.ENTER_ASSESSMENTS,
     permissions=("assessment.add_surveyrate", "assessment.change_surveyrate"),
-    resolve=records.assessment_resolver(SurveyRate, MethodChoices.SURVEY, ("rate",)),
+    # A rate a satisfaction survey gave is refused (see ``resolve_surveys``).
+    resolve=records.resolve_surveys,
     existing=records.pair_existing(SurveyRate),
     write=records.write_plain,
 )

@@ -30,6 +30,9 @@ from assessment.models import (
     Evidence,
     EvidenceStatus,
     MethodChoices,
+    Survey,
+    SurveyRate,
+    SurveyStatus,
     TeamEvaluation,
 )
 from assessment.policy import Action, needs_reason
@@ -185,6 +188,62 @@ def assessment_resolver(
             )
 
     return resolve
+
+
+def resolve_surveys(rows: list[ParsedRow], ctx: Context) -> None:
+    """Survey rates, as ``assessment_resolver`` reads them, but a rate given by a satisfaction
+    survey of the system (or to be given by one still open) is not overwritten by a file: such
+    a row is refused unless it repeats the stored rate (a file exported and imported again)."""
+    assessment_resolver(SurveyRate, MethodChoices.SURVEY, ("rate",))(rows, ctx)
+    planned = [row.plan for row in rows if row.plan is not None]
+    if not planned:
+        return
+    indicator_ids = {plan.key[0] for plan in planned}
+    from_surveys = {
+        (rate.indicator_id, rate.unit_id): rate
+        for rate in SurveyRate.objects.filter(
+            indicator_id__in=indicator_ids, survey__isnull=False
+        ).select_related("survey")
+    }
+    running = {
+        (indicator_id, unit_id): title
+        for indicator_id, unit_id, title in Survey.objects.filter(
+            indicator_id__in=indicator_ids, status=SurveyStatus.OPEN
+        ).values_list("indicator_id", "unit_id", "title")
+    }
+    for row in rows:
+        plan = row.plan
+        if plan is None:
+            continue
+        stored = from_surveys.get(plan.key)
+        if stored is not None and stored.rate != plan.fields["rate"]:
+            row.fail(
+                "rate",
+                _(
+                    "The rate of %(unit)s on %(indicator)s comes from the satisfaction survey "
+                    "“%(survey)s” and cannot be imported."
+                )
+                % {
+                    "unit": plan.unit.code,
+                    "indicator": plan.indicator.code,
+                    "survey": stored.survey.title,
+                },
+            )
+            row.plan = None
+        elif stored is None and plan.key in running:
+            row.fail(
+                "rate",
+                _(
+                    "The satisfaction survey “%(survey)s” of %(unit)s on %(indicator)s is "
+                    "open: its rate will come from the survey when it closes."
+                )
+                % {
+                    "unit": plan.unit.code,
+                    "indicator": plan.indicator.code,
+                    "survey": running[plan.key],
+                },
+            )
+            row.plan = None
 
 
 def pair_existing(

@@ -293,7 +293,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'evaluated team or cadre',
                 'verbose_name_plural': 'evaluated teams and cadres',
-                'ordering': ['round', 'unit__code', 'cadre__isnull', '-cadre__rank_kind', 'cadre__name'],
+                'ordering': ['round', 'unit__code', models.OrderBy(models.F('cadre__rank_kind'), descending=True, nulls_first=True), 'cadre__name'],
             },
         ),
         migrations.CreateModel(

@@ -241,7 +241,13 @@ class RoundSubject(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["round", "unit__code", "cadre__isnull", "-cadre__rank_kind", "cadre__name"]
+        # the team first, then principals before deputies (spec order of a unit's cadres)
+        ordering = [
+            "round",
+            "unit__code",
+            models.F("cadre__rank_kind").desc(nulls_first=True),
+            "cadre__name",
+        ]
         verbose_name = _("evaluated team or cadre")
         verbose_name_plural = _("evaluated teams and cadres")
         constraints = [

@@ -91,6 +91,15 @@ class SurveyRate(models.Model):
         max_digits=9,
         decimal_places=6,
     )
+    survey = models.ForeignKey(
+        "assessment.Survey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rates",
+        verbose_name=_("from the survey"),
+        help_text=_("Empty: imported or typed in."),
+    )
 
     history = HistoricalRecords()
 

@@ -212,6 +212,13 @@ def _prepare(
     if created:
         return {}, instance, None
     changed = [field for field in fields if getattr(instance, field) != before[field]]
+    if changed and getattr(instance, "survey_id", None) is not None:
+        # A rate written by a satisfaction survey changes only when a survey closes again.
+        return (
+            {"": [_("This rate comes from a satisfaction survey and cannot be changed here.")]},
+            None,
+            None,
+        )
     return {}, (instance if changed else None), (changed or None)
 
 

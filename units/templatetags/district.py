@@ -38,3 +38,11 @@ def person(user: object) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+
+
+@register.filter
+def get_item(mapping: object, key: object) -> object:
+    """``mapping[key]`` in a template (None when absent): ``{{ points|get_item:mark }}``."""
+    if not hasattr(mapping, "get"):
+        return None
+    return mapping.get(key)  # type: ignore[union-attr]

@@ -1,0 +1,12 @@
+"""Reminders (issue 8): phase deadlines, what is overdue per role, the home panel, e-mail.
+
+- ``schedule``: deadline arithmetic on dates (pure).
+- ``work``: what is overdue or due soon in a year, phase by phase, from the data.
+- ``audience``: who acts on which reminder and who may read it.
+- ``services``: the office sets a year's deadlines (``deadlines_save``).
+- ``forms``: the deadlines page and the reminders page's filters.
+- ``panel``: the reminders panel of the staff home page.
+- ``digest``: the daily e-mail digest (``manage.py send_reminders``).
+
+See ``docs/reminders.md``.
+"""

@@ -1,0 +1,75 @@
+"""A small evaluation round over the results-workflow district (``workflow.build_district``).
+
+Groups: 区领导 (weight 0.6, at least 2 ballots, every team and cadre) and 本单位干部职工
+(weight 0.4, at least 2 ballots per unit, the unit's own team and cadres). One question, the
+default points (100/80/60/0), at most 2 “excellent” marks per ballot, a reason for “poor”.
+Subjects: the teams of 甲镇 and 乙镇 and the cadres 张三, 李四 (甲镇) and 王五 (乙镇).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from assessment.models import EvaluationRound, RaterGroup, RoundSubject
+from assessment.services import ballots as ballot_service
+from assessment.services import voting
+
+
+def prepared_round(year, office_user, units) -> EvaluationRound:  # type: ignore[no-untyped-def]
+    record = ballot_service.round_create(
+        year=year,
+        by=office_user,
+        name="年度民主测评",
+        closes_on=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    record.groups.all().delete()
+    RaterGroup.objects.create(round=record, name="区领导", weight=Decimal("0.6"), min_ballots=2)
+    RaterGroup.objects.create(
+        round=record,
+        name="本单位干部职工",
+        weight=Decimal("0.4"),
+        min_ballots=2,
+        own_unit=True,
+        position=1,
+    )
+    record.excellent_limit = 2
+    record.save()
+    ballot_service.subjects_add(record=record, by=office_user, units=units, teams=True, cadres=True)
+    return record
+
+
+def opened_round(year, office_user, units) -> EvaluationRound:  # type: ignore[no-untyped-def]
+    record = prepared_round(year, office_user, units)
+    ballot_service.round_open(record=record, by=office_user)
+    return record
+
+
+def codes(record, office_user, group_name, size, unit=None) -> list[str]:  # type: ignore[no-untyped-def]
+    group = record.groups.get(name=group_name)
+    _batch, issued = ballot_service.batch_create(
+        record=record, by=office_user, group=group, unit=unit, size=size
+    )
+    return [item.code for item in issued]
+
+
+def subject(record, name: str) -> RoundSubject:  # type: ignore[no-untyped-def]
+    """A subject by cadre name, or a team by its unit's name."""
+    found = record.subjects.filter(cadre__name=name).first()
+    return found or record.subjects.get(cadre__isnull=True, unit__name=name)
+
+
+def answers(record, marks: dict[str, str], reasons: dict[str, str] | None = None) -> dict:  # type: ignore[no-untyped-def]
+    """{subject name: mark} → the service's answers on the round's only question."""
+    question = record.questions.get()
+    reasons = reasons or {}
+    return {
+        (subject(record, name).pk, question.pk): (mark, reasons.get(name, ""))
+        for name, mark in marks.items()
+    }
+
+
+def cast(record, code: str, marks: dict[str, str], reasons=None):  # type: ignore[no-untyped-def]
+    return voting.ballot_cast(code=code, answers=answers(record, marks, reasons))

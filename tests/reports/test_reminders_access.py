@@ -1,0 +1,47 @@
+"""The reminders rows of the access matrix, requested by every role against the matrix's
+world until they are merged into ``tests.access_matrix.MATRIX`` (then this module only checks
+that they are there)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from tests.access_matrix import MATRIX, ROLES, build_world
+from tests.access_matrix_reminders import MATRIX_REMINDERS
+from tests.test_access_matrix import base_name, outcome, url_names
+
+UNMERGED = {key: row for key, row in MATRIX_REMINDERS.items() if key not in MATRIX}
+
+
+def test_every_reminders_url_has_an_access_rule():
+    names = {name for name, _route in url_names() if name.startswith("reminders:")}
+    assert names, "the reminders URLs are not included (config/urls.py)"
+    covered = {base_name(key) for key in MATRIX_REMINDERS}
+    assert names == covered
+    for key, (_kwargs, statuses) in MATRIX_REMINDERS.items():
+        assert set(statuses) == set(ROLES), key
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+        with transaction.atomic():
+            yield build_world()
+            transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "role"), [(k, r) for k in UNMERGED for r in ROLES])
+def test_access(world, key, role):
+    build_kwargs, statuses = MATRIX_REMINDERS[key]
+    url = reverse(base_name(key), kwargs=build_kwargs(world))
+    client = Client()
+    if (user := world.users[role]) is not None:
+        client.force_login(user)
+    got = outcome(client.get(url))
+    assert got == statuses[role], f"GET {url} as {role}: expected {statuses[role]}, got {got}"

@@ -334,7 +334,8 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for item in codes
     ]
-    title = f"{record.year.year}年度 {record.name}"
+    year = str(record.year.year)
+    title = record.name if year in record.name else f"{year} · {record.name}"
     response = HttpResponse(slips_pdf(title, slips), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="codes-{record.pk}-{batch.pk}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -30,6 +30,8 @@ from assessment.models import (
     Evidence,
     EvidenceStatus,
     MethodChoices,
+    RoundStatus,
+    RoundSubject,
     Survey,
     SurveyRate,
     SurveyStatus,
@@ -293,6 +295,66 @@ def resolve_evaluations(rows: list[ParsedRow], ctx: Context) -> None:
             )
         plan.year, plan.unit, plan.row = year, unit, row
         row.plan = plan
+    _refuse_balloted(rows)
+
+
+def _refuse_balloted(rows: list[ParsedRow]) -> None:
+    """An evaluation given by an evaluation round of the system (or to be given by one still
+    open) is not overwritten by a file: such a row is refused unless it repeats the stored
+    score (a file exported and imported again)."""
+    planned = [row.plan for row in rows if row.plan is not None]
+    if not planned:
+        return
+    year_ids = {plan.key[0] for plan in planned}
+    from_rounds: dict[tuple, tuple[object, str]] = {}
+    for team in TeamEvaluation.objects.filter(year_id__in=year_ids, round__isnull=False).values(
+        "year_id", "unit_id", "score", "round__name"
+    ):
+        from_rounds[(TeamEvaluation, (team["year_id"], team["unit_id"]))] = (
+            team["score"],
+            team["round__name"],
+        )
+    for cadre in CadreEvaluation.objects.filter(
+        year_id__in=year_ids, round__isnull=False
+    ).values("year_id", "cadre_id", "score", "round__name"):
+        from_rounds[(CadreEvaluation, (cadre["year_id"], cadre["cadre_id"]))] = (
+            cadre["score"],
+            cadre["round__name"],
+        )
+    running: dict[tuple, str] = {}
+    for year_id, unit_id, cadre_id, name in RoundSubject.objects.filter(
+        round__year_id__in=year_ids, round__status__in=[RoundStatus.DRAFT, RoundStatus.OPEN]
+    ).values_list("round__year_id", "unit_id", "cadre_id", "round__name"):
+        if cadre_id is None:
+            running[(TeamEvaluation, (year_id, unit_id))] = name
+        else:
+            running[(CadreEvaluation, (year_id, cadre_id))] = name
+    for row in rows:
+        plan = row.plan
+        if plan is None:
+            continue
+        key = (plan.model, plan.key)
+        stored = from_rounds.get(key)
+        if stored is not None and stored[0] != plan.fields["score"]:
+            row.fail(
+                "score",
+                _(
+                    "The evaluation of %(who)s comes from the ballots of the evaluation round "
+                    "“%(round)s” and cannot be imported."
+                )
+                % {"who": plan.label, "round": stored[1]},
+            )
+            row.plan = None
+        elif stored is None and key in running:
+            row.fail(
+                "score",
+                _(
+                    "%(who)s is evaluated in the round “%(round)s”, which has not closed: the "
+                    "evaluation will come from its ballots."
+                )
+                % {"who": plan.label, "round": running[key]},
+            )
+            row.plan = None
 
 
 def existing_evaluations(plans: list[Planned], ctx: Context) -> dict[tuple, models.Model]:

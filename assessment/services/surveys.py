@@ -641,10 +641,13 @@ def answered_cookie_name(survey: Survey) -> str:
     return f"survey-{survey.pk}"
 
 
+def _code_error(message: str, code: str) -> ValidationError:
+    return ValidationError({"code": ValidationError(message, code=code)})
+
+
 def _use_code(survey: Survey, code: str, today: Any) -> None:
-    invalid = ValidationError(
-        {"code": _("This code is not valid for this survey. Check the code on your slip.")},
-        code="code_invalid",
+    invalid = _code_error(
+        _("This code is not valid for this survey. Check the code on your slip."), "code_invalid"
     )
     if not looks_like_code(code):
         raise invalid
@@ -655,16 +658,13 @@ def _use_code(survey: Survey, code: str, today: Any) -> None:
     )
     if row is None or row["batch__survey_id"] != survey.pk:
         raise invalid
-    used = ValidationError(
-        {"code": _("This code has already been used: each code answers the survey once.")},
-        code="code_used",
+    used = _code_error(
+        _("This code has already been used: each code answers the survey once."), "code_used"
     )
     if row["used_on"] is not None:
         raise used
     if row["batch__voided_at"] is not None:
-        raise ValidationError(
-            {"code": _("This code has been withdrawn and no longer works.")}, code="code_voided"
-        )
+        raise _code_error(_("This code has been withdrawn and no longer works."), "code_voided")
     # The condition makes the use atomic: of two submissions with one code, the second finds
     # the row already used (PostgreSQL re-reads it after the first commits) and changes nothing.
     if not SurveyCode.objects.filter(pk=row["pk"], used_on__isnull=True).update(used_on=today):

@@ -1,0 +1,180 @@
+"""The evaluation round's pages: the office prepares, prints and closes; raters vote by code."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pypdf
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from assessment.models import Ballot, EvaluationRound, RoundStatus, TeamEvaluation
+from tests.assessment.ballots_world import opened_round
+from tests.assessment.workflow import build_district
+
+pytestmark = pytest.mark.django_db
+
+CODE = re.compile(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def year(town, unit_a, unit_b, office_user, cadres):
+    return build_district(town, unit_a, unit_b, office_user)
+
+
+def codes_in(pdf: bytes) -> list[str]:
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return CODE.findall(re.sub(r"[\s\x00]+", "", text))
+
+
+def print_codes(client, record, group_name, size, unit=None):  # type: ignore[no-untyped-def]
+    group = record.groups.get(name=group_name)
+    response = client.post(
+        reverse("assessment:batch_create", kwargs={"pk": record.pk}),
+        {"group": group.pk, "unit": unit.pk if unit else "", "size": size},
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store"
+    return codes_in(response.content)
+
+
+def ballot_post(page_context, mark: str = "good") -> dict:  # type: ignore[no-untyped-def]
+    data = {"code": page_context["paper"].code}
+    for row in page_context["rows"]:
+        for item in row["items"]:
+            data[item["field"]] = mark
+    return data
+
+
+def test_the_office_prepares_opens_prints_and_closes_a_round(
+    client, year, office_user, unit_a, unit_b, town
+):
+    client.force_login(office_user)
+    listing = reverse("assessment:round_list", kwargs={"year": 2026})
+    assert client.get(listing).status_code == 200
+    response = client.post(listing, {"name": "2026年度民主测评", "closes_on": "2099-12-31"})
+    record = EvaluationRound.objects.get()
+    assert response.url == reverse("assessment:round_detail", kwargs={"pk": record.pk})
+    assert [g.name for g in record.groups.all()] == [
+        "区领导", "同级单位主要负责人", "本单位干部职工", "服务对象代表"
+    ]  # fmt: skip
+
+    # keep two groups: leaders 0.6 (2 ballots), the unit's staff 0.4 (1 ballot per unit)
+    groups = list(record.groups.all())
+    data = {"groups-TOTAL_FORMS": 4, "groups-INITIAL_FORMS": 4}
+    for index, (group, weight, minimum, delete) in enumerate(
+        zip(groups, ["0.6", "0.3", "0.4", "0.1"], [2, 5, 1, 5], [False, True, False, True], strict=True)
+    ):
+        data |= {
+            f"groups-{index}-id": group.pk, f"groups-{index}-name": group.name,
+            f"groups-{index}-weight": weight, f"groups-{index}-min_ballots": minimum,
+            f"groups-{index}-position": index,
+        }  # fmt: skip
+        if group.own_unit:
+            data[f"groups-{index}-own_unit"] = "on"
+        if delete:
+            data[f"groups-{index}-DELETE"] = "on"
+    url = reverse("assessment:round_groups", kwargs={"pk": record.pk})
+    assert client.post(url, data).status_code == 302
+    assert [(g.name, str(g.weight), g.min_ballots) for g in record.groups.all()] == [
+        ("区领导", "0.6000", 2), ("本单位干部职工", "0.4000", 1)
+    ]  # fmt: skip
+
+    url = reverse("assessment:round_subjects_add", kwargs={"pk": record.pk})
+    client.post(url, {"categories": [town.pk], "teams": "on"})  # the teams of 甲镇 and 乙镇
+    assert record.subjects.count() == 2
+    client.post(reverse("assessment:round_open", kwargs={"pk": record.pk}))
+    record.refresh_from_db()
+    assert record.status == RoundStatus.OPEN
+
+    leaders = print_codes(client, record, "区领导", 2)
+    staff_a = print_codes(client, record, "本单位干部职工", 1, unit=unit_a)
+    assert len(leaders) == 2 and len(staff_a) == 1
+
+    voter = client.__class__()
+    for code, mark in [(leaders[0], "excellent"), (leaders[1], "good"), (staff_a[0], "good")]:
+        page = voter.get(reverse("vote:start"), {"c": code.replace("-", "")})
+        assert page.status_code == 200
+        done = voter.post(reverse("vote:cast"), ballot_post(page.context, mark))
+        assert done.status_code == 200
+        assert done.templates[0].name == "ballots/vote_done.html"
+
+    detail = client.get(reverse("assessment:round_detail", kwargs={"pk": record.pk}))
+    assert detail.context["close_problems"]  # 乙镇's staff cast nothing (at least 1)
+    refused = client.post(reverse("assessment:round_close", kwargs={"pk": record.pk}))
+    assert refused.status_code == 302
+    record.refresh_from_db()
+    assert record.status == RoundStatus.OPEN
+    client.post(reverse("assessment:round_close", kwargs={"pk": record.pk}), {"confirm_short": "on"})
+    record.refresh_from_db()
+    assert record.status == RoundStatus.CLOSED
+    # 甲镇's team: leaders (100 + 80) / 2 = 90, staff 80 → 0.6 × 90 + 0.4 × 80 = 86.00
+    assert TeamEvaluation.objects.get(unit=unit_a).score == 86
+    page = client.get(reverse("assessment:round_detail", kwargs={"pk": record.pk}))
+    assert "86.00" in page.content.decode()
+
+
+def test_a_second_use_of_a_code_is_refused_on_the_page(client, year, office_user, unit_a, unit_b):
+    record = opened_round(year, office_user, [unit_a, unit_b])
+    client.force_login(office_user)
+    (code,) = print_codes(client, record, "区领导", 1)
+    voter = client.__class__()
+    page = voter.get(reverse("vote:start"), {"c": code})
+    assert voter.post(reverse("vote:cast"), ballot_post(page.context)).status_code == 200
+    again = voter.post(reverse("vote:start"), {"code": code})
+    assert again.status_code == 409
+    assert again.context["form"].errors["code"]
+    replay = voter.post(reverse("vote:cast"), ballot_post(page.context, "excellent"))
+    assert replay.status_code == 409
+    assert Ballot.objects.count() == 1
+
+
+def test_a_refused_ballot_keeps_the_marks_and_names_the_problem(
+    client, year, office_user, unit_a, unit_b
+):
+    record = opened_round(year, office_user, [unit_a, unit_b])  # at most 2 excellent
+    client.force_login(office_user)
+    (code,) = print_codes(client, record, "区领导", 1)
+    voter = client.__class__()
+    page = voter.get(reverse("vote:start"), {"c": code})
+    data = ballot_post(page.context, "excellent")
+    response = voter.post(reverse("vote:cast"), data)
+    assert response.status_code == 400
+    assert response.context["general_errors"]  # 5 excellent marks, at most 2
+    checked = [item["mark"] for row in response.context["rows"] for item in row["items"]]
+    assert checked == ["excellent"] * 5
+    assert Ballot.objects.count() == 0
+
+
+@override_settings(VOTE_REFUSED_CODES_PER_HOUR=3)
+def test_guessing_codes_is_throttled(client, year, office_user, unit_a, unit_b):
+    opened_round(year, office_user, [unit_a, unit_b])
+    for _attempt in range(3):
+        assert client.post(reverse("vote:start"), {"code": "ABCD-EFGH-JKMN"}).status_code == 404
+    response = client.post(reverse("vote:start"), {"code": "ABCD-EFGH-JKMP"})
+    assert response.status_code == 429
+
+
+def test_only_the_office_changes_a_round_and_leaders_read_it(
+    client, year, office_user, leader_user, reporter_a, unit_a, unit_b
+):
+    record = opened_round(year, office_user, [unit_a, unit_b])
+    detail = reverse("assessment:round_detail", kwargs={"pk": record.pk})
+    client.force_login(leader_user)
+    page = client.get(detail)
+    assert page.status_code == 200
+    assert "close_form" not in page.context
+    assert client.post(reverse("assessment:round_close", kwargs={"pk": record.pk})).status_code == 403
+    client.force_login(reporter_a)
+    assert client.get(detail).status_code == 403

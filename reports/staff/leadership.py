@@ -20,10 +20,13 @@ from assessment import scoring
 from assessment.forms import plain_number
 from assessment.models import (
     AssessmentYear,
+    CadreEvaluation,
     CadreResult,
     ComputationRun,
     Contribution,
+    EvaluationRound,
     KeyProject,
+    TeamEvaluation,
     TeamResult,
     TierChoices,
     UnitResult,
@@ -50,6 +53,16 @@ class FormulaLine:
     unit_total: Decimal | None
     formula: str
     matches: bool  # the engine gives the stored score from these numbers and today's weights
+    # The evaluation round whose ballots gave the evaluation (None: imported or typed in).
+    round: EvaluationRound | None = None
+
+
+def _rounds(model, year: AssessmentYear, field: str) -> dict[int, EvaluationRound]:  # type: ignore[no-untyped-def]
+    """{unit or cadre id: the round its evaluation comes from}, in one query."""
+    return {
+        getattr(row, field): row.round
+        for row in model.objects.filter(year=year, round__isnull=False).select_related("round")
+    }
 
 
 def team_formula(year: AssessmentYear, unit_total: Decimal, evaluation: Decimal) -> str:
@@ -104,12 +117,13 @@ def cadres_queryset(
 def team_lines(year: AssessmentYear, run: ComputationRun, teams: list[TeamResult]):  # type: ignore[no-untyped-def]
     """The teams of a page with their formulas: one query for the unit totals."""
     totals = _unit_totals(run, {team.unit_id for team in teams})
+    rounds = _rounds(TeamEvaluation, year, "unit_id")
     params = year.scoring_params()
     lines = []
     for team in teams:
         total = totals.get(team.unit_id)
         if total is None:
-            lines.append(FormulaLine(team, None, "—", False))
+            lines.append(FormulaLine(team, None, "—", False, rounds.get(team.unit_id)))
             continue
         expected = scoring.team_score(unit_total=total, evaluation=team.evaluation, params=params)
         lines.append(
@@ -118,6 +132,7 @@ def team_lines(year: AssessmentYear, run: ComputationRun, teams: list[TeamResult
                 total,
                 team_formula(year, total, team.evaluation),
                 expected == team.score,
+                rounds.get(team.unit_id),
             )
         )
     return lines
@@ -126,12 +141,13 @@ def team_lines(year: AssessmentYear, run: ComputationRun, teams: list[TeamResult
 def cadre_lines(year: AssessmentYear, run: ComputationRun, cadres: list[CadreResult]):  # type: ignore[no-untyped-def]
     """The cadres of a page with their formulas: one query for the unit totals."""
     totals = _unit_totals(run, {c.cadre.unit_id for c in cadres})
+    rounds = _rounds(CadreEvaluation, year, "cadre_id")
     params = year.scoring_params()
     lines = []
     for result in cadres:
         total = totals.get(result.cadre.unit_id)
         if total is None:
-            lines.append(FormulaLine(result, None, "—", False))
+            lines.append(FormulaLine(result, None, "—", False, rounds.get(result.cadre_id)))
             continue
         expected = scoring.cadre_score(
             unit_total=total,
@@ -145,6 +161,7 @@ def cadre_lines(year: AssessmentYear, run: ComputationRun, cadres: list[CadreRes
                 total,
                 cadre_formula(year, total, result.evaluation, result.contribution),
                 expected == result.score,
+                rounds.get(result.cadre_id),
             )
         )
     return lines

@@ -75,3 +75,20 @@ def test_an_open_round_keeps_its_people_out_of_imports(year, office_user, unit_a
         "has not closed: the evaluation will come from its ballots."
     ]
     assert not CadreEvaluation.objects.exists()
+
+
+def test_the_teams_and_cadres_reports_link_an_evaluation_to_its_ballots(
+    client, year, office_user, unit_a, unit_b
+):
+    from django.urls import reverse
+
+    from assessment.services.compute import results_compute
+
+    record = closed_round(year, office_user, unit_a, unit_b)
+    results_compute(year=year, by=office_user)
+    client.force_login(office_user)
+    round_url = reverse("assessment:round_detail", kwargs={"pk": record.pk}) + "#results"
+    teams = client.get(reverse("reports:teams", kwargs={"year": 2026})).content.decode()
+    assert teams.count(f'href="{round_url}"') == 1  # 甲镇's team; 乙镇's was not balloted
+    cadres = client.get(reverse("reports:cadres", kwargs={"year": 2026})).content.decode()
+    assert cadres.count(f'href="{round_url}"') == 2  # 张三 and 李四

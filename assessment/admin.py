@@ -19,6 +19,7 @@ from assessment.models import (
     CityRank,
     ComputationRun,
     Contribution,
+    EvaluationRound,
     Evidence,
     EvidenceAttachment,
     EvidenceStatement,
@@ -31,7 +32,11 @@ from assessment.models import (
     ProgressUpdate,
     ProjectTask,
     Publication,
+    Question,
+    RaterGroup,
+    RoundResult,
     Survey,
+    SurveyCodeBatch,
     SurveyQuestion,
     SurveyRate,
     SurveyResponse,
@@ -298,30 +303,47 @@ class SurveyRateAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
         return super().has_delete_permission(request, obj)
 
 
+class BallotedMixin:
+    """An evaluation given by the ballots of an evaluation round is shown, never changed by
+    hand (nor by an import): it is the round's calculation."""
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.round_id is not None:
+            return False
+        return super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.round_id is not None:
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
 @admin.register(TeamEvaluation)
-class TeamEvaluationAdmin(WorkbookImportMixin, YearPolicyAdmin):
+class TeamEvaluationAdmin(BallotedMixin, WorkbookImportMixin, YearPolicyAdmin):
     import_kind = "evaluations"  # team and cadre evaluations share one workbook
     import_permission_model = TeamEvaluation
     policy_action = Action.ENTER_ASSESSMENTS
     resource_classes = [resources.TeamEvaluationExport]
-    list_display = ["unit", "year", "score"]
+    list_display = ["unit", "year", "score", "round"]
     list_filter = ["year", "unit__category"]
     search_fields = ["unit__code", "unit__name"]
-    list_select_related = ["unit", "year"]
+    list_select_related = ["unit", "year", "round"]
     autocomplete_fields = ["unit"]
+    readonly_fields = ["round"]
 
 
 @admin.register(CadreEvaluation)
-class CadreEvaluationAdmin(WorkbookImportMixin, YearPolicyAdmin):
+class CadreEvaluationAdmin(BallotedMixin, WorkbookImportMixin, YearPolicyAdmin):
     import_kind = "evaluations"
     import_permission_model = TeamEvaluation
     policy_action = Action.ENTER_ASSESSMENTS
     resource_classes = [resources.CadreEvaluationExport]
-    list_display = ["cadre", "year", "score"]
+    list_display = ["cadre", "year", "score", "round"]
     list_filter = ["year", "cadre__unit__category"]
     search_fields = ["cadre__name", "cadre__unit__code", "cadre__unit__name"]
-    list_select_related = ["cadre__unit", "year"]
+    list_select_related = ["cadre__unit", "year", "round"]
     autocomplete_fields = ["cadre"]
+    readonly_fields = ["round"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -507,6 +529,11 @@ class SurveyQuestionInline(ReadOnlyInline):
     fields = ["position", "text"]
 
 
+class SurveyCodeBatchInline(ReadOnlyInline):
+    model = SurveyCodeBatch
+    fields = ["created_at", "created_by", "size", "voided_at", "voided_by"]
+
+
 @admin.register(Survey)
 class SurveyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Surveys are prepared, opened and closed on the staff pages (the services check the
@@ -517,7 +544,7 @@ class SurveyAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     search_fields = ["title", "service", "unit__code", "unit__name", "indicator__code"]
     list_select_related = ["year", "unit", "indicator"]
     exclude = ["token"]
-    inlines = [SurveyQuestionInline]
+    inlines = [SurveyQuestionInline, SurveyCodeBatchInline]
 
 
 @admin.register(SurveyResponse)
@@ -528,3 +555,35 @@ class SurveyResponseAdmin(ReadOnlyAdmin):
     list_filter = ["is_valid", "invalid_reason", "survey__year"]
     list_select_related = ["survey__year"]
     exclude = ["fingerprint"]
+
+
+# --- democratic evaluation rounds: managed on the staff pages, read here ----------------------
+
+
+class RaterGroupInline(ReadOnlyInline):
+    model = RaterGroup
+    fields = ["position", "name", "weight", "min_ballots", "own_unit"]
+
+
+class QuestionInline(ReadOnlyInline):
+    model = Question
+    fields = ["position", "text", "weight"]
+
+
+@admin.register(EvaluationRound)
+class EvaluationRoundAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Rounds are prepared, opened and closed on the staff pages; ballots never appear here
+    (they are anonymous and counted only by the round's results)."""
+
+    list_display = ["name", "year", "status", "closes_on", "closed_at"]
+    list_filter = ["year", "status"]
+    search_fields = ["name"]
+    list_select_related = ["year"]
+    inlines = [RaterGroupInline, QuestionInline]
+
+
+@admin.register(RoundResult)
+class RoundResultAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["subject", "round", "score"]
+    list_filter = ["round__year", "round"]
+    list_select_related = ["round__year", "subject__unit", "subject__cadre"]

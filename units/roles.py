@@ -92,10 +92,18 @@ _OFFICE_ASSESSMENT = (
     }
 )
 
+# Evaluation rounds and their results name persons: read in the admin by the office only (the
+# rounds are run on the staff pages; ballots are never shown anywhere one by one).
+_OFFICE_EVALUATIONS = {
+    f"assessment.view_{model}"
+    for model in ["evaluationround", "ratergroup", "question", "roundsubject", "roundresult"]
+}
+
 # Model permissions per role, as "app_label.codename". Later apps add theirs here.
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.OFFICE: _READ_UNITS
     | _OFFICE_ASSESSMENT
+    | _OFFICE_EVALUATIONS
     | {
         "units.add_unitcategory",
         "units.change_unitcategory",

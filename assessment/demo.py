@@ -497,6 +497,7 @@ def _district(rng: random.Random) -> District:
 
 @transaction.atomic
 def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
+    from assessment.demo_ballots import seed_ballots
     from assessment.demo_previous import seed_previous_year
 
     seed_previous_year(stdout=stdout)  # 2025, published: first, as a district would have it
@@ -523,12 +524,20 @@ def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
     _move(year, YearStatus.SCORING, district)
     _seed_late_record(indicators, district)
     _seed_attachment(year, district)
+    voting_codes = seed_ballots(
+        year, district.office, district.units, district.quality, random.Random(DEMO_YEAR * 11)
+    )
     run = results_compute(year=year, by=district.office, bonus_pool=BONUS_POOL)
     stdout.write(
         f"assessment year {DEMO_YEAR}: {len(indicators)} indicators, "
         f"{sum(p.target is not None or p.base is not None for p in plans.values())} targets, "
         f"{evidence} evidence records, {run.units.count()} unit results, state “scoring”"
     )
+    if voting_codes:
+        stdout.write(
+            "democratic evaluation open: vote at /vote/ with one of these one-time codes: "
+            + ", ".join(voting_codes)
+        )
 
 
 def _move(year: AssessmentYear, to: YearStatus, district: District) -> None:

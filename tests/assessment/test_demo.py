@@ -293,3 +293,27 @@ def test_the_previous_year_has_its_own_full_year_of_verified_evidence(seeded):
         Target.objects.filter(indicator__year__year=DEMO_YEAR).count()
     )
     assert not KeyProject.objects.filter(year__year=PREVIOUS_YEAR).exists()
+
+
+def test_the_towns_evaluations_come_from_a_closed_round_and_an_open_one_takes_votes(seeded):
+    from assessment.demo_ballots import DEPARTMENT_ROUND, TOWN_ROUND
+    from assessment.models import EvaluationRound, RoundStatus
+    from assessment.services import voting
+
+    closed = EvaluationRound.objects.get(name=TOWN_ROUND)
+    assert closed.status == RoundStatus.CLOSED
+    towns = Unit.objects.filter(category__code="town", is_active=True)
+    balloted = TeamEvaluation.objects.filter(year__year=DEMO_YEAR, round=closed)
+    assert balloted.count() == towns.count()  # every town's team, in place of the import
+    assert CadreEvaluation.objects.filter(round=closed).count() == Cadre.objects.filter(
+        unit__in=towns, is_active=True
+    ).count()
+    # the results of the year were computed with them
+    team = TeamResult.objects.get(run__is_current=True, run__year__year=DEMO_YEAR, unit=towns[0])
+    assert team.evaluation == balloted.get(unit=towns[0]).score
+
+    still_open = EvaluationRound.objects.get(name=DEPARTMENT_ROUND)
+    assert still_open.status == RoundStatus.OPEN
+    codes = seeded.split("one-time codes: ")[1].split()[0:3]
+    paper = voting.ballot_paper(codes[0].rstrip(","))
+    assert paper.round == still_open and paper.group.name == "区领导"

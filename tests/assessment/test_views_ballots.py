@@ -74,7 +74,13 @@ def test_the_office_prepares_opens_prints_and_closes_a_round(
     groups = list(record.groups.all())
     data = {"groups-TOTAL_FORMS": 4, "groups-INITIAL_FORMS": 4}
     for index, (group, weight, minimum, delete) in enumerate(
-        zip(groups, ["0.6", "0.3", "0.4", "0.1"], [2, 5, 1, 5], [False, True, False, True], strict=True)
+        zip(
+            groups,
+            ["0.6", "0.3", "0.4", "0.1"],
+            [2, 5, 1, 5],
+            [False, True, False, True],
+            strict=True,
+        )
     ):
         data |= {
             f"groups-{index}-id": group.pk, f"groups-{index}-name": group.name,
@@ -116,7 +122,9 @@ def test_the_office_prepares_opens_prints_and_closes_a_round(
     assert refused.status_code == 302
     record.refresh_from_db()
     assert record.status == RoundStatus.OPEN
-    client.post(reverse("assessment:round_close", kwargs={"pk": record.pk}), {"confirm_short": "on"})
+    client.post(
+        reverse("assessment:round_close", kwargs={"pk": record.pk}), {"confirm_short": "on"}
+    )
     record.refresh_from_db()
     assert record.status == RoundStatus.CLOSED
     # 甲镇's team: leaders (100 + 80) / 2 = 90, staff 80 → 0.6 × 90 + 0.4 × 80 = 86.00
@@ -175,6 +183,8 @@ def test_only_the_office_changes_a_round_and_leaders_read_it(
     page = client.get(detail)
     assert page.status_code == 200
     assert "close_form" not in page.context
-    assert client.post(reverse("assessment:round_close", kwargs={"pk": record.pk})).status_code == 403
+    assert (
+        client.post(reverse("assessment:round_close", kwargs={"pk": record.pk})).status_code == 403
+    )
     client.force_login(reporter_a)
     assert client.get(detail).status_code == 403

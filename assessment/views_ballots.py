@@ -7,6 +7,7 @@ office changes anything (``assessment.manage_evaluationround``).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -319,7 +320,9 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _errors(request, error)
         return redirect("assessment:round_detail", pk=record.pk)
-    vote_url = request.build_absolute_uri(reverse("vote:start"))
+    path = reverse("vote:start")
+    base = settings.PUBLIC_BASE_URL
+    vote_url = f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
     group_line = _("Rater group: %(group)s") % {"group": batch.group.name}
     lines = [group_line]
     if batch.unit is not None:

@@ -49,9 +49,7 @@ def _answered(request: HttpRequest, survey: Survey) -> bool:
     return value == "1"
 
 
-def _message(
-    request: HttpRequest, survey: Survey, kind: str, status: int = 200
-) -> HttpResponse:
+def _message(request: HttpRequest, survey: Survey, kind: str, status: int = 200) -> HttpResponse:
     texts = {
         "not_open": (
             _("This survey is not open yet"),

@@ -23,7 +23,7 @@ from assessment.forms_surveys import SurveyCloseForm, SurveyCodesForm, SurveyFor
 from assessment.models import AssessmentYear, Survey, SurveyRate, SurveyStatus
 from assessment.policy import ALLOWED, Action
 from assessment.services import surveys as survey_service
-from reports.slips import Slip, poster_pdf, slips_pdf
+from reports.slips import SURVEY_WORDING, Slip, poster_pdf, slips_pdf
 from units.models import Unit
 
 
@@ -57,10 +57,10 @@ def _closed_year(request: HttpRequest, year: AssessmentYear) -> bool:
 
 
 def public_url(request: HttpRequest, survey: Survey) -> str:
-    """The survey's public link: on ``SURVEY_PUBLIC_BASE_URL`` if the site sets one (the
-    address the public reaches, when the office works on an internal one), else this site's."""
+    """The survey's public link: on ``PUBLIC_BASE_URL`` if the site sets one (the address the
+    public reaches, when the office works on an internal one), else this site's."""
     path = reverse("survey:respond", kwargs={"token": survey.token})
-    base = getattr(survey_service.settings, "SURVEY_PUBLIC_BASE_URL", "")
+    base = survey_service.settings.PUBLIC_BASE_URL
     return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
 
 
@@ -274,7 +274,9 @@ def survey_codes(request: HttpRequest, pk: int) -> HttpResponse:
         Slip(serial=serial, code=code, url=f"{link}?code={code}", lines=lines)
         for serial, code in codes
     ]
-    return _pdf(slips_pdf(survey.title, slips), f"survey-codes-{survey.pk}-{batch.pk}.pdf")
+    return _pdf(
+        slips_pdf(survey.title, slips, SURVEY_WORDING), f"survey-codes-{survey.pk}-{batch.pk}.pdf"
+    )
 
 
 @require_GET

@@ -182,9 +182,22 @@ UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
 # Workbooks larger than this are imported by a background job (``manage.py db_worker`` runs
 # the queue; ``make run`` starts one), so a browser never waits on a request that may time out.
 IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=256 * 1024)
+# The address the public reaches the voting and survey pages at, printed on code slips and
+# survey posters (empty: this site's own address as the office's browser sees it).
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # Voting with one-time codes (no login): wrong codes one client address may try in an hour
 # before the voting page refuses it for the rest of the hour (counted in the cache).
 VOTE_REFUSED_CODES_PER_HOUR = env.int("VOTE_REFUSED_CODES_PER_HOUR", default=20)
+# Public satisfaction surveys: answers one client address may send to a survey per window
+# (0: no limit), and the fewest seconds between showing the form and an answer that counts.
+SURVEY_RATE_LIMIT = env.int("SURVEY_RATE_LIMIT", default=10)
+SURVEY_RATE_WINDOW = env.int("SURVEY_RATE_WINDOW", default=3600)
+SURVEY_MIN_SECONDS = env.int("SURVEY_MIN_SECONDS", default=3)
+SURVEY_CACHE = "default"
+# The limits above are counted in this cache. The default counts per server process; with
+# several processes, share one: CACHE_URL=dbcache://district_cache (after `manage.py
+# createcachetable`) or a Redis URL.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),

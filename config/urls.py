@@ -21,8 +21,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("results/", include("reports.urls_public")),
-    path("survey/", include("assessment.urls_survey_public")),
     path("vote/", include("assessment.urls_vote")),
+    path("survey/", include("assessment.urls_survey_public")),
     path("reports/", include("reports.urls_staff")),
     path("reminders/", include("reports.urls_reminders")),  # TEMP-REMINDERS
     path("", include("units.urls")),

@@ -67,8 +67,17 @@ def _pdf(title: str) -> FPDF:
     return pdf
 
 
-def slips_pdf(title: str, slips: Sequence[Slip]) -> bytes:
-    """Sheets of slips, eight to an A4 page, in the order given."""
+BALLOT_WORDING = ("测评码", "本码仅能使用一次，投票后不可更改；票面不记录投票人。")
+SURVEY_WORDING = ("问卷码", "本码仅能使用一次；问卷不记录填写人。")
+
+
+def slips_pdf(
+    title: str, slips: Sequence[Slip], wording: tuple[str, str] = BALLOT_WORDING
+) -> bytes:
+    """Sheets of slips, eight to an A4 page, in the order given; ``wording`` is the code's
+    label and the notice under the link (a ballot's by default, ``SURVEY_WORDING`` for a
+    survey). The slips are printed material of the district, in Chinese whatever the office's
+    page language."""
     pdf = _pdf(title)
     per_page = COLUMNS * ROWS
     for index, slip in enumerate(slips):
@@ -78,7 +87,7 @@ def slips_pdf(title: str, slips: Sequence[Slip]) -> bytes:
         position = index % per_page
         x = MARGIN + (position % COLUMNS) * SLIP_W
         y = MARGIN + (position // COLUMNS) * SLIP_H
-        _slip(pdf, title, slip, x, y)
+        _slip(pdf, title, slip, x, y, wording)
     if not slips:
         pdf.add_page()
     return bytes(pdf.output())
@@ -97,7 +106,9 @@ def _cut_lines(pdf: FPDF) -> None:
     pdf.set_dash_pattern()
 
 
-def _slip(pdf: FPDF, title: str, slip: Slip, x: float, y: float) -> None:
+def _slip(
+    pdf: FPDF, title: str, slip: Slip, x: float, y: float, wording: tuple[str, str]
+) -> None:
     pad = 4
     qr_size = 34
     pdf.set_xy(x + pad, y + pad)
@@ -112,7 +123,7 @@ def _slip(pdf: FPDF, title: str, slip: Slip, x: float, y: float) -> None:
     text_w = SLIP_W - (text_x - x) - pad
     pdf.set_xy(text_x, top + 2)
     pdf.set_font(FONT, size=8)
-    pdf.cell(text_w, 4, "测评码", new_x="LEFT", new_y="NEXT")
+    pdf.cell(text_w, 4, wording[0], new_x="LEFT", new_y="NEXT")
     pdf.set_font(FONT, size=14)
     pdf.cell(text_w, 7, slip.code, new_x="LEFT", new_y="NEXT")
     pdf.set_font(FONT, size=8)
@@ -126,7 +137,7 @@ def _slip(pdf: FPDF, title: str, slip: Slip, x: float, y: float) -> None:
     pdf.multi_cell(
         SLIP_W - 2 * pad,
         3.5,
-        "本码仅能使用一次，投票后不可更改；票面不记录投票人。",
+        wording[1],
         new_x="LEFT",
         new_y="NEXT",
     )

@@ -92,11 +92,21 @@ _OFFICE_ASSESSMENT = (
     }
 )
 
-# Evaluation rounds and their results name persons: read in the admin by the office only (the
-# rounds are run on the staff pages; ballots are never shown anywhere one by one).
+# Evaluation rounds, their results and the satisfaction surveys: read in the admin by the office
+# (they are run on the staff pages; ballots are never shown anywhere one by one).
 _OFFICE_EVALUATIONS = {
     f"assessment.view_{model}"
-    for model in ["evaluationround", "ratergroup", "question", "roundsubject", "roundresult"]
+    for model in [
+        "evaluationround",
+        "ratergroup",
+        "question",
+        "roundsubject",
+        "roundresult",
+        "survey",
+        "surveyquestion",
+        "surveycodebatch",
+        "surveyresponse",
+    ]
 }
 
 # Model permissions per role, as "app_label.codename". Later apps add theirs here.

@@ -314,9 +314,9 @@ def _refuse_balloted(rows: list[ParsedRow]) -> None:
             team["score"],
             team["round__name"],
         )
-    for cadre in CadreEvaluation.objects.filter(
-        year_id__in=year_ids, round__isnull=False
-    ).values("year_id", "cadre_id", "score", "round__name"):
+    for cadre in CadreEvaluation.objects.filter(year_id__in=year_ids, round__isnull=False).values(
+        "year_id", "cadre_id", "score", "round__name"
+    ):
         from_rounds[(CadreEvaluation, (cadre["year_id"], cadre["cadre_id"]))] = (
             cadre["score"],
             cadre["round__name"],

@@ -621,19 +621,25 @@ def stamp_age(survey: Survey, stamp: str) -> float | None:
 
 def rate_limited(survey: Survey, address: str) -> bool:
     """Count one more submission from ``address`` to ``survey``; True once past the limit
-    (``SURVEY_RATE_LIMIT`` per ``SURVEY_RATE_WINDOW`` seconds, in the ``SURVEY_CACHE``)."""
+    (``SURVEY_RATE_LIMIT`` per ``SURVEY_RATE_WINDOW`` seconds, in the ``SURVEY_CACHE``).
+
+    Fixed windows: the key names the window, so whatever a cache backend does to the expiry
+    on ``incr`` (the database cache resets it), a count never outlives its window for long.
+    """
     limit = setting("SURVEY_RATE_LIMIT", 10)
     if limit == 0:
         return False
-    window = setting("SURVEY_RATE_WINDOW", 3600)
+    window = max(setting("SURVEY_RATE_WINDOW", 3600), 1)
     cache = caches[getattr(settings, "SURVEY_CACHE", "default")]
-    key = f"survey-limit:{survey.pk}:{_keyed('limit', address)[:32]}"
+    bucket = int(time.time() // window)
+    key = f"survey-limit:{survey.pk}:{bucket}:{_keyed('limit', address)[:32]}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=window)
         count = 1
+    cache.touch(key, window)
     return count > limit
 
 

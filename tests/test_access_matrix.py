@@ -22,11 +22,11 @@ from tests.access_matrix import (
     ADMIN_LOGIN,
     KNOWN_BUGS,
     LOGIN,
-    MATRIX,
     REDIRECT,
     ROLES,
     build_world,
 )
+from tests.access_matrix_all import MATRIX
 
 
 def url_names(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessment.forms_evidence import add_service_errors
 from assessment.forms_surveys import HONEYPOT, ResponseForm
 from assessment.models import Survey, SurveyStatus
+from assessment.services import survey_answers as answering
 from assessment.services import surveys as survey_service
 
 ANSWERED_MAX_AGE = 400 * 24 * 60 * 60  # as long as browsers keep a cookie
@@ -44,7 +45,7 @@ def _survey(token: str) -> Survey:
 
 
 def _answered(request: HttpRequest, survey: Survey) -> bool:
-    name = survey_service.answered_cookie_name(survey)
+    name = answering.answered_cookie_name(survey)
     value = request.get_signed_cookie(name, default=None, salt=survey_service.COOKIE_SALT)
     return value == "1"
 
@@ -81,7 +82,7 @@ def _message(request: HttpRequest, survey: Survey, kind: str, status: int = 200)
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     survey = _survey(token)
-    refusal = survey_service.public_refusal(survey)
+    refusal = answering.public_refusal(survey)
     if refusal is not None:
         return _message(request, survey, refusal)
     if not survey.uses_codes and _answered(request, survey):
@@ -89,15 +90,15 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     questions = list(survey.questions.order_by("position", "pk"))
     address = get_client_ip_address(request) or ""
     if request.method == "POST":
-        if survey_service.rate_limited(survey, address):
+        if answering.rate_limited(survey, address):
             return _message(request, survey, "limited", 429)
         form = ResponseForm(request.POST, questions=questions, uses_codes=survey.uses_codes)
         if form.is_valid():
             try:
-                survey_service.response_submit(
+                answering.response_submit(
                     survey=survey,
                     choices=form.choices(),
-                    fingerprint=survey_service.client_fingerprint(
+                    fingerprint=answering.client_fingerprint(
                         survey, address, request.META.get("HTTP_USER_AGENT", "")
                     ),
                     stamp=form.cleaned_data["stamp"],
@@ -110,7 +111,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
                 response = redirect("survey:thanks", token=survey.token)
                 if not survey.uses_codes:
                     response.set_signed_cookie(
-                        survey_service.answered_cookie_name(survey),
+                        answering.answered_cookie_name(survey),
                         "1",
                         salt=survey_service.COOKIE_SALT,
                         max_age=ANSWERED_MAX_AGE,
@@ -120,7 +121,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
                     )
                 return response
     else:
-        initial = {"stamp": survey_service.form_stamp(survey)}
+        initial = {"stamp": answering.form_stamp(survey)}
         if survey.uses_codes:
             initial["code"] = request.GET.get("code", "")[:40]
         form = ResponseForm(initial=initial, questions=questions, uses_codes=survey.uses_codes)

@@ -22,6 +22,7 @@ from assessment.forms_evidence import add_service_errors
 from assessment.forms_surveys import SurveyCloseForm, SurveyCodesForm, SurveyForm
 from assessment.models import AssessmentYear, Survey, SurveyRate, SurveyStatus
 from assessment.policy import ALLOWED, Action
+from assessment.services import survey_answers as answering
 from assessment.services import surveys as survey_service
 from reports.slips import SURVEY_WORDING, Slip, poster_pdf, slips_pdf
 from units.models import Unit
@@ -182,7 +183,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own_words": survey_service.rate_words(report.tally, survey.min_responses),
         "pool_words": survey_service.rate_words(pool.tally, pool.needed),
         "link": public_url(request, survey),
-        "public_state": survey_service.public_refusal(survey),
+        "public_state": answering.public_refusal(survey),
         "may_edit": office and survey.status == SurveyStatus.DRAFT,
         "may_open": office and survey.status == SurveyStatus.DRAFT,
         "may_close": office and survey.status == SurveyStatus.OPEN,

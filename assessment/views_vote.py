@@ -9,6 +9,7 @@ codes cannot be guessed by trying.
 
 from __future__ import annotations
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -24,8 +25,9 @@ from assessment.services.voting import BallotPaper, BallotRefused, CodeRefused
 
 
 def client_address(request: HttpRequest) -> str:
-    """The client's address as the server sees it (set the proxy to pass the real one)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, read as the login throttle reads it (``AXES_IPWARE_*`` settings
+    say which proxy headers to trust)."""
+    return get_client_ip_address(request) or "unknown"
 
 
 def _failure_key(request: HttpRequest) -> str:

@@ -25,6 +25,7 @@ from assessment.models import (
     SurveyStatus,
     YearStatus,
 )
+from assessment.services import survey_answers as answering
 from assessment.services import surveys as service
 from tests.access_matrix_surveys import build_survey, survey_indicator
 from tests.assessment.factories import YearFactory
@@ -69,7 +70,7 @@ def url(survey) -> str:  # type: ignore[no-untyped-def]
 
 def answers(survey, choice: str = SAT, **extra) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """A filled form, as if served a minute ago."""
-    data = {"stamp": service.form_stamp(survey, at=time.time() - 60), "extra_note": ""}
+    data = {"stamp": answering.form_stamp(survey, at=time.time() - 60), "extra_note": ""}
     for question in survey.questions.all():
         data[f"q{question.pk}"] = choice
     data.update(extra)
@@ -134,7 +135,7 @@ def test_the_stored_response_keeps_no_address_and_no_time(english, survey):
 
 
 def test_a_forged_answered_cookie_is_ignored(english, survey):
-    english.cookies[service.answered_cookie_name(survey)] = "1"  # not signed
+    english.cookies[answering.answered_cookie_name(survey)] = "1"  # not signed
     assert english.post(url(survey), answers(survey)).status_code == 302
 
 
@@ -299,10 +300,10 @@ def test_one_code_sent_twice_at_once_answers_once(town, unit_a, office_user):
         from django.db import connection as own
 
         try:
-            stamp = service.form_stamp(survey, at=time.time() - 60)
+            stamp = answering.form_stamp(survey, at=time.time() - 60)
             barrier.wait()
             try:
-                service.response_submit(
+                answering.response_submit(
                     survey=survey,
                     choices={question.pk: SAT},
                     fingerprint=name,

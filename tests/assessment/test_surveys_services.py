@@ -22,6 +22,7 @@ from assessment.models import (
     SurveyStatus,
     YearStatus,
 )
+from assessment.services import survey_answers as answering
 from assessment.services import surveys as service
 from tests.access_matrix_surveys import add_response, build_survey, survey_indicator
 from tests.assessment.factories import IndicatorFactory, YearFactory
@@ -45,7 +46,7 @@ def _settings(indicator, unit, **extra):  # type: ignore[no-untyped-def]
 
 
 def _past_stamp(survey) -> str:  # type: ignore[no-untyped-def]
-    return service.form_stamp(survey, at=time.time() - 60)
+    return answering.form_stamp(survey, at=time.time() - 60)
 
 
 # --- preparing and opening --------------------------------------------------------------------
@@ -350,7 +351,7 @@ def _submit(survey, **extra):  # type: ignore[no-untyped-def]
         "stamp": _past_stamp(survey),
         **extra,
     }
-    return service.response_submit(survey=survey, **values)
+    return answering.response_submit(survey=survey, **values)
 
 
 def test_a_response_in_time_counts(open_survey):
@@ -373,7 +374,7 @@ def test_a_suspicious_response_is_stored_but_not_counted(open_survey, extra, rea
 
 
 def test_a_response_sent_back_at_once_is_not_counted(open_survey):
-    response = _submit(open_survey, stamp=service.form_stamp(open_survey))
+    response = _submit(open_survey, stamp=answering.form_stamp(open_survey))
     assert (response.is_valid, response.invalid_reason) == (False, InvalidReason.TOO_FAST)
 
 

@@ -305,9 +305,10 @@ def test_the_towns_evaluations_come_from_a_closed_round_and_an_open_one_takes_vo
     towns = Unit.objects.filter(category__code="town", is_active=True)
     balloted = TeamEvaluation.objects.filter(year__year=DEMO_YEAR, round=closed)
     assert balloted.count() == towns.count()  # every town's team, in place of the import
-    assert CadreEvaluation.objects.filter(round=closed).count() == Cadre.objects.filter(
-        unit__in=towns, is_active=True
-    ).count()
+    assert (
+        CadreEvaluation.objects.filter(round=closed).count()
+        == Cadre.objects.filter(unit__in=towns, is_active=True).count()
+    )
     # the results of the year were computed with them
     team = TeamResult.objects.get(run__is_current=True, run__year__year=DEMO_YEAR, unit=towns[0])
     assert team.evaluation == balloted.get(unit=towns[0]).score

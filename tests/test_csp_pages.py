@@ -25,7 +25,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from assessment.demo import DEMO_YEAR, OFFICE_USERNAME
-from assessment.models import KeyProject
+from assessment.models import EvaluationRound, KeyProject
 from tests.imports_helpers import xlsx_bytes
 from units.models import Unit
 
@@ -47,8 +47,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         call_command("seed_demo", stdout=io.StringIO())
         town_unit = Unit.objects.filter(category__code="town").order_by("code").first()
         project = KeyProject.objects.filter(year__year=DEMO_YEAR).order_by("pk").first()
-        assert town_unit is not None and project is not None
-        yield {"unit": town_unit.code, "project": project.pk}
+        rounds = list(EvaluationRound.objects.order_by("pk").values_list("pk", flat=True))
+        assert town_unit is not None and project is not None and len(rounds) == 2
+        yield {"unit": town_unit.code, "project": project.pk, "rounds": rounds}
         transaction.set_rollback(True)
 
 
@@ -168,6 +169,10 @@ OFFICE_PAGES = {
     "letters": lambda d: reverse("reports:letter_list", args=[DEMO_YEAR]),
     "letter": lambda d: reverse("reports:letter", args=[DEMO_YEAR, d["unit"]]),
     "units": lambda d: reverse("units:unit_list"),
+    "evaluation rounds": lambda d: reverse("assessment:round_list", args=[DEMO_YEAR]),
+    "closed round": lambda d: reverse("assessment:round_detail", args=[d["rounds"][0]]),
+    "open round": lambda d: reverse("assessment:round_detail", args=[d["rounds"][1]]),
+    "surveys": lambda d: reverse("assessment:survey_list", args=[DEMO_YEAR]),
     "public results (logged in)": lambda d: reverse("public:year_list"),
 }
 
@@ -175,6 +180,7 @@ PUBLIC_PAGES = {
     "login": lambda d: reverse("login"),
     "home": lambda d: reverse("home"),
     "public years": lambda d: reverse("public:year_list"),
+    "vote": lambda d: reverse("vote:start"),
     "public year": lambda d: reverse("public:year", args=[PREVIOUS_YEAR]),
     "public unit": lambda d: reverse("public:unit", args=[PREVIOUS_YEAR, d["unit"]]),
 }

@@ -499,6 +499,7 @@ def _district(rng: random.Random) -> District:
 def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
     from assessment.demo_ballots import seed_ballots
     from assessment.demo_previous import seed_previous_year
+    from assessment.demo_surveys import seed_surveys
 
     seed_previous_year(stdout=stdout)  # 2025, published: first, as a district would have it
     if AssessmentYear.objects.filter(year=DEMO_YEAR).exists():
@@ -526,6 +527,9 @@ def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
     _seed_attachment(year, district)
     voting_codes = seed_ballots(
         year, district.office, district.units, district.quality, random.Random(DEMO_YEAR * 11)
+    )
+    seed_surveys(
+        year, district.office, district.units, district.quality, random.Random(DEMO_YEAR * 13)
     )
     run = results_compute(year=year, by=district.office, bonus_pool=BONUS_POOL)
     stdout.write(

@@ -25,7 +25,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from assessment.demo import DEMO_YEAR, OFFICE_USERNAME
-from assessment.models import EvaluationRound, KeyProject
+from assessment.models import EvaluationRound, KeyProject, Survey
 from tests.imports_helpers import xlsx_bytes
 from units.models import Unit
 
@@ -48,8 +48,15 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         town_unit = Unit.objects.filter(category__code="town").order_by("code").first()
         project = KeyProject.objects.filter(year__year=DEMO_YEAR).order_by("pk").first()
         rounds = list(EvaluationRound.objects.order_by("pk").values_list("pk", flat=True))
+        surveys = list(Survey.objects.order_by("pk"))
         assert town_unit is not None and project is not None and len(rounds) == 2
-        yield {"unit": town_unit.code, "project": project.pk, "rounds": rounds}
+        yield {
+            "unit": town_unit.code,
+            "project": project.pk,
+            "rounds": rounds,
+            "survey": surveys[0].pk,
+            "open survey token": surveys[1].token,
+        }
         transaction.set_rollback(True)
 
 
@@ -173,6 +180,7 @@ OFFICE_PAGES = {
     "closed round": lambda d: reverse("assessment:round_detail", args=[d["rounds"][0]]),
     "open round": lambda d: reverse("assessment:round_detail", args=[d["rounds"][1]]),
     "surveys": lambda d: reverse("assessment:survey_list", args=[DEMO_YEAR]),
+    "closed survey": lambda d: reverse("assessment:survey_detail", args=[d["survey"]]),
     "public results (logged in)": lambda d: reverse("public:year_list"),
 }
 
@@ -181,6 +189,7 @@ PUBLIC_PAGES = {
     "home": lambda d: reverse("home"),
     "public years": lambda d: reverse("public:year_list"),
     "vote": lambda d: reverse("vote:start"),
+    "survey": lambda d: reverse("survey:respond", args=[d["open survey token"]]),
     "public year": lambda d: reverse("public:year", args=[PREVIOUS_YEAR]),
     "public unit": lambda d: reverse("public:unit", args=[PREVIOUS_YEAR, d["unit"]]),
 }

@@ -318,3 +318,17 @@ def test_the_towns_evaluations_come_from_a_closed_round_and_an_open_one_takes_vo
     codes = seeded.split("one-time codes: ")[1].split()[0:3]
     paper = voting.ballot_paper(codes[0].rstrip(","))
     assert paper.round == still_open and paper.group.name == "区领导"
+
+
+def test_one_towns_satisfaction_rate_comes_from_a_closed_survey(seeded):
+    from assessment.demo_surveys import CLOSED_ANSWERS
+    from assessment.models import Survey, SurveyStatus
+
+    closed, still_open = Survey.objects.order_by("pk")
+    assert (closed.status, still_open.status) == (SurveyStatus.CLOSED, SurveyStatus.OPEN)
+    # two answers do not count: one sent back too fast, one a repeat of the same phone
+    assert closed.responses.count() == CLOSED_ANSWERS
+    assert closed.responses.filter(is_valid=True).count() == CLOSED_ANSWERS - 2
+    rate = SurveyRate.objects.get(survey=closed)
+    assert (rate.unit, rate.indicator) == (closed.unit, closed.indicator)
+    assert rate.rate == closed.rate

@@ -38,6 +38,7 @@ from assessment.policy import ALLOWED, WITH_REASON, Action, needs_reason, year_c
 from assessment.services import compute as compute_service
 from assessment.services import scheme as scheme_service
 from assessment.services import year as year_service
+from assessment.services.surveys import may_list_surveys
 from assessment.views_results import year_results_context
 from units.access import is_staff_member, sees_all_units
 from units.models import UnitCategory
@@ -148,6 +149,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         if request.user.has_perm("assessment.view_year_history", record)
         else None,
         **year_results_context(request.user, record, may_transition),
+        "may_list_surveys": may_list_surveys(request.user),
     }
     return render(request, "assessment/year_detail.html", context)
 

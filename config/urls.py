@@ -24,7 +24,7 @@ urlpatterns = [
     path("vote/", include("assessment.urls_vote")),
     path("survey/", include("assessment.urls_survey_public")),
     path("reports/", include("reports.urls_staff")),
-    path("reminders/", include("reports.urls_reminders")),  # TEMP-REMINDERS
+    path("reminders/", include("reports.urls_reminders")),
     path("", include("units.urls")),
     path("", include("assessment.urls")),
 ]

@@ -106,9 +106,7 @@ def _cut_lines(pdf: FPDF) -> None:
     pdf.set_dash_pattern()
 
 
-def _slip(
-    pdf: FPDF, title: str, slip: Slip, x: float, y: float, wording: tuple[str, str]
-) -> None:
+def _slip(pdf: FPDF, title: str, slip: Slip, x: float, y: float, wording: tuple[str, str]) -> None:
     pad = 4
     qr_size = 34
     pdf.set_xy(x + pad, y + pad)

@@ -181,6 +181,8 @@ OFFICE_PAGES = {
     "open round": lambda d: reverse("assessment:round_detail", args=[d["rounds"][1]]),
     "surveys": lambda d: reverse("assessment:survey_list", args=[DEMO_YEAR]),
     "closed survey": lambda d: reverse("assessment:survey_detail", args=[d["survey"]]),
+    "reminders": lambda d: reverse("reminders:year", args=[DEMO_YEAR]),
+    "phase deadlines": lambda d: reverse("reminders:deadlines", args=[DEMO_YEAR]),
     "public results (logged in)": lambda d: reverse("public:year_list"),
 }
 

@@ -46,6 +46,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Assessment years"), "assessment:year_list", is_staff_member, "years"),
     NavItem(_("Excel import"), "assessment:import_index", may_import, "imports"),
     NavItem(_("Reports"), "reports:index", is_staff_member, "reports"),
+    NavItem(_("Reminders"), "reminders:latest", is_staff_member, "reminders"),
     NavItem(_("Published results"), "public:year_list", is_staff_member, "results"),
     NavItem(_("Administration"), "admin:index", is_admin_site_user, "admin"),
 ]

@@ -127,7 +127,7 @@ class UnitRef:
     id: int
     code: str
     name: str
-    category_id: int | None = None
+    category_id: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -392,7 +392,7 @@ def grading_work(work: YearWork, due: datetime.date) -> list[Reminder]:
                     url=work.url("assessment:grading_grid", pk=indicator.pk),
                     unit=units[0] if len(units) == 1 else None,
                     indicator=indicator_label(indicator.name, indicator.code),
-                    details=tuple(unit.name for unit in units),
+                    details=tuple(unit.name for unit in units) if len(units) > 1 else (),
                     count=len(units),
                 )
             )

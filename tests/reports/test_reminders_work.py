@@ -78,7 +78,7 @@ def build(town, economic, unit_a, unit_b, unit_c, lead_unit):  # type: ignore[no
     g01 = indicator(year, town, "G01", "graded", name="党建工作", lead_unit=lead_unit)
     g02 = indicator(year, town, "G02", "graded", name="平安建设")
     d01 = indicator(year, town, "D01", "deduction", name="安全生产事故")
-    f01 = indicator(year, economic, "F01", "graded", name="服务发展", lead_unit=lead_unit)
+    indicator(year, economic, "F01", "graded", name="服务发展", lead_unit=lead_unit)
     f02 = indicator(year, economic, "F02", "completion", name="重大项目推进")
     Target.objects.create(indicator=e01, unit=unit_a, target=Decimal(500))
     Target.objects.create(indicator=e01, unit=unit_b, target=Decimal(400))
@@ -141,7 +141,7 @@ def test_what_is_overdue_on_20_april_as_worked_out_by_hand(reminders_district):
         ("targets", "office", None, "C01", None,
          ("地区生产总值（E01）", "固定资产投资（E02）"), D(2026, 3, 31), 20),
         ("grading", "office", None, None, "G02", ("乙镇", "丙镇"), D(2026, 4, 15), 5),
-        ("grading", "office", None, "JJ01", "F01", ("区发展和改革局",), D(2026, 4, 15), 5),
+        ("grading", "office", None, "JJ01", "F01", (), D(2026, 4, 15), 5),
         ("verification", "office", None, "JJ01", "F02", (), D(2026, 4, 1), 19),
         # the lead department: its indicator's grades and its records to verify
         ("grading", "lead", "JJ01", None, "G01", ("乙镇", "丙镇"), D(2026, 4, 15), 5),
@@ -276,7 +276,7 @@ def test_an_inactive_unit_is_asked_nothing(reminders_district, unit_c):
 
     assert all("C01" not in (i.unit.code if i.unit else "") for i in found.overdue)
     grading = [i for i in found.overdue if i.indicator.endswith("（G01）")]
-    assert grading[0].details == ("乙镇",)
+    assert (grading[0].unit.code, grading[0].count) == ("B01", 1)
 
 
 def test_the_reads_are_a_fixed_number_of_queries_whatever_the_number_of_units(

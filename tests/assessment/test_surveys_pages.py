@@ -361,7 +361,7 @@ def test_the_grading_grid_cannot_overwrite_a_rate_from_a_survey(
     add_response(survey, [SAT, SAT])
     add_response(survey, [FAIR, FAIR])
     survey_close(survey=survey, by=office_user)  # 0.8
-    with pytest.raises(GridError) as refused:
+    with translation.override("en"), pytest.raises(GridError) as refused:
         grading_save(indicator=indicator, rows={"A01": {"rate": D("0.99")}}, by=office_user)
     assert "comes from a satisfaction survey" in str(refused.value)
     assert SurveyRate.objects.get().rate == D("0.8")

@@ -9,97 +9,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-
-# --- the database guard under submitted responses (added by hand after makemigrations) ---------
-# A response and its answers are never updated or deleted, and a used code is never made usable
-# again. The models already refuse (``SurveyResponse``/``SurveyAnswer`` ``save`` and ``delete``,
-# their querysets' ``update()`` and ``delete()``); these triggers refuse the same below the ORM.
-# As in migrations 0008 and 0010, SQLite refuses updates only (its ``flush`` empties tables with
-# DELETE in no fixed order); PostgreSQL refuses updates and deletes.
-
-RESPONSE_TABLES = ("assessment_surveyresponse", "assessment_surveyanswer")
-MESSAGE = "A survey response cannot be changed or deleted."
-CODE_MESSAGE = "A used survey code cannot be changed."
-
-POSTGRESQL_UP = [
-    f"""
-    CREATE OR REPLACE FUNCTION assessment_surveyresponse_immutable() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    *[
-        f"""
-        CREATE TRIGGER {table}_immutable BEFORE UPDATE OR DELETE ON {table}
-        FOR EACH ROW EXECUTE FUNCTION assessment_surveyresponse_immutable();
-        """
-        for table in RESPONSE_TABLES
-    ],
-    f"""
-    CREATE OR REPLACE FUNCTION assessment_surveycode_used() RETURNS trigger AS $$
-    BEGIN
-        IF OLD.used_on IS NOT NULL OR NEW.digest <> OLD.digest THEN
-            RAISE EXCEPTION '{CODE_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
-        END IF;
-        RETURN NEW;
-    END;
-    $$ LANGUAGE plpgsql;
-    """,
-    """
-    CREATE TRIGGER assessment_surveycode_used BEFORE UPDATE ON assessment_surveycode
-    FOR EACH ROW EXECUTE FUNCTION assessment_surveycode_used();
-    """,
-]
-POSTGRESQL_DOWN = [
-    *[f"DROP TRIGGER IF EXISTS {table}_immutable ON {table};" for table in RESPONSE_TABLES],
-    "DROP TRIGGER IF EXISTS assessment_surveycode_used ON assessment_surveycode;",
-    "DROP FUNCTION IF EXISTS assessment_surveyresponse_immutable();",
-    "DROP FUNCTION IF EXISTS assessment_surveycode_used();",
-]
-SQLITE_UP = [
-    *[
-        f"""
-        CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-        BEGIN
-            SELECT RAISE(ABORT, '{MESSAGE}');
-        END;
-        """
-        for table in RESPONSE_TABLES
-    ],
-    f"""
-    CREATE TRIGGER assessment_surveycode_used BEFORE UPDATE ON assessment_surveycode
-    WHEN OLD.used_on IS NOT NULL OR NEW.digest <> OLD.digest
-    BEGIN
-        SELECT RAISE(ABORT, '{CODE_MESSAGE}');
-    END;
-    """,
-]
-SQLITE_DOWN = [
-    *[f"DROP TRIGGER IF EXISTS {table}_no_update;" for table in RESPONSE_TABLES],
-    "DROP TRIGGER IF EXISTS assessment_surveycode_used;",
-]
-
-GUARD_STATEMENTS = {
-    "postgresql": (POSTGRESQL_UP, POSTGRESQL_DOWN),
-    "sqlite": (SQLITE_UP, SQLITE_DOWN),
-}
+from assessment.db_guards import guard_operation, used_once, written_once
 
 
-def _run_guard(schema_editor, index: int) -> None:  # type: ignore[no-untyped-def]
-    statements = GUARD_STATEMENTS.get(schema_editor.connection.vendor)
-    if statements is None:  # another database: the models' own refusals still hold
-        return
-    for sql in statements[index]:
-        schema_editor.execute(sql)
-
-
-def install_guard(apps, schema_editor):  # type: ignore[no-untyped-def]
-    _run_guard(schema_editor, 0)
-
-
-def remove_guard(apps, schema_editor):  # type: ignore[no-untyped-def]
-    _run_guard(schema_editor, 1)
+# The database guard under submitted responses (added by hand after makemigrations): a response
+# and its answers are never updated or deleted, and a used code is never made usable again
+# (``assessment.db_guards``; the models refuse the same through the ORM).
+GUARD = guard_operation(
+    written_once(
+        "assessment_surveyresponse_immutable",
+        ("assessment_surveyresponse", "assessment_surveyanswer"),
+        "A survey response cannot be changed or deleted.",
+    ),
+    used_once("assessment_surveycode", "A used survey code cannot be changed."),
+)
 
 
 class Migration(migrations.Migration):
@@ -957,5 +880,5 @@ class Migration(migrations.Migration):
                 fields=("response", "question"), name="survey_answer_unique"
             ),
         ),
-        migrations.RunPython(install_guard, remove_guard, elidable=False),
+        GUARD,
     ]

@@ -19,12 +19,12 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessment.models.written_once import WrittenOnce
 from assessment.models.years import AssessmentYear
 from units.models import Cadre, Unit
 
@@ -348,34 +348,15 @@ class BallotCode(models.Model):
         return f"No. {self.serial}"
 
 
-class ImmutableQuerySet(models.QuerySet):
-    """Cast ballots are never updated or deleted in bulk either (a database trigger agrees)."""
-
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("A cast ballot cannot be changed."))
-
-    def delete(self):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("A cast ballot cannot be deleted."))
-
-    delete.queryset_only = True  # type: ignore[attr-defined]
-
-
-class ImmutableModel(models.Model):
-    objects = ImmutableQuerySet.as_manager()
+class CastBallotRecord(WrittenOnce):
+    refused_change = _("A cast ballot cannot be changed.")
+    refused_delete = _("A cast ballot cannot be deleted.")
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if not self._state.adding:
-            raise ValidationError(_("A cast ballot cannot be changed."))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("A cast ballot cannot be deleted."))
-
-
-class Ballot(ImmutableModel):
+class Ballot(CastBallotRecord):
     """A cast ballot: its group (and unit, for a unit's own staff), never the code or the person.
 
     The key is random and only the day is kept, so neither the order nor the time of voting
@@ -407,7 +388,7 @@ class Ballot(ImmutableModel):
         return f"{self.round} · {self.group_id} · {self.cast_on}"
 
 
-class BallotMark(ImmutableModel):
+class BallotMark(CastBallotRecord):
     """The mark a ballot gives one subject on one question, with the reason when required."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

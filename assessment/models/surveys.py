@@ -28,6 +28,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessment.models.written_once import WrittenOnce, WrittenOnceQuerySet
 from assessment.models.years import AssessmentYear, Indicator
 from units.models import Unit
 
@@ -299,34 +300,19 @@ class SurveyCode(models.Model):
         return f"No. {self.serial}"
 
 
-class SubmittedQuerySet(models.QuerySet):
-    """Responses are never updated or deleted in bulk either (a database trigger agrees)."""
-
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("A survey response cannot be changed."))
-
-    def delete(self):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("A survey response cannot be deleted."))
-
-    delete.queryset_only = True  # type: ignore[attr-defined]
-
+class SubmittedQuerySet(WrittenOnceQuerySet):
     def valid(self) -> SubmittedQuerySet:
         return self.filter(is_valid=True)
 
 
-class Submitted(models.Model):
+class Submitted(WrittenOnce):
+    refused_change = _("A survey response cannot be changed.")
+    refused_delete = _("A survey response cannot be deleted.")
+
     objects = SubmittedQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        if not self._state.adding:
-            raise ValidationError(_("A survey response cannot be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        raise ValidationError(_("A survey response cannot be deleted."))
 
 
 class SurveyResponse(Submitted):

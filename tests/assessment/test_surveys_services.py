@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from assessment.codes import code_digest
 from assessment.models import (
@@ -29,6 +30,13 @@ from tests.assessment.factories import IndicatorFactory, YearFactory
 
 D = Decimal
 SAT, FAIR, DIS = "satisfied", "fair", "dissatisfied"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English (the site's language is Chinese)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -474,6 +482,7 @@ def test_the_database_refuses_to_change_a_response(open_survey):
 def test_the_database_refuses_to_make_a_used_code_usable_again(
     year, indicator, unit_a, office_user
 ):
+
     survey = build_survey(
         year=year, unit=unit_a, indicator=indicator, access=SurveyAccess.CODES, questions=["态度"]
     )

@@ -34,8 +34,8 @@ def _log_in(page, username: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-def _print(page, group: str, size: int, unit: str = "") -> list[str]:
-    page.locator("#id_group").select_option(label=group + (" (per unit)" if unit else ""))
+def _print(page, record, group: str, size: int, unit: str = "") -> list[str]:
+    page.locator("#id_group").select_option(value=str(record.groups.get(name=group).pk))
     if unit:
         page.locator("#id_unit").select_option(label=unit)
     page.locator("#id_size").fill(str(size))
@@ -95,9 +95,9 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     expect(page.locator("[data-round-status='open']")).to_be_visible()
 
     # --- slips for every group: the codes exist only in these PDFs
-    leaders = _print(page, "区领导", 2)
-    staff_a = _print(page, "本单位干部职工", 1, unit="A01 甲镇")
-    staff_b = _print(page, "本单位干部职工", 1, unit="B01 乙镇")
+    leaders = _print(page, record, "区领导", 2)
+    staff_a = _print(page, record, "本单位干部职工", 1, unit="A01 甲镇")
+    staff_b = _print(page, record, "本单位干部职工", 1, unit="B01 乙镇")
     assert (len(leaders), len(staff_a), len(staff_b)) == (2, 1, 1)
     page.screenshot(path=str(screenshot_dir / "evaluation-round.png"), full_page=True)
 

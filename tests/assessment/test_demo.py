@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.test.utils import override_settings
 
 from assessment.demo import BONUS_POOL, DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import (
@@ -51,13 +53,21 @@ AUDITED = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def seeded(tmp_path, settings):
-    settings.VAR_DIR = tmp_path  # the demo accounts file goes here, not into var/
-    settings.MEDIA_ROOT = tmp_path / "media"  # and the demo attachment here
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once for the module (inside a transaction rolled back at its end; each
+    test's own changes roll back to it). Returns what ``seed_demo`` printed."""
+    var = tmp_path_factory.mktemp("var")
+    with (
+        # the demo accounts file and the demo attachment go here, not into var/
+        override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
 def _counts() -> dict[str, int]:

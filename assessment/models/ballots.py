@@ -24,6 +24,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessment.models.codes import CodeBatchBase, OneTimeCodeBase
 from assessment.models.written_once import WrittenOnce
 from assessment.models.years import AssessmentYear
 from units.models import Cadre, Unit
@@ -273,7 +274,7 @@ class RoundSubject(models.Model):
         return self.cadre_id is None
 
 
-class CodeBatch(models.Model):
+class CodeBatch(CodeBatchBase):
     """Codes made at one time for one rater group (and, for a unit's own staff, one unit).
 
     The codes themselves exist only on the printed slips; a lost or compromised batch is voided:
@@ -297,25 +298,6 @@ class CodeBatch(models.Model):
         related_name="+",
         verbose_name=_("unit"),
     )
-    size = models.PositiveSmallIntegerField(_("number of codes"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("made by"),
-    )
-    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
-    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("voided by"),
-    )
     void_reason = models.CharField(_("reason for voiding"), max_length=500, blank=True)
 
     history = HistoricalRecords()
@@ -329,23 +311,17 @@ class CodeBatch(models.Model):
         return f"{self.round} · {self.group} · {self.size}"
 
 
-class BallotCode(models.Model):
+class BallotCode(OneTimeCodeBase):
     """One one-time code, kept only as its keyed digest; ``used_on`` is set when it votes."""
 
     batch = models.ForeignKey(
         CodeBatch, on_delete=models.PROTECT, related_name="codes", verbose_name=_("batch")
     )
-    serial = models.PositiveIntegerField(_("slip number"))
-    digest = models.CharField(_("digest"), max_length=64, unique=True)
-    used_on = models.DateField(_("used on"), null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "serial"]
         verbose_name = _("ballot code")
         verbose_name_plural = _("ballot codes")
-
-    def __str__(self) -> str:
-        return f"No. {self.serial}"
 
 
 class CastBallotRecord(WrittenOnce):

@@ -28,6 +28,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assessment.models.codes import CodeBatchBase, OneTimeCodeBase
 from assessment.models.written_once import WrittenOnce, WrittenOnceQuerySet
 from assessment.models.years import AssessmentYear, Indicator
 from units.models import Unit
@@ -241,7 +242,7 @@ class SurveyQuestion(models.Model):
         return self.text
 
 
-class SurveyCodeBatch(models.Model):
+class SurveyCodeBatch(CodeBatchBase):
     """Codes made at one time for a survey; they exist only on the slips printed then.
 
     A lost batch is voided: its unused codes stop working.
@@ -249,25 +250,6 @@ class SurveyCodeBatch(models.Model):
 
     survey = models.ForeignKey(
         Survey, on_delete=models.PROTECT, related_name="batches", verbose_name=_("survey")
-    )
-    size = models.PositiveSmallIntegerField(_("number of codes"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("made by"),
-    )
-    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
-    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("voided by"),
     )
 
     history = HistoricalRecords()
@@ -281,23 +263,17 @@ class SurveyCodeBatch(models.Model):
         return f"{self.survey} · {self.size}"
 
 
-class SurveyCode(models.Model):
+class SurveyCode(OneTimeCodeBase):
     """One one-time code, kept only as its keyed digest; ``used_on`` is set when it answers."""
 
     batch = models.ForeignKey(
         SurveyCodeBatch, on_delete=models.PROTECT, related_name="codes", verbose_name=_("batch")
     )
-    serial = models.PositiveIntegerField(_("slip number"))
-    digest = models.CharField(_("digest"), max_length=64, unique=True)
-    used_on = models.DateField(_("used on"), null=True, blank=True)
 
     class Meta:
         ordering = ["batch", "serial"]
         verbose_name = _("survey code")
         verbose_name_plural = _("survey codes")
-
-    def __str__(self) -> str:
-        return f"No. {self.serial}"
 
 
 class SubmittedQuerySet(WrittenOnceQuerySet):

@@ -76,7 +76,9 @@ def test_a_large_workbook_shows_its_progress_until_the_worker_has_read_it(
     _log_in(page, "office")
     _upload(page, tmp_path, [TARGETS, [2026, "A01", "GDP", 120]])
 
-    expect(page.locator("#import-progress .progress-bar")).to_be_visible()
+    # The bar shows 0 % (its filled part has no width yet, which Playwright calls hidden).
+    expect(page.locator("#import-progress")).to_be_visible()
+    expect(page.locator("#import-progress .progress-bar")).to_have_attribute("data-percent", "0")
     job = ImportJob.objects.get()
     assert job.state == ImportJobState.QUEUED
     # The worker as ``make run`` starts it, run until the job is done: a batch run that starts

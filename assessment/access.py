@@ -2,7 +2,7 @@
 
 Same style as ``units.access``: model permissions come from the role groups, object rules are
 ``rules`` predicates checked with ``user.has_perm(perm, obj)``, and lists are filtered by the
-selectors in ``assessment.selectors`` from the same facts.
+selectors in ``assessment.selectors.years`` from the same facts.
 
 - The assessment office (and administrators) set up years, schemes and targets, move a year
   through its states and compute results.

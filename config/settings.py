@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "units.context_processors.navigation",
+                "config.context_processors.navigation",
             ],
         },
     },

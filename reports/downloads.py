@@ -21,9 +21,9 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessment.documents.pdf import Document
 from assessment.models import Publication
 from reports import public
-from reports.pdf import Document
 from units.xlsx import add_sheet, new_workbook, to_bytes
 
 SCORE_FORMAT = "0.00"

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms import DistrictForm
+from assessment.forms.base import DistrictForm
 
 
 class BulletinCreateForm(DistrictForm):

@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from assessment import backup
+from assessment.lib import backup
 from assessment.models import (
     Evidence,
     EvidenceAttachment,

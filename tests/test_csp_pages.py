@@ -24,7 +24,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from assessment.demo import DEMO_YEAR, OFFICE_USERNAME
+from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import EvaluationRound, KeyProject, Survey
 from tests.imports_helpers import xlsx_bytes
 from units.models import Unit

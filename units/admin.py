@@ -7,7 +7,6 @@ from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessment.admin_imports import WorkbookImportMixin
 from units.models import Cadre, Membership, Unit, UnitCategory
 from units.resources import CadreResource, UnitResource
 from units.services import unit_set_active
@@ -52,8 +51,7 @@ class CadreInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
-    import_kind = "units"  # imported through assessment.imports, like every door
+class UnitAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [UnitResource]  # export only
     export_formats = [SafeXLSX]  # the workbooks of spec/workbooks.md
     list_display = ["code", "name", "category", "headcount", "parent", "is_active", "updated_at"]
@@ -101,8 +99,7 @@ class UnitAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
-    import_kind = "cadres"
+class CadreAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [CadreResource]  # export only
     export_formats = [SafeXLSX]
     list_display = ["name", "position", "rank_kind", "unit", "unit_category", "is_active"]

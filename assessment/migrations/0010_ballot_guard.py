@@ -1,10 +1,10 @@
 """A database guard under cast ballots: a ballot and its marks are never updated or deleted,
-and a used code is never made usable again (``assessment.db_guards``; the models refuse the
+and a used code is never made usable again (``assessment.lib.db_guards``; the models refuse the
 same through the ORM)."""
 
 from django.db import migrations
 
-from assessment.db_guards import guard_operation, used_once, written_once
+from assessment.lib.db_guards import guard_operation, used_once, written_once
 
 
 class Migration(migrations.Migration):

@@ -9,12 +9,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-from assessment.db_guards import guard_operation, used_once, written_once
+from assessment.lib.db_guards import guard_operation, used_once, written_once
 
 
 # The database guard under submitted responses (added by hand after makemigrations): a response
 # and its answers are never updated or deleted, and a used code is never made usable again
-# (``assessment.db_guards``; the models refuse the same through the ORM).
+# (``assessment.lib.db_guards``; the models refuse the same through the ORM).
 GUARD = guard_operation(
     written_once(
         "assessment_surveyresponse_immutable",

@@ -1,5 +1,5 @@
 """What ballot codes and survey codes share: a batch made at one time (voidable, with who made
-and who voided it) and a one-time code kept only as its keyed digest (``assessment.codes``)."""
+and who voided it) and a one-time code kept only as its keyed digest (``assessment.lib.codes``)."""
 
 from __future__ import annotations
 

@@ -224,7 +224,7 @@ def attachment_path(instance: EvidenceAttachment, filename: str) -> str:
     """``attachments/<yyyy>/<random>.<ext>``: nothing the sender named reaches the disk.
 
     ``filename`` is the service's ``upload.<ext>``, the extension of the type decided by the
-    file's bytes (``assessment.attachments``); the year is the year of the upload.
+    file's bytes (``assessment.lib.attachments``); the year is the year of the upload.
     """
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if not _SAFE_SUFFIX.match(suffix):
@@ -261,7 +261,7 @@ class EvidenceAttachment(models.Model):
         verbose_name=_("objection"),
     )
     # Media are never served directly (MEDIA_URL is not routed): only through a view that asks
-    # ``assessment.attachments.attachment_get_for_user`` first.
+    # ``assessment.lib.attachments.attachment_get_for_user`` first.
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=100)
     original_name = models.CharField(_("file name"), max_length=150)
     content_type = models.CharField(_("content type"), max_length=100)

@@ -1,7 +1,7 @@
 """Rows written once and never changed: cast ballots and their marks, survey responses and
 their answers. The model refuses ``save`` on a stored row and ``delete``; its queryset refuses
 ``update()`` and ``delete()``; database triggers refuse the same below the ORM
-(``assessment.db_guards``). Each model names its refusals."""
+(``assessment.lib.db_guards``). Each model names its refusals."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.codes import code_digest, make_code
+from assessment.lib.codes import code_digest, make_code
 from assessment.models import (
     AssessmentYear,
     Ballot,

@@ -304,7 +304,7 @@ class ComputeRefused(ValidationError):
 
 
 def problems_text(problems: Iterable[scoring.Problem], data: YearData) -> list[str]:
-    from assessment.problem_messages import problem_message
+    from assessment.lib.problem_messages import problem_message
 
     return [
         problem_message(problem, units=data.unit_names, indicators=data.indicator_names)
@@ -479,7 +479,7 @@ def warning_messages(
     run: ComputationRun, warnings: list[dict[str, object]] | None = None
 ) -> list[str]:
     """The run's warnings (or the given stored ones) worded for the office, in two queries."""
-    from assessment.problem_messages import problem_message
+    from assessment.lib.problem_messages import problem_message
 
     stored = run.warnings if warnings is None else warnings
     if not stored:

@@ -33,12 +33,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from assessment import attachments as files
 from assessment.access import (
     evidence_record_refusal,
     evidence_statement_refusal,
     evidence_verify_refusal,
 )
+from assessment.lib import attachments as files
 from assessment.models import (
     AssessmentYear,
     CityRank,

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment import attachments as files
 from assessment.access import manages_assessment, objection_file_refusal
+from assessment.lib import attachments as files
 from assessment.models import (
     AssessmentYear,
     ComputationRun,

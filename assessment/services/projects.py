@@ -25,7 +25,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment import attachments as files
 from assessment.access import (
     contribution_record_refusal,
     contribution_verify_refusal,
@@ -33,6 +32,7 @@ from assessment.access import (
     progress_record_refusal,
     progress_verify_refusal,
 )
+from assessment.lib import attachments as files
 from assessment.models import (
     AssessmentYear,
     Contribution,

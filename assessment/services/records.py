@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from assessment import attachments as files
 from assessment.access import manages_assessment
+from assessment.lib import attachments as files
 from assessment.models import AssessmentYear, EvidenceStatus, VerifiedRecord
 from assessment.policy import Action, needs_reason, year_check
 

@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.access import manages_assessment
-from assessment.codes import code_digest, make_code
+from assessment.lib.codes import code_digest, make_code
 from assessment.models import (
     AssessmentYear,
     Indicator,

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.codes import code_digest, looks_like_code
+from assessment.lib.codes import code_digest, looks_like_code
 from assessment.models import (
     Ballot,
     BallotCode,

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms import DistrictForm
+from assessment.forms.base import DistrictForm
 from assessment.models import AssessmentYear
 from assessment.services.concurrency import STATE_FIELD
 from reports.models import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS, Phase, PhaseDeadline

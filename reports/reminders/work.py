@@ -59,9 +59,9 @@ from assessment.models import (
 )
 from assessment.policy import ALLOWED, AMENDING, WITH_REASON, Action
 from assessment.scoring.inputs import BASE_METHODS, TARGET_METHODS
+from assessment.selectors.scheme import needs_base, needs_target
 from assessment.services.evidence import EVIDENCE_METHODS
 from assessment.services.grading import GRADING_MODELS
-from assessment.services.scheme import needs_base, needs_target
 from reports.models import DEFAULT_NOTICE_DAYS, Phase, PhaseDeadline
 from reports.reminders.schedule import is_due_soon, is_passed, split_months
 from units.models import Cadre, Unit

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.lib.problem_messages import problem_from_data, problem_message
 from assessment.models import AssessmentYear, Indicator, TierChoices
-from assessment.problem_messages import problem_from_data, problem_message
 from reports.models import BULLETIN_FORMAT, ProgressBulletin
 from reports.staff.projection import (
     Projection,

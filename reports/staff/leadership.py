@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from assessment import scoring
-from assessment.forms import plain_number
+from assessment.forms.base import plain_number
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,

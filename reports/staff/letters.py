@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.forms import plain_number
+from assessment.documents.pdf import Document
+from assessment.forms.base import plain_number
 from assessment.models import AssessmentYear, Indicator, Target
-from reports.pdf import Document
 from units.models import Cadre, Unit
 
 

@@ -27,8 +27,8 @@ from fractions import Fraction
 from django.db.models import Max
 
 from assessment import scoring
+from assessment.lib.problem_messages import problem_message
 from assessment.models import AssessmentYear, Evidence, Indicator, TierChoices
-from assessment.problem_messages import problem_message
 from assessment.scoring import Aggregation, Method
 from assessment.services.compute import YearData, inputs_digest, year_data
 from assessment.services.evidence import EVIDENCE_METHODS

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from assessment import admin_imports
+from assessment.admin import imports as admin_imports
 from assessment.models import Evidence, ImportLog, Target
 from tests.imports_helpers import example, make_scheme, xlsx_bytes
 from units.models import Unit

@@ -16,8 +16,8 @@ from django.http import Http404
 from django.utils import timezone, translation
 from PIL import Image
 
-from assessment import attachments
-from assessment.attachments import (
+from assessment.lib import attachments
+from assessment.lib.attachments import (
     DOC,
     DOCX,
     GIF,

@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from assessment.forms import TargetsForm
+from assessment.forms.years import TargetsForm
 from assessment.models import AssessmentYear, Grade, Indicator, Target, YearStatus
-from assessment.selectors import targets_grid
+from assessment.selectors.years import targets_grid
 from assessment.services import scheme as scheme_service
 from assessment.services.concurrency import StaleError
 from assessment.services.grading import grading_save

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.test.utils import override_settings
 
-from assessment.demo import BONUS_POOL, DEMO_YEAR, OFFICE_USERNAME
+from assessment.demo.scheme import BONUS_POOL, DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,
@@ -266,8 +266,8 @@ def test_loading_the_demo_twice_changes_nothing(seeded):
 
 
 def test_the_previous_year_is_published_once_with_an_intact_document(seeded):
-    from assessment.demo_previous import BONUS_POOL as PREVIOUS_POOL
-    from assessment.demo_previous import PREVIOUS_YEAR
+    from assessment.demo.previous import BONUS_POOL as PREVIOUS_POOL
+    from assessment.demo.previous import PREVIOUS_YEAR
     from assessment.models import Publication, document_sha256
 
     year = AssessmentYear.objects.get(year=PREVIOUS_YEAR)
@@ -292,7 +292,7 @@ def test_the_previous_year_is_published_once_with_an_intact_document(seeded):
 
 
 def test_the_previous_year_has_its_own_full_year_of_verified_evidence(seeded):
-    from assessment.demo_previous import PREVIOUS_YEAR
+    from assessment.demo.previous import PREVIOUS_YEAR
 
     evidence = Evidence.objects.filter(indicator__year__year=PREVIOUS_YEAR)
     assert evidence.exists()
@@ -306,7 +306,7 @@ def test_the_previous_year_has_its_own_full_year_of_verified_evidence(seeded):
 
 
 def test_the_towns_evaluations_come_from_a_closed_round_and_an_open_one_takes_votes(seeded):
-    from assessment.demo_ballots import DEPARTMENT_ROUND, TOWN_ROUND
+    from assessment.demo.ballots import DEPARTMENT_ROUND, TOWN_ROUND
     from assessment.models import EvaluationRound, RoundStatus
     from assessment.services import voting
 
@@ -331,7 +331,7 @@ def test_the_towns_evaluations_come_from_a_closed_round_and_an_open_one_takes_vo
 
 
 def test_one_towns_satisfaction_rate_comes_from_a_closed_survey(seeded):
-    from assessment.demo_surveys import CLOSED_ANSWERS
+    from assessment.demo.surveys import CLOSED_ANSWERS
     from assessment.models import Survey, SurveyStatus
 
     closed, still_open = Survey.objects.order_by("pk")

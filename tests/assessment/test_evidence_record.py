@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import translation
 
-from assessment.admin import EvidenceAdmin
+from assessment.admin.evidence import EvidenceAdmin
 from assessment.models import (
     AssessmentYear,
     Evidence,

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assessment import resources
+from assessment.admin import resources
 from assessment.imports import RowStatus, workbook_import, workbook_preview
 from assessment.models import (
     CadreEvaluation,

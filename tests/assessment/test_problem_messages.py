@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from assessment.problem_messages import problem_from_data, problem_message
+from assessment.lib.problem_messages import problem_from_data, problem_message
 from assessment.scoring import Problem, ProblemCode
 
 UNITS = {"A01": "甲镇", "B01": "乙镇"}

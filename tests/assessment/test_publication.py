@@ -20,10 +20,11 @@ from assessment.models import (
     YearStatus,
     document_sha256,
 )
+from assessment.selectors.changes import score_changes
 from assessment.services.compute import results_compute
 from assessment.services.grading import grading_save
 from assessment.services.objections import objection_file
-from assessment.services.publication import publication_document, publish, score_changes
+from assessment.services.publication import publication_document, publish
 from assessment.services.year import year_transition
 from tests.assessment.workflow import build_district, open_publicity
 

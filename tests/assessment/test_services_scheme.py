@@ -8,11 +8,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from assessment.models import AssessmentYear, Indicator, Target, YearStatus
 from assessment.policy import ALLOWED, WITH_REASON, Action
 from assessment.scoring import ProblemCode
+from assessment.selectors.scheme import scheme_summary
 from assessment.services.scheme import (
     TargetRow,
     indicator_delete,
     indicator_save,
-    scheme_summary,
     target_save,
     targets_save_many,
     year_create,

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import translation
 
-from assessment.codes import code_digest
+from assessment.lib.codes import code_digest
 from assessment.models import (
     InvalidReason,
     SurveyAccess,

@@ -1,4 +1,4 @@
-"""The demo's phase deadlines (``reports.demo_reminders``): on the seeded demo district, in
+"""The demo's phase deadlines (``reports.demo.reminders``): on the seeded demo district, in
 late November 2026, the home page shows the office and the lead department their reminders."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.demo import DEMO_YEAR, OFFICE_USERNAME
+from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import AssessmentYear
-from reports.demo_reminders import seed_deadlines
+from reports.demo.reminders import seed_deadlines
 from reports.models import PhaseDeadline
 from reports.reminders.work import year_reminders
 from tests.test_csp_pages import _assert_keeps_to_the_policy

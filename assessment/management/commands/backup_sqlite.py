@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.backup import BackupError, backup_sqlite
+from assessment.lib.backup import BackupError, backup_sqlite
 
 
 class Command(BaseCommand):

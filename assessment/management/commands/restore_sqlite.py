@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from assessment.backup import BackupError, restore_sqlite
+from assessment.lib.backup import BackupError, restore_sqlite
 
 
 class Command(BaseCommand):

@@ -1,0 +1,128 @@
+"""The admin of evidence and the lead departments' inputs (city ranks, grades, rates)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessment.admin import resources
+from assessment.admin.base import (
+    ReadOnlyAdmin,
+    UnitIndicatorInputAdmin,
+)
+from assessment.admin.imports import WorkbookImportMixin
+from assessment.models import (
+    CityRank,
+    Evidence,
+    EvidenceAttachment,
+    EvidenceStatement,
+    Grade,
+    SurveyRate,
+)
+from units.xlsx import SafeXLSX
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
+    """Evidence is append-only: read, exported and bulk-added by import here, never edited.
+
+    A corrected row of an imported workbook adds a record that supersedes the old one (both
+    are kept), so change and delete stay disabled.
+    """
+
+    import_kind = "evidence"
+    resource_classes = [resources.EvidenceExport]
+    export_formats = [SafeXLSX]
+    list_display = [
+        "date", "unit", "indicator", "value", "status", "is_current", "is_late", "recorded_by",
+        "verified_by",
+    ]  # fmt: skip
+    list_filter = [
+        "status",
+        "is_current",
+        "is_late",
+        "indicator__year",
+        "unit__category",
+        "indicator__method",
+    ]
+    search_fields = [
+        "unit__code",
+        "unit__name",
+        "indicator__code",
+        "indicator__name",
+        "description",
+    ]
+    list_select_related = ["unit", "indicator", "recorded_by", "verified_by"]
+    date_hierarchy = "date"
+    list_per_page = 100
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(CityRank)
+class CityRankAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
+    import_kind = "city_ranks"
+    resource_classes = [resources.CityRankExport]
+    list_display = ["unit", "indicator", "rank", "total"]
+
+
+@admin.register(Grade)
+class GradeAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
+    import_kind = "grades"
+    resource_classes = [resources.GradeExport]
+    list_display = ["unit", "indicator", "grade", "reason"]
+    list_filter = [*UnitIndicatorInputAdmin.list_filter, "grade"]
+
+
+@admin.register(SurveyRate)
+class SurveyRateAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
+    """A rate written by a closed satisfaction survey is shown, never changed by hand: it
+    changes only when a survey of its unit and indicator closes again."""
+
+    import_kind = "surveys"
+    resource_classes = [resources.SurveyExport]
+    list_display = ["unit", "indicator", "rate", "survey"]
+    list_select_related = ["unit", "indicator", "survey"]
+    readonly_fields = ["survey"]
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.survey_id is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and obj.survey_id is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(EvidenceStatement)
+class EvidenceStatementAdmin(ReadOnlyAdmin):
+    list_display = ["stated_at", "unit", "evidence", "stated_by"]
+    list_filter = ["unit__category"]
+    search_fields = ["unit__code", "unit__name", "text"]
+    list_select_related = ["unit", "evidence__indicator", "evidence__unit", "stated_by"]
+
+
+@admin.register(EvidenceAttachment)
+class EvidenceAttachmentAdmin(ReadOnlyAdmin):
+    """Attachments are listed, not served here: files go out only through a checked view."""
+
+    list_display = [
+        "uploaded_at", "original_name", "content_type", "size", "evidence", "progress",
+        "objection",
+    ]  # fmt: skip
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "sha256"]
+    list_select_related = [
+        "evidence__indicator", "evidence__unit", "progress__task__cadre", "objection__unit",
+    ]  # fmt: skip
+    exclude = ["file"]

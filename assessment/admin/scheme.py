@@ -1,0 +1,100 @@
+"""The admin of years, indicators and targets."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from assessment.admin import resources
+from assessment.admin.base import (
+    IndicatorScopedAdmin,
+    YearPolicyAdmin,
+)
+from assessment.admin.imports import WorkbookImportMixin
+from assessment.models import (
+    AssessmentYear,
+    Indicator,
+    Target,
+)
+from assessment.policy import Action
+
+
+@admin.register(AssessmentYear)
+class AssessmentYearAdmin(YearPolicyAdmin):
+    policy_action = Action.EDIT_PARAMETERS
+    list_display = ["year", "status", "bonus_pool", "publicity_ends_on", "updated_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "created_at", "updated_at"]  # states move through services
+    fieldsets = [
+        (None, {"fields": ["year", "status", "amendment_reason"]}),
+        (
+            _("Tiers and quotas"),
+            {
+                "fields": [
+                    ("excellent_threshold", "good_threshold", "average_threshold"),
+                    ("excellent_quota", "team_excellent_quota", "cadre_excellent_quota"),
+                ]
+            },
+        ),
+        (_("Grade factors"), {"fields": [("grade_a", "grade_b", "grade_c", "grade_d")]}),
+        (
+            _("Three in one"),
+            {
+                "fields": [
+                    ("team_unit_weight", "team_evaluation_weight"),
+                    ("cadre_unit_weight", "cadre_evaluation_weight"),
+                    "contribution_cap",
+                ]
+            },
+        ),
+        (
+            _("Bonus"),
+            {
+                "fields": [
+                    "bonus_pool",
+                    (
+                        "coefficient_excellent",
+                        "coefficient_good",
+                        "coefficient_average",
+                        "coefficient_poor",
+                    ),
+                ]
+            },
+        ),
+        (_("Calendar"), {"fields": ["reporting_period_days", "publicity_ends_on"]}),
+    ]
+
+    def year_from_form(self, cleaned_data, instance):  # type: ignore[no-untyped-def]
+        return instance if instance.pk else None  # a new year starts in setup: free
+
+    def year_of(self, obj):  # type: ignore[no-untyped-def]
+        return obj
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(WorkbookImportMixin, YearPolicyAdmin):
+    import_kind = "indicators"
+    policy_action = Action.EDIT_SCHEME
+    resource_classes = [resources.IndicatorExport]
+    list_display = [
+        "code", "name", "year", "category", "group", "points", "method", "aggregation",
+        "lead_unit",
+    ]  # fmt: skip
+    list_filter = ["year", "category", "method", "group"]
+    search_fields = ["code", "name", "group"]
+    list_select_related = ["year", "category", "lead_unit"]
+    autocomplete_fields = ["lead_unit"]
+    ordering = ["-year__year", "category__sort_order", "sort_order", "code"]
+
+
+@admin.register(Target)
+class TargetAdmin(WorkbookImportMixin, IndicatorScopedAdmin):
+    import_kind = "targets"
+    policy_action = Action.EDIT_TARGETS
+    resource_classes = [resources.TargetExport]
+    list_display = ["unit", "indicator", "target", "base", "leader"]
+    list_filter = ["indicator__year", "unit__category", "indicator__method"]
+    search_fields = ["unit__code", "unit__name", "indicator__code", "indicator__name"]
+    list_select_related = ["unit", "indicator", "leader"]
+    autocomplete_fields = ["unit", "leader"]
+    raw_id_fields = ["indicator"]

@@ -1,0 +1,112 @@
+"""What the demo seed reads once (units, cadres, reporters, the office) and how it writes: with
+history, through the year's policy."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from simple_history.utils import bulk_create_with_history
+
+from assessment.demo.scheme import (
+    DEFAULT_SCHEME,
+    OFFICE_USERNAME,
+    SCHEMES,
+    SEED_REASON,
+    SUPERVISION_USERNAME,
+    Item,
+)
+from assessment.models import (
+    AssessmentYear,
+    YearStatus,
+)
+from assessment.policy import transition_error
+from units.audit import seal_pending
+from units.models import Cadre, Membership, Unit, UnitCategory
+from units.roles import GROUP_NAMES, Role
+
+
+@dataclass
+class District:
+    """What the seed reads once: units by category, their cadres, reporters and the office."""
+
+    units: list[Unit]
+    categories: dict[int, UnitCategory]
+    cadres: dict[int, list[Cadre]]
+    reporters: dict[int, object]  # unit id → user
+    office: object
+    supervision: object | None
+    perf: dict[int, float] = field(default_factory=dict)
+    quality: dict[int, float] = field(default_factory=dict)
+
+    def scheme(self, unit: Unit) -> list[Item]:
+        return scheme_for(self.categories[unit.category_id])
+
+
+def scheme_for(category: UnitCategory) -> list[Item]:
+    return SCHEMES.get(category.code, SCHEMES[DEFAULT_SCHEME])
+
+
+def demo_users() -> tuple[object, object | None]:
+    """The office and supervision accounts (created by ``units.demo.seed``, which runs first)."""
+    User = get_user_model()
+    office = User.objects.get(username=OFFICE_USERNAME)
+    return office, User.objects.filter(username=SUPERVISION_USERNAME).first()
+
+
+def read_district(rng: random.Random) -> District:
+    units = list(Unit.objects.active().order_by("category__sort_order", "code"))
+    cadres: dict[int, list[Cadre]] = defaultdict(list)
+    for cadre in Cadre.objects.filter(is_active=True, unit__in=units).order_by(
+        "unit__code", "-rank_kind", "id"
+    ):
+        cadres[cadre.unit_id].append(cadre)
+    office, supervision = demo_users()  # first: the reporters may be among the accounts it makes
+    memberships = Membership.objects.filter(
+        unit__in=units, user__groups__name=GROUP_NAMES[Role.REPORTER], user__is_active=True
+    ).select_related("user")
+    reporters: dict[int, object] = {}
+    for membership in memberships.order_by("user__username"):
+        reporters.setdefault(membership.unit_id, membership.user)
+    district = District(
+        units=units,
+        categories={c.pk: c for c in UnitCategory.objects.all()},
+        cadres=cadres,
+        reporters=reporters,
+        office=office,
+        supervision=supervision,
+    )
+    for unit in units:
+        district.perf[unit.pk] = rng.uniform(0.82, 1.22)
+        district.quality[unit.pk] = (district.perf[unit.pk] + rng.uniform(0.82, 1.22)) / 2
+    return district
+
+
+def move_year(year: AssessmentYear, to: YearStatus, district: District) -> None:
+    error = transition_error(year, to)
+    if error:
+        raise RuntimeError(error)
+    year.status = to
+    year._history_user = district.office  # type: ignore[attr-defined]
+    year.save(update_fields=["status", "updated_at"])
+
+
+def bulk_write(model, rows: Sequence, district: District) -> list:  # type: ignore[no-untyped-def]
+    created = bulk_create_with_history(
+        rows,
+        model,
+        batch_size=500,
+        default_user=district.office,
+        default_change_reason=SEED_REASON,
+    )
+    seal_pending([model.history.model])  # bulk writes send no signal: sealed into the chain here
+    return created
+
+
+IndicatorKey = tuple[int, str]  # (category id, indicator code)
+
+
+PlanKey = tuple[Unit, Item]

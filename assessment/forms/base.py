@@ -1,0 +1,79 @@
+"""What every form of the staff pages shares: they parse and check input; the services decide
+and write. Labels, errors and the reason asked for an amendment look the same everywhere."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessment.models import AssessmentYear
+from assessment.policy import Action, needs_reason
+from assessment.services.concurrency import STATE_FIELD
+
+
+class DistrictBoundField(forms.BoundField):
+    """Renders a widget with Bootstrap's classes, marked invalid when it has errors."""
+
+    def build_widget_attrs(self, attrs, widget=None):  # type: ignore[no-untyped-def]
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if self.errors:
+            css += " is-invalid"
+        attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+        return attrs
+
+
+class DistrictForm(forms.Form):
+    bound_field_class = DistrictBoundField
+
+
+class DistrictModelForm(forms.ModelForm):
+    bound_field_class = DistrictBoundField
+
+
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Reason for the amendment"),
+        max_length=500,
+        help_text=_("Required now: the year is past set-up, so the change is recorded with why."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def add_reason_if_needed(form: forms.BaseForm, year: AssessmentYear, action: Action) -> None:
+    """Policy: past set-up a change is an amendment and needs a reason; ask only then."""
+    if needs_reason(year, action):
+        form.fields["reason"] = reason_field()
+
+
+def add_state_field(form: forms.BaseForm, digest: str) -> None:
+    """The digest of the data the form was opened on, sent back with it: the service refuses
+    the save if the data has changed since (``assessment.services.concurrency``). A bound form
+    keeps the digest it was sent, so a refused form stays refused until the page is reopened."""
+    form.fields[STATE_FIELD] = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=digest, max_length=64
+    )
+
+
+def opened_state(form: forms.BaseForm) -> str | None:
+    """The digest the form was opened with (None: not sent, the save is not checked)."""
+    return form.cleaned_data.get(STATE_FIELD) or None
+
+
+def plain_number(value: Decimal | None) -> str | None:
+    """500.000000 → "500", 0.8500 → "0.85": what a clerk typed, not the column's precision."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- years ------------------------------------------------------------------------------------

@@ -1,0 +1,30 @@
+"""The staff pages of the assessment app (namespace "assessment"), one module per feature.
+
+The public pages (voting and survey answers) are mounted on their own by ``config.urls``.
+"""
+
+from assessment.urls import (
+    ballots,
+    evidence,
+    grading,
+    imports,
+    projects,
+    results,
+    surveys,
+    verify,
+    years,
+)
+
+app_name = "assessment"
+
+urlpatterns = (
+    years.urlpatterns
+    + evidence.urlpatterns
+    + verify.urlpatterns
+    + grading.urlpatterns
+    + projects.urlpatterns
+    + imports.urlpatterns
+    + results.urlpatterns
+    + ballots.urlpatterns
+    + surveys.urlpatterns
+)

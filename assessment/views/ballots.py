@@ -1,0 +1,368 @@
+"""Evaluation rounds (民主测评) for the office: preparing, printing codes, turnout, results.
+
+Thin: forms parse, ``services.ballots`` decides and writes. A round is about persons, so its
+pages are for the office and district leaders (``assessment.view_evaluationround``); only the
+office changes anything (``assessment.manage_evaluationround``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessment.documents.slips import Slip, slips_pdf
+from assessment.forms.ballots import (
+    BatchForm,
+    CloseForm,
+    GroupFormSet,
+    QuestionFormSet,
+    RoundCreateForm,
+    RoundForm,
+    SubjectsAddForm,
+    VoidForm,
+)
+from assessment.models import (
+    CodeBatch,
+    EvaluationRound,
+    Mark,
+    RoundResult,
+    RoundStatus,
+    RoundSubject,
+)
+from assessment.selectors import years as selectors
+from assessment.services import ballots as ballot_service
+
+VIEW = "assessment.view_evaluationround"
+MANAGE = "assessment.manage_evaluationround"
+
+
+def _round_for(request: HttpRequest, pk: int, perm: str = VIEW) -> EvaluationRound:
+    record = get_object_or_404(EvaluationRound.objects.select_related("year"), pk=pk)
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+    return record
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_list(request: HttpRequest, year: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    if not request.user.has_perm(VIEW):
+        raise PermissionDenied
+    may_manage = request.user.has_perm(MANAGE)
+    form = RoundCreateForm(request.POST or None) if may_manage else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = ballot_service.round_create(
+                    year=record,
+                    by=request.user,
+                    name=form.cleaned_data["name"],
+                    closes_on=form.cleaned_data["closes_on"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The round “%(name)s” was created with the usual rater groups and one "
+                        "question: adjust them, add the people evaluated, then open it."
+                    )
+                    % {"name": created.name},
+                )
+                return redirect("assessment:round_detail", pk=created.pk)
+    rounds = list(
+        EvaluationRound.objects.filter(year=record)
+        .order_by("-created_at")
+        .prefetch_related("subjects", "ballots")
+    )
+    return render(
+        request,
+        "ballots/round_list.html",
+        {"year": record, "rounds": rounds, "form": form, "may_manage": may_manage},
+    )
+
+
+def _result_rows(record: EvaluationRound) -> list[dict]:
+    results = RoundResult.objects.filter(round=record).select_related(
+        "subject__unit", "subject__cadre"
+    )
+    rows = []
+    for result in results:
+        details = result.details or {}
+        rows.append(
+            {
+                "result": result,
+                "subject": result.subject,
+                "label": ballot_service.subject_label(result.subject),
+                "groups": details.get("groups", []),
+                "exact": details.get("exact"),
+            }
+        )
+    return rows
+
+
+@require_GET
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _round_for(request, pk)
+    may_manage = request.user.has_perm(MANAGE)
+    draft = record.status == RoundStatus.DRAFT
+    subjects = list(record.subjects.select_related("unit", "cadre"))
+    questions = list(record.questions.all())
+    context = {
+        "year": record.year,
+        "round": record,
+        "may_manage": may_manage,
+        "draft": draft,
+        "groups": list(record.groups.all()),
+        "questions": questions,
+        "subjects": subjects,
+        "team_count": sum(1 for subject in subjects if subject.cadre_id is None),
+        "turnout": ballot_service.round_turnout(record),
+        "batches": list(
+            CodeBatch.objects.filter(round=record).select_related(
+                "group", "unit", "created_by", "voided_by"
+            )
+        ),
+        "marks": Mark.choices,
+        "points": record.mark_points(),
+        "open_problems": ballot_service.round_problems(record) if draft else [],
+        "results": _result_rows(record) if record.status == RoundStatus.CLOSED else [],
+        "several_questions": len(questions) > 1,
+    }
+    if may_manage and record.status != RoundStatus.CLOSED:
+        context["batch_form"] = BatchForm(round=record)
+        context["void_form"] = VoidForm()
+        context["subjects_form"] = SubjectsAddForm() if draft else None
+        if record.status == RoundStatus.OPEN:
+            context["close_form"] = CloseForm()
+            context["close_problems"] = ballot_service.close_problems(record)
+    return render(request, "ballots/round_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _round_for(request, pk, MANAGE)
+    if record.status == RoundStatus.CLOSED:
+        messages.error(request, _("The round is closed and no longer changes."))
+        return redirect("assessment:round_detail", pk=record.pk)
+    form = RoundForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ballot_service.round_update_check(record=record, by=request.user, form=form)
+            updated = form.save(commit=False)
+            updated._history_user = request.user  # type: ignore[attr-defined]
+            updated.save()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The round's rules were saved."))
+            return redirect("assessment:round_detail", pk=record.pk)
+    return render(
+        request, "ballots/round_form.html", {"year": record.year, "round": record, "form": form}
+    )
+
+
+def _formset_page(request: HttpRequest, pk: int, formset_class, kind: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    record = _round_for(request, pk, MANAGE)
+    refusal = ballot_service.preparation_refusal(record)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("assessment:round_detail", pk=record.pk)
+    queryset = record.groups.all() if kind == "groups" else record.questions.all()
+    formset = formset_class(request.POST or None, queryset=queryset, prefix=kind)
+    if request.method == "POST" and formset.is_valid():
+        try:
+            ballot_service.formset_save(record=record, by=request.user, formset=formset)
+        except ValidationError as error:
+            formset._non_form_errors = formset.error_class(error.messages)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("assessment:round_detail", pk=record.pk)
+    return render(
+        request,
+        "ballots/round_formset.html",
+        {"year": record.year, "round": record, "formset": formset, "kind": kind},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_groups(request: HttpRequest, pk: int) -> HttpResponse:
+    return _formset_page(request, pk, GroupFormSet, "groups")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
+    return _formset_page(request, pk, QuestionFormSet, "questions")
+
+
+@require_POST
+@login_required
+def round_subjects_add(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _round_for(request, pk, MANAGE)
+    form = SubjectsAddForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("assessment:round_detail", pk=record.pk)
+    try:
+        added = ballot_service.subjects_add(
+            record=record,
+            by=request.user,
+            units=form.chosen_units(),
+            teams=form.cleaned_data["teams"],
+            cadres=form.cleaned_data["cadres"],
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(request, _("%(count)s teams and cadres were added.") % {"count": added})
+    return redirect(reverse("assessment:round_detail", kwargs={"pk": record.pk}) + "#subjects")
+
+
+@require_POST
+@login_required
+def round_subject_remove(request: HttpRequest, pk: int, subject: int) -> HttpResponse:
+    record = _round_for(request, pk, MANAGE)
+    item = get_object_or_404(RoundSubject, pk=subject, round=record)
+    try:
+        ballot_service.subject_remove(subject=item, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    return redirect(reverse("assessment:round_detail", kwargs={"pk": record.pk}) + "#subjects")
+
+
+@require_POST
+@login_required
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _round_for(request, pk, MANAGE)
+    try:
+        ballot_service.round_open(record=record, by=request.user)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("Voting is open until %(date)s. Print the codes for every rater group.")
+            % {"date": record.closes_on},
+        )
+    return redirect("assessment:round_detail", pk=record.pk)
+
+
+@require_POST
+@login_required
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _round_for(request, pk, MANAGE)
+    form = CloseForm(request.POST)
+    form.is_valid()
+    try:
+        results = ballot_service.round_close(
+            record=record,
+            by=request.user,
+            confirm_short=bool(form.cleaned_data.get("confirm_short")),
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("assessment:round_detail", pk=record.pk)
+    scored = sum(1 for result in results if result.score is not None)
+    messages.success(
+        request,
+        _(
+            "The round is closed: %(scored)s of %(total)s teams and cadres were scored; their "
+            "evaluations now come from this round."
+        )
+        % {"scored": scored, "total": len(results)},
+    )
+    return redirect(reverse("assessment:round_detail", kwargs={"pk": record.pk}) + "#results")
+
+
+@require_POST
+@login_required
+def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make codes and answer with their slips (PDF): the only time the codes are shown."""
+    record = _round_for(request, pk, MANAGE)
+    form = BatchForm(request.POST, round=record)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("assessment:round_detail", pk=record.pk)
+    try:
+        with transaction.atomic():
+            batch, codes = ballot_service.batch_create(
+                record=record,
+                by=request.user,
+                group=form.cleaned_data["group"],
+                unit=form.cleaned_data["unit"],
+                size=form.cleaned_data["size"],
+            )
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("assessment:round_detail", pk=record.pk)
+    path = reverse("vote:start")
+    base = settings.PUBLIC_BASE_URL
+    vote_url = f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
+    group_line = _("Rater group: %(group)s") % {"group": batch.group.name}
+    lines = [group_line]
+    if batch.unit is not None:
+        lines.append(_("Unit: %(unit)s") % {"unit": batch.unit.name})
+    lines.append(_("Vote by %(date)s") % {"date": record.closes_on.isoformat()})
+    slips = [
+        Slip(
+            serial=item.serial,
+            code=item.code,
+            url=f"{vote_url}?c={item.code.replace('-', '')}",
+            lines=lines,
+        )
+        for item in codes
+    ]
+    year = str(record.year.year)
+    title = record.name if year in record.name else f"{year} · {record.name}"
+    response = HttpResponse(slips_pdf(title, slips), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="codes-{record.pk}-{batch.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def batch_void(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(CodeBatch.objects.select_related("round__year"), pk=pk)
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
+    form = VoidForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the codes are voided (e.g. a slip sheet was lost)."))
+        unused = ballot_service.batch_void(
+            batch=batch, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        messages.success(
+            request,
+            _("The batch is void: %(count)s unused codes no longer work.") % {"count": unused},
+        )
+    return redirect("assessment:round_detail", pk=batch.round_id)

@@ -1,0 +1,386 @@
+"""A unit's evidence pages: its home (progress and timeline), record, correct, answer, download.
+
+Thin, like ``assessment.views.years``: a form parses, one service acts (``services.evidence``), the
+view renders or redirects. Who may do what is ``assessment.access``; the year's clock is the
+services'.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessment.access import (
+    evidence_record_refusal,
+    evidence_statement_refusal,
+    manages_assessment,
+)
+from assessment.forms.evidence import (
+    EvidenceCorrectForm,
+    EvidenceRecordForm,
+    EvidenceStatementForm,
+    HighlightForm,
+    add_service_errors,
+)
+from assessment.lib.attachments import accepted_kinds_text, attachment_get_for_user
+from assessment.models import (
+    AssessmentYear,
+    Evidence,
+    Highlight,
+    Indicator,
+    MethodChoices,
+    YearStatus,
+)
+from assessment.policy import Action, needs_reason
+from assessment.selectors import years as selectors
+from assessment.services import evidence as evidence_service
+from assessment.services import highlights as highlight_service
+from units.access import AnyUser
+from units.models import Unit
+from units.selectors import unit_get_for_user
+
+RECORDS_PER_PAGE = 20
+
+
+def _require_perm(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _unit_and_year(request: HttpRequest, year: int, unit: str) -> tuple[Unit, AssessmentYear]:
+    """The year (403 unless staff) and the unit (403 unless the user may see it)."""
+    record_year = selectors.year_get_for_user(request.user, year)
+    return unit_get_for_user(request.user, unit), record_year
+
+
+def _record_get_for_user(request: HttpRequest, pk: int) -> Evidence:
+    record = get_object_or_404(
+        Evidence.objects.select_related("unit__category", "indicator__year"), pk=pk
+    )
+    _require_perm(request, "assessment.view_evidence", record)
+    return record
+
+
+def _home(record: Evidence) -> HttpResponse:
+    return redirect(
+        "assessment:evidence_unit_home",
+        year=record.indicator.year.year,
+        unit=record.unit.code,
+    )
+
+
+def _percent(ratio: Decimal | None) -> int | None:
+    if ratio is None:
+        return None
+    return max(0, min(100, int((ratio * 100).to_integral_value())))
+
+
+def _may_record_now(user, year: AssessmentYear) -> bool:  # type: ignore[no-untyped-def]
+    if year.status == YearStatus.COLLECTING:
+        return True
+    return needs_reason(year, Action.RECORD_EVIDENCE) and manages_assessment(user)
+
+
+# --- the unit's home --------------------------------------------------------------------------
+
+
+def _highlights_context(
+    user: AnyUser, unit: Unit, year: AssessmentYear, form: HighlightForm | None, may_record: bool
+) -> dict:
+    """The unit's highlights, the warning below two, the form and the link to record a bonus."""
+    highlights = list(Highlight.objects.filter(year=year, unit=unit).select_related("created_by"))
+    may_change = (
+        highlight_service.highlights_open(year)
+        and highlight_service.highlight_refusal(user, unit) is None
+    )
+    bonus = None
+    if may_record:
+        bonus = next(
+            (
+                indicator
+                for indicator in Indicator.objects.filter(
+                    year=year, category_id=unit.category_id, method=MethodChoices.BONUS
+                ).order_by("sort_order", "code")
+                if evidence_record_refusal(user, unit, indicator) is None
+            ),
+            None,
+        )
+    return {
+        "highlights": highlights,
+        "highlights_below_minimum": len(highlights) < highlight_service.MIN_HIGHLIGHTS,
+        "highlights_min": highlight_service.MIN_HIGHLIGHTS,
+        "highlights_max": highlight_service.MAX_HIGHLIGHTS,
+        "may_change_highlights": may_change,
+        "highlight_form": form
+        if form is not None
+        else (
+            HighlightForm()
+            if may_change and len(highlights) < highlight_service.MAX_HIGHLIGHTS
+            else None
+        ),
+        "bonus_indicator": bonus,
+    }
+
+
+@require_GET
+@login_required
+def unit_home(request: HttpRequest, year: int, unit: str) -> HttpResponse:
+    target_unit, record_year = _unit_and_year(request, year, unit)
+    return _render_home(request, target_unit, record_year)
+
+
+def _render_home(
+    request: HttpRequest,
+    target_unit: Unit,
+    record_year: AssessmentYear,
+    highlight_form: HighlightForm | None = None,
+) -> HttpResponse:
+    user = request.user
+    progress = evidence_service.unit_progress(unit=target_unit, year=record_year)
+    overdue = {
+        row.indicator.pk: row
+        for row in evidence_service.indicators_overdue(
+            unit=target_unit, year=record_year, today=timezone.localdate()
+        )
+    }
+    rows = [
+        {"row": row, "percent": _percent(row.ratio), "overdue": overdue.get(row.indicator.pk)}
+        for row in progress.indicators
+    ]
+    records = (
+        Evidence.objects.filter(unit=target_unit, indicator__year=record_year)
+        .select_related("indicator", "recorded_by", "verified_by", "supersedes")
+        .prefetch_related("attachments", "statements__stated_by")
+        .order_by("-date", "-recorded_at", "-pk")
+    )
+    page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    for record in page:
+        record.unit = target_unit  # every record is this unit's: no query per record for it
+        record.may_correct = (
+            record.is_current
+            and evidence_record_refusal(user, record.unit, record.indicator) is None
+        )
+        record.may_answer = evidence_statement_refusal(user, record) is None
+    may_record = _may_record_now(user, record_year) and any(
+        evidence_record_refusal(user, target_unit, row.indicator) is None
+        for row in progress.indicators
+    )
+    context = {
+        "year": record_year,
+        "unit": target_unit,
+        "progress": progress,
+        "rows": rows,
+        "overdue_count": len(overdue),
+        "page": page,
+        "may_record": may_record,
+        **_highlights_context(user, target_unit, record_year, highlight_form, may_record),
+    }
+    return render(request, "evidence/unit_home.html", context)
+
+
+# --- highlights -------------------------------------------------------------------------------
+
+
+@require_http_methods(["POST"])
+@login_required
+def highlight_add(request: HttpRequest, year: int, unit: str) -> HttpResponse:
+    target_unit, record_year = _unit_and_year(request, year, unit)
+    if highlight_service.highlight_refusal(request.user, target_unit) is not None:
+        raise PermissionDenied
+    form = HighlightForm(request.POST)
+    if form.is_valid():
+        try:
+            registered = highlight_service.highlight_register(
+                year=record_year,
+                unit=target_unit,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, form.fields)
+        else:
+            messages.success(request, _("The highlight was registered."))
+            if registered.below_minimum:
+                messages.warning(
+                    request,
+                    _("A unit is expected to register at least %(count)s highlights a year.")
+                    % {"count": highlight_service.MIN_HIGHLIGHTS},
+                )
+            return redirect(
+                "assessment:evidence_unit_home", year=record_year.year, unit=target_unit.code
+            )
+    return _render_home(request, target_unit, record_year, highlight_form=form)
+
+
+@require_http_methods(["POST"])
+@login_required
+def highlight_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    highlight = get_object_or_404(Highlight.objects.select_related("year", "unit"), pk=pk)
+    target_unit, record_year = _unit_and_year(request, highlight.year.year, highlight.unit.code)
+    try:
+        highlight_service.highlight_withdraw(highlight=highlight, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The highlight was withdrawn."))
+    return redirect("assessment:evidence_unit_home", year=record_year.year, unit=target_unit.code)
+
+
+# --- recording --------------------------------------------------------------------------------
+
+
+def _record_initial(request: HttpRequest) -> dict[str, str]:
+    """What a link may fill in (a highlight's recognition: the bonus indicator and its title)."""
+    initial = {}
+    if (indicator := request.GET.get("indicator", "")).isdigit():
+        initial["indicator"] = indicator
+    if description := request.GET.get("description", "").strip():
+        initial["description"] = description[:500]
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
+    target_unit, record_year = _unit_and_year(request, year, unit)
+    form = EvidenceRecordForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        unit=target_unit,
+        year=record_year,
+        initial=_record_initial(request),
+    )
+    if not form.fields["indicator"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence_service.evidence_record(
+                unit=target_unit,
+                indicator=data["indicator"],
+                date=data["date"],
+                value=data["value"],
+                description=data["description"],
+                attachments=data["attachments"],
+                late_reason=data.get("late_reason", ""),
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, form.fields)
+        else:
+            messages.success(request, _("The record was saved. It now waits for verification."))
+            return redirect(
+                "assessment:evidence_unit_home", year=record_year.year, unit=target_unit.code
+            )
+    context = {
+        "year": record_year,
+        "unit": target_unit,
+        "form": form,
+        "open_now": _may_record_now(request.user, record_year),
+        "accepted_kinds": accepted_kinds_text(),
+    }
+    return render(request, "evidence/record_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def correct(request: HttpRequest, pk: int) -> HttpResponse:
+    old = _record_get_for_user(request, pk)
+    _require_perm(request, "assessment.add_evidence", old)
+    if not old.is_current:
+        messages.error(
+            request,
+            _("This record has already been superseded by a correction: correct the newest one."),
+        )
+        return _home(old)
+    form = EvidenceCorrectForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=EvidenceCorrectForm.initial_for(old),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            evidence_service.evidence_correct(
+                record=old,
+                value=data["value"],
+                description=data["description"],
+                date=data["date"],
+                reason=data["reason"],
+                attachments=data["attachments"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, form.fields)
+        else:
+            messages.success(request, _("The correction was saved. It now waits for verification."))
+            return _home(old)
+    context = {
+        "year": old.indicator.year,
+        "unit": old.unit,
+        "record": old,
+        "form": form,
+        "accepted_kinds": accepted_kinds_text(),
+    }
+    return render(request, "evidence/correct_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    failure = _record_get_for_user(request, pk)
+    # The rule itself, not has_perm: Django grants every permission to a superuser, but only the
+    # users of the unit a failure is recorded against may answer it.
+    if evidence_statement_refusal(request.user, failure) is not None:
+        raise PermissionDenied
+    form = EvidenceStatementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evidence_service.evidence_statement_create(
+                record=failure, text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, form.fields)
+        else:
+            messages.success(request, _("Your statement was saved with the record."))
+            return _home(failure)
+    context = {
+        "year": failure.indicator.year,
+        "unit": failure.unit,
+        "record": failure,
+        "statements": failure.statements.select_related("stated_by"),
+        "form": form,
+    }
+    return render(request, "evidence/statement_form.html", context)
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, always as a download (never shown inline), with the type stored at upload."""
+    stored = attachment_get_for_user(request.user, pk)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

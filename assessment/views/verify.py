@@ -1,0 +1,241 @@
+"""The verification queue and the recording of failures (deductions, veto events).
+
+Thin: the forms parse, ``assessment.services.evidence`` decides and writes (who may verify or
+record what is the service's rule, from ``assessment.access``); these pages only choose which
+records to list and show the refusals.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessment.access import evidence_verify_refusal, manages_assessment
+from assessment.forms.verify import (
+    DecisionForm,
+    FailureForm,
+    FailureUnitForm,
+    QueueFilterForm,
+)
+from assessment.models import AssessmentYear, Evidence, MethodChoices
+from assessment.policy import Action, needs_reason
+from assessment.selectors import years as selectors
+from assessment.services.evidence import evidence_record, evidence_verify_many
+from units.access import is_lead, is_supervision, user_unit_id
+from units.models import Unit
+
+RECORDS_PER_PAGE = 25
+
+
+# --- who sees what ----------------------------------------------------------------------------
+
+
+def _require_verifier(request: HttpRequest) -> None:
+    user = request.user
+    if not user.has_perm("assessment.verify_evidence"):
+        raise PermissionDenied
+    if not (manages_assessment(user) or (is_lead(user) and user_unit_id(user) is not None)):
+        raise PermissionDenied
+
+
+def _decidable(user, year: AssessmentYear) -> QuerySet[Evidence]:  # type: ignore[no-untyped-def]
+    """Records of the year the user may be asked about: the office every one, a lead department
+    those of the indicators it leads (the service still judges each decision)."""
+    records = Evidence.objects.filter(indicator__year=year)
+    if manages_assessment(user):
+        return records
+    return records.filter(indicator__lead_unit_id=user_unit_id(user)).exclude(
+        indicator__method=MethodChoices.VETO
+    )
+
+
+def _queue(user, year: AssessmentYear) -> QuerySet[Evidence]:  # type: ignore[no-untyped-def]
+    """The pending, current records the user may decide: never their own unit's or their own."""
+    records = _decidable(user, year).filter(
+        pk__in=Evidence.objects.awaiting_verification().values("pk")
+    )
+    own_unit = user_unit_id(user)
+    if own_unit is not None:
+        records = records.exclude(unit_id=own_unit)
+    return (
+        records.exclude(recorded_by=user)
+        .select_related("unit", "indicator", "recorded_by")
+        .annotate(attachment_count=Count("attachments"))
+        .order_by("date", "pk")
+    )
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+
+def _queue_page(
+    request: HttpRequest, year: AssessmentYear, query: QueryDict, form: DecisionForm | None
+) -> HttpResponse:
+    filters = QueueFilterForm(query or None, year=year)
+    records = filters.apply(_queue(request.user, year))
+    page = Paginator(records, RECORDS_PER_PAGE).get_page(query.get("page"))
+    rows = [(record, evidence_verify_refusal(request.user, record)) for record in page]
+    if form is None:
+        form = DecisionForm(initial={"query": query.urlencode()}, records=records)
+    checked = {str(value) for value in (form["records"].value() or [])}
+    context = {
+        "year": year,
+        "filters": filters,
+        "page": page,
+        "rows": rows,
+        "form": form,
+        "checked": checked,
+        "query": query.urlencode(),
+        "is_office": manages_assessment(request.user),
+    }
+    return render(request, "verify/queue.html", context)
+
+
+@require_http_methods(["GET"])
+@login_required
+def verify_queue(request: HttpRequest, year: int) -> HttpResponse:
+    _require_verifier(request)
+    record = selectors.year_get_for_user(request.user, year)
+    return _queue_page(request, record, request.GET, None)
+
+
+def _queue_url(year: AssessmentYear, query: str) -> str:
+    url = reverse("assessment:verify_queue", kwargs={"year": year.year})
+    return f"{url}?{query}" if query else url
+
+
+@require_POST
+@login_required
+def verify_decide(request: HttpRequest, year: int) -> HttpResponse:
+    """Verify or reject the chosen records (several, or one with a row's button)."""
+    _require_verifier(request)
+    record = selectors.year_get_for_user(request.user, year)
+    data = request.POST.copy()
+    if one := data.get("verify_one"):  # a row's own button: that record only
+        data.setlist("records", [one])
+        data["decision"] = "verify"
+    form = DecisionForm(data, records=_decidable(request.user, record))
+    query = QueryDict(data.get("query", ""))
+    if not form.is_valid():
+        return _queue_page(request, record, query, form)
+    chosen = list(form.cleaned_data["records"].select_related("unit", "indicator"))
+    try:
+        counts = evidence_verify_many(
+            records=chosen,
+            by=request.user,
+            accept=form.accept,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _queue_page(request, record, query, form)
+    if form.accept:
+        text = _("%(count)s records were verified.") % {"count": counts.verified}
+    else:
+        text = _("%(count)s records were rejected.") % {"count": counts.rejected}
+    messages.success(request, text)
+    return redirect(_queue_url(record, form.cleaned_data["query"]))
+
+
+@require_http_methods(["GET"])
+@login_required
+def verify_record(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """One record of the queue in full (description, attachments), to verify or reject it."""
+    _require_verifier(request)
+    record_year = selectors.year_get_for_user(request.user, year)
+    evidence = get_object_or_404(
+        _decidable(request.user, record_year).select_related("unit", "indicator", "recorded_by"),
+        pk=pk,
+    )
+    form = DecisionForm(
+        initial={"records": [evidence.pk], "query": request.GET.get("query", "")},
+        records=_decidable(request.user, record_year),
+    )
+    context = {
+        "year": record_year,
+        "record": evidence,
+        "attachments": evidence.attachments.all(),
+        "refusal": evidence_verify_refusal(request.user, evidence),
+        "form": form,
+    }
+    return render(request, "verify/record.html", context)
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+
+def _require_failure_recorder(request: HttpRequest) -> None:
+    user = request.user
+    if not user.has_perm("assessment.add_evidence"):
+        raise PermissionDenied
+    if not (manages_assessment(user) or is_supervision(user)):
+        raise PermissionDenied
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def verify_failure_record(request: HttpRequest, year: int) -> HttpResponse:
+    """Record a deduction or veto event against a unit: choose the unit, then the rest."""
+    _require_failure_recorder(request)
+    record_year = selectors.year_get_for_user(request.user, year)
+    source = request.POST if request.method == "POST" else request.GET
+    unit_form = FailureUnitForm(source if "unit" in source else None)
+    unit: Unit | None = unit_form.cleaned_data["unit"] if unit_form.is_valid() else None
+    if request.method == "POST" and unit is None:
+        messages.error(request, _("Choose the unit the failure is recorded against."))
+    late = manages_assessment(request.user) and needs_reason(record_year, Action.RECORD_EVIDENCE)
+    form = None
+    if unit is not None:
+        bound = request.method == "POST"
+        form = FailureForm(
+            request.POST if bound else None,
+            request.FILES if bound else None,
+            year=record_year,
+            unit=unit,
+            late=late,
+        )
+        if bound and form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = evidence_record(
+                    unit=unit,
+                    indicator=data["indicator"],
+                    date=data["date"],
+                    value=data["value"],
+                    description=data["description"],
+                    by=request.user,
+                    attachments=data["attachments"],
+                    late_reason=data.get("late_reason", ""),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                if saved.indicator.method == MethodChoices.VETO:
+                    text = _(
+                        "The veto event against %(unit)s was recorded: it takes effect once a "
+                        "second member of the assessment office confirms it."
+                    )
+                else:
+                    text = _("The deduction against %(unit)s was recorded and awaits verification.")
+                messages.success(request, text % {"unit": unit.name})
+                url = reverse("assessment:verify_failure_record", kwargs={"year": year})
+                return redirect(f"{url}?unit={unit.code}")
+    context = {"year": record_year, "unit_form": unit_form, "unit": unit, "form": form}
+    return render(request, "verify/failure_form.html", context)
+
+
+def _add_errors(form: FailureForm, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

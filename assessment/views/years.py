@@ -1,0 +1,428 @@
+"""Staff pages of an assessment year: settings, schemes, targets, results.
+
+Thin: a form parses, one service or selector acts, the view renders or redirects. Who may do
+what is asked of ``user.has_perm`` (rules in ``assessment.access``); what may change in the
+year's state is the policy's, asked by the services.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessment.forms.base import opened_state, plain_number
+from assessment.forms.years import (
+    PARAMETER_GROUPS,
+    ComputeForm,
+    IndicatorForm,
+    TargetsForm,
+    TransitionForm,
+    YearCreateForm,
+    YearParametersForm,
+    next_states,
+)
+from assessment.models import AssessmentYear, Indicator, YearStatus
+from assessment.policy import ALLOWED, WITH_REASON, Action, needs_reason, year_check
+from assessment.selectors import results as result_selectors
+from assessment.selectors import years as selectors
+from assessment.services import compute as compute_service
+from assessment.services import scheme as scheme_service
+from assessment.services import year as year_service
+from assessment.services.surveys import may_list_surveys
+from assessment.views.results import year_results_context
+from units.access import is_staff_member, sees_all_units
+from units.models import UnitCategory
+
+YEARS_PER_PAGE = 20
+UNITS_PER_PAGE = 50
+
+
+def _require_staff_member(request: HttpRequest) -> None:
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+
+
+def _require_perm(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _year_open_for(year: AssessmentYear, action: Action) -> bool:
+    """Whether the policy lets ``action`` happen at all now (maybe only with a reason)."""
+    status = YearStatus(year.status)
+    return status in ALLOWED[action] or status in WITH_REASON[action]
+
+
+def _refuse(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _reason(form) -> str:  # type: ignore[no-untyped-def]
+    return form.cleaned_data.get("reason", "")
+
+
+# --- years ------------------------------------------------------------------------------------
+
+
+def _year_list_page(request: HttpRequest, create_form: YearCreateForm | None) -> HttpResponse:
+    years = selectors.years_for_user(request.user)
+    page = Paginator(years, YEARS_PER_PAGE).get_page(request.GET.get("page"))
+    may_add = request.user.has_perm("assessment.add_assessmentyear", AssessmentYear())
+    context = {"page": page, "create_form": (create_form or YearCreateForm()) if may_add else None}
+    return render(request, "assessment/year_list.html", context)
+
+
+@require_GET
+@login_required
+def year_list(request: HttpRequest) -> HttpResponse:
+    _require_staff_member(request)
+    return _year_list_page(request, None)
+
+
+@require_POST
+@login_required
+def year_create(request: HttpRequest) -> HttpResponse:
+    _require_perm(request, "assessment.add_assessmentyear", AssessmentYear())
+    form = YearCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            year = scheme_service.year_create(year=form.cleaned_data["year"], by=request.user)
+        except ValidationError as error:
+            form.add_error("year", error.messages)
+        else:
+            messages.success(
+                request, _("The %(year)s assessment was created.") % {"year": year.year}
+            )
+            return redirect("assessment:year_detail", year=year.year)
+    return _year_list_page(request, form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def year_detail(request: HttpRequest, year: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    may_change = request.user.has_perm("assessment.change_assessmentyear", record)
+    editable = may_change and _year_open_for(record, Action.EDIT_PARAMETERS)
+    form = None
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        form = YearParametersForm(request.POST, year=record)
+        if form.is_valid():
+            try:
+                scheme_service.year_update_parameters(
+                    year=record,
+                    by=request.user,
+                    data=form.parameters(),
+                    reason=_reason(form),
+                    expected_state=opened_state(form),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The parameters were saved."))
+                return redirect("assessment:year_detail", year=record.year)
+        record.refresh_from_db()  # the service may have set values it then refused
+    elif editable:
+        form = YearParametersForm(year=record)
+    may_transition = request.user.has_perm("assessment.publish_results", record)
+    context = {
+        "year": record,
+        "form": form,
+        "readonly_groups": None if form else _parameter_groups(record),
+        "transitions": next_states(record) if may_transition else [],
+        "transition_form": TransitionForm(prefix="transition") if may_transition else None,
+        "may_transition": may_transition,
+        "has_run": record.runs.filter(is_current=True).exists(),
+        "history": record.history.select_related("history_user")[:20]
+        if request.user.has_perm("assessment.view_year_history", record)
+        else None,
+        **year_results_context(request.user, record, may_transition),
+        "may_list_surveys": may_list_surveys(request.user),
+    }
+    return render(request, "assessment/year_detail.html", context)
+
+
+def _parameter_groups(year: AssessmentYear) -> list[tuple[object, list[tuple[object, object]]]]:
+    """The parameters as (label, value) pairs per group, for the read-only page."""
+    groups = []
+    for label, names in PARAMETER_GROUPS:
+        pairs = []
+        for name in names:
+            value = getattr(year, name)
+            field = AssessmentYear._meta.get_field(name)
+            shown = plain_number(value) if isinstance(value, Decimal) else value
+            pairs.append((field.verbose_name, shown))
+        groups.append((label, pairs))
+    return groups
+
+
+@require_POST
+@login_required
+def year_transition(request: HttpRequest, year: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.publish_results", record)
+    form = TransitionForm(request.POST, prefix="transition")
+    if not form.is_valid():
+        messages.error(request, _("Choose a state the year can move to."))
+    else:
+        try:
+            record = year_service.year_transition(
+                year=record,
+                to=form.cleaned_data["to"],
+                by=request.user,
+                reason=_reason(form),
+                publicity_ends=form.cleaned_data.get("publicity_ends"),
+            )
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(
+                request,
+                _("The %(year)s assessment is now in the state “%(status)s”.")
+                % {"year": record.year, "status": record.get_status_display()},
+            )
+    return redirect("assessment:year_detail", year=record.year)
+
+
+# --- schemes ----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def scheme_index(request: HttpRequest, year: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    return _to_first_category(record, "assessment:scheme_detail")
+
+
+@require_GET
+@login_required
+def scheme_detail(request: HttpRequest, year: int, category: str) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.view_indicator", record)
+    scheme = selectors.scheme_for_category(record, selectors.category_get(category))
+    may_edit = request.user.has_perm("assessment.change_indicator", record) and _year_open_for(
+        record, Action.EDIT_SCHEME
+    )
+    context = {
+        "year": record,
+        "categories": selectors.categories(),
+        "scheme": scheme,
+        "may_edit": may_edit,
+        "may_delete": may_edit and record.status == YearStatus.SETUP,
+    }
+    return render(request, "assessment/scheme_detail.html", context)
+
+
+def _indicator_form_page(
+    request: HttpRequest, year: AssessmentYear, indicator: Indicator
+) -> HttpResponse:
+    scheme_url = reverse(
+        "assessment:scheme_detail", kwargs={"year": year.year, "category": indicator.category.code}
+    )
+    if not _year_open_for(year, Action.EDIT_SCHEME):
+        messages.error(
+            request,
+            _("The %(year)s assessment is in the state “%(status)s”: the scheme is fixed.")
+            % {"year": year.year, "status": year.get_status_display()},
+        )
+        return redirect(scheme_url)
+    form = IndicatorForm(request.POST or None, instance=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = scheme_service.indicator_save(
+                indicator=form.instance,
+                by=request.user,
+                reason=_reason(form),
+                expected_state=opened_state(form),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Indicator %(name)s was saved.") % {"name": saved})
+            return redirect(scheme_url)
+    context = {"year": year, "indicator": indicator, "form": form, "scheme_url": scheme_url}
+    return render(request, "assessment/indicator_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_create(request: HttpRequest, year: int, category: str) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.add_indicator", record)
+    indicator = Indicator(year=record, category=selectors.category_get(category))
+    return _indicator_form_page(request, record, indicator)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def indicator_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.change_indicator", record)
+    indicator = selectors.indicator_get_for_user(request.user, record, pk)
+    return _indicator_form_page(request, record, indicator)
+
+
+@require_POST
+@login_required
+def indicator_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.delete_indicator", record)
+    indicator = selectors.indicator_get_for_user(request.user, record, pk)
+    try:
+        scheme_service.indicator_delete(indicator=indicator, by=request.user)
+    except ValidationError as error:
+        _refuse(request, error)
+    else:
+        messages.success(request, _("Indicator %(name)s was deleted.") % {"name": indicator})
+    return redirect("assessment:scheme_detail", year=record.year, category=indicator.category.code)
+
+
+# --- targets ----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def target_index(request: HttpRequest, year: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    if not sees_all_units(request.user):
+        own = selectors.own_unit(request.user)
+        if own is None:
+            raise PermissionDenied
+        return redirect("assessment:targets", year=record.year, unit=own.code)
+    category = request.GET.get("category", "")
+    query = request.GET.get("q", "").strip()
+    units = selectors.target_units_for_user(request.user, record, category=category, query=query)
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    needed = selectors.targets_needed_per_category(record)
+    for unit in page:
+        unit.needed = needed.get(unit.category_id, 0)
+    context = {
+        "year": record,
+        "page": page,
+        "categories": selectors.categories(),
+        "category": category,
+        "q": query,
+    }
+    return render(request, "assessment/target_index.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def targets(request: HttpRequest, year: int, unit: str) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    target_unit = selectors.target_unit_get_for_user(request.user, unit)
+    may_edit = request.user.has_perm("assessment.change_target", target_unit)
+    editable = may_edit and _year_open_for(record, Action.EDIT_TARGETS)
+    if request.method == "POST" and not editable:
+        if not may_edit:
+            raise PermissionDenied
+        try:  # the year's state refuses it: say so (e.g. published: only a review reopens it)
+            year_check(record, Action.EDIT_TARGETS, by=request.user)
+        except ValidationError as error:
+            _refuse(request, error)
+        return redirect("assessment:targets", year=record.year, unit=target_unit.code)
+    grid = selectors.targets_grid(record, target_unit)
+    form = TargetsForm(request.POST or None, grid=grid, year=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheme_service.targets_save_many(
+                year=record,
+                unit=target_unit,
+                rows=form.rows(),
+                by=request.user,
+                reason=_reason(form),
+                expected_state=opened_state(form),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, _("The targets of %(unit)s were saved.") % {"unit": target_unit.name}
+            )
+            return redirect("assessment:targets", year=record.year, unit=target_unit.code)
+    context = {
+        "year": record,
+        "unit": target_unit,
+        "form": form,
+        "editable": editable,
+    }
+    return render(request, "assessment/targets.html", context)
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def results_compute(request: HttpRequest, year: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.compute_results", record)
+    form = ComputeForm(request.POST, year=record)
+    category = request.POST.get("category", "")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        try:
+            compute_service.results_compute(
+                year=record,
+                by=request.user,
+                bonus_pool=form.cleaned_data["bonus_pool"],
+                reason=_reason(form),
+            )
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, _("The results were computed."))
+    if category:
+        return redirect("assessment:results", year=record.year, category=category)
+    return redirect("assessment:results_index", year=record.year)
+
+
+@require_GET
+@login_required
+def results_index(request: HttpRequest, year: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    return _to_first_category(record, "assessment:results")
+
+
+def _to_first_category(record: AssessmentYear, view_name: str) -> HttpResponse:
+    first = UnitCategory.objects.order_by("sort_order", "code").first()
+    if first is None:
+        return redirect("assessment:year_detail", year=record.year)
+    return redirect(view_name, year=record.year, category=first.code)
+
+
+@require_GET
+@login_required
+def results(request: HttpRequest, year: int, category: str) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    table = result_selectors.results_for_category(
+        user=request.user, year=record, category=selectors.category_get(category)
+    )
+    may_compute = request.user.has_perm("assessment.compute_results", record) and _year_open_for(
+        record, Action.COMPUTE
+    )
+    context = {
+        "year": record,
+        "categories": selectors.categories(),
+        "table": table,
+        "compute_form": ComputeForm(initial={"bonus_pool": record.bonus_pool}, year=record)
+        if may_compute
+        else None,
+        "compute_needs_reason": needs_reason(record, Action.COMPUTE),
+    }
+    return render(request, "assessment/results.html", context)

@@ -1,0 +1,389 @@
+"""Staff report pages: letters, bulletins, teams and cadres, bonus, the leaders' dashboard.
+
+Thin: the access helper decides who may open a page (``reports.staff.access``), one read of
+``reports.staff`` builds it, the view renders it or sends the file.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from assessment.models import AssessmentYear, YearStatus
+from assessment.selectors import years as selectors
+from reports.forms import BulletinCreateForm, OutstandingFilterForm
+from reports.models import ProgressBulletin
+from reports.staff import bonus as bonus_reads
+from reports.staff import bulletins as bulletin_reads
+from reports.staff import dashboard as dashboard_reads
+from reports.staff import leadership, letters
+from reports.staff.access import (
+    letter_unit_get_for_user,
+    makes_bulletins,
+    reads_district_reports,
+    require_district_reader,
+)
+from reports.staff.projection import general_messages, unprojected_messages
+from units.access import is_staff_member, user_unit_code
+from units.models import Cadre, Unit, UnitCategory
+
+PAGE_SIZE = 50
+BULLETINS_PER_PAGE = 20
+BONUS_LINES_PER_PAGE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _district_year(request: HttpRequest, year: int) -> AssessmentYear:
+    """The year of a district-wide report: 403 for the wrong role, 404 for an unknown year."""
+    require_district_reader(request.user)
+    return selectors.year_get_for_user(request.user, year)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _url_or_none(name: str, **kwargs: object) -> str | None:
+    """A page of another part of the site, if it is there."""
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def _page(request: HttpRequest, items, size: int = PAGE_SIZE):  # type: ignore[no-untyped-def]
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The reports this user may open, for the chosen year (the latest by default)."""
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    years = list(AssessmentYear.objects.order_by("-year"))
+    chosen = request.GET.get("year", "")
+    year = next((y for y in years if str(y.year) == chosen), years[0] if years else None)
+    context = {
+        "years": years,
+        "year": year,
+        "district": reads_district_reports(request.user),
+        "makes_bulletins": makes_bulletins(request.user),
+        "own_unit_code": user_unit_code(request.user),
+    }
+    return render(request, "reports/index.html", context)
+
+
+# --- target-responsibility letters ----------------------------------------------------------
+
+
+@require_GET
+@login_required
+def letter_list(request: HttpRequest, year: int) -> HttpResponse:
+    record = selectors.year_get_for_user(request.user, year)
+    if not reads_district_reports(request.user):
+        own = user_unit_code(request.user)
+        if not own:
+            raise PermissionDenied
+        return redirect("reports:letter", year=record.year, unit=own)
+    category = request.GET.get("category", "")
+    query = request.GET.get("q", "").strip()
+    units = (
+        Unit.objects.active().select_related("category").order_by("category__sort_order", "code")
+    )
+    if category:
+        units = units.filter(category__code=category)
+    if query:
+        units = units.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    context = {
+        "year": record,
+        "page": _page(request, units),
+        "categories": UnitCategory.objects.order_by("sort_order", "code"),
+        "category": category,
+        "q": query,
+    }
+    return render(request, "reports/letter_list.html", context)
+
+
+@require_GET
+@login_required
+def letter(request: HttpRequest, year: int, unit: str) -> HttpResponse:
+    target_unit = letter_unit_get_for_user(request.user, unit)
+    record = selectors.year_get_for_user(request.user, year)
+    document = letters.letter_for(record, target_unit)
+    context = {
+        "year": record,
+        "letter": document,
+        "title": letters.letter_title(document),
+        "intro": letters.letter_intro(document),
+        "signatures": letters.signature_labels(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "reports/letter.html", context)
+
+
+@require_GET
+@login_required
+def letter_pdf(request: HttpRequest, year: int, unit: str) -> HttpResponse:
+    target_unit = letter_unit_get_for_user(request.user, unit)
+    record = selectors.year_get_for_user(request.user, year)
+    content = letters.letter_pdf(letters.letter_for(record, target_unit))
+    return _download(content, "application/pdf", f"letter-{record.year}-{target_unit.code}.pdf")
+
+
+# --- progress bulletins ---------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def bulletin_list(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    bulletins = record.bulletins.select_related("created_by").order_by("-as_of", "-created_at")
+    context = {
+        "year": record,
+        "page": _page(request, bulletins, BULLETINS_PER_PAGE),
+        "form": BulletinCreateForm() if makes_bulletins(request.user) else None,
+    }
+    return render(request, "reports/bulletin_list.html", context)
+
+
+@require_POST
+@login_required
+def bulletin_create(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    if not makes_bulletins(request.user):
+        raise PermissionDenied
+    form = BulletinCreateForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("reports:bulletin_list", year=record.year)
+    try:
+        bulletin = bulletin_reads.bulletin_create(
+            year=record,
+            quarter=form.cleaned_data["quarter"],
+            as_of=form.cleaned_data["as_of"],
+            title=form.cleaned_data["title"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reports:bulletin_list", year=record.year)
+    messages.success(request, _("The bulletin “%(title)s” was made.") % {"title": bulletin.title})
+    return redirect("reports:bulletin_detail", year=record.year, pk=bulletin.pk)
+
+
+@require_GET
+@login_required
+def bulletin_detail(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    record = _district_year(request, year)
+    bulletin = get_object_or_404(
+        ProgressBulletin.objects.select_related("created_by"), year=record, pk=pk
+    )
+    context = {"year": record, "view": bulletin_reads.bulletin_view(bulletin)}
+    return render(request, "reports/bulletin_detail.html", context)
+
+
+@require_GET
+@login_required
+def bulletin_compare(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    bulletins = list(record.bulletins.order_by("as_of", "created_at", "pk"))
+    categories = list(UnitCategory.objects.order_by("sort_order", "code"))
+    unit = request.GET.get("unit", "").strip()
+    category = request.GET.get("category", "")
+    if not unit and not category and categories:
+        category = categories[0].code
+    series = bulletin_reads.bulletin_series(bulletins, unit=unit, category=category)
+    context = {
+        "year": record,
+        "series": series,
+        "page": _page(request, series.rows),
+        "chart": bulletin_reads.chart_data(series),
+        "categories": categories,
+        "units": Unit.objects.active().order_by("category__sort_order", "code"),
+        "unit": unit,
+        "category": "" if unit else category,
+    }
+    return render(request, "reports/bulletin_compare.html", context)
+
+
+# --- leadership teams and cadres ------------------------------------------------------------
+
+
+def _leadership_context(request: HttpRequest, record: AssessmentYear) -> dict[str, object]:
+    return {
+        "year": record,
+        "run": leadership.current_run(record),
+        "categories": UnitCategory.objects.order_by("sort_order", "code"),
+        "category": request.GET.get("category", ""),
+        "q": request.GET.get("q", "").strip(),
+    }
+
+
+@require_GET
+@login_required
+def teams(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    context = _leadership_context(request, record)
+    run = context["run"]
+    if run is not None:
+        page = _page(request, leadership.teams_queryset(run, category=context["category"]))
+        context["page"] = page
+        context["lines"] = lines = leadership.team_lines(record, run, list(page))
+        context["mismatch"] = any(not line.matches for line in lines)
+    return render(request, "reports/teams.html", context)
+
+
+@require_GET
+@login_required
+def cadres(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    context = _leadership_context(request, record)
+    run = context["run"]
+    if run is not None:
+        results = leadership.cadres_queryset(run, category=context["category"], query=context["q"])
+        page = _page(request, results)
+        context["page"] = page
+        context["lines"] = lines = leadership.cadre_lines(record, run, list(page))
+        context["mismatch"] = any(not line.matches for line in lines)
+    return render(request, "reports/cadres.html", context)
+
+
+@require_GET
+@login_required
+def cadre_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    require_district_reader(request.user)
+    cadre = get_object_or_404(Cadre.objects.select_related("unit", "unit__category"), pk=pk)
+    context = {"cadre": cadre, "years": leadership.cadre_dossier(cadre)}
+    return render(request, "reports/cadre_dossier.html", context)
+
+
+def _outstanding(request: HttpRequest, record: AssessmentYear):  # type: ignore[no-untyped-def]
+    form = OutstandingFilterForm(request.GET or None)
+    threshold = form.threshold_or(record.contribution_cap)
+    return form, threshold, leadership.outstanding_cadres(record, threshold)
+
+
+@require_GET
+@login_required
+def outstanding(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    form, threshold, lines = _outstanding(request, record)
+    context = {
+        "year": record,
+        "form": form,
+        "threshold": threshold,
+        "page": _page(request, lines),
+        "count": len(lines),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/outstanding.html", context)
+
+
+@require_GET
+@login_required
+def outstanding_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    _form, threshold, lines = _outstanding(request, record)
+    content = leadership.outstanding_workbook(record, threshold, lines)
+    return _download(content, XLSX, f"outstanding-cadres-{record.year}.xlsx")
+
+
+# --- bonus ----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def bonus(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    run = leadership.current_run(record)
+    table = bonus_reads.bonus_table(record, run) if run is not None else None
+    context = {
+        "year": record,
+        "run": run,
+        "table": table,
+        "page": _page(request, table.lines, BONUS_LINES_PER_PAGE) if table else None,
+    }
+    return render(request, "reports/bonus.html", context)
+
+
+@require_GET
+@login_required
+def bonus_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    run = leadership.current_run(record)
+    if run is None or run.bonus_pool is None:
+        raise Http404(_("No bonus has been distributed for this year."))
+    content = bonus_reads.bonus_workbook(bonus_reads.bonus_table(record, run))
+    return _download(content, XLSX, f"bonus-{record.year}.xlsx")
+
+
+# --- the leaders' dashboard -----------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def dashboard_latest(request: HttpRequest) -> HttpResponse:
+    """The dashboard of the latest year past set-up (or the latest year)."""
+    require_district_reader(request.user)
+    years = AssessmentYear.objects.order_by("-year")
+    year = years.exclude(status=YearStatus.SETUP).first() or years.first()
+    if year is None:
+        messages.info(request, _("There is no assessment year yet."))
+        return redirect("reports:index")
+    return redirect("reports:dashboard", year=year.year)
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    board = dashboard_reads.dashboard(record, timezone.localdate())
+    context = {
+        "year": record,
+        "board": board,
+        "risks": board.risks[:10],
+        "overdue": board.overdue[:10],
+        "chart": board.chart(),
+        "unprojected": unprojected_messages(
+            board.projection, {s.code: s.name for s in board.standings}
+        ),
+        "problems": general_messages(board.projection),
+        "objections_url": _url_or_none("assessment:objection_list", year=record.year),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def dashboard_risks(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    rows = dashboard_reads.risks(record, timezone.localdate())
+    context = {"year": record, "count": len(rows), "page": _page(request, rows)}
+    return render(request, "reports/dashboard_risks.html", context)
+
+
+@require_GET
+@login_required
+def dashboard_overdue(request: HttpRequest, year: int) -> HttpResponse:
+    record = _district_year(request, year)
+    rows = dashboard_reads.overdue(record, timezone.localdate())
+    context = {"year": record, "count": len(rows), "page": _page(request, rows)}
+    return render(request, "reports/dashboard_overdue.html", context)

@@ -256,7 +256,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
-# --- E-mail and reminders (issue 8) ----------------------------------------------------------
+# --- E-mail and reminders ----------------------------------------------------------
 # Django's mail settings, from the environment. ``manage.py send_reminders`` (meant for a daily
 # cron job) sends each user a digest of their overdue work only when REMINDER_EMAILS is true;
 # the reminders on the site's pages need none of this.

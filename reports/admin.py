@@ -23,7 +23,7 @@ class ProgressBulletinAdmin(admin.ModelAdmin):
         return False
 
 
-# --- reminders (issue 8) ----------------------------------------------------------------------
+# --- reminders -----------------------------------------------------------------------------------
 # Deadlines are set on the reminders pages (``reports.reminders.services.deadlines_save``, which
 # keeps the year's rule); the admin shows them and the e-mails sent, read-only.
 

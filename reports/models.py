@@ -1,4 +1,4 @@
-"""Publication snapshots and reports (issue 6), and the year's phase deadlines (issue 8).
+"""Publication snapshots and reports, and the year's phase deadlines.
 
 ``ProgressBulletin`` is the office's quarterly progress bulletin (季度讲评通报): where every unit
 would stand if the year were scored on the verified evidence recorded so far. It is written
@@ -111,7 +111,7 @@ class ProgressBulletin(models.Model):
         return document_sha256(self.document) == self.sha256
 
 
-# --- phase deadlines and reminders (issue 8) -----------------------------------------------------
+# --- phase deadlines and reminders -----------------------------------------------------
 
 MAX_NOTICE_DAYS = 60
 DEFAULT_NOTICE_DAYS = 3

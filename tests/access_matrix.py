@@ -9,7 +9,7 @@ a contribution, an objection of 甲镇, a refused import job of 甲镇's reporte
 ``MATRIX`` maps each URL name (``name#variant`` for a second case of the same pattern) to the
 URL's arguments, built from the world, and the status each role must get for a GET. Where a
 URL takes an object, the object is 甲镇's: reporter B's column is the object-level denial.
-The rows of the evaluation rounds, the surveys and the reminders (issue 8) live in modules of
+The rows of the evaluation rounds, the surveys and the reminders live in modules of
 their own; ``tests.access_matrix_all`` puts them together.
 """
 

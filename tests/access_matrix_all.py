@@ -1,5 +1,5 @@
 """The whole access matrix: the core rows and those of the evaluation rounds, the satisfaction
-surveys and the reminders (issue 8), which live in modules of their own that build on the core
+surveys and the reminders, which live in modules of their own that build on the core
 module's world and helpers."""
 
 from tests.access_matrix import MATRIX as CORE

@@ -79,7 +79,7 @@ def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead
     """A year with a small scheme: five town indicators and one economic one."""
     from assessment.models import AssessmentYear, Indicator
 
-    record = AssessmentYear.objects.create(year=year, status=status)
+    assessment_year = AssessmentYear.objects.create(year=year, status=status)
     for code, method, points in [
         ("GDP", "completion", 20),
         ("SAT", "survey", 15),
@@ -88,7 +88,7 @@ def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead
         ("AWARD", "bonus", 3),
     ]:
         Indicator.objects.create(
-            year=record,
+            year=assessment_year,
             category=town,
             code=code,
             name=f"{code}指标",
@@ -97,6 +97,11 @@ def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead
             lead_unit=lead_unit if code == "GDP" else None,
         )
     Indicator.objects.create(
-        year=record, category=economic, code="TAX", name="税收", points=10, method="completion"
+        year=assessment_year,
+        category=economic,
+        code="TAX",
+        name="税收",
+        points=10,
+        method="completion",
     )
-    return record
+    return assessment_year

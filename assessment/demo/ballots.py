@@ -47,7 +47,7 @@ def _marks(quality: float, rng: random.Random) -> str:
 
 
 def _cast(
-    record: EvaluationRound,
+    evaluation_round: EvaluationRound,
     code: str,
     quality: dict[int, float],
     rng: random.Random,
@@ -55,7 +55,7 @@ def _cast(
     paper = voting.ballot_paper(code)
     (question,) = paper.questions
     marks = {subject.pk: _marks(quality[subject.unit_id], rng) for subject in paper.subjects}
-    limit = record.excellent_limit
+    limit = evaluation_round.excellent_limit
     excellent = [pk for pk, mark in marks.items() if mark == Mark.EXCELLENT]
     if limit is not None and len(excellent) > limit:
         for pk in rng.sample(excellent, len(excellent) - limit):
@@ -75,25 +75,25 @@ def _round(
     *,
     cadres: bool,
 ) -> EvaluationRound:
-    record = ballot_service.round_create(
+    evaluation_round = ballot_service.round_create(
         year=year,
         by=office,
         name=name,
         closes_on=timezone.localdate() + datetime.timedelta(days=14),
     )
     ballot_service.subjects_add(
-        record=record, by=office, units=list(units), teams=True, cadres=cadres
+        evaluation_round=evaluation_round, by=office, units=list(units), teams=True, cadres=cadres
     )
     # at most 30% of the people on a ballot may be marked “excellent” (优秀票不超过30%)
-    record.excellent_limit = max(1, int(record.subjects.count() * 3 / 10))
-    record._history_user = office  # type: ignore[attr-defined]
-    record.save()
-    ballot_service.round_open(record=record, by=office)
-    return record
+    evaluation_round.excellent_limit = max(1, int(evaluation_round.subjects.count() * 3 / 10))
+    evaluation_round._history_user = office  # type: ignore[attr-defined]
+    evaluation_round.save()
+    ballot_service.round_open(evaluation_round=evaluation_round, by=office)
+    return evaluation_round
 
 
 def _vote(
-    record: EvaluationRound,
+    evaluation_round: EvaluationRound,
     office: object,
     counts: Sequence[int],
     quality: dict[int, float],
@@ -105,18 +105,24 @@ def _vote(
     codes of the first group."""
     kept: list[str] = []
     units = list(
-        Unit.objects.filter(pk__in=RoundSubject.objects.filter(round=record).values("unit"))
+        Unit.objects.filter(
+            pk__in=RoundSubject.objects.filter(round=evaluation_round).values("unit")
+        )
     )
-    for group, count in zip(RaterGroup.objects.filter(round=record), counts, strict=True):
+    for group, count in zip(RaterGroup.objects.filter(round=evaluation_round), counts, strict=True):
         if not count:
             continue
         for unit in units if group.own_unit else [None]:
             extra = keep if not kept and unit is None and keep else 0
             _batch, issued = ballot_service.batch_create(
-                record=record, by=office, group=group, unit=unit, size=count + extra
+                evaluation_round=evaluation_round,
+                by=office,
+                group=group,
+                unit=unit,
+                size=count + extra,
             )
             for item in issued[:count]:
-                _cast(record, item.code, quality, rng)
+                _cast(evaluation_round, item.code, quality, rng)
             if extra:
                 kept = [item.code for item in issued[count:]]
     return kept
@@ -137,7 +143,7 @@ def seed_ballots(
     if towns:
         closed = _round(year, office, TOWN_ROUND, towns, cadres=True)
         _vote(closed, office, TOWN_BALLOTS, quality, rng)
-        ballot_service.round_close(record=closed, by=office, confirm_short=True)
+        ballot_service.round_close(evaluation_round=closed, by=office, confirm_short=True)
     if departments:
         still_open = _round(year, office, DEPARTMENT_ROUND, departments, cadres=False)
         kept = _vote(still_open, office, DEPARTMENT_BALLOTS, quality, rng, keep=OPEN_ROUND_CODES)

@@ -78,74 +78,74 @@ def round_create(
             % {"year": year.year, "name": name.strip()}
         )
     with transaction.atomic():
-        record = EvaluationRound(year=year, name=name.strip(), closes_on=closes_on)
-        record.created_by = by if getattr(by, "pk", None) else None
-        record._history_user = record.created_by  # type: ignore[attr-defined]
-        record.save()
+        evaluation_round = EvaluationRound(year=year, name=name.strip(), closes_on=closes_on)
+        evaluation_round.created_by = by if getattr(by, "pk", None) else None
+        evaluation_round._history_user = evaluation_round.created_by  # type: ignore[attr-defined]
+        evaluation_round.save()
         for position, (group_name, weight, minimum, own_unit) in enumerate(DEFAULT_GROUPS):
             group = RaterGroup(
-                round=record,
+                round=evaluation_round,
                 name=group_name,
                 weight=weight,
                 min_ballots=minimum,
                 own_unit=own_unit,
                 position=position,
             )
-            group._history_user = record.created_by  # type: ignore[attr-defined]
+            group._history_user = evaluation_round.created_by  # type: ignore[attr-defined]
             group.save()
-        question = Question(round=record, text=DEFAULT_QUESTION, position=0)
-        question._history_user = record.created_by  # type: ignore[attr-defined]
+        question = Question(round=evaluation_round, text=DEFAULT_QUESTION, position=0)
+        question._history_user = evaluation_round.created_by  # type: ignore[attr-defined]
         question.save()
-    return record
+    return evaluation_round
 
 
-def preparation_refusal(record: EvaluationRound) -> str | None:
+def preparation_refusal(evaluation_round: EvaluationRound) -> str | None:
     """Why the round's groups, questions, subjects and rules can no longer change, or None."""
-    if record.status != RoundStatus.DRAFT:
+    if evaluation_round.status != RoundStatus.DRAFT:
         return _(
             "The round “%(name)s” is %(status)s: its rater groups, questions, people and rules "
             "no longer change (votes rely on them)."
-        ) % {"name": record.name, "status": record.get_status_display()}
+        ) % {"name": evaluation_round.name, "status": evaluation_round.get_status_display()}
     return None
 
 
-def check_preparing(record: EvaluationRound, by: AnyUser | None) -> None:
-    refusal = preparation_refusal(record)
+def check_preparing(evaluation_round: EvaluationRound, by: AnyUser | None) -> None:
+    refusal = preparation_refusal(evaluation_round)
     if refusal:
         raise ValidationError(refusal)
-    _check_year(record.year, by)
+    _check_year(evaluation_round.year, by)
 
 
 def subjects_add(
     *,
-    record: EvaluationRound,
+    evaluation_round: EvaluationRound,
     by: AnyUser | None,
     units: list[Unit],
     teams: bool,
     cadres: bool,
 ) -> int:
     """Add the teams and/or the active cadres of ``units``; returns how many were new."""
-    check_preparing(record, by)
+    check_preparing(evaluation_round, by)
     if not (teams or cadres):
         raise ValidationError(_("Choose the leadership teams, the cadres or both."))
     have_teams = set(
-        RoundSubject.objects.filter(round=record, cadre__isnull=True).values_list(
+        RoundSubject.objects.filter(round=evaluation_round, cadre__isnull=True).values_list(
             "unit_id", flat=True
         )
     )
     have_cadres = set(
-        RoundSubject.objects.filter(round=record, cadre__isnull=False).values_list(
+        RoundSubject.objects.filter(round=evaluation_round, cadre__isnull=False).values_list(
             "cadre_id", flat=True
         )
     )
     new: list[RoundSubject] = []
     for unit in units:
         if teams and unit.pk not in have_teams:
-            new.append(RoundSubject(round=record, unit=unit))
+            new.append(RoundSubject(round=evaluation_round, unit=unit))
     if cadres:
         for cadre in Cadre.objects.filter(unit__in=units, is_active=True).select_related("unit"):
             if cadre.pk not in have_cadres:
-                new.append(RoundSubject(round=record, unit=cadre.unit, cadre=cadre))
+                new.append(RoundSubject(round=evaluation_round, unit=cadre.unit, cadre=cadre))
     with transaction.atomic():
         for subject in new:
             subject._history_user = by if getattr(by, "pk", None) else None  # type: ignore[attr-defined]
@@ -159,24 +159,28 @@ def subject_remove(*, subject: RoundSubject, by: AnyUser | None) -> None:
     subject.delete()
 
 
-def round_update_check(*, record: EvaluationRound, by: AnyUser | None, form) -> None:  # type: ignore[no-untyped-def]
+def round_update_check(*, evaluation_round: EvaluationRound, by: AnyUser | None, form) -> None:  # type: ignore[no-untyped-def]
     """Whether the round's edited rules may be saved (the form holds the new values)."""
-    if record.status == RoundStatus.CLOSED:
+    if evaluation_round.status == RoundStatus.CLOSED:
         raise ValidationError(_("The round is closed and no longer changes."))
-    _check_year(record.year, by)
+    _check_year(evaluation_round.year, by)
     changed = set(form.changed_data) - {"closes_on"}
-    if record.status != RoundStatus.DRAFT and changed:
-        raise ValidationError(preparation_refusal(record) or "")
+    if evaluation_round.status != RoundStatus.DRAFT and changed:
+        raise ValidationError(preparation_refusal(evaluation_round) or "")
     closes_on = form.cleaned_data.get("closes_on")
-    if record.status == RoundStatus.OPEN and closes_on and closes_on < timezone.localdate():
+    if (
+        evaluation_round.status == RoundStatus.OPEN
+        and closes_on
+        and closes_on < timezone.localdate()
+    ):
         raise ValidationError(
             _("Voting is open: its last day cannot be moved into the past; close the round.")
         )
 
 
-def formset_save(*, record: EvaluationRound, by: AnyUser | None, formset) -> None:  # type: ignore[no-untyped-def]
+def formset_save(*, evaluation_round: EvaluationRound, by: AnyUser | None, formset) -> None:  # type: ignore[no-untyped-def]
     """Save the rater groups or questions edited in ``formset``, all or nothing."""
-    check_preparing(record, by)
+    check_preparing(evaluation_round, by)
     user = by if getattr(by, "pk", None) else None
     try:
         with transaction.atomic():
@@ -185,38 +189,39 @@ def formset_save(*, record: EvaluationRound, by: AnyUser | None, formset) -> Non
                 instance._history_user = user  # type: ignore[attr-defined]
                 instance.delete()
             for instance in instances:
-                instance.round = record
+                instance.round = evaluation_round
                 instance._history_user = user  # type: ignore[attr-defined]
                 instance.save()
     except IntegrityError as error:
         raise ValidationError(_("Two rows have the same name; names must differ.")) from error
 
 
-def round_problems(record: EvaluationRound) -> list[str]:
+def round_problems(evaluation_round: EvaluationRound) -> list[str]:
     """What keeps a draft round from opening (empty when it may open)."""
     problems = []
-    if not record.groups.exists():
+    if not evaluation_round.groups.exists():
         problems.append(_("The round has no rater group."))
-    if not record.questions.exists():
+    if not evaluation_round.questions.exists():
         problems.append(_("The round has no question."))
-    if not record.subjects.exists():
+    if not evaluation_round.subjects.exists():
         problems.append(_("The round evaluates nobody yet: add leadership teams or cadres."))
-    if record.closes_on < timezone.localdate():
+    if evaluation_round.closes_on < timezone.localdate():
         problems.append(
-            _("Voting would close on %(date)s, which has passed.") % {"date": record.closes_on}
+            _("Voting would close on %(date)s, which has passed.")
+            % {"date": evaluation_round.closes_on}
         )
     return problems
 
 
-def round_open(*, record: EvaluationRound, by: AnyUser | None) -> None:
-    check_preparing(record, by)
-    problems = round_problems(record)
+def round_open(*, evaluation_round: EvaluationRound, by: AnyUser | None) -> None:
+    check_preparing(evaluation_round, by)
+    problems = round_problems(evaluation_round)
     if problems:
         raise ValidationError(problems)
-    record.status = RoundStatus.OPEN
-    record.opened_at = timezone.now()
-    record._history_user = by if getattr(by, "pk", None) else None  # type: ignore[attr-defined]
-    record.save()
+    evaluation_round.status = RoundStatus.OPEN
+    evaluation_round.opened_at = timezone.now()
+    evaluation_round._history_user = by if getattr(by, "pk", None) else None  # type: ignore[attr-defined]
+    evaluation_round.save()
 
 
 # --- codes ---------------------------------------------------------------------------------------
@@ -230,7 +235,7 @@ class IssuedCode:
 
 def batch_create(
     *,
-    record: EvaluationRound,
+    evaluation_round: EvaluationRound,
     by: AnyUser | None,
     group: RaterGroup,
     unit: Unit | None,
@@ -240,10 +245,10 @@ def batch_create(
 
     The codes are returned once, to be printed; only their digests are kept.
     """
-    if record.status == RoundStatus.CLOSED:
+    if evaluation_round.status == RoundStatus.CLOSED:
         raise ValidationError(_("The round is closed: no more codes are made for it."))
-    _check_year(record.year, by)
-    if group.round_id != record.pk:
+    _check_year(evaluation_round.year, by)
+    if group.round_id != evaluation_round.pk:
         raise ValidationError(_("The rater group is not one of this round's."))
     if not 1 <= size <= MAX_BATCH:
         raise ValidationError(
@@ -255,7 +260,7 @@ def batch_create(
                 _("The codes of “%(group)s” belong to one unit: choose the unit.")
                 % {"group": group.name}
             )
-        if not record.subjects.filter(unit=unit).exists():
+        if not evaluation_round.subjects.filter(unit=unit).exists():
             raise ValidationError(
                 _("The round evaluates nobody of %(unit)s: its staff would have nobody to mark.")
                 % {"unit": unit.name}
@@ -269,13 +274,15 @@ def batch_create(
     for _attempt in range(3):  # a digest collision (about 2⁻⁵⁹ a pair) just starts over
         try:
             with transaction.atomic():
-                batch = CodeBatch(round=record, group=group, unit=unit, size=size, created_by=user)
+                batch = CodeBatch(
+                    round=evaluation_round, group=group, unit=unit, size=size, created_by=user
+                )
                 batch._history_user = user  # type: ignore[attr-defined]
                 batch.save()
                 first = (
-                    BallotCode.objects.filter(batch__round=record).aggregate(last=Max("serial"))[
-                        "last"
-                    ]
+                    BallotCode.objects.filter(batch__round=evaluation_round).aggregate(
+                        last=Max("serial")
+                    )["last"]
                     or 0
                 ) + 1
                 issued = [IssuedCode(first + i, make_code()) for i in range(size)]
@@ -342,28 +349,28 @@ class TurnoutRow:
         return (Decimal(100) * self.used / self.issued).quantize(Decimal("0.1"))
 
 
-def round_turnout(record: EvaluationRound) -> list[TurnoutRow]:
+def round_turnout(evaluation_round: EvaluationRound) -> list[TurnoutRow]:
     """Per rater group — and per unit for a unit's own raters — codes issued, used, ballots.
 
     Issued counts the codes of batches still valid plus those used before a batch was voided.
     Three queries whatever the size of the round.
     """
     codes = (
-        BallotCode.objects.filter(batch__round=record)
+        BallotCode.objects.filter(batch__round=evaluation_round)
         .filter(Q(batch__voided_at__isnull=True) | Q(used_on__isnull=False))
         .values("batch__group_id", "batch__unit_id")
         .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used_on__isnull=False)))
     )
     ballots = (
-        Ballot.objects.filter(round=record)
+        Ballot.objects.filter(round=evaluation_round)
         .values("group_id", "unit_id")
         .annotate(count=Count("pk"))
     )
     issued = {(row["batch__group_id"], row["batch__unit_id"]): row for row in codes}
     cast = {(row["group_id"], row["unit_id"]): row["count"] for row in ballots}
-    groups = list(record.groups.all())
+    groups = list(evaluation_round.groups.all())
     subject_units = list(
-        Unit.objects.filter(pk__in=record.subjects.values("unit_id")).order_by("code")
+        Unit.objects.filter(pk__in=evaluation_round.subjects.values("unit_id")).order_by("code")
     )
     rows = []
     for group in groups:
@@ -374,21 +381,21 @@ def round_turnout(record: EvaluationRound) -> list[TurnoutRow]:
     return rows
 
 
-def round_tally(record: EvaluationRound) -> dict[int, engine.SubjectTally]:
+def round_tally(evaluation_round: EvaluationRound) -> dict[int, engine.SubjectTally]:
     """The engine's tally of the round's ballots so far, keyed by subject id."""
-    subjects = list(record.subjects.all())
-    groups = list(record.groups.all())
-    questions = list(record.questions.all())
+    subjects = list(evaluation_round.subjects.all())
+    groups = list(evaluation_round.groups.all())
+    questions = list(evaluation_round.questions.all())
     marks: dict = defaultdict(list)
     for ballot_id, subject_id, question_id, mark in BallotMark.objects.filter(
-        ballot__round=record
+        ballot__round=evaluation_round
     ).values_list("ballot_id", "subject_id", "question_id", "mark"):
         marks[ballot_id].append((subject_id, question_id, mark))
     cast = [
         engine.CastBallot(group_id, unit_id, marks.get(ballot_id, []))
-        for ballot_id, group_id, unit_id in Ballot.objects.filter(round=record).values_list(
-            "pk", "group_id", "unit_id"
-        )
+        for ballot_id, group_id, unit_id in Ballot.objects.filter(
+            round=evaluation_round
+        ).values_list("pk", "group_id", "unit_id")
     ]
     return engine.tally(
         subjects=[engine.SubjectRef(subject.pk, subject.unit_id) for subject in subjects],
@@ -397,17 +404,17 @@ def round_tally(record: EvaluationRound) -> dict[int, engine.SubjectTally]:
             for group in groups
         ],
         questions=[engine.QuestionRule(question.pk, question.weight) for question in questions],
-        points=record.mark_points(),
+        points=evaluation_round.mark_points(),
         ballots=cast,
     )
 
 
-def _details(record: EvaluationRound, result: engine.SubjectTally) -> dict:
+def _details(evaluation_round: EvaluationRound, result: engine.SubjectTally) -> dict:
     """The calculation as stored with a result: numbers only, worded when shown."""
-    groups = {group.pk: group for group in record.groups.all()}
-    questions = {question.pk: question for question in record.questions.all()}
+    groups = {group.pk: group for group in evaluation_round.groups.all()}
+    questions = {question.pk: question for question in evaluation_round.questions.all()}
     return {
-        "points": {mark: str(value) for mark, value in record.mark_points().items()},
+        "points": {mark: str(value) for mark, value in evaluation_round.mark_points().items()},
         "questions": [
             {"text": question.text, "weight": str(question.weight)}
             for question in questions.values()
@@ -439,12 +446,14 @@ def _places(value: Fraction) -> str:
     return str((Decimal(sign * ten_thousandths) / 10_000).quantize(MEAN_PLACES))
 
 
-def close_problems(record: EvaluationRound) -> list[str]:
+def close_problems(evaluation_round: EvaluationRound) -> list[str]:
     """The subjects closing would leave unscored, with the groups that fell short."""
-    names = {group.pk: group.name for group in record.groups.all()}
-    subjects = {subject.pk: subject for subject in record.subjects.select_related("unit", "cadre")}
+    names = {group.pk: group.name for group in evaluation_round.groups.all()}
+    subjects = {
+        subject.pk: subject for subject in evaluation_round.subjects.select_related("unit", "cadre")
+    }
     problems = []
-    for subject_id, result in round_tally(record).items():
+    for subject_id, result in round_tally(evaluation_round).items():
         if result.score is None:
             short = "、".join(
                 _("%(group)s %(count)s of at least %(minimum)s")
@@ -459,18 +468,18 @@ def close_problems(record: EvaluationRound) -> list[str]:
 
 
 def round_close(
-    *, record: EvaluationRound, by: AnyUser | None, confirm_short: bool = False
+    *, evaluation_round: EvaluationRound, by: AnyUser | None, confirm_short: bool = False
 ) -> list[RoundResult]:
     """Close the round, store every subject's result and write the evaluations it scored.
 
     A subject short of valid ballots keeps no score from the round (its evaluation stays as it
     was); closing with such subjects needs ``confirm_short``.
     """
-    if record.status != RoundStatus.OPEN:
+    if evaluation_round.status != RoundStatus.OPEN:
         raise ValidationError(_("Only an open round can be closed."))
-    _check_year(record.year, by)
-    year_check(record.year, Action.ENTER_ASSESSMENTS, by=by)
-    problems = close_problems(record)
+    _check_year(evaluation_round.year, by)
+    year_check(evaluation_round.year, Action.ENTER_ASSESSMENTS, by=by)
+    problems = close_problems(evaluation_round)
     if problems and not confirm_short:
         raise ValidationError(
             [
@@ -484,47 +493,55 @@ def round_close(
         )
     user = by if getattr(by, "pk", None) else None
     with transaction.atomic():
-        record = EvaluationRound.objects.select_for_update().get(pk=record.pk)
-        if record.status != RoundStatus.OPEN:
+        evaluation_round = EvaluationRound.objects.select_for_update().get(pk=evaluation_round.pk)
+        if evaluation_round.status != RoundStatus.OPEN:
             raise ValidationError(_("Only an open round can be closed."))
-        record.status = RoundStatus.CLOSED
-        record.closed_at = timezone.now()
-        record.closed_by = user
-        record._history_user = user  # type: ignore[attr-defined]
-        record.save()
-        tallies = round_tally(record)
-        subjects = {subject.pk: subject for subject in record.subjects.select_related("cadre")}
+        evaluation_round.status = RoundStatus.CLOSED
+        evaluation_round.closed_at = timezone.now()
+        evaluation_round.closed_by = user
+        evaluation_round._history_user = user  # type: ignore[attr-defined]
+        evaluation_round.save()
+        tallies = round_tally(evaluation_round)
+        subjects = {
+            subject.pk: subject for subject in evaluation_round.subjects.select_related("cadre")
+        }
         results = []
         for subject_id, result in tallies.items():
             stored = RoundResult(
-                round=record,
+                round=evaluation_round,
                 subject=subjects[subject_id],
                 score=result.score,
-                details=_details(record, result),
+                details=_details(evaluation_round, result),
             )
             stored._history_user = user  # type: ignore[attr-defined]
             stored.save()
             results.append(stored)
             if result.score is not None:
-                _write_evaluation(record, subjects[subject_id], result.score, user)
+                _write_evaluation(evaluation_round, subjects[subject_id], result.score, user)
     return results
 
 
 def _write_evaluation(
-    record: EvaluationRound, subject: RoundSubject, score: Decimal, user: AnyUser | None
+    evaluation_round: EvaluationRound, subject: RoundSubject, score: Decimal, user: AnyUser | None
 ) -> None:
     if subject.cadre_id is None:
-        evaluation = TeamEvaluation.objects.filter(year=record.year, unit=subject.unit_id).first()
-        evaluation = evaluation or TeamEvaluation(year=record.year, unit_id=subject.unit_id)
+        evaluation = TeamEvaluation.objects.filter(
+            year=evaluation_round.year, unit=subject.unit_id
+        ).first()
+        evaluation = evaluation or TeamEvaluation(
+            year=evaluation_round.year, unit_id=subject.unit_id
+        )
     else:
         evaluation = CadreEvaluation.objects.filter(
-            year=record.year, cadre=subject.cadre_id
+            year=evaluation_round.year, cadre=subject.cadre_id
         ).first()
-        evaluation = evaluation or CadreEvaluation(year=record.year, cadre_id=subject.cadre_id)
+        evaluation = evaluation or CadreEvaluation(
+            year=evaluation_round.year, cadre_id=subject.cadre_id
+        )
     evaluation.score = score
-    evaluation.round = record
+    evaluation.round = evaluation_round
     evaluation._history_user = user  # type: ignore[attr-defined]
     evaluation._change_reason = str(  # type: ignore[attr-defined]
-        _("evaluation round %(name)s") % {"name": record.name}
+        _("evaluation round %(name)s") % {"name": evaluation_round.name}
     )[:100]
     evaluation.save()

@@ -98,11 +98,11 @@ def _record_reason(instance: models.Model, reason: str) -> None:
 @transaction.atomic
 def year_create(*, year: int, by: User) -> AssessmentYear:
     """A new assessment year in the state "setting up", with the spec's default parameters."""
-    record = AssessmentYear(year=year, status=YearStatus.SETUP)
-    record.full_clean()
-    _audit(record, by)
-    record.save()
-    return record
+    assessment_year = AssessmentYear(year=year, status=YearStatus.SETUP)
+    assessment_year.full_clean()
+    _audit(assessment_year, by)
+    assessment_year.save()
+    return assessment_year
 
 
 def _param_errors(problems: list[Problem]) -> dict[str, list[str]]:

@@ -75,7 +75,7 @@ def _code_refusal(code: str, today: datetime.date) -> tuple[BallotCode | None, C
         return None, CodeRefused(
             _("This code is unknown. Check the 12 letters and digits on your slip."), "unknown"
         )
-    record = found.batch.round
+    evaluation_round = found.batch.round
     if found.used_on is not None:
         return found, CodeRefused(
             _("This code has already been used to vote; a code votes only once."), "used"
@@ -84,13 +84,14 @@ def _code_refusal(code: str, today: datetime.date) -> tuple[BallotCode | None, C
         return found, CodeRefused(
             _("This code was withdrawn by the assessment office and no longer works."), "void"
         )
-    if record.status == RoundStatus.DRAFT:
+    if evaluation_round.status == RoundStatus.DRAFT:
         return found, CodeRefused(
-            _("Voting in “%(name)s” has not started yet.") % {"name": record.name}, "not_open"
+            _("Voting in “%(name)s” has not started yet.") % {"name": evaluation_round.name},
+            "not_open",
         )
-    if record.status == RoundStatus.CLOSED or today > record.closes_on:
+    if evaluation_round.status == RoundStatus.CLOSED or today > evaluation_round.closes_on:
         return found, CodeRefused(
-            _("Voting in “%(name)s” has ended.") % {"name": record.name}, "closed"
+            _("Voting in “%(name)s” has ended.") % {"name": evaluation_round.name}, "closed"
         )
     return found, None
 
@@ -120,13 +121,13 @@ def ballot_paper(code: str, *, today: datetime.date | None = None) -> BallotPape
 
 def ballot_problems(paper: BallotPaper, answers: Mapping[tuple[int, int], tuple[str, str]]) -> dict:
     """The ballot's problems as messages: {(subject id, question id) or None: [message]}."""
-    record = paper.round
+    evaluation_round = paper.round
     problems = engine.check_ballot(
         answers,
         subjects=[subject.pk for subject in paper.subjects],
         questions=[question.pk for question in paper.questions],
-        excellent_limit=record.excellent_limit,
-        needs_reason={mark: record.needs_reason(mark) for mark in Mark.values},
+        excellent_limit=evaluation_round.excellent_limit,
+        needs_reason={mark: evaluation_round.needs_reason(mark) for mark in Mark.values},
     )
     subjects = {subject.pk: subject for subject in paper.subjects}
     questions = {question.pk: question for question in paper.questions}
@@ -190,11 +191,11 @@ def ballot_cast(
         # Lock the round, then the batch: closing the round or voiding the batch cannot slip in
         # between the checks above and the use of the code (they wait for this cast, or this
         # cast waits for them and sees them).
-        record = EvaluationRound.objects.select_for_update().get(pk=paper.round.pk)
+        evaluation_round = EvaluationRound.objects.select_for_update().get(pk=paper.round.pk)
         batch = CodeBatch.objects.select_for_update().get(pk=paper.batch_id)
         still_valid = (
-            record.status == RoundStatus.OPEN
-            and today <= record.closes_on
+            evaluation_round.status == RoundStatus.OPEN
+            and today <= evaluation_round.closes_on
             and batch.voided_at is None
         )
         # Use the code only if it is still unused. The condition is on the code's own row

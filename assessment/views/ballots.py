@@ -45,10 +45,10 @@ MANAGE = "assessment.manage_evaluationround"
 
 
 def _round_for(request: HttpRequest, pk: int, perm: str = VIEW) -> EvaluationRound:
-    record = get_object_or_404(EvaluationRound.objects.select_related("year"), pk=pk)
+    evaluation_round = get_object_or_404(EvaluationRound.objects.select_related("year"), pk=pk)
     if not request.user.has_perm(perm):
         raise PermissionDenied
-    return record
+    return evaluation_round
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -59,7 +59,7 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 @login_required
 def round_list(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     if not request.user.has_perm(VIEW):
         raise PermissionDenied
     may_manage = request.user.has_perm(MANAGE)
@@ -70,7 +70,7 @@ def round_list(request: HttpRequest, year: int) -> HttpResponse:
         if form.is_valid():
             try:
                 created = ballot_service.round_create(
-                    year=record,
+                    year=assessment_year,
                     by=request.user,
                     name=form.cleaned_data["name"],
                     closes_on=form.cleaned_data["closes_on"],
@@ -88,19 +88,19 @@ def round_list(request: HttpRequest, year: int) -> HttpResponse:
                 )
                 return redirect("assessment:round_detail", pk=created.pk)
     rounds = list(
-        EvaluationRound.objects.filter(year=record)
+        EvaluationRound.objects.filter(year=assessment_year)
         .order_by("-created_at")
         .prefetch_related("subjects", "ballots")
     )
     return render(
         request,
         "ballots/round_list.html",
-        {"year": record, "rounds": rounds, "form": form, "may_manage": may_manage},
+        {"year": assessment_year, "rounds": rounds, "form": form, "may_manage": may_manage},
     )
 
 
-def _result_rows(record: EvaluationRound) -> list[dict]:
-    results = RoundResult.objects.filter(round=record).select_related(
+def _result_rows(evaluation_round: EvaluationRound) -> list[dict]:
+    results = RoundResult.objects.filter(round=evaluation_round).select_related(
         "subject__unit", "subject__cadre"
     )
     rows = []
@@ -121,53 +121,57 @@ def _result_rows(record: EvaluationRound) -> list[dict]:
 @require_GET
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _round_for(request, pk)
+    evaluation_round = _round_for(request, pk)
     may_manage = request.user.has_perm(MANAGE)
-    draft = record.status == RoundStatus.DRAFT
-    subjects = list(record.subjects.select_related("unit", "cadre"))
-    questions = list(record.questions.all())
+    draft = evaluation_round.status == RoundStatus.DRAFT
+    subjects = list(evaluation_round.subjects.select_related("unit", "cadre"))
+    questions = list(evaluation_round.questions.all())
     context = {
-        "year": record.year,
-        "round": record,
+        "year": evaluation_round.year,
+        "round": evaluation_round,
         "may_manage": may_manage,
         "draft": draft,
-        "groups": list(record.groups.all()),
+        "groups": list(evaluation_round.groups.all()),
         "questions": questions,
         "subjects": subjects,
         "team_count": sum(1 for subject in subjects if subject.cadre_id is None),
-        "turnout": ballot_service.round_turnout(record),
+        "turnout": ballot_service.round_turnout(evaluation_round),
         "batches": list(
-            CodeBatch.objects.filter(round=record).select_related(
+            CodeBatch.objects.filter(round=evaluation_round).select_related(
                 "group", "unit", "created_by", "voided_by"
             )
         ),
         "marks": Mark.choices,
-        "points": record.mark_points(),
-        "open_problems": ballot_service.round_problems(record) if draft else [],
-        "results": _result_rows(record) if record.status == RoundStatus.CLOSED else [],
+        "points": evaluation_round.mark_points(),
+        "open_problems": ballot_service.round_problems(evaluation_round) if draft else [],
+        "results": _result_rows(evaluation_round)
+        if evaluation_round.status == RoundStatus.CLOSED
+        else [],
         "several_questions": len(questions) > 1,
     }
-    if may_manage and record.status != RoundStatus.CLOSED:
-        context["batch_form"] = BatchForm(round=record)
+    if may_manage and evaluation_round.status != RoundStatus.CLOSED:
+        context["batch_form"] = BatchForm(round=evaluation_round)
         context["void_form"] = VoidForm()
         context["subjects_form"] = SubjectsAddForm() if draft else None
-        if record.status == RoundStatus.OPEN:
+        if evaluation_round.status == RoundStatus.OPEN:
             context["close_form"] = CloseForm()
-            context["close_problems"] = ballot_service.close_problems(record)
+            context["close_problems"] = ballot_service.close_problems(evaluation_round)
     return render(request, "ballots/round_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _round_for(request, pk, MANAGE)
-    if record.status == RoundStatus.CLOSED:
+    evaluation_round = _round_for(request, pk, MANAGE)
+    if evaluation_round.status == RoundStatus.CLOSED:
         messages.error(request, _("The round is closed and no longer changes."))
-        return redirect("assessment:round_detail", pk=record.pk)
-    form = RoundForm(request.POST or None, instance=record)
+        return redirect("assessment:round_detail", pk=evaluation_round.pk)
+    form = RoundForm(request.POST or None, instance=evaluation_round)
     if request.method == "POST" and form.is_valid():
         try:
-            ballot_service.round_update_check(record=record, by=request.user, form=form)
+            ballot_service.round_update_check(
+                evaluation_round=evaluation_round, by=request.user, form=form
+            )
             updated = form.save(commit=False)
             updated._history_user = request.user  # type: ignore[attr-defined]
             updated.save()
@@ -175,32 +179,43 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("The round's rules were saved."))
-            return redirect("assessment:round_detail", pk=record.pk)
+            return redirect("assessment:round_detail", pk=evaluation_round.pk)
     return render(
-        request, "ballots/round_form.html", {"year": record.year, "round": record, "form": form}
+        request,
+        "ballots/round_form.html",
+        {"year": evaluation_round.year, "round": evaluation_round, "form": form},
     )
 
 
 def _formset_page(request: HttpRequest, pk: int, formset_class, kind: str) -> HttpResponse:  # type: ignore[no-untyped-def]
-    record = _round_for(request, pk, MANAGE)
-    refusal = ballot_service.preparation_refusal(record)
+    evaluation_round = _round_for(request, pk, MANAGE)
+    refusal = ballot_service.preparation_refusal(evaluation_round)
     if refusal:
         messages.error(request, refusal)
-        return redirect("assessment:round_detail", pk=record.pk)
-    queryset = record.groups.all() if kind == "groups" else record.questions.all()
+        return redirect("assessment:round_detail", pk=evaluation_round.pk)
+    queryset = (
+        evaluation_round.groups.all() if kind == "groups" else evaluation_round.questions.all()
+    )
     formset = formset_class(request.POST or None, queryset=queryset, prefix=kind)
     if request.method == "POST" and formset.is_valid():
         try:
-            ballot_service.formset_save(record=record, by=request.user, formset=formset)
+            ballot_service.formset_save(
+                evaluation_round=evaluation_round, by=request.user, formset=formset
+            )
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
         else:
             messages.success(request, _("Saved."))
-            return redirect("assessment:round_detail", pk=record.pk)
+            return redirect("assessment:round_detail", pk=evaluation_round.pk)
     return render(
         request,
         "ballots/round_formset.html",
-        {"year": record.year, "round": record, "formset": formset, "kind": kind},
+        {
+            "year": evaluation_round.year,
+            "round": evaluation_round,
+            "formset": formset,
+            "kind": kind,
+        },
     )
 
 
@@ -219,16 +234,16 @@ def round_questions(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def round_subjects_add(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _round_for(request, pk, MANAGE)
+    evaluation_round = _round_for(request, pk, MANAGE)
     form = SubjectsAddForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("assessment:round_detail", pk=record.pk)
+        return redirect("assessment:round_detail", pk=evaluation_round.pk)
     try:
         added = ballot_service.subjects_add(
-            record=record,
+            evaluation_round=evaluation_round,
             by=request.user,
             units=form.chosen_units(),
             teams=form.cleaned_data["teams"],
@@ -238,53 +253,57 @@ def round_subjects_add(request: HttpRequest, pk: int) -> HttpResponse:
         _errors(request, error)
     else:
         messages.success(request, _("%(count)s teams and cadres were added.") % {"count": added})
-    return redirect(reverse("assessment:round_detail", kwargs={"pk": record.pk}) + "#subjects")
+    return redirect(
+        reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}) + "#subjects"
+    )
 
 
 @require_POST
 @login_required
 def round_subject_remove(request: HttpRequest, pk: int, subject: int) -> HttpResponse:
-    record = _round_for(request, pk, MANAGE)
-    item = get_object_or_404(RoundSubject, pk=subject, round=record)
+    evaluation_round = _round_for(request, pk, MANAGE)
+    item = get_object_or_404(RoundSubject, pk=subject, round=evaluation_round)
     try:
         ballot_service.subject_remove(subject=item, by=request.user)
     except ValidationError as error:
         _errors(request, error)
-    return redirect(reverse("assessment:round_detail", kwargs={"pk": record.pk}) + "#subjects")
+    return redirect(
+        reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}) + "#subjects"
+    )
 
 
 @require_POST
 @login_required
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _round_for(request, pk, MANAGE)
+    evaluation_round = _round_for(request, pk, MANAGE)
     try:
-        ballot_service.round_open(record=record, by=request.user)
+        ballot_service.round_open(evaluation_round=evaluation_round, by=request.user)
     except ValidationError as error:
         _errors(request, error)
     else:
         messages.success(
             request,
             _("Voting is open until %(date)s. Print the codes for every rater group.")
-            % {"date": record.closes_on},
+            % {"date": evaluation_round.closes_on},
         )
-    return redirect("assessment:round_detail", pk=record.pk)
+    return redirect("assessment:round_detail", pk=evaluation_round.pk)
 
 
 @require_POST
 @login_required
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _round_for(request, pk, MANAGE)
+    evaluation_round = _round_for(request, pk, MANAGE)
     form = CloseForm(request.POST)
     form.is_valid()
     try:
         results = ballot_service.round_close(
-            record=record,
+            evaluation_round=evaluation_round,
             by=request.user,
             confirm_short=bool(form.cleaned_data.get("confirm_short")),
         )
     except ValidationError as error:
         _errors(request, error)
-        return redirect("assessment:round_detail", pk=record.pk)
+        return redirect("assessment:round_detail", pk=evaluation_round.pk)
     scored = sum(1 for result in results if result.score is not None)
     messages.success(
         request,
@@ -294,24 +313,26 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"scored": scored, "total": len(results)},
     )
-    return redirect(reverse("assessment:round_detail", kwargs={"pk": record.pk}) + "#results")
+    return redirect(
+        reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}) + "#results"
+    )
 
 
 @require_POST
 @login_required
 def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Make codes and answer with their slips (PDF): the only time the codes are shown."""
-    record = _round_for(request, pk, MANAGE)
-    form = BatchForm(request.POST, round=record)
+    evaluation_round = _round_for(request, pk, MANAGE)
+    form = BatchForm(request.POST, round=evaluation_round)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("assessment:round_detail", pk=record.pk)
+        return redirect("assessment:round_detail", pk=evaluation_round.pk)
     try:
         with transaction.atomic():
             batch, codes = ballot_service.batch_create(
-                record=record,
+                evaluation_round=evaluation_round,
                 by=request.user,
                 group=form.cleaned_data["group"],
                 unit=form.cleaned_data["unit"],
@@ -319,7 +340,7 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
     except ValidationError as error:
         _errors(request, error)
-        return redirect("assessment:round_detail", pk=record.pk)
+        return redirect("assessment:round_detail", pk=evaluation_round.pk)
     path = reverse("vote:start")
     base = settings.PUBLIC_BASE_URL
     vote_url = f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
@@ -327,7 +348,7 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     lines = [group_line]
     if batch.unit is not None:
         lines.append(_("Unit: %(unit)s") % {"unit": batch.unit.name})
-    lines.append(_("Vote by %(date)s") % {"date": record.closes_on.isoformat()})
+    lines.append(_("Vote by %(date)s") % {"date": evaluation_round.closes_on.isoformat()})
     slips = [
         Slip(
             serial=item.serial,
@@ -337,10 +358,16 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for item in codes
     ]
-    year = str(record.year.year)
-    title = record.name if year in record.name else f"{year} · {record.name}"
+    year = str(evaluation_round.year.year)
+    title = (
+        evaluation_round.name
+        if year in evaluation_round.name
+        else f"{year} · {evaluation_round.name}"
+    )
     response = HttpResponse(slips_pdf(title, slips), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="codes-{record.pk}-{batch.pk}.pdf"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="codes-{evaluation_round.pk}-{batch.pk}.pdf"'
+    )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -62,8 +62,11 @@ def _assessable(user, year: AssessmentYear):  # type: ignore[no-untyped-def]
 def grading_index(request: HttpRequest, year: int) -> HttpResponse:
     """The indicators the user assesses this year: all of them for the office."""
     _require_assessor(request)
-    record = selectors.year_get_for_user(request.user, year)
-    context = {"year": record, "indicators": list(_assessable(request.user, record))}
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    context = {
+        "year": assessment_year,
+        "indicators": list(_assessable(request.user, assessment_year)),
+    }
     return render(request, "grading/index.html", context)
 
 
@@ -154,11 +157,11 @@ def _grid_page(
 def grading_grid(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """Every active unit of the indicator's category, its evidence, and one input per row."""
     _require_assessor(request)
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     indicator = get_object_or_404(
-        Indicator.objects.select_related("category", "lead_unit"), year=record, pk=pk
+        Indicator.objects.select_related("category", "lead_unit"), year=assessment_year, pk=pk
     )
-    indicator.year = record
+    indicator.year = assessment_year
     if indicator.method not in GRADING_METHODS:
         raise Http404
     if grading_refusal(request.user, indicator) is not None:

@@ -114,20 +114,21 @@ def _say_refusal(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 def project_list(request: HttpRequest, year: int) -> HttpResponse:
     """The year's projects the user may see, with their progress and what waits for a decision."""
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     filters = ProjectFilterForm(
-        request.GET or None, projects=project_selectors.projects_for_user(request.user, record)
+        request.GET or None,
+        projects=project_selectors.projects_for_user(request.user, assessment_year),
     )
-    rows = project_selectors.project_list(request.user, record, **filters.values())
+    rows = project_selectors.project_list(request.user, assessment_year, **filters.values())
     page = Paginator(rows, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     counts = project_selectors.task_counts(page, timezone.localdate())
     for project in page:
         project.counts = counts[project.pk]
     context = {
-        "year": record,
+        "year": assessment_year,
         "filters": filters,
         "page": page,
-        "may_plan": _may_plan(request.user, record),
+        "may_plan": _may_plan(request.user, assessment_year),
     }
     return render(request, "projects/list.html", context)
 
@@ -346,11 +347,11 @@ def _project_form_page(
 @require_http_methods(["GET", "POST"])
 @login_required
 def project_create(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     _require_office(request)
-    if _plan_closed(request, record):
-        return redirect("assessment:project_list", year=record.year)
-    return _project_form_page(request, record, None)
+    if _plan_closed(request, assessment_year):
+        return redirect("assessment:project_list", year=assessment_year.year)
+    return _project_form_page(request, assessment_year, None)
 
 
 @require_http_methods(["GET", "POST"])

@@ -68,16 +68,16 @@ def year_results_context(user: AnyUser, year: AssessmentYear, may_transition: bo
 @require_POST
 @login_required
 def publish(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    if not request.user.has_perm("assessment.publish_results", record):
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    if not request.user.has_perm("assessment.publish_results", assessment_year):
         raise PermissionDenied
     form = PublishForm(request.POST, prefix="publish")
     if not form.is_valid():  # pragma: no cover - two optional fields
         messages.error(request, _("The publication could not be read."))
-        return redirect("assessment:year_detail", year=record.year)
+        return redirect("assessment:year_detail", year=assessment_year.year)
     try:
         publication = publication_service.publish(
-            year=record,
+            year=assessment_year,
             by=request.user,
             confirm_early=form.cleaned_data["confirm_early"],
             reason=form.cleaned_data["reason"],
@@ -85,13 +85,13 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return redirect("assessment:year_detail", year=record.year)
+        return redirect("assessment:year_detail", year=assessment_year.year)
     messages.success(
         request,
         _("The %(year)s results were published as version %(version)s.")
-        % {"year": record.year, "version": publication.version},
+        % {"year": assessment_year.year, "version": publication.version},
     )
-    return redirect("assessment:publication_list", year=record.year)
+    return redirect("assessment:publication_list", year=assessment_year.year)
 
 
 # --- publications -----------------------------------------------------------------------------
@@ -100,21 +100,21 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 @login_required
 def publication_list(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     if not request.user.has_perm("assessment.view_publication"):
         raise PermissionDenied
     publications = list(
-        Publication.objects.filter(year=record)
+        Publication.objects.filter(year=assessment_year)
         .select_related("published_by", "run")
         .order_by("-version")
     )
-    names = _unit_and_indicator_names(record)
+    names = _unit_and_indicator_names(assessment_year)
     for publication in publications:
         publication.change_rows = [
             _named_change(change, names) for change in publication.changes or []
         ]
     context = {
-        "year": record,
+        "year": assessment_year,
         "publications": publications,
         "may_download": request.user.has_perm("assessment.download_publication"),
     }
@@ -150,13 +150,13 @@ def _named_change(change: dict, names: tuple[dict, dict]) -> dict:
 @login_required
 def publication_document(request: HttpRequest, year: int, version: int) -> HttpResponse:
     """The stored document exactly as published (its SHA-256 is over its canonical form)."""
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     if not request.user.has_perm("assessment.download_publication"):
         raise PermissionDenied
-    publication = get_object_or_404(Publication, year=record, version=version)
+    publication = get_object_or_404(Publication, year=assessment_year, version=version)
     body = json.dumps(publication.document, ensure_ascii=False, indent=2, sort_keys=True)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    name = f"results-{record.year}-v{publication.version}.json"
+    name = f"results-{assessment_year.year}-v{publication.version}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -183,18 +183,18 @@ def _result_for_user(user: AnyUser, year: AssessmentYear, unit: Unit) -> UnitRes
 def score_sheet(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     """One unit's full score sheet: every indicator's score with its rule and numbers, the
     records behind it, and the unit's objections."""
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     target = get_object_or_404(Unit.objects.select_related("category"), code=unit)
-    result = _result_for_user(request.user, record, target)
-    indicators = selectors.scheme_indicators(record, target.category)
+    result = _result_for_user(request.user, assessment_year, target)
+    indicators = selectors.scheme_indicators(assessment_year, target.category)
     objections = list(
-        Objection.objects.filter(year=record, unit=target)
+        Objection.objects.filter(year=assessment_year, unit=target)
         .select_related("indicator", "filed_by", "resolved_by")
         .order_by("-filed_at", "-pk")
     )
     open_codes = {o.indicator.code for o in objections if o.is_open}
     may_object = (
-        objection_service.objections_open(record)
+        objection_service.objections_open(assessment_year)
         and objection_file_refusal(request.user, target) is None
     )
     details = result.details or {}
@@ -210,7 +210,7 @@ def score_sheet(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         for indicator in indicators
     ]
     context = {
-        "year": record,
+        "year": assessment_year,
         "unit": target,
         "result": result,
         "lines": lines,
@@ -274,8 +274,8 @@ def indicator_records(request: HttpRequest, year: int, unit: str, indicator: str
 @require_GET
 @login_required
 def objection_list(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    objections = Objection.objects.filter(year=record).select_related(
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    objections = Objection.objects.filter(year=assessment_year).select_related(
         "unit", "indicator", "filed_by", "resolved_by", "resolved_run"
     )
     if not sees_all_units(request.user):
@@ -284,7 +284,7 @@ def objection_list(request: HttpRequest, year: int) -> HttpResponse:
     if status in ObjectionStatus.values:
         objections = objections.filter(status=status)
     context = {
-        "year": record,
+        "year": assessment_year,
         "objections": list(objections.order_by("-filed_at", "-pk")),
         "status": status,
         "statuses": ObjectionStatus.choices,
@@ -295,11 +295,11 @@ def objection_list(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def objection_file(request: HttpRequest, year: int, unit: str) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     target = unit_get_for_user(request.user, unit)
     if objection_file_refusal(request.user, target) is not None:
         raise PermissionDenied
-    indicators = selectors.scheme_indicators(record, target.category)
+    indicators = selectors.scheme_indicators(assessment_year, target.category)
     initial = {}
     if code := request.GET.get("indicator"):
         initial["indicator"] = next((i.pk for i in indicators if i.code == code), None)
@@ -310,7 +310,7 @@ def objection_file(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             objection = objection_service.objection_file(
-                year=record,
+                year=assessment_year,
                 unit=target,
                 indicator=data["indicator"],
                 reason=data["reason"],
@@ -325,10 +325,10 @@ def objection_file(request: HttpRequest, year: int, unit: str) -> HttpResponse:
             )
             return redirect("assessment:objection_detail", pk=objection.pk)
     context = {
-        "year": record,
+        "year": assessment_year,
         "unit": target,
         "form": form,
-        "open_now": objection_service.objections_open(record),
+        "open_now": objection_service.objections_open(assessment_year),
     }
     return render(request, "results/objection_form.html", context)
 

@@ -90,10 +90,10 @@ def survey_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def survey_list(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     if not survey_service.may_list_surveys(request.user):
         raise PermissionDenied
-    surveys = survey_service.surveys_for_user(request.user, record)
+    surveys = survey_service.surveys_for_user(request.user, assessment_year)
     units = Unit.objects.filter(pk__in=surveys.values("unit_id")).order_by("code")
     unit, status = request.GET.get("unit", ""), request.GET.get("status", "")
     if unit:
@@ -101,14 +101,14 @@ def survey_list(request: HttpRequest, year: int) -> HttpResponse:
     if status in SurveyStatus.values:
         surveys = surveys.filter(status=status)
     context = {
-        "year": record,
+        "year": assessment_year,
         "surveys": list(surveys),
         "units": list(units),
         "unit": unit,
         "status": status,
         "statuses": SurveyStatus.choices,
-        "may_create": manages_assessment(request.user) and _open_for_surveys(record),
-        "has_indicators": survey_service.survey_indicators(record).exists(),
+        "may_create": manages_assessment(request.user) and _open_for_surveys(assessment_year),
+        "has_indicators": survey_service.survey_indicators(assessment_year).exists(),
     }
     return render(request, "surveys/list.html", context)
 
@@ -139,11 +139,11 @@ def _form_page(request: HttpRequest, year: AssessmentYear, survey: Survey | None
 @require_http_methods(["GET", "POST"])
 @login_required
 def survey_create(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     _require_office(request)
-    if _closed_year(request, record):
-        return redirect("assessment:survey_list", year=record.year)
-    return _form_page(request, record, None)
+    if _closed_year(request, assessment_year):
+        return redirect("assessment:survey_list", year=assessment_year.year)
+    return _form_page(request, assessment_year, None)
 
 
 @require_http_methods(["GET", "POST"])

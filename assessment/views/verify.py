@@ -103,8 +103,8 @@ def _queue_page(
 @login_required
 def verify_queue(request: HttpRequest, year: int) -> HttpResponse:
     _require_verifier(request)
-    record = selectors.year_get_for_user(request.user, year)
-    return _queue_page(request, record, request.GET, None)
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    return _queue_page(request, assessment_year, request.GET, None)
 
 
 def _queue_url(year: AssessmentYear, query: str) -> str:
@@ -117,15 +117,15 @@ def _queue_url(year: AssessmentYear, query: str) -> str:
 def verify_decide(request: HttpRequest, year: int) -> HttpResponse:
     """Verify or reject the chosen records (several, or one with a row's button)."""
     _require_verifier(request)
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     data = request.POST.copy()
     if one := data.get("verify_one"):  # a row's own button: that record only
         data.setlist("records", [one])
         data["decision"] = "verify"
-    form = DecisionForm(data, records=_decidable(request.user, record))
+    form = DecisionForm(data, records=_decidable(request.user, assessment_year))
     query = QueryDict(data.get("query", ""))
     if not form.is_valid():
-        return _queue_page(request, record, query, form)
+        return _queue_page(request, assessment_year, query, form)
     chosen = list(form.cleaned_data["records"].select_related("unit", "indicator"))
     try:
         counts = evidence_verify_many(
@@ -137,13 +137,13 @@ def verify_decide(request: HttpRequest, year: int) -> HttpResponse:
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-        return _queue_page(request, record, query, form)
+        return _queue_page(request, assessment_year, query, form)
     if form.accept:
         text = _("%(count)s records were verified.") % {"count": counts.verified}
     else:
         text = _("%(count)s records were rejected.") % {"count": counts.rejected}
     messages.success(request, text)
-    return redirect(_queue_url(record, form.cleaned_data["query"]))
+    return redirect(_queue_url(assessment_year, form.cleaned_data["query"]))
 
 
 @require_http_methods(["GET"])

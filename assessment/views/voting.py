@@ -71,7 +71,7 @@ def _ballot_page(
 ) -> HttpResponse:
     answers = answers or {}
     problems = problems or {}
-    record = paper.round
+    evaluation_round = paper.round
     rows = []
     for subject in paper.subjects:
         items = []
@@ -88,13 +88,15 @@ def _ballot_page(
                 }
             )
         rows.append({"subject": subject, "items": items})
-    reasons_for = [str(Mark(mark).label) for mark in Mark.values if record.needs_reason(mark)]
+    reasons_for = [
+        str(Mark(mark).label) for mark in Mark.values if evaluation_round.needs_reason(mark)
+    ]
     response = render(
         request,
         "ballots/vote_ballot.html",
         {
             "paper": paper,
-            "round": record,
+            "round": evaluation_round,
             "rows": rows,
             "marks": Mark.choices,
             "general_errors": problems.get(None, []),

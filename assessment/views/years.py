@@ -111,18 +111,18 @@ def year_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def year_detail(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    may_change = request.user.has_perm("assessment.change_assessmentyear", record)
-    editable = may_change and _year_open_for(record, Action.EDIT_PARAMETERS)
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    may_change = request.user.has_perm("assessment.change_assessmentyear", assessment_year)
+    editable = may_change and _year_open_for(assessment_year, Action.EDIT_PARAMETERS)
     form = None
     if request.method == "POST":
         if not may_change:
             raise PermissionDenied
-        form = YearParametersForm(request.POST, year=record)
+        form = YearParametersForm(request.POST, year=assessment_year)
         if form.is_valid():
             try:
                 scheme_service.year_update_parameters(
-                    year=record,
+                    year=assessment_year,
                     by=request.user,
                     data=form.parameters(),
                     reason=_reason(form),
@@ -132,23 +132,23 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The parameters were saved."))
-                return redirect("assessment:year_detail", year=record.year)
-        record.refresh_from_db()  # the service may have set values it then refused
+                return redirect("assessment:year_detail", year=assessment_year.year)
+        assessment_year.refresh_from_db()  # the service may have set values it then refused
     elif editable:
-        form = YearParametersForm(year=record)
-    may_transition = request.user.has_perm("assessment.publish_results", record)
+        form = YearParametersForm(year=assessment_year)
+    may_transition = request.user.has_perm("assessment.publish_results", assessment_year)
     context = {
-        "year": record,
+        "year": assessment_year,
         "form": form,
-        "readonly_groups": None if form else _parameter_groups(record),
-        "transitions": next_states(record) if may_transition else [],
+        "readonly_groups": None if form else _parameter_groups(assessment_year),
+        "transitions": next_states(assessment_year) if may_transition else [],
         "transition_form": TransitionForm(prefix="transition") if may_transition else None,
         "may_transition": may_transition,
-        "has_run": record.runs.filter(is_current=True).exists(),
-        "history": record.history.select_related("history_user")[:20]
-        if request.user.has_perm("assessment.view_year_history", record)
+        "has_run": assessment_year.runs.filter(is_current=True).exists(),
+        "history": assessment_year.history.select_related("history_user")[:20]
+        if request.user.has_perm("assessment.view_year_history", assessment_year)
         else None,
-        **year_results_context(request.user, record, may_transition),
+        **year_results_context(request.user, assessment_year, may_transition),
         "may_list_surveys": may_list_surveys(request.user),
     }
     return render(request, "assessment/year_detail.html", context)
@@ -171,15 +171,15 @@ def _parameter_groups(year: AssessmentYear) -> list[tuple[object, list[tuple[obj
 @require_POST
 @login_required
 def year_transition(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    _require_perm(request, "assessment.publish_results", record)
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.publish_results", assessment_year)
     form = TransitionForm(request.POST, prefix="transition")
     if not form.is_valid():
         messages.error(request, _("Choose a state the year can move to."))
     else:
         try:
-            record = year_service.year_transition(
-                year=record,
+            assessment_year = year_service.year_transition(
+                year=assessment_year,
                 to=form.cleaned_data["to"],
                 by=request.user,
                 reason=_reason(form),
@@ -191,9 +191,9 @@ def year_transition(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(
                 request,
                 _("The %(year)s assessment is now in the state “%(status)s”.")
-                % {"year": record.year, "status": record.get_status_display()},
+                % {"year": assessment_year.year, "status": assessment_year.get_status_display()},
             )
-    return redirect("assessment:year_detail", year=record.year)
+    return redirect("assessment:year_detail", year=assessment_year.year)
 
 
 # --- schemes ----------------------------------------------------------------------------------
@@ -202,25 +202,25 @@ def year_transition(request: HttpRequest, year: int) -> HttpResponse:
 @require_GET
 @login_required
 def scheme_index(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    return _to_first_category(record, "assessment:scheme_detail")
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    return _to_first_category(assessment_year, "assessment:scheme_detail")
 
 
 @require_GET
 @login_required
 def scheme_detail(request: HttpRequest, year: int, category: str) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    _require_perm(request, "assessment.view_indicator", record)
-    scheme = selectors.scheme_for_category(record, selectors.category_get(category))
-    may_edit = request.user.has_perm("assessment.change_indicator", record) and _year_open_for(
-        record, Action.EDIT_SCHEME
-    )
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.view_indicator", assessment_year)
+    scheme = selectors.scheme_for_category(assessment_year, selectors.category_get(category))
+    may_edit = request.user.has_perm(
+        "assessment.change_indicator", assessment_year
+    ) and _year_open_for(assessment_year, Action.EDIT_SCHEME)
     context = {
-        "year": record,
+        "year": assessment_year,
         "categories": selectors.categories(),
         "scheme": scheme,
         "may_edit": may_edit,
-        "may_delete": may_edit and record.status == YearStatus.SETUP,
+        "may_delete": may_edit and assessment_year.status == YearStatus.SETUP,
     }
     return render(request, "assessment/scheme_detail.html", context)
 
@@ -259,34 +259,36 @@ def _indicator_form_page(
 @require_http_methods(["GET", "POST"])
 @login_required
 def indicator_create(request: HttpRequest, year: int, category: str) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    _require_perm(request, "assessment.add_indicator", record)
-    indicator = Indicator(year=record, category=selectors.category_get(category))
-    return _indicator_form_page(request, record, indicator)
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.add_indicator", assessment_year)
+    indicator = Indicator(year=assessment_year, category=selectors.category_get(category))
+    return _indicator_form_page(request, assessment_year, indicator)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def indicator_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    _require_perm(request, "assessment.change_indicator", record)
-    indicator = selectors.indicator_get_for_user(request.user, record, pk)
-    return _indicator_form_page(request, record, indicator)
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.change_indicator", assessment_year)
+    indicator = selectors.indicator_get_for_user(request.user, assessment_year, pk)
+    return _indicator_form_page(request, assessment_year, indicator)
 
 
 @require_POST
 @login_required
 def indicator_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    _require_perm(request, "assessment.delete_indicator", record)
-    indicator = selectors.indicator_get_for_user(request.user, record, pk)
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.delete_indicator", assessment_year)
+    indicator = selectors.indicator_get_for_user(request.user, assessment_year, pk)
     try:
         scheme_service.indicator_delete(indicator=indicator, by=request.user)
     except ValidationError as error:
         _refuse(request, error)
     else:
         messages.success(request, _("Indicator %(name)s was deleted.") % {"name": indicator})
-    return redirect("assessment:scheme_detail", year=record.year, category=indicator.category.code)
+    return redirect(
+        "assessment:scheme_detail", year=assessment_year.year, category=indicator.category.code
+    )
 
 
 # --- targets ----------------------------------------------------------------------------------
@@ -295,21 +297,23 @@ def indicator_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def target_index(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     if not sees_all_units(request.user):
         own = selectors.own_unit(request.user)
         if own is None:
             raise PermissionDenied
-        return redirect("assessment:targets", year=record.year, unit=own.code)
+        return redirect("assessment:targets", year=assessment_year.year, unit=own.code)
     category = request.GET.get("category", "")
     query = request.GET.get("q", "").strip()
-    units = selectors.target_units_for_user(request.user, record, category=category, query=query)
+    units = selectors.target_units_for_user(
+        request.user, assessment_year, category=category, query=query
+    )
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
-    needed = selectors.targets_needed_per_category(record)
+    needed = selectors.targets_needed_per_category(assessment_year)
     for unit in page:
         unit.needed = needed.get(unit.category_id, 0)
     context = {
-        "year": record,
+        "year": assessment_year,
         "page": page,
         "categories": selectors.categories(),
         "category": category,
@@ -321,24 +325,24 @@ def target_index(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def targets(request: HttpRequest, year: int, unit: str) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     target_unit = selectors.target_unit_get_for_user(request.user, unit)
     may_edit = request.user.has_perm("assessment.change_target", target_unit)
-    editable = may_edit and _year_open_for(record, Action.EDIT_TARGETS)
+    editable = may_edit and _year_open_for(assessment_year, Action.EDIT_TARGETS)
     if request.method == "POST" and not editable:
         if not may_edit:
             raise PermissionDenied
         try:  # the year's state refuses it: say so (e.g. published: only a review reopens it)
-            year_check(record, Action.EDIT_TARGETS, by=request.user)
+            year_check(assessment_year, Action.EDIT_TARGETS, by=request.user)
         except ValidationError as error:
             _refuse(request, error)
-        return redirect("assessment:targets", year=record.year, unit=target_unit.code)
-    grid = selectors.targets_grid(record, target_unit)
-    form = TargetsForm(request.POST or None, grid=grid, year=record)
+        return redirect("assessment:targets", year=assessment_year.year, unit=target_unit.code)
+    grid = selectors.targets_grid(assessment_year, target_unit)
+    form = TargetsForm(request.POST or None, grid=grid, year=assessment_year)
     if request.method == "POST" and form.is_valid():
         try:
             scheme_service.targets_save_many(
-                year=record,
+                year=assessment_year,
                 unit=target_unit,
                 rows=form.rows(),
                 by=request.user,
@@ -351,9 +355,9 @@ def targets(request: HttpRequest, year: int, unit: str) -> HttpResponse:
             messages.success(
                 request, _("The targets of %(unit)s were saved.") % {"unit": target_unit.name}
             )
-            return redirect("assessment:targets", year=record.year, unit=target_unit.code)
+            return redirect("assessment:targets", year=assessment_year.year, unit=target_unit.code)
     context = {
-        "year": record,
+        "year": assessment_year,
         "unit": target_unit,
         "form": form,
         "editable": editable,
@@ -367,9 +371,9 @@ def targets(request: HttpRequest, year: int, unit: str) -> HttpResponse:
 @require_POST
 @login_required
 def results_compute(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    _require_perm(request, "assessment.compute_results", record)
-    form = ComputeForm(request.POST, year=record)
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.compute_results", assessment_year)
+    form = ComputeForm(request.POST, year=assessment_year)
     category = request.POST.get("category", "")
     if not form.is_valid():
         for errors in form.errors.values():
@@ -378,7 +382,7 @@ def results_compute(request: HttpRequest, year: int) -> HttpResponse:
     else:
         try:
             compute_service.results_compute(
-                year=record,
+                year=assessment_year,
                 by=request.user,
                 bonus_pool=form.cleaned_data["bonus_pool"],
                 reason=_reason(form),
@@ -388,41 +392,43 @@ def results_compute(request: HttpRequest, year: int) -> HttpResponse:
         else:
             messages.success(request, _("The results were computed."))
     if category:
-        return redirect("assessment:results", year=record.year, category=category)
-    return redirect("assessment:results_index", year=record.year)
+        return redirect("assessment:results", year=assessment_year.year, category=category)
+    return redirect("assessment:results_index", year=assessment_year.year)
 
 
 @require_GET
 @login_required
 def results_index(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
-    return _to_first_category(record, "assessment:results")
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    return _to_first_category(assessment_year, "assessment:results")
 
 
-def _to_first_category(record: AssessmentYear, view_name: str) -> HttpResponse:
+def _to_first_category(assessment_year: AssessmentYear, view_name: str) -> HttpResponse:
     first = UnitCategory.objects.order_by("sort_order", "code").first()
     if first is None:
-        return redirect("assessment:year_detail", year=record.year)
-    return redirect(view_name, year=record.year, category=first.code)
+        return redirect("assessment:year_detail", year=assessment_year.year)
+    return redirect(view_name, year=assessment_year.year, category=first.code)
 
 
 @require_GET
 @login_required
 def results(request: HttpRequest, year: int, category: str) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     table = result_selectors.results_for_category(
-        user=request.user, year=record, category=selectors.category_get(category)
+        user=request.user, year=assessment_year, category=selectors.category_get(category)
     )
-    may_compute = request.user.has_perm("assessment.compute_results", record) and _year_open_for(
-        record, Action.COMPUTE
-    )
+    may_compute = request.user.has_perm(
+        "assessment.compute_results", assessment_year
+    ) and _year_open_for(assessment_year, Action.COMPUTE)
     context = {
-        "year": record,
+        "year": assessment_year,
         "categories": selectors.categories(),
         "table": table,
-        "compute_form": ComputeForm(initial={"bonus_pool": record.bonus_pool}, year=record)
+        "compute_form": ComputeForm(
+            initial={"bonus_pool": assessment_year.bonus_pool}, year=assessment_year
+        )
         if may_compute
         else None,
-        "compute_needs_reason": needs_reason(record, Action.COMPUTE),
+        "compute_needs_reason": needs_reason(assessment_year, Action.COMPUTE),
     }
     return render(request, "assessment/results.html", context)

@@ -1,4 +1,4 @@
-"""Reminders (issue 8): phase deadlines, what is overdue per role, the home panel, e-mail.
+"""Reminders: phase deadlines, what is overdue per role, the home panel, e-mail.
 
 - ``schedule``: deadline arithmetic on dates (pure).
 - ``work``: what is overdue or due soon in a year, phase by phase, from the data.

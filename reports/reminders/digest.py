@@ -131,7 +131,7 @@ def digest_for(user, reminders: Iterable[YearReminders], base_url: str) -> Diges
 
 def digests(*, today: datetime.date, year: int | None = None, base_url: str = "") -> list[Digest]:
     base_url = base_url.rstrip("/")
-    found = [year_reminders(record, today) for record in open_years(year)]
+    found = [year_reminders(assessment_year, today) for assessment_year in open_years(year)]
     if not found:
         return []
     return [d for user in recipients() if (d := digest_for(user, found, base_url)) is not None]

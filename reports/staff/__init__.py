@@ -1,4 +1,4 @@
-"""The staff reports (issue 6): reads and services behind ``reports.views.staff``.
+"""The staff reports: reads and services behind ``reports.views.staff``.
 
 - ``access``: who may open which report (the office, district leaders, a unit's own users).
 - ``letters``: the target-responsibility letter (目标责任书) of a unit, as a page and a PDF.

@@ -78,13 +78,13 @@ def latest(request: HttpRequest) -> HttpResponse:
 @login_required
 def year_page(request: HttpRequest, year: int) -> HttpResponse:
     _require_staff_member(request)
-    record = selectors.year_get_for_user(request.user, year)
-    reminders = year_reminders(record, timezone.localdate())
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    reminders = year_reminders(assessment_year, timezone.localdate())
     mine = readable(request.user, reminders.items)
     form = ReminderFilterForm(request.GET or None)
     shown = form.apply(mine)
     context = {
-        "year": record,
+        "year": assessment_year,
         "reminders": reminders,
         "form": form,
         "groups": grouped(shown),
@@ -103,23 +103,27 @@ def deadlines(request: HttpRequest, year: int) -> HttpResponse:
     """The office sets the year's phase deadlines; read-only once the year is published."""
     if not sets_deadlines(request.user):
         raise PermissionDenied
-    record = selectors.year_get_for_user(request.user, year)
-    refusal = deadline_refusal(record)
-    existing = {d.phase: d for d in PhaseDeadline.objects.filter(year=record)}
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    refusal = deadline_refusal(assessment_year)
+    existing = {d.phase: d for d in PhaseDeadline.objects.filter(year=assessment_year)}
     data = request.POST if request.method == "POST" else None
-    form = DeadlinesForm(data, year=record, deadlines=existing, state=deadlines_state(record))
+    form = DeadlinesForm(
+        data, year=assessment_year, deadlines=existing, state=deadlines_state(assessment_year)
+    )
     if request.method == "POST":
         if refusal:
             messages.error(request, refusal)
-            return redirect("reminders:deadlines", year=record.year)
+            return redirect("reminders:deadlines", year=assessment_year.year)
         if form.is_valid():
             try:
-                deadlines_save(year=record, values=form.values(), by=request.user, state=form.state)
+                deadlines_save(
+                    year=assessment_year, values=form.values(), by=request.user, state=form.state
+                )
             except ValidationError as error:
                 for message in form.add_errors(error):
                     messages.error(request, message)
             else:
                 messages.success(request, _("The deadlines were saved."))
-                return redirect("reminders:year", year=record.year)
-    context = {"year": record, "form": form, "refusal": refusal}
+                return redirect("reminders:year", year=assessment_year.year)
+    context = {"year": assessment_year, "form": form, "refusal": refusal}
     return render(request, "reports/reminders/deadlines.html", context)

@@ -94,12 +94,12 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def letter_list(request: HttpRequest, year: int) -> HttpResponse:
-    record = selectors.year_get_for_user(request.user, year)
+    assessment_year = selectors.year_get_for_user(request.user, year)
     if not reads_district_reports(request.user):
         own = user_unit_code(request.user)
         if not own:
             raise PermissionDenied
-        return redirect("reports:letter", year=record.year, unit=own)
+        return redirect("reports:letter", year=assessment_year.year, unit=own)
     category = request.GET.get("category", "")
     query = request.GET.get("q", "").strip()
     units = (
@@ -110,7 +110,7 @@ def letter_list(request: HttpRequest, year: int) -> HttpResponse:
     if query:
         units = units.filter(Q(name__icontains=query) | Q(code__iexact=query))
     context = {
-        "year": record,
+        "year": assessment_year,
         "page": _page(request, units),
         "categories": UnitCategory.objects.order_by("sort_order", "code"),
         "category": category,
@@ -123,10 +123,10 @@ def letter_list(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def letter(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     target_unit = letter_unit_get_for_user(request.user, unit)
-    record = selectors.year_get_for_user(request.user, year)
-    document = letters.letter_for(record, target_unit)
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    document = letters.letter_for(assessment_year, target_unit)
     context = {
-        "year": record,
+        "year": assessment_year,
         "letter": document,
         "title": letters.letter_title(document),
         "intro": letters.letter_intro(document),
@@ -140,9 +140,11 @@ def letter(request: HttpRequest, year: int, unit: str) -> HttpResponse:
 @login_required
 def letter_pdf(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     target_unit = letter_unit_get_for_user(request.user, unit)
-    record = selectors.year_get_for_user(request.user, year)
-    content = letters.letter_pdf(letters.letter_for(record, target_unit))
-    return _download(content, "application/pdf", f"letter-{record.year}-{target_unit.code}.pdf")
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    content = letters.letter_pdf(letters.letter_for(assessment_year, target_unit))
+    return _download(
+        content, "application/pdf", f"letter-{assessment_year.year}-{target_unit.code}.pdf"
+    )
 
 
 # --- progress bulletins ---------------------------------------------------------------------
@@ -227,10 +229,10 @@ def bulletin_compare(request: HttpRequest, year: int) -> HttpResponse:
 # --- leadership teams and cadres ------------------------------------------------------------
 
 
-def _leadership_context(request: HttpRequest, record: AssessmentYear) -> dict[str, object]:
+def _leadership_context(request: HttpRequest, assessment_year: AssessmentYear) -> dict[str, object]:
     return {
-        "year": record,
-        "run": leadership.current_run(record),
+        "year": assessment_year,
+        "run": leadership.current_run(assessment_year),
         "categories": UnitCategory.objects.order_by("sort_order", "code"),
         "category": request.GET.get("category", ""),
         "q": request.GET.get("q", "").strip(),
@@ -275,10 +277,10 @@ def cadre_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/cadre_dossier.html", context)
 
 
-def _outstanding(request: HttpRequest, record: AssessmentYear):  # type: ignore[no-untyped-def]
+def _outstanding(request: HttpRequest, assessment_year: AssessmentYear):  # type: ignore[no-untyped-def]
     form = OutstandingFilterForm(request.GET or None)
-    threshold = form.threshold_or(record.contribution_cap)
-    return form, threshold, leadership.outstanding_cadres(record, threshold)
+    threshold = form.threshold_or(assessment_year.contribution_cap)
+    return form, threshold, leadership.outstanding_cadres(assessment_year, threshold)
 
 
 @require_GET

@@ -19,57 +19,61 @@ from assessment.services import voting
 
 
 def prepared_round(year, office_user, units) -> EvaluationRound:  # type: ignore[no-untyped-def]
-    record = ballot_service.round_create(
+    evaluation_round = ballot_service.round_create(
         year=year,
         by=office_user,
         name="年度民主测评",
         closes_on=timezone.localdate() + datetime.timedelta(days=7),
     )
-    record.groups.all().delete()
-    RaterGroup.objects.create(round=record, name="区领导", weight=Decimal("0.6"), min_ballots=2)
+    evaluation_round.groups.all().delete()
     RaterGroup.objects.create(
-        round=record,
+        round=evaluation_round, name="区领导", weight=Decimal("0.6"), min_ballots=2
+    )
+    RaterGroup.objects.create(
+        round=evaluation_round,
         name="本单位干部职工",
         weight=Decimal("0.4"),
         min_ballots=2,
         own_unit=True,
         position=1,
     )
-    record.excellent_limit = 2
-    record.save()
-    ballot_service.subjects_add(record=record, by=office_user, units=units, teams=True, cadres=True)
-    return record
+    evaluation_round.excellent_limit = 2
+    evaluation_round.save()
+    ballot_service.subjects_add(
+        evaluation_round=evaluation_round, by=office_user, units=units, teams=True, cadres=True
+    )
+    return evaluation_round
 
 
 def opened_round(year, office_user, units) -> EvaluationRound:  # type: ignore[no-untyped-def]
-    record = prepared_round(year, office_user, units)
-    ballot_service.round_open(record=record, by=office_user)
-    return record
+    evaluation_round = prepared_round(year, office_user, units)
+    ballot_service.round_open(evaluation_round=evaluation_round, by=office_user)
+    return evaluation_round
 
 
-def codes(record, office_user, group_name, size, unit=None) -> list[str]:  # type: ignore[no-untyped-def]
-    group = record.groups.get(name=group_name)
+def codes(evaluation_round, office_user, group_name, size, unit=None) -> list[str]:  # type: ignore[no-untyped-def]
+    group = evaluation_round.groups.get(name=group_name)
     _batch, issued = ballot_service.batch_create(
-        record=record, by=office_user, group=group, unit=unit, size=size
+        evaluation_round=evaluation_round, by=office_user, group=group, unit=unit, size=size
     )
     return [item.code for item in issued]
 
 
-def subject(record, name: str) -> RoundSubject:  # type: ignore[no-untyped-def]
+def subject(evaluation_round, name: str) -> RoundSubject:  # type: ignore[no-untyped-def]
     """A subject by cadre name, or a team by its unit's name."""
-    found = record.subjects.filter(cadre__name=name).first()
-    return found or record.subjects.get(cadre__isnull=True, unit__name=name)
+    found = evaluation_round.subjects.filter(cadre__name=name).first()
+    return found or evaluation_round.subjects.get(cadre__isnull=True, unit__name=name)
 
 
-def answers(record, marks: dict[str, str], reasons: dict[str, str] | None = None) -> dict:  # type: ignore[no-untyped-def]
+def answers(evaluation_round, marks: dict[str, str], reasons: dict[str, str] | None = None) -> dict:  # type: ignore[no-untyped-def]
     """{subject name: mark} → the service's answers on the round's only question."""
-    question = record.questions.get()
+    question = evaluation_round.questions.get()
     reasons = reasons or {}
     return {
-        (subject(record, name).pk, question.pk): (mark, reasons.get(name, ""))
+        (subject(evaluation_round, name).pk, question.pk): (mark, reasons.get(name, ""))
         for name, mark in marks.items()
     }
 
 
-def cast(record, code: str, marks: dict[str, str], reasons=None):  # type: ignore[no-untyped-def]
-    return voting.ballot_cast(code=code, answers=answers(record, marks, reasons))
+def cast(evaluation_round, code: str, marks: dict[str, str], reasons=None):  # type: ignore[no-untyped-def]
+    return voting.ballot_cast(code=code, answers=answers(evaluation_round, marks, reasons))

@@ -44,10 +44,10 @@ def round_(year, office_user, unit_a, unit_b):
     return opened_round(year, office_user, [unit_a, unit_b])
 
 
-def vote_the_district(record, office_user, unit_a, unit_b):  # type: ignore[no-untyped-def]
-    leaders = codes(record, office_user, LEADERS, 3)
-    staff_a = codes(record, office_user, STAFF, 2, unit=unit_a)
-    staff_b = codes(record, office_user, STAFF, 2, unit=unit_b)
+def vote_the_district(evaluation_round, office_user, unit_a, unit_b):  # type: ignore[no-untyped-def]
+    leaders = codes(evaluation_round, office_user, LEADERS, 3)
+    staff_a = codes(evaluation_round, office_user, STAFF, 2, unit=unit_a)
+    staff_b = codes(evaluation_round, office_user, STAFF, 2, unit=unit_b)
     everyone = ["甲镇", "张三", "李四", "乙镇", "王五"]
     for code, row in zip(
         leaders,
@@ -58,15 +58,17 @@ def vote_the_district(record, office_user, unit_a, unit_b):  # type: ignore[no-u
         ],
         strict=True,
     ):
-        cast(record, code, dict(zip(everyone, row, strict=True)))
-    cast(record, staff_a[0], {"甲镇": "good", "张三": "excellent", "李四": "good"})
+        cast(evaluation_round, code, dict(zip(everyone, row, strict=True)))
+    cast(evaluation_round, staff_a[0], {"甲镇": "good", "张三": "excellent", "李四": "good"})
     cast(
-        record,
+        evaluation_round,
         staff_a[1],
         {"甲镇": "average", "张三": "excellent", "李四": "poor"},
         reasons={"李四": "分管工作推进不力"},
     )
-    cast(record, staff_b[0], {"乙镇": "excellent", "王五": "good"})  # B's staff: 1 of at least 2
+    cast(
+        evaluation_round, staff_b[0], {"乙镇": "excellent", "王五": "good"}
+    )  # B's staff: 1 of at least 2
     return staff_b[1]
 
 
@@ -78,13 +80,13 @@ def test_closing_scores_by_group_weight_and_feeds_the_three_in_one(
     vote_the_district(round_, office_user, unit_a, unit_b)
 
     with pytest.raises(ValidationError) as refused:
-        ballot_service.round_close(record=round_, by=office_user)
+        ballot_service.round_close(evaluation_round=round_, by=office_user)
     assert "乙镇" in " ".join(refused.value.messages)
     assert "本单位干部职工 1" in " ".join(refused.value.messages)
     round_.refresh_from_db()
     assert round_.status == RoundStatus.OPEN
 
-    ballot_service.round_close(record=round_, by=office_user, confirm_short=True)
+    ballot_service.round_close(evaluation_round=round_, by=office_user, confirm_short=True)
 
     scores = {
         str(result.subject): result.score
@@ -115,7 +117,7 @@ def test_closing_scores_by_group_weight_and_feeds_the_three_in_one(
 
 def test_the_calculation_is_stored_with_the_result(year, round_, office_user, unit_a, unit_b):
     vote_the_district(round_, office_user, unit_a, unit_b)
-    ballot_service.round_close(record=round_, by=office_user, confirm_short=True)
+    ballot_service.round_close(evaluation_round=round_, by=office_user, confirm_short=True)
     details = RoundResult.objects.get(round=round_, subject__cadre__name="李四").details
     leaders, staff = details["groups"]
     assert leaders == {
@@ -218,14 +220,16 @@ def test_voided_codes_stop_working_but_used_ones_stay_counted(year, round_, offi
 
 
 def test_codes_work_only_while_the_round_is_open(year, office_user, unit_a, unit_b):
-    record = prepared_round(year, office_user, [unit_a, unit_b])
-    (code,) = codes(record, office_user, LEADERS, 1)  # slips are printed before voting opens
+    evaluation_round = prepared_round(year, office_user, [unit_a, unit_b])
+    (code,) = codes(
+        evaluation_round, office_user, LEADERS, 1
+    )  # slips are printed before voting opens
     with pytest.raises(CodeRefused) as early:
         voting.ballot_paper(code)
     assert early.value.reason == "not_open"
-    ballot_service.round_open(record=record, by=office_user)
-    assert voting.ballot_paper(code).round == record
-    later = record.closes_on + datetime.timedelta(days=1)
+    ballot_service.round_open(evaluation_round=evaluation_round, by=office_user)
+    assert voting.ballot_paper(code).round == evaluation_round
+    later = evaluation_round.closes_on + datetime.timedelta(days=1)
     with pytest.raises(CodeRefused) as late:
         voting.ballot_paper(code, today=later)
     assert late.value.reason == "closed"
@@ -234,32 +238,36 @@ def test_codes_work_only_while_the_round_is_open(year, office_user, unit_a, unit
 def test_the_round_is_fixed_once_open(year, round_, office_user, unit_a):
     with pytest.raises(ValidationError):
         ballot_service.subjects_add(
-            record=round_, by=office_user, units=[unit_a], teams=True, cadres=False
+            evaluation_round=round_, by=office_user, units=[unit_a], teams=True, cadres=False
         )
     with pytest.raises(ValidationError):
         ballot_service.subject_remove(subject=round_.subjects.first(), by=office_user)
 
 
 def test_a_round_cannot_open_empty(year, office_user):
-    record = ballot_service.round_create(
+    evaluation_round = ballot_service.round_create(
         year=year, by=office_user, name="空测评", closes_on=datetime.date(2099, 1, 1)
     )
     with pytest.raises(ValidationError) as refused:
-        ballot_service.round_open(record=record, by=office_user)
+        ballot_service.round_open(evaluation_round=evaluation_round, by=office_user)
     assert len(refused.value.messages) == 1  # nobody to evaluate (groups and question exist)
 
 
 def test_own_unit_codes_need_a_unit_with_people_in_the_round(year, round_, office_user, lead_unit):
     staff = round_.groups.get(name=STAFF)
     with pytest.raises(ValidationError):
-        ballot_service.batch_create(record=round_, by=office_user, group=staff, unit=None, size=5)
+        ballot_service.batch_create(
+            evaluation_round=round_, by=office_user, group=staff, unit=None, size=5
+        )
     with pytest.raises(ValidationError):
         ballot_service.batch_create(
-            record=round_, by=office_user, group=staff, unit=lead_unit, size=5
+            evaluation_round=round_, by=office_user, group=staff, unit=lead_unit, size=5
         )
     leaders = round_.groups.get(name=LEADERS)
     with pytest.raises(ValidationError):
-        ballot_service.batch_create(record=round_, by=office_user, group=leaders, unit=None, size=0)
+        ballot_service.batch_create(
+            evaluation_round=round_, by=office_user, group=leaders, unit=None, size=0
+        )
 
 
 def test_codes_are_kept_only_as_digests(year, round_, office_user):
@@ -300,7 +308,7 @@ def test_a_cast_ballot_cannot_be_changed(year, round_, office_user):
 
 def test_closing_needs_an_open_round_and_happens_once(year, round_, office_user, unit_a, unit_b):
     vote_the_district(round_, office_user, unit_a, unit_b)
-    ballot_service.round_close(record=round_, by=office_user, confirm_short=True)
+    ballot_service.round_close(evaluation_round=round_, by=office_user, confirm_short=True)
     with pytest.raises(ValidationError):
-        ballot_service.round_close(record=round_, by=office_user, confirm_short=True)
+        ballot_service.round_close(evaluation_round=round_, by=office_user, confirm_short=True)
     assert RoundResult.objects.filter(round=round_).count() == 5

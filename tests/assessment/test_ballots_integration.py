@@ -38,13 +38,13 @@ def run(rows, user):  # type: ignore[no-untyped-def]
 
 
 def closed_round(year, office_user, unit_a, unit_b):  # type: ignore[no-untyped-def]
-    record = opened_round(year, office_user, [unit_a])  # 甲镇's team, 张三 and 李四
-    for code in codes(record, office_user, "区领导", 2):
-        cast(record, code, {"甲镇": "good", "张三": "good", "李四": "average"})
-    for code in codes(record, office_user, "本单位干部职工", 2, unit=unit_a):
-        cast(record, code, {"甲镇": "excellent", "张三": "good", "李四": "average"})
-    ballot_service.round_close(record=record, by=office_user)
-    return record
+    evaluation_round = opened_round(year, office_user, [unit_a])  # 甲镇's team, 张三 and 李四
+    for code in codes(evaluation_round, office_user, "区领导", 2):
+        cast(evaluation_round, code, {"甲镇": "good", "张三": "good", "李四": "average"})
+    for code in codes(evaluation_round, office_user, "本单位干部职工", 2, unit=unit_a):
+        cast(evaluation_round, code, {"甲镇": "excellent", "张三": "good", "李四": "average"})
+    ballot_service.round_close(evaluation_round=evaluation_round, by=office_user)
+    return evaluation_round
 
 
 def test_an_import_cannot_overwrite_an_evaluation_from_ballots(year, office_user, unit_a, unit_b):
@@ -84,10 +84,10 @@ def test_the_teams_and_cadres_reports_link_an_evaluation_to_its_ballots(
 
     from assessment.services.compute import results_compute
 
-    record = closed_round(year, office_user, unit_a, unit_b)
+    evaluation_round = closed_round(year, office_user, unit_a, unit_b)
     results_compute(year=year, by=office_user)
     client.force_login(office_user)
-    round_url = reverse("assessment:round_detail", kwargs={"pk": record.pk}) + "#results"
+    round_url = reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}) + "#results"
     teams = client.get(reverse("reports:teams", kwargs={"year": 2026})).content.decode()
     assert teams.count(f'href="{round_url}"') == 1  # 甲镇's team; 乙镇's was not balloted
     cadres = client.get(reverse("reports:cadres", kwargs={"year": 2026})).content.decode()

@@ -21,12 +21,12 @@ def test_two_simultaneous_casts_with_one_code_store_one_ballot(
     town, unit_a, unit_b, office_user, cadres
 ):
     year = build_district(town, unit_a, unit_b, office_user)
-    record = opened_round(year, office_user, [unit_a, unit_b])
-    (code,) = codes(record, office_user, "区领导", 1)
+    evaluation_round = opened_round(year, office_user, [unit_a, unit_b])
+    (code,) = codes(evaluation_round, office_user, "区领导", 1)
     people = ["甲镇", "张三", "李四", "乙镇", "王五"]
     ballots = {
-        "good": answers(record, dict.fromkeys(people, "good")),
-        "average": answers(record, dict.fromkeys(people, "average")),
+        "good": answers(evaluation_round, dict.fromkeys(people, "good")),
+        "average": answers(evaluation_round, dict.fromkeys(people, "average")),
     }
     barrier = threading.Barrier(2, timeout=30)
     checked = voting.ballot_problems

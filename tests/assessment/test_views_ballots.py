@@ -37,10 +37,10 @@ def codes_in(pdf: bytes) -> list[str]:
     return CODE.findall(re.sub(r"[\s\x00]+", "", text))
 
 
-def print_codes(client, record, group_name, size, unit=None):  # type: ignore[no-untyped-def]
-    group = record.groups.get(name=group_name)
+def print_codes(client, evaluation_round, group_name, size, unit=None):  # type: ignore[no-untyped-def]
+    group = evaluation_round.groups.get(name=group_name)
     response = client.post(
-        reverse("assessment:batch_create", kwargs={"pk": record.pk}),
+        reverse("assessment:batch_create", kwargs={"pk": evaluation_round.pk}),
         {"group": group.pk, "unit": unit.pk if unit else "", "size": size},
     )
     assert response.status_code == 200, response.content[:500]
@@ -64,14 +64,14 @@ def test_the_office_prepares_opens_prints_and_closes_a_round(
     listing = reverse("assessment:round_list", kwargs={"year": 2026})
     assert client.get(listing).status_code == 200
     response = client.post(listing, {"name": "2026年度民主测评", "closes_on": "2099-12-31"})
-    record = EvaluationRound.objects.get()
-    assert response.url == reverse("assessment:round_detail", kwargs={"pk": record.pk})
-    assert [g.name for g in record.groups.all()] == [
+    evaluation_round = EvaluationRound.objects.get()
+    assert response.url == reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk})
+    assert [g.name for g in evaluation_round.groups.all()] == [
         "区领导", "同级单位主要负责人", "本单位干部职工", "服务对象代表"
     ]  # fmt: skip
 
     # keep two groups: leaders 0.6 (2 ballots), the unit's staff 0.4 (1 ballot per unit)
-    groups = list(record.groups.all())
+    groups = list(evaluation_round.groups.all())
     data = {"groups-TOTAL_FORMS": 4, "groups-INITIAL_FORMS": 4}
     for index, (group, weight, minimum, delete) in enumerate(
         zip(
@@ -91,21 +91,21 @@ def test_the_office_prepares_opens_prints_and_closes_a_round(
             data[f"groups-{index}-own_unit"] = "on"
         if delete:
             data[f"groups-{index}-DELETE"] = "on"
-    url = reverse("assessment:round_groups", kwargs={"pk": record.pk})
+    url = reverse("assessment:round_groups", kwargs={"pk": evaluation_round.pk})
     assert client.post(url, data).status_code == 302
-    assert [(g.name, str(g.weight), g.min_ballots) for g in record.groups.all()] == [
+    assert [(g.name, str(g.weight), g.min_ballots) for g in evaluation_round.groups.all()] == [
         ("区领导", "0.6000", 2), ("本单位干部职工", "0.4000", 1)
     ]  # fmt: skip
 
-    url = reverse("assessment:round_subjects_add", kwargs={"pk": record.pk})
+    url = reverse("assessment:round_subjects_add", kwargs={"pk": evaluation_round.pk})
     client.post(url, {"categories": [town.pk], "teams": "on"})  # the teams of 甲镇 and 乙镇
-    assert record.subjects.count() == 2
-    client.post(reverse("assessment:round_open", kwargs={"pk": record.pk}))
-    record.refresh_from_db()
-    assert record.status == RoundStatus.OPEN
+    assert evaluation_round.subjects.count() == 2
+    client.post(reverse("assessment:round_open", kwargs={"pk": evaluation_round.pk}))
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.status == RoundStatus.OPEN
 
-    leaders = print_codes(client, record, "区领导", 2)
-    staff_a = print_codes(client, record, "本单位干部职工", 1, unit=unit_a)
+    leaders = print_codes(client, evaluation_round, "区领导", 2)
+    staff_a = print_codes(client, evaluation_round, "本单位干部职工", 1, unit=unit_a)
     assert len(leaders) == 2 and len(staff_a) == 1
 
     voter = client.__class__()
@@ -116,27 +116,28 @@ def test_the_office_prepares_opens_prints_and_closes_a_round(
         assert done.status_code == 200
         assert done.templates[0].name == "ballots/vote_done.html"
 
-    detail = client.get(reverse("assessment:round_detail", kwargs={"pk": record.pk}))
+    detail = client.get(reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}))
     assert detail.context["close_problems"]  # 乙镇's staff cast nothing (at least 1)
-    refused = client.post(reverse("assessment:round_close", kwargs={"pk": record.pk}))
+    refused = client.post(reverse("assessment:round_close", kwargs={"pk": evaluation_round.pk}))
     assert refused.status_code == 302
-    record.refresh_from_db()
-    assert record.status == RoundStatus.OPEN
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.status == RoundStatus.OPEN
     client.post(
-        reverse("assessment:round_close", kwargs={"pk": record.pk}), {"confirm_short": "on"}
+        reverse("assessment:round_close", kwargs={"pk": evaluation_round.pk}),
+        {"confirm_short": "on"},
     )
-    record.refresh_from_db()
-    assert record.status == RoundStatus.CLOSED
+    evaluation_round.refresh_from_db()
+    assert evaluation_round.status == RoundStatus.CLOSED
     # 甲镇's team: leaders (100 + 80) / 2 = 90, staff 80 → 0.6 × 90 + 0.4 × 80 = 86.00
     assert TeamEvaluation.objects.get(unit=unit_a).score == 86
-    page = client.get(reverse("assessment:round_detail", kwargs={"pk": record.pk}))
+    page = client.get(reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}))
     assert "86.00" in page.content.decode()
 
 
 def test_a_second_use_of_a_code_is_refused_on_the_page(client, year, office_user, unit_a, unit_b):
-    record = opened_round(year, office_user, [unit_a, unit_b])
+    evaluation_round = opened_round(year, office_user, [unit_a, unit_b])
     client.force_login(office_user)
-    (code,) = print_codes(client, record, "区领导", 1)
+    (code,) = print_codes(client, evaluation_round, "区领导", 1)
     voter = client.__class__()
     page = voter.get(reverse("vote:start"), {"c": code})
     assert voter.post(reverse("vote:cast"), ballot_post(page.context)).status_code == 200
@@ -151,9 +152,9 @@ def test_a_second_use_of_a_code_is_refused_on_the_page(client, year, office_user
 def test_a_refused_ballot_keeps_the_marks_and_names_the_problem(
     client, year, office_user, unit_a, unit_b
 ):
-    record = opened_round(year, office_user, [unit_a, unit_b])  # at most 2 excellent
+    evaluation_round = opened_round(year, office_user, [unit_a, unit_b])  # at most 2 excellent
     client.force_login(office_user)
-    (code,) = print_codes(client, record, "区领导", 1)
+    (code,) = print_codes(client, evaluation_round, "区领导", 1)
     voter = client.__class__()
     page = voter.get(reverse("vote:start"), {"c": code})
     data = ballot_post(page.context, "excellent")
@@ -177,14 +178,17 @@ def test_guessing_codes_is_throttled(client, year, office_user, unit_a, unit_b):
 def test_only_the_office_changes_a_round_and_leaders_read_it(
     client, year, office_user, leader_user, reporter_a, unit_a, unit_b
 ):
-    record = opened_round(year, office_user, [unit_a, unit_b])
-    detail = reverse("assessment:round_detail", kwargs={"pk": record.pk})
+    evaluation_round = opened_round(year, office_user, [unit_a, unit_b])
+    detail = reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk})
     client.force_login(leader_user)
     page = client.get(detail)
     assert page.status_code == 200
     assert "close_form" not in page.context
     assert (
-        client.post(reverse("assessment:round_close", kwargs={"pk": record.pk})).status_code == 403
+        client.post(
+            reverse("assessment:round_close", kwargs={"pk": evaluation_round.pk})
+        ).status_code
+        == 403
     )
     client.force_login(reporter_a)
     assert client.get(detail).status_code == 403

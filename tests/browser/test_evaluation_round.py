@@ -34,8 +34,8 @@ def _log_in(page, username: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-def _print(page, record, group: str, size: int, unit: str = "") -> list[str]:
-    page.locator("#id_group").select_option(value=str(record.groups.get(name=group).pk))
+def _print(page, evaluation_round, group: str, size: int, unit: str = "") -> list[str]:
+    page.locator("#id_group").select_option(value=str(evaluation_round.groups.get(name=group).pk))
     if unit:
         page.locator("#id_unit").select_option(label=unit)
     page.locator("#id_size").fill(str(size))
@@ -46,12 +46,14 @@ def _print(page, record, group: str, size: int, unit: str = "") -> list[str]:
     return CODE.findall(re.sub(r"[\s\x00]+", "", text))
 
 
-def _mark(phone, record, marks: dict[str, str], reasons: dict[str, str] | None = None) -> None:
-    question = record.questions.get()
+def _mark(
+    phone, evaluation_round, marks: dict[str, str], reasons: dict[str, str] | None = None
+) -> None:
+    question = evaluation_round.questions.get()
     for name, mark in marks.items():
-        subject = record.subjects.filter(cadre__name=name).first() or record.subjects.get(
-            cadre__isnull=True, unit__name=name
-        )
+        subject = evaluation_round.subjects.filter(
+            cadre__name=name
+        ).first() or evaluation_round.subjects.get(cadre__isnull=True, unit__name=name)
         phone.locator(f'label[for="mark_{subject.pk}_{question.pk}_{mark}"]').click()
         if reasons and name in reasons:
             phone.locator(f"#reason_{subject.pk}_{question.pk}").fill(reasons[name])
@@ -71,9 +73,9 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     page.locator("#id_closes_on").fill("2099-12-31")
     page.locator('#content form button[type="submit"].btn-primary').click()
     expect(page.locator("[data-round-status='draft']")).to_be_visible()
-    record = EvaluationRound.objects.get()
+    evaluation_round = EvaluationRound.objects.get()
 
-    page.goto(page.base_url + f"/evaluations/{record.pk}/groups/")
+    page.goto(page.base_url + f"/evaluations/{evaluation_round.pk}/groups/")
     for index, (weight, minimum, delete) in enumerate(
         [("0.6", 2, False), (None, None, True), ("0.4", 1, False), (None, None, True)]
     ):
@@ -85,7 +87,7 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     page.locator('#content form button[type="submit"]').click()
     expect(page.locator("#groups tbody tr")).to_have_count(2)
 
-    page.goto(page.base_url + f"/evaluations/{record.pk}/edit/")
+    page.goto(page.base_url + f"/evaluations/{evaluation_round.pk}/edit/")
     page.locator("#id_excellent_limit").fill("2")
     page.locator('#content form button[type="submit"]').click()
     page.locator("#subjects input[name='categories']").first.check()
@@ -95,9 +97,9 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     expect(page.locator("[data-round-status='open']")).to_be_visible()
 
     # --- slips for every group: the codes exist only in these PDFs
-    leaders = _print(page, record, "区领导", 2)
-    staff_a = _print(page, record, "本单位干部职工", 1, unit="A01 甲镇")
-    staff_b = _print(page, record, "本单位干部职工", 1, unit="B01 乙镇")
+    leaders = _print(page, evaluation_round, "区领导", 2)
+    staff_a = _print(page, evaluation_round, "本单位干部职工", 1, unit="A01 甲镇")
+    staff_b = _print(page, evaluation_round, "本单位干部职工", 1, unit="B01 乙镇")
     assert (len(leaders), len(staff_a), len(staff_b)) == (2, 1, 1)
     page.screenshot(path=str(screenshot_dir / "evaluation-round.png"), full_page=True)
 
@@ -109,18 +111,19 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
 
     phone.goto(vote + leaders[0])
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    _mark(phone, record, {"甲镇": "excellent", "张三": "excellent", "李四": "excellent",
+    _mark(phone, evaluation_round, {"甲镇": "excellent", "张三": "excellent", "李四": "excellent",
                           "乙镇": "good", "王五": "average"})  # fmt: skip
     phone.locator("#cast-ballot").click()
     expect(phone.locator("#ballot-errors")).to_be_visible()  # 3 “excellent”, at most 2
     phone.screenshot(path=str(screenshot_dir / "evaluation-ballot-refused.png"), full_page=True)
-    _mark(phone, record, {"李四": "good"})  # the other marks were kept
+    _mark(phone, evaluation_round, {"李四": "good"})  # the other marks were kept
     phone.locator("#cast-ballot").click()
     expect(phone.locator("#cast")).to_be_visible()
 
     phone.goto(vote + leaders[1].replace("-", "").lower())  # typed as it reads, in lower case
-    _mark(phone, record, {"甲镇": "good", "张三": "excellent", "李四": "good", "乙镇": "excellent",
-                          "王五": "poor"}, reasons={"王五": "分管工作推进缓慢"})  # fmt: skip
+    _mark(phone, evaluation_round,
+          {"甲镇": "good", "张三": "excellent", "李四": "good", "乙镇": "excellent", "王五": "poor"},
+          reasons={"王五": "分管工作推进缓慢"})  # fmt: skip
     phone.locator("#cast-ballot").click()
     expect(phone.locator("#cast")).to_be_visible()
 
@@ -128,12 +131,12 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     phone.locator("#id_code").fill(staff_a[0])
     phone.locator("#code-form button[type='submit']").click()
     expect(phone.locator("fieldset[data-subject]")).to_have_count(3)  # 甲镇's own people
-    _mark(phone, record, {"甲镇": "excellent", "张三": "good", "李四": "average"})
+    _mark(phone, evaluation_round, {"甲镇": "excellent", "张三": "good", "李四": "average"})
     phone.locator("#cast-ballot").click()
     expect(phone.locator("#cast")).to_be_visible()
 
     phone.goto(vote + staff_b[0])
-    _mark(phone, record, {"乙镇": "good", "王五": "good"})
+    _mark(phone, evaluation_round, {"乙镇": "good", "王五": "good"})
     phone.locator("#cast-ballot").click()
     expect(phone.locator("#cast")).to_be_visible()
 
@@ -145,11 +148,11 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     context.close()
 
     # --- the office closes the round and computes
-    page.goto(page.base_url + f"/evaluations/{record.pk}/")
+    page.goto(page.base_url + f"/evaluations/{evaluation_round.pk}/")
     expect(page.locator("#turnout [data-group='区领导'] [data-ballots]")).to_have_text("2")
     page.locator("#close button[type='submit']").click()
     expect(page.locator("[data-round-status='closed']")).to_be_visible()
-    team_a = record.subjects.get(cadre__isnull=True, unit=unit_a)
+    team_a = evaluation_round.subjects.get(cadre__isnull=True, unit=unit_a)
     expect(page.locator(f"#results [data-subject='{team_a.pk}'] [data-score]")).to_have_text(
         "94.00"
     )

@@ -121,9 +121,14 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     expect(phone.locator("#cast")).to_be_visible()
 
     phone.goto(vote + leaders[1].replace("-", "").lower())  # typed as it reads, in lower case
-    _mark(phone, evaluation_round,
-          {"甲镇": "good", "张三": "excellent", "李四": "good", "乙镇": "excellent", "王五": "poor"},
-          reasons={"王五": "分管工作推进缓慢"})  # fmt: skip
+    marks = {
+        "甲镇": "good",
+        "张三": "excellent",
+        "李四": "good",
+        "乙镇": "excellent",
+        "王五": "poor",
+    }
+    _mark(phone, evaluation_round, marks, reasons={"王五": "分管工作推进缓慢"})
     phone.locator("#cast-ballot").click()
     expect(phone.locator("#cast")).to_be_visible()
 

@@ -4,8 +4,10 @@ and write. Labels, errors and the reason asked for an amendment look the same ev
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.core import validators
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import AssessmentYear
@@ -31,12 +33,41 @@ class DistrictBoundField(forms.BoundField):
         return attrs
 
 
+# The largest whole number every integer column of the site holds (PostgreSQL's ``integer``).
+# A number field that names no bound of its own gets this one, so that a pasted 30-digit
+# number is refused with the field's message instead of overflowing the database.
+LARGEST_WHOLE = 2_147_483_647
+
+
+def bound_whole_numbers(form: forms.BaseForm) -> None:
+    """Give every whole-number field without bounds the database's bounds."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.IntegerField) or isinstance(field, forms.DecimalField):
+            continue
+        if field.max_value is None:
+            field.max_value = LARGEST_WHOLE
+            field.validators.append(validators.MaxValueValidator(LARGEST_WHOLE))
+            field.widget.attrs.setdefault("max", str(LARGEST_WHOLE))
+        if field.min_value is None:
+            field.min_value = -LARGEST_WHOLE
+            field.validators.append(validators.MinValueValidator(-LARGEST_WHOLE))
+            field.widget.attrs.setdefault("min", str(-LARGEST_WHOLE))
+
+
 class DistrictForm(forms.Form):
     bound_field_class = DistrictBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_whole_numbers(self)
 
 
 class DistrictModelForm(forms.ModelForm):
     bound_field_class = DistrictBoundField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_whole_numbers(self)
 
 
 def reason_field() -> forms.CharField:

@@ -276,10 +276,15 @@ class TargetsForm(DistrictForm):
             self.add_error(name if name in self.fields else None, messages)
 
 
+# A bonus pool of up to 9,999 亿 yuan: far above any district's, far below what the column holds.
+BONUS_POOL_LIMIT = 999_999_999_999
+
+
 class ComputeForm(DistrictForm):
     bonus_pool = forms.IntegerField(
         label=_("Bonus pool (yuan)"),
         min_value=0,
+        max_value=BONUS_POOL_LIMIT,
         required=False,
         help_text=_("Leave empty to use the year's bonus pool."),
     )

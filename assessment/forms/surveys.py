@@ -38,6 +38,9 @@ class SurveyForm(DistrictModelForm):
 
     def __init__(self, *args: Any, year: AssessmentYear, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The model's own checks (dates within the year, the indicator's year) run on the form's
+        # instance too: it belongs to the year from the start.
+        self.instance.year = year
         indicators = survey_service.survey_indicators(year)
         self.fields["indicator"].queryset = indicators
         self.fields["indicator"].label_from_instance = lambda i: (
@@ -58,11 +61,6 @@ class SurveyForm(DistrictModelForm):
 
     def settings(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in survey_service.SURVEY_FIELDS}
-
-    def _post_clean(self) -> None:
-        # The service validates the survey as a whole (with its year); the model form's own
-        # instance validation would run without the year.
-        pass
 
 
 class SurveyCloseForm(DistrictForm):

@@ -365,3 +365,33 @@ def test_the_grading_grid_cannot_overwrite_a_rate_from_a_survey(
         grading_save(indicator=indicator, rows={"A01": {"rate": D("0.99")}}, by=office_user)
     assert "comes from a satisfaction survey" in str(refused.value)
     assert SurveyRate.objects.get().rate == D("0.8")
+
+
+def test_the_survey_form_itself_checks_the_models_rules(year, indicator, unit_a):
+    """The form validates its survey as the model does (values going down, dates in order),
+    so the office sees each problem beside its field before anything reaches the service."""
+    from assessment.forms.surveys import SurveyForm
+
+    form = SurveyForm(
+        {
+            "indicator": indicator.pk,
+            "unit": unit_a.pk,
+            "title": "甲镇便民服务满意度",
+            "access": SurveyAccess.LINK,
+            "opens_on": "2026-06-30",
+            "closes_on": "2026-06-01",
+            "min_responses": 2,
+            "value_satisfied": "0.5",
+            "value_fair": "0.6",
+            "value_dissatisfied": "0",
+            "questions": "服务态度\n",
+        },
+        year=year,
+    )
+    with translation.override("en"):
+        assert not form.is_valid()
+        assert form.errors["closes_on"] == ["The answers cannot close before they open."]
+        assert form.errors["value_fair"] == [
+            "The values must go down from “satisfied” to “dissatisfied”, and “satisfied” must "
+            "be worth more than “dissatisfied”."
+        ]

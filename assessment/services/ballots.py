@@ -274,6 +274,9 @@ def batch_create(
     for _attempt in range(3):  # a digest collision (about 2⁻⁵⁹ a pair) just starts over
         try:
             with transaction.atomic():
+                # The round's row lock makes batches of one round take their slip numbers one
+                # after the other: two offices printing at once never share a number.
+                EvaluationRound.objects.select_for_update().only("pk").get(pk=evaluation_round.pk)
                 batch = CodeBatch(
                     round=evaluation_round, group=group, unit=unit, size=size, created_by=user
                 )

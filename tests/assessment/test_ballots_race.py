@@ -65,3 +65,61 @@ def test_two_simultaneous_casts_with_one_code_store_one_ballot(
     assert set(BallotMark.objects.values_list("mark", flat=True)) == {winner}
     assert BallotMark.objects.count() == 5
     assert BallotCode.objects.get().used_on is not None
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_made_at_once_never_share_a_slip_number(
+    town, unit_a, unit_b, office_user, cadres
+):
+    """Each office clerk waits, after reading the last slip number, for the other to read it
+    too (or for 3 s, when the other is held back by a lock): the numbers still run 1 to 10.
+
+    The audit chain's own lock, which today happens to serialise every audited write, is taken
+    out of the way: the numbering must not depend on it."""
+    from assessment.lib import codes as code_lib
+    from assessment.services import ballots as ballot_service
+
+    year = build_district(town, unit_a, unit_b, office_user)
+    evaluation_round = opened_round(year, office_user, [unit_a, unit_b])
+    group = evaluation_round.groups.get(name="区领导")
+    barrier = threading.Barrier(2, timeout=3)
+    made = code_lib.make_code
+    waited: set[int] = set()
+
+    def make_after_the_other_read() -> str:
+        if threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass  # the other clerk is waiting for the round's lock: go on alone
+        return made()
+
+    errors: list[str] = []
+
+    def clerk() -> None:
+        from django.db import connection as own
+
+        try:
+            ballot_service.batch_create(
+                evaluation_round=evaluation_round, by=office_user, group=group, unit=None, size=5
+            )
+        except Exception as error:  # reported by the main thread
+            errors.append(repr(error))
+        finally:
+            own.close()
+
+    with (
+        mock.patch.object(ballot_service, "make_code", make_after_the_other_read),
+        mock.patch("units.audit.lock_chain", lambda using="default": None),
+    ):
+        threads = [threading.Thread(target=clerk) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+
+    assert errors == []
+    serials = sorted(BallotCode.objects.values_list("serial", flat=True))
+    assert serials == list(range(1, 11))

@@ -187,7 +187,8 @@ IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=256 * 1024)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 # Voting with one-time codes (no login): wrong codes one client address may try in an hour
 # before the voting page refuses it for the rest of the hour (counted in the cache).
-VOTE_REFUSED_CODES_PER_HOUR = env.int("VOTE_REFUSED_CODES_PER_HOUR", default=20)
+VOTE_REFUSED_CODES_PER_HOUR = env.int("VOTE_REFUSED_CODES_PER_HOUR", default=300)
+VOTE_SLOW_SECONDS = env.int("VOTE_SLOW_SECONDS", default=10)
 # Public satisfaction surveys: answers one client address may send to a survey per window
 # (0: no limit), and the fewest seconds between showing the form and an answer that counts.
 SURVEY_RATE_LIMIT = env.int("SURVEY_RATE_LIMIT", default=10)

@@ -50,7 +50,7 @@ def print_codes(client, evaluation_round, group_name, size, unit=None):  # type:
 
 
 def ballot_post(page_context, mark: str = "good") -> dict:  # type: ignore[no-untyped-def]
-    data = {"code": page_context["paper"].code}
+    data = {"code": page_context["paper"].code, "opened": page_context["opened"]}
     for row in page_context["rows"]:
         for item in row["items"]:
             data[item["field"]] = mark
@@ -166,13 +166,34 @@ def test_a_refused_ballot_keeps_the_marks_and_names_the_problem(
     assert Ballot.objects.count() == 0
 
 
-@override_settings(VOTE_REFUSED_CODES_PER_HOUR=3)
-def test_guessing_codes_is_throttled(client, year, office_user, unit_a, unit_b):
+@override_settings(VOTE_REFUSED_CODES_PER_HOUR=3, VOTE_SLOW_SECONDS=60)
+def test_guessing_codes_is_slowed_to_one_try_a_minute(client, year, office_user, unit_a, unit_b):
     opened_round(year, office_user, [unit_a, unit_b])
     for _attempt in range(3):
         assert client.post(reverse("vote:start"), {"code": "ABCD-EFGH-JKMN"}).status_code == 404
-    response = client.post(reverse("vote:start"), {"code": "ABCD-EFGH-JKMP"})
+    # Past the budget, one code a minute is checked; the next right away is refused.
+    assert client.post(reverse("vote:start"), {"code": "ABCD-EFGH-JKMP"}).status_code == 404
+    response = client.post(reverse("vote:start"), {"code": "ABCD-EFGH-JKMQ"})
     assert response.status_code == 429
+    assert "one code is checked every 60 seconds" in response.content.decode()
+
+
+@override_settings(VOTE_REFUSED_CODES_PER_HOUR=3, VOTE_SLOW_SECONDS=60)
+def test_raters_behind_one_address_still_vote_after_someones_typos(
+    client, year, office_user, unit_a, unit_b
+):
+    """A department votes from one office network: 3 typos exhaust the address's budget, yet
+    the next rater's right code opens the ballot and the ballot is stored."""
+    evaluation_round = opened_round(year, office_user, [unit_a, unit_b])
+    client.force_login(office_user)
+    (code,) = print_codes(client, evaluation_round, "区领导", 1)
+    voter = client.__class__()
+    for typo in ["ABCD-EFGH-JKMN", "ABCD-EFGH-JKMP", "ABCD-EFGH-JKMQ"]:
+        assert voter.post(reverse("vote:start"), {"code": typo}).status_code == 404
+    page = voter.get(reverse("vote:start"), {"c": code})
+    assert page.status_code == 200
+    assert voter.post(reverse("vote:cast"), ballot_post(page.context)).status_code == 200
+    assert Ballot.objects.count() == 1
 
 
 def test_only_the_office_changes_a_round_and_leaders_read_it(

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import io
+import os
 import re
 import struct
 import zipfile
@@ -77,14 +78,23 @@ MAIN = {
 }
 
 
-def ooxml(part: str, content_type: str, extra: dict[str, bytes] | None = None) -> bytes:
+def ooxml(
+    part: str,
+    content_type: str,
+    extra: dict[str, bytes] | None = None,
+    defaults: dict[str, str] | None = None,
+) -> bytes:
+    more = "".join(
+        f'<Default Extension="{ext}" ContentType="{kind}"/>'
+        for ext, kind in (defaults or {}).items()
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "[Content_Types].xml",
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Default Extension="xml" ContentType="application/xml"/>{more}'
             f'<Override PartName="/{part}" ContentType="{content_type}"/></Types>',
         )
         archive.writestr(part, "<document/>")
@@ -207,11 +217,65 @@ def test_an_svg_named_png_is_refused():
         ),
         ole("WordDocument", "Macros", "VBA"),
         ole("Workbook", "_VBA_PROJECT_CUR"),
+        # The macro part renamed: the package still says what it is, by its relationship...
+        ooxml(
+            "xl/workbook.xml",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            {
+                "xl/macros.bin": b"\x00" * 64,
+                "xl/_rels/workbook.xml.rels": (
+                    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                    b'relationships"><Relationship Id="rId9" Type="http://schemas.microsoft.com'
+                    b'/office/2006/relationships/vbaProject" Target="macros.bin"/>'
+                    b"</Relationships>"
+                ),
+            },
+        ),
+        # ... or by the content type of its extension.
+        ooxml(
+            "xl/workbook.xml",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+            {"xl/macros.bin": b"\x00" * 64},
+            defaults={"bin": "application/vnd.ms-office.vbaProject"},
+        ),
     ],
-    ids=["xlsm", "docx-with-vba", "doc-with-macros", "xls-with-macros"],
+    ids=[
+        "xlsm",
+        "docx-with-vba",
+        "doc-with-macros",
+        "xls-with-macros",
+        "renamed-by-relationship",
+        "renamed-by-content-type",
+    ],
 )
 def test_macro_enabled_office_files_are_refused(data):
     assert refusal(data).code == "file_macros"
+
+
+def test_an_office_file_that_unpacks_a_thousandfold_is_refused_as_the_import_refuses_it():
+    """20 MB of one repeated byte squeezed into about 20 KB: a zip bomb in an .xlsx."""
+    buffer = io.BytesIO(xlsx())
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/image1.png", b"\x00" * (20 * 1024 * 1024))
+    bomb = buffer.getvalue()
+    assert len(bomb) < 100 * 1024  # small enough to pass any upload limit
+    refused = refusal(bomb)
+    assert refused.code == "file_bomb"
+    assert "zip bomb" in refused.messages[0]
+
+
+def test_an_office_part_larger_than_it_declares_is_refused():
+    """The directory says 1 KB, the part inflates to 2 MB: the sender's claim is not trusted."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in zipfile.ZipFile(io.BytesIO(office("docx"))).infolist():
+            archive.writestr(info, zipfile.ZipFile(io.BytesIO(office("docx"))).read(info))
+        archive.writestr("word/media/big.bin", os.urandom(16) * (128 * 1024))
+    data = bytearray(buffer.getvalue())
+    # Rewrite the big part's uncompressed size in the central directory to 1 KB.
+    central = data.rfind(b"PK\x01\x02")
+    struct.pack_into("<L", data, central + 24, 1024)
+    assert refusal(bytes(data)).code in {"file_bomb", "file_damaged"}
 
 
 def test_a_password_protected_office_file_is_refused():

@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from assessment.imports import files, workbook_import, workbook_preview
+from assessment.lib import ooxml
 from assessment.models import ImportLog
 from tests.imports_helpers import (
     add_part,
@@ -108,7 +109,7 @@ def test_a_part_that_inflates_beyond_its_declared_size_is_refused():
 
 
 def test_too_much_unpacked_data_in_all_is_refused(monkeypatch):
-    monkeypatch.setattr(files, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(ooxml, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
     bigger = add_part(GOOD, "xl/media/image1.png", os.urandom(1024 * 1024))
     assert "zip bomb" in refused(bigger)
 
@@ -260,3 +261,26 @@ def test_a_sheet_that_is_not_well_formed_xml_is_refused(cell, damage):
     data = xlsx_bytes([HEADER, ["Q01", "测试镇", "town", cell]])
     broken = rewrite_part(data, "xl/worksheets/sheet1.xml", damage)
     assert "The file is damaged" in refused(broken)
+
+
+def _renamed_macros(workbook: bytes) -> bytes:
+    """The macro part under an innocent name, found only through the package's relationship
+    and content type (as Excel finds it)."""
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdM" Type="http://schemas.microsoft.com/office/2006/'
+                    b'relationships/vbaProject" Target="macros.bin"/></Relationships>',
+                )
+            target.writestr(info, data)
+        target.writestr("xl/macros.bin", b"\x00VBA")
+    return out.getvalue()
+
+
+def test_a_workbook_with_its_macro_part_renamed_is_refused():
+    assert "contains macros" in refused(_renamed_macros(GOOD))

@@ -7,13 +7,16 @@ document's SHA-256, so a printed copy can be checked against the published recor
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
+from django.utils.http import http_date
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assessment.documents.pdf import Document
 from assessment.models import Publication
 from reports import public
+from reports.models import PublishedFile
 from units.xlsx import add_sheet, new_workbook, to_bytes
 
 SCORE_FORMAT = "0.00"
@@ -170,12 +174,57 @@ def content_disposition(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download(publication: Publication, fmt: str) -> HttpResponse:
-    """The publication in the format asked for, as an attachment named after year and version."""
-    build, content_type = FORMATS[fmt]
-    year, version = publication.year.year, publication.version
-    response = HttpResponse(build(publication), content_type=content_type)
-    response["Content-Disposition"] = content_disposition(
-        f"{year}-{_('Results')}-v{version}.{fmt}", f"results-{year}-v{version}.{fmt}"
-    )
+def published_file(publication: Publication, fmt: str) -> PublishedFile:
+    """The stored bytes of a download, made and kept the first time they are asked for."""
+    found = PublishedFile.objects.filter(publication=publication, fmt=fmt).first()
+    if found is not None:
+        return found
+    build, _content_type = FORMATS[fmt]
+    content = build(publication)
+    try:
+        with transaction.atomic():
+            return PublishedFile.objects.create(
+                publication=publication,
+                fmt=fmt,
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+            )
+    except IntegrityError:  # made meanwhile by another request: that one is the file
+        return PublishedFile.objects.get(publication=publication, fmt=fmt)
+
+
+def published_files(publication: Publication) -> dict[str, PublishedFile]:
+    """Every download of a publication, by format (made on the first visit)."""
+    stored = {
+        f.fmt: f for f in PublishedFile.objects.filter(publication=publication).defer("content")
+    }
+    for fmt in FORMATS:
+        if fmt not in stored:
+            stored[fmt] = published_file(publication, fmt)
+    return stored
+
+
+def download_links(publication: Publication) -> list[tuple[str, str, str]]:
+    """(format, label, SHA-256 of the bytes served) for the page's download buttons."""
+    files = published_files(publication)
+    return [(fmt, str(label), files[fmt].sha256) for fmt, label in LINKS]
+
+
+def download(request: HttpRequest, publication: Publication, fmt: str) -> HttpResponse:
+    """The publication's stored file in the format asked for, as an attachment named after year
+    and version; it never changes, so a browser that has it is answered 304."""
+    stored = published_file(publication, fmt)
+    etag = f'"{stored.sha256}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(bytes(stored.content), content_type=FORMATS[fmt][1])
+        year, version = publication.year.year, publication.version
+        response["Content-Disposition"] = content_disposition(
+            f"{year}-{_('Results')}-v{version}.{fmt}", f"results-{year}-v{version}.{fmt}"
+        )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stored.created_at.timestamp())
+    response["Cache-Control"] = "public, max-age=86400"
     return response

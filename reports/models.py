@@ -249,3 +249,62 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%Y-%m-%d} · {self.email}"
+
+
+# --- the public downloads of a publication ------------------------------------------------------
+
+
+class PublishedFileQuerySet(models.QuerySet):
+    """A stored download never changes: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValidationError(_("A published file cannot be changed."))
+
+    def delete(self):  # type: ignore[no-untyped-def]
+        raise ValidationError(_("A published file cannot be deleted."))
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class PublishedFile(models.Model):
+    """The exact bytes served for one public download of a publication, kept from the first
+    time they were made, with their SHA-256: what the public page shows is what anyone who
+    downloads the file can check with ``sha256sum``. A newer library or a changed layout never
+    alters a file that was already served; a database trigger refuses changes below the ORM."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel"
+        PDF = "pdf", "PDF"
+        JSON = "json", "JSON"
+
+    publication = models.ForeignKey(
+        "assessment.Publication",
+        on_delete=models.PROTECT,
+        related_name="files",
+        verbose_name=_("publication"),
+    )
+    fmt = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    objects = PublishedFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published file")
+        verbose_name_plural = _("published files")
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "fmt"], name="one_file_per_format")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} · {self.fmt}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise ValidationError(_("A published file cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValidationError(_("A published file cannot be deleted."))

@@ -405,6 +405,7 @@ MATRIX: dict[str, Row] = {
     ),
     # --- public results: no login; only what was published
     "public:year_list": (_none, everyone(200)),
+    "public:checking": (_none, everyone(200)),
     "public:year": (lambda w: {"year": 2025}, everyone(200)),
     "public:year#unpublished": (lambda w: {"year": 2026}, everyone(404)),
     "public:year_version": (lambda w: {"year": 2025, "version": 1}, everyone(200)),

@@ -24,6 +24,7 @@ app_name = "public"
 
 urlpatterns = [
     path("", views.year_list, name="year_list"),
+    path("checking/", views.checking, name="checking"),
     path("<int:year>/", views.year_results, name="year"),
     path("<int:year>/v<int:version>/", views.year_results, name="year_version"),
     path("<int:year>/units/<str:code>/", views.unit_results, name="unit"),

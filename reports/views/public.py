@@ -11,12 +11,19 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from reports import downloads, public
+from units.access import is_staff_member
 
 
 @require_safe
 def year_list(request: HttpRequest) -> HttpResponse:
     context = {"publications": public.published_years(), "download_formats": downloads.LINKS}
     return render(request, "public/year_list.html", context)
+
+
+@require_safe
+def checking(request: HttpRequest) -> HttpResponse:
+    """How anyone checks that a downloaded file is the one published (its SHA-256)."""
+    return render(request, "public/checking.html")
 
 
 @require_safe
@@ -28,7 +35,8 @@ def year_results(request: HttpRequest, year: int, version: int | None = None) ->
         "version": version,
         "page": page,
         "latest_version": page.latest_version,
-        "download_formats": downloads.LINKS,
+        "download_formats": downloads.download_links(publication),
+        "internal_hash": is_staff_member(request.user),
         "charts": page.charts,
     }
     return render(request, "public/year.html", context)
@@ -44,7 +52,8 @@ def unit_results(
         "publication": publication,
         "version": version,
         "report": report,
-        "download_formats": downloads.LINKS,
+        "download_formats": downloads.download_links(publication),
+        "internal_hash": is_staff_member(request.user),
         "charts": public.unit_charts(report),
     }
     return render(request, "public/unit.html", context)
@@ -52,4 +61,4 @@ def unit_results(
 
 @require_safe
 def download(request: HttpRequest, year: int, fmt: str, version: int | None = None) -> HttpResponse:
-    return downloads.download(public.get_publication(year, version), fmt)
+    return downloads.download(request, public.get_publication(year, version), fmt)

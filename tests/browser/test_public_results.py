@@ -47,7 +47,7 @@ def test_an_anonymous_visitor_reads_the_ranking_and_a_unit(page, screenshot_dir)
     _expect_chart(page, "ranking-town")
     _expect_chart(page, "tiers-town")
     _expect_chart(page, "trend")
-    expect(page.locator("#publication-version")).to_contain_text("v2")
+    expect(page.locator("#publication-version")).to_contain_text("第 2 版")
     expect(page.locator("#changes-v2")).to_contain_text("东湖镇")
     page.screenshot(path=str(screenshot_dir / "public-ranking.png"), full_page=True)
 

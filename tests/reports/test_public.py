@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -125,8 +126,9 @@ def test_the_year_page_ranks_each_category_from_the_latest_version(client, distr
         ]
         assert rows[1:] == expected
     assert "82.00" in page  # 东湖镇 as corrected in version 2
-    assert latest.sha256 in page and district["2025v1"].sha256 not in page
-    assert re.search(rf'id="publication-sha256">{latest.sha256}<', page)
+    # The public sees the fingerprints of the files it can download, not of the internal
+    # document (which holds persons and is never served to it).
+    assert latest.sha256 not in page and 'id="publication-sha256"' not in page
     assert 'href="/results/2025/units/ZJ01/"' in page
 
 
@@ -143,7 +145,7 @@ def test_an_earlier_version_shows_its_own_numbers_and_the_changes(client, distri
     page = _page(client, "year_version", year=2025, version=1)
     town = table_rows(page, "ranking-town")
     assert ["2", "东湖镇", TIER_LABELS["good"], "80.00", "50.00", "30.00"] in town
-    assert earlier.sha256 in page and district["2025v2"].sha256 not in page
+    assert earlier.sha256 not in page and district["2025v2"].sha256 not in page
     assert 'href="/results/2025/v1/units/ZJ02/"' in page
     assert ["东湖镇", "地区生产总值", "50.00", "52.00"] in table_rows(page, "changes-v2")
     assert 'href="/results/2025/v1/results.xlsx"' in page
@@ -179,6 +181,8 @@ def test_the_year_page_takes_as_many_queries_for_many_units(client, db):
         for n in range(40)
     ]
     publish(2025, many)
+    for year in (2024, 2025):
+        _page(client, "year", year=year)  # the downloads are made on the first visit
     counts = []
     for year in (2024, 2025):
         public._DOCUMENTS.clear()  # as a freshly started process reads them
@@ -192,6 +196,7 @@ def test_the_unit_page_takes_as_many_queries_whatever_the_years_published(client
     """Its results by year come from every published year: the list in one query, and the
     documents not read before in one more (published documents never change)."""
     publish(2025, build_document(2025, SCORES[2025]))
+    _page(client, "unit", year=2025, code="ZJ01")  # the downloads are made on the first visit
     counts = []
     for year in (2026, 2027, 2028):
         public._DOCUMENTS.clear()  # as a freshly started process reads them
@@ -335,6 +340,7 @@ def test_a_process_reads_a_published_document_once(client, db):
     """Published documents never change: a second unit page reads none of them again."""
     publish(2024, build_document(2024, SCORES[2024]))
     publish(2025, build_document(2025, SCORES[2025]))
+    _page(client, "unit", year=2025, code="ZJ01")  # the downloads are made on the first visit
     public._DOCUMENTS.clear()
     counts = []
     for _visit in range(2):
@@ -342,3 +348,35 @@ def test_a_process_reads_a_published_document_once(client, db):
             _page(client, "unit", year=2025, code="ZJ01")
         counts.append(len(queries))
     assert counts[1] == counts[0] - 1
+
+
+# --- checking a download --------------------------------------------------------------------
+
+
+def test_a_visitor_checks_each_download_against_the_fingerprint_on_the_page(client, district):
+    """What the page on checking says to do, done: download each file, hash its bytes as
+    ``sha256sum`` would, and find that fingerprint beside the file's link on the page."""
+    page = _page(client, "year", year=2025)
+    shown = dict(re.findall(r'data-format="(\w+)">.*?file-sha256">([0-9a-f]{64})<', page, re.S))
+    assert set(shown) == {"xlsx", "pdf", "json"}
+    for fmt, fingerprint in shown.items():
+        assert hashlib.sha256(_download(client, fmt, year=2025)).hexdigest() == fingerprint
+    # The same bytes on every download, and a browser that has them is answered 304.
+    again = client.get(reverse("public:download", kwargs={"year": 2025, "fmt": "pdf"}))
+    assert hashlib.sha256(again.content).hexdigest() == shown["pdf"]
+    cached = client.get(
+        reverse("public:download", kwargs={"year": 2025, "fmt": "pdf"}),
+        HTTP_IF_NONE_MATCH=again["ETag"],
+    )
+    assert cached.status_code == 304 and cached.content == b""
+    checking = _page(client, "checking")
+    assert "sha256sum" in checking and "certutil -hashfile" in checking
+
+
+def test_staff_see_the_internal_documents_fingerprint_beside_the_files(client, district):
+    from tests.factories import UserFactory
+    from units.roles import Role
+
+    client.force_login(UserFactory(username="kaoheban", role=Role.OFFICE, unit=None))
+    page = _page(client, "year", year=2025)
+    assert re.search(rf'id="publication-sha256">{district["2025v2"].sha256}<', page)

@@ -76,6 +76,7 @@ from assessment.models.years import (
     Target,
     TierChoices,
     YearStatus,
+    YearUnit,
     ratio_field,
     score_field,
 )
@@ -142,6 +143,7 @@ __all__ = [
     "UnitResult",
     "VerifiedRecord",
     "YearStatus",
+    "YearUnit",
     "attachment_path",
     "document_sha256",
     "ratio_field",

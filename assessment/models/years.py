@@ -275,3 +275,37 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} · {self.indicator.code}"
+
+
+class YearUnit(models.Model):
+    """A unit as it takes part in one year (参加考核单位): its category and headcount then.
+
+    Kept when the year's results go into the publicity, and used by every computation after
+    that (a review's included), so that a unit moving category, changing headcount or closing
+    later never changes an earlier year's scores. Before the publicity a year is computed with
+    the units taking part now.
+    """
+
+    year = models.ForeignKey(
+        AssessmentYear, on_delete=models.PROTECT, related_name="roster", verbose_name=_("year")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="years", verbose_name=_("unit")
+    )
+    category = models.ForeignKey(
+        UnitCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit category")
+    )
+    headcount = models.PositiveIntegerField(_("headcount"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "category__sort_order", "unit__code"]
+        verbose_name = _("unit of the year")
+        verbose_name_plural = _("units of the year")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit"], name="year_unit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year_id} · {self.unit_id}"

@@ -38,8 +38,10 @@ from assessment.models import (
     UnitResult,
 )
 from assessment.policy import Action, year_check
+from assessment.selectors.roster import LIVE_STATES, year_units
 from assessment.services import objections as objections_service
 from assessment.services.explanations import year_details
+from assessment.services.roster import roster_keep
 from units.models import Cadre, Unit
 
 
@@ -57,11 +59,7 @@ class YearData:
 
 def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearData:
     """Read everything the engine needs for ``year`` in a fixed number of queries."""
-    units = list(
-        Unit.objects.active()
-        .order_by("category__sort_order", "code")
-        .values("id", "code", "name", "category_id", "category__code", "headcount")
-    )
+    units = year_units(year)
     unit_code = {unit["id"]: unit["code"] for unit in units}
     indicators = list(
         Indicator.objects.filter(year=year)
@@ -325,6 +323,8 @@ def results_compute(
     """
     year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
     year_check(year, Action.COMPUTE, reason=reason, by=by)
+    if year.status not in LIVE_STATES:
+        roster_keep(year, by=by)  # a review recomputes with the units the year had
     pool = bonus_pool if bonus_pool is not None else year.bonus_pool
     data = year_data(year, bonus_pool=pool)
     try:

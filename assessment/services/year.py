@@ -18,6 +18,7 @@ from simple_history.utils import update_change_reason
 
 from assessment.models import AssessmentYear, YearStatus
 from assessment.policy import TRANSITIONS_WITH_REASON, transition_error
+from assessment.services.roster import roster_keep
 
 User = AbstractBaseUser | AnonymousUser | None
 HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
@@ -65,6 +66,7 @@ def year_transition(
         locked.publicity_ends_on = _publicity_end(locked, publicity_ends)
         _require_current_results(locked)
         extra.append("publicity_ends_on")
+        roster_keep(locked, by=by)  # the units and headcounts the results were computed with
     move(locked, target, by=by, reason=reason, update_fields=extra)
     year.status = locked.status
     year.publicity_ends_on = locked.publicity_ends_on

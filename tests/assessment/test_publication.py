@@ -252,3 +252,33 @@ def test_the_command_line_opens_the_publicity_with_its_end(office_user, town, un
         "year_status", year=2026, to="publicity", publicity_ends="2099-12-31", stdout=io.StringIO()
     )
     assert Publication.objects.count() == 0
+
+
+def test_a_review_recomputes_with_the_units_the_year_had(district, office_user, unit_a, unit_b):
+    """After 2026 is published, 甲镇 moves to another category with a new headcount and 乙镇
+    closes. A review's recomputation still scores both towns in 镇街 as published: 甲镇 89.20
+    (rank 1), 乙镇 85.00 (rank 2), and nothing changes."""
+    from assessment.models import UnitResult, YearUnit
+    from units.models import UnitCategory
+
+    publish(year=district, by=office_user, confirm_early=True)
+    kept = YearUnit.objects.filter(year=district)
+    assert sorted(kept.values_list("unit__code", "category__code", "headcount")) == [
+        ("A01", "town", 40),
+        ("B01", "town", 30),
+    ]
+    street = UnitCategory.objects.create(code="street", name="街道")
+    unit_a.category, unit_a.headcount = street, 55
+    unit_a.save()
+    unit_b.is_active = False
+    unit_b.save()
+
+    year_transition(year=district, to=YearStatus.REVIEW, by=office_user, reason="市里通知复核")
+    run = results_compute(year=district, by=office_user, reason="复核后重新计算")
+    rows = UnitResult.objects.filter(run=run).order_by("rank")
+    assert [(r.unit.code, r.category.code, str(r.total), r.rank) for r in rows] == [
+        ("A01", "town", "89.20", 1),
+        ("B01", "town", "85.00", 2),
+    ]
+    second = publish(year=district, by=office_user)
+    assert second.changes == []

@@ -194,6 +194,7 @@ VOTE_SLOW_SECONDS = env.int("VOTE_SLOW_SECONDS", default=10)
 SURVEY_RATE_LIMIT = env.int("SURVEY_RATE_LIMIT", default=10)
 SURVEY_RATE_WINDOW = env.int("SURVEY_RATE_WINDOW", default=3600)
 SURVEY_MIN_SECONDS = env.int("SURVEY_MIN_SECONDS", default=3)
+SURVEY_PLAUSIBLE_PER_HOUR = env.int("SURVEY_PLAUSIBLE_PER_HOUR", default=100)
 SURVEY_CACHE = "default"
 # The limits above are counted in this cache. The default counts per server process; with
 # several processes, share one: CACHE_URL=dbcache://district_cache (after `manage.py

@@ -58,6 +58,8 @@ class InvalidReason(models.TextChoices):
     TOO_FAST = "too_fast", _("sent back too quickly after the page was shown")
     HONEYPOT = "honeypot", _("a hidden field was filled in (an automated sender)")
     NO_STAMP = "no_stamp", _("the page's stamp was missing or altered")
+    REPLAYED = "replayed", _("the page's stamp had already been used for an answer")
+    HELD = "held", _("held for review: more answers within the hour than plausible")
 
 
 def new_token() -> str:
@@ -310,11 +312,19 @@ class SurveyResponse(Submitted):
         _("why it does not count"), max_length=16, choices=InvalidReason.choices, blank=True
     )
     fingerprint = models.CharField(_("client fingerprint"), max_length=64, db_index=True)
+    # A keyed digest of the page's stamp, on the one response that used it: a page load is
+    # good for one answer. Blank on responses whose stamp was missing or used before.
+    stamp_digest = models.CharField(_("stamp digest"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
         constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "stamp_digest"],
+                condition=~models.Q(stamp_digest=""),
+                name="survey_stamp_used_once",
+            ),
             models.CheckConstraint(
                 condition=models.Q(is_valid=True, invalid_reason="")
                 | (models.Q(is_valid=False) & ~models.Q(invalid_reason="")),

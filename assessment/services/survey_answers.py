@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,8 +60,14 @@ def client_fingerprint(survey: Survey, address: str, user_agent: str) -> str:
 
 
 def form_stamp(survey: Survey, at: float | None = None) -> str:
-    """The signed time the form was served, sent back with the answers."""
-    return signing.dumps({"s": survey.pk, "t": time.time() if at is None else at}, salt=STAMP_SALT)
+    """The signed time the form was served, sent back with the answers; a random part makes
+    each page load's stamp its own, good for one answer."""
+    moment = time.time() if at is None else at
+    return signing.dumps({"s": survey.pk, "t": moment, "n": secrets.token_hex(8)}, salt=STAMP_SALT)
+
+
+def stamp_digest(stamp: str) -> str:
+    return _keyed("stamp", stamp)
 
 
 def stamp_age(survey: Survey, stamp: str) -> float | None:
@@ -99,6 +106,24 @@ def rate_limited(survey: Survey, address: str) -> bool:
         count = 1
     cache.touch(key, window)
     return count > limit
+
+
+def beyond_plausible_rate(survey: Survey) -> bool:
+    """Count one more counted answer to ``survey`` this hour, from anyone; True once past
+    ``SURVEY_PLAUSIBLE_PER_HOUR``. A survey of one service does not get hundreds of honest
+    answers an hour: beyond that they are held, not counted, for the office to look at."""
+    plausible = setting("SURVEY_PLAUSIBLE_PER_HOUR", 100)
+    if plausible == 0:
+        return False
+    cache = caches[getattr(settings, "SURVEY_CACHE", "default")]
+    key = f"survey-hour:{survey.pk}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=3600)
+        count = 1
+    return count > plausible
 
 
 def answered_cookie_name(survey: Survey) -> str:
@@ -152,6 +177,8 @@ def invalid_reason(
         and SurveyResponse.objects.filter(survey=survey, fingerprint=fingerprint).exists()
     ):
         return InvalidReason.REPEAT
+    if SurveyResponse.objects.filter(survey=survey, stamp_digest=stamp_digest(stamp)).exists():
+        return InvalidReason.REPLAYED
     return None
 
 
@@ -182,16 +209,47 @@ def response_submit(
     if survey.uses_codes:
         _use_code(survey, code, today)
     reason = invalid_reason(survey, fingerprint=fingerprint, stamp=stamp, honeypot=honeypot)
-    response = SurveyResponse(
-        survey=survey,
-        submitted_on=today,
-        is_valid=reason is None,
-        invalid_reason=reason or "",
-        fingerprint=fingerprint,
-    )
-    response.save()
+    if reason is None and beyond_plausible_rate(survey):
+        reason = InvalidReason.HELD
+    # The stamp is spent by this answer, unless it was missing, altered or spent before.
+    spent = reason in (InvalidReason.NO_STAMP, InvalidReason.REPLAYED)
+    used_stamp = "" if spent else stamp_digest(stamp)
+    response = _store(survey, today, reason, fingerprint, used_stamp)
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(response=response, question=question, choice=choices[question.pk])
         for question in questions
     )
+    return response
+
+
+def _store(
+    survey: Survey,
+    today: Any,
+    reason: InvalidReason | None,
+    fingerprint: str,
+    used_stamp: str,
+) -> SurveyResponse:
+    """Store the response; a stamp used meanwhile by a simultaneous answer (the unique
+    constraint says so) makes this one a replay, stored but not counted."""
+
+    def build(why: InvalidReason | None, digest: str) -> SurveyResponse:
+        return SurveyResponse(
+            survey=survey,
+            submitted_on=today,
+            is_valid=why is None,
+            invalid_reason=why or "",
+            fingerprint=fingerprint,
+            stamp_digest=digest,
+        )
+
+    try:
+        with transaction.atomic():
+            response = build(reason, used_stamp)
+            response.save()
+            return response
+    except IntegrityError:
+        if not used_stamp:
+            raise
+    response = build(InvalidReason.REPLAYED, "")
+    response.save()
     return response

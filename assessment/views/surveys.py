@@ -22,6 +22,7 @@ from assessment.forms.evidence import add_service_errors
 from assessment.forms.surveys import SurveyCloseForm, SurveyCodesForm, SurveyForm
 from assessment.models import AssessmentYear, Survey, SurveyRate, SurveyStatus
 from assessment.policy import ALLOWED, Action
+from assessment.selectors import surveys as survey_selectors
 from assessment.selectors import years as selectors
 from assessment.services import survey_answers as answering
 from assessment.services import surveys as survey_service
@@ -194,6 +195,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("survey")
         .first(),
         "history": survey.history.select_related("history_user").order_by("-history_date")[:20],
+        "days": survey_selectors.answers_by_day(survey),
     }
     return render(request, "surveys/detail.html", context)
 

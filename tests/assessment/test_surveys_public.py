@@ -7,6 +7,7 @@ site's language), so the messages are checked in English with the ``english`` cl
 from __future__ import annotations
 
 import datetime
+import re
 import threading
 import time
 
@@ -29,7 +30,9 @@ from assessment.services import survey_answers as answering
 from assessment.services import surveys as service
 from tests.access_matrix_surveys import build_survey, survey_indicator
 from tests.assessment.factories import YearFactory
+from tests.factories import UserFactory
 from tests.test_csp_pages import _assert_keeps_to_the_policy
+from units.roles import Role
 
 SAT, FAIR, DIS = "satisfied", "fair", "dissatisfied"
 
@@ -131,6 +134,7 @@ def test_the_stored_response_keeps_no_address_and_no_time(english, survey):
         "is_valid",
         "invalid_reason",
         "fingerprint",
+        "stamp_digest",  # a keyed digest: no time can be read from it
     }
 
 
@@ -328,3 +332,32 @@ def test_one_code_sent_twice_at_once_answers_once(town, unit_a, office_user):
     assert sorted(outcomes.values()) == ["code_used", "stored"], outcomes
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
     assert SurveyCode.objects.get().used_on is not None
+
+
+def test_one_page_loads_stamp_counts_one_answer_however_often_it_is_replayed(survey):
+    """The stuffing found by the attack: one stamp, replayed with fresh cookies and browsers
+    from several addresses. The first answer counts; the other four are kept, not counted."""
+    stamped = answers(survey)
+    for n in range(5):
+        visitor = Client(HTTP_USER_AGENT=f"browser {n}")
+        assert visitor.post(url(survey), stamped, REMOTE_ADDR=f"198.51.100.{n}").status_code == 302
+    stored = sorted(SurveyResponse.objects.values_list("is_valid", "invalid_reason"))
+    assert stored == [(False, "replayed")] * 4 + [(True, "")]
+
+
+def test_answers_beyond_a_plausible_rate_are_held_for_the_office(survey, settings):
+    """With at most 3 counted answers an hour, the 4th and 5th (each from its own page load,
+    device and address) are held: stored, not counted, and shown to the office by day."""
+    settings.SURVEY_PLAUSIBLE_PER_HOUR = 3
+    for n in range(5):
+        visitor = Client(HTTP_USER_AGENT=f"phone {n}")
+        visitor.post(url(survey), answers(survey), REMOTE_ADDR=f"198.51.100.{n}")
+    counted = SurveyResponse.objects.filter(is_valid=True).count()
+    held = SurveyResponse.objects.filter(invalid_reason=InvalidReason.HELD).count()
+    assert (counted, held) == (3, 2)
+    office = Client()
+    office.force_login(UserFactory(username="office", role=Role.OFFICE, unit=None))
+    page = office.get(reverse("assessment:survey_detail", kwargs={"pk": survey.pk}))
+    today = timezone.localdate().isoformat()
+    row = re.search(rf"<td>{today}</td>(.*?)</tr>", page.content.decode(), re.S).group(1)
+    assert re.findall(r">(\d+)</td>", row) == ["3", "2", "0"]

@@ -129,6 +129,20 @@ rules.add_perm(
 )
 
 
+@rules.predicate
+def is_result_of_published_year(user: AnyUser, result: UnitResult | None) -> bool:
+    return result is not None and year_is_published(result.run.year)
+
+
+# A unit's full score sheet (every score's explanation, its objections): during the publicity
+# a unit reads its own and its category's ranking, not its peers' sheets; once published, the
+# explanations are public anyway.
+rules.add_perm(
+    "assessment.see_score_sheet",
+    is_staff_member & (sees_all_units | is_own_result | is_result_of_published_year),
+)
+
+
 # --- Evidence ---------------------------------------------------------------------------------
 # The model permissions (which roles may record, verify, answer at all) come from the role
 # groups; the functions below add which unit and which indicator. Called with no object, the

@@ -553,7 +553,8 @@ MATRIX: dict[str, Row] = {
     "assessment:import_marked": (_pk("job"), {**job_of_reporter_a(200), "anonymous": LOGIN}),
     # --- results: score sheets, objections, publications
     # In the publicity a unit sees the rows of its own category: 乙镇 reads 甲镇's sheet.
-    "assessment:score_sheet": (_year_unit, roles()),
+    # In the publicity a unit reads its own sheet, not a peer's (its ranking it does read).
+    "assessment:score_sheet": (_year_unit, roles(**NOT_B)),
     "assessment:indicator_records": (
         lambda w: {"year": 2026, "unit": "A01", "indicator": "E01"},
         roles(**NOT_B),

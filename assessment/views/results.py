@@ -165,7 +165,7 @@ def publication_document(request: HttpRequest, year: int, version: int) -> HttpR
 # --- a unit's score sheet ---------------------------------------------------------------------
 
 
-def _result_for_user(user: AnyUser, year: AssessmentYear, unit: Unit) -> UnitResult:
+def _sheet_for_user(user: AnyUser, year: AssessmentYear, unit: Unit) -> UnitResult:
     run = result_selectors.current_run(year)
     if run is None:
         raise Http404
@@ -173,7 +173,7 @@ def _result_for_user(user: AnyUser, year: AssessmentYear, unit: Unit) -> UnitRes
         UnitResult.objects.select_related("unit", "category"), run=run, unit=unit
     )
     result.run = run
-    if not user.has_perm("assessment.see_unit_result", result):
+    if not user.has_perm("assessment.see_score_sheet", result):
         raise PermissionDenied
     return result
 
@@ -185,7 +185,7 @@ def score_sheet(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     records behind it, and the unit's objections."""
     assessment_year = selectors.year_get_for_user(request.user, year)
     target = get_object_or_404(Unit.objects.select_related("category"), code=unit)
-    result = _result_for_user(request.user, assessment_year, target)
+    result = _sheet_for_user(request.user, assessment_year, target)
     indicators = selectors.scheme_indicators(assessment_year, target.category)
     objections = list(
         Objection.objects.filter(year=assessment_year, unit=target)

@@ -117,9 +117,11 @@ def test_during_the_publicity_a_reporter_sees_the_ranking_of_their_own_category(
     assert [row.result.unit.code for row in table.rows] == ["A01", "B01"]
     assert table.only_own_category and not table.only_own_unit
     assert _results(client, "economic").context["table"].rows == []  # another category
-    sheet = client.get(reverse("assessment:score_sheet", args=[2026, "A01"]))
-    assert sheet.status_code == 200  # the ranking's rows, with their rules
-    assert not sheet.context["may_object"]  # but only 甲镇's users object to 甲镇's scores
+    # Its own sheet, with every rule, and the ranking; a peer's sheet (every score explained,
+    # its objections) stays with that peer until the results are published.
+    own = client.get(reverse("assessment:score_sheet", args=[2026, "B01"]))
+    assert own.status_code == 200 and own.context["may_object"]
+    assert client.get(reverse("assessment:score_sheet", args=[2026, "A01"])).status_code == 403
     client.force_login(other_reporter)
     assert [row.result.unit.code for row in _results(client).context["table"].rows] == []
 
@@ -130,6 +132,8 @@ def test_after_publication_every_row_is_seen(client, district, reporter_b, statu
     district.save()
     client.force_login(reporter_b)
     assert len(_results(client).context["table"].rows) == 2
+    # Published, the explanations are public: a peer's sheet is readable too.
+    assert client.get(reverse("assessment:score_sheet", args=[2026, "A01"])).status_code == 200
 
 
 def test_the_results_page_shows_what_changed_since_the_previous_computation(

@@ -41,6 +41,7 @@ seed: migrate
 # both stop with Ctrl-C.
 run: seed
 	@echo "Starting the server at http://$(HOST):$(PORT)/ (admin site: http://$(HOST):$(PORT)/admin/) and the import worker. Stop with Ctrl-C."
+	@$(MANAGE) recover_import_jobs >/dev/null
 	@$(MANAGE) db_worker --no-startup-delay --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)

@@ -182,6 +182,8 @@ UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=20)
 # Workbooks larger than this are imported by a background job (``manage.py db_worker`` runs
 # the queue; ``make run`` starts one), so a browser never waits on a request that may time out.
 IMPORT_BACKGROUND_BYTES = env.int("IMPORT_BACKGROUND_BYTES", default=256 * 1024)
+# A running import job silent for longer than this (no progress reported) is ended as failed.
+IMPORT_JOB_STALE_SECONDS = env.int("IMPORT_JOB_STALE_SECONDS", default=600)
 # The address the public reaches the voting and survey pages at, printed on code slips and
 # survey posters (empty: this site's own address as the office's browser sees it).
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")

@@ -550,9 +550,9 @@ MATRIX: dict[str, Row] = {
     # A finished job's progress is an empty answer telling the page to reload.
     "assessment:import_progress": (_pk("job"), {**job_of_reporter_a(204), "anonymous": LOGIN}),
     "assessment:import_confirm": (_pk("job"), everyone(405)),
+    "assessment:import_retry": (_pk("job"), everyone(405)),
     "assessment:import_marked": (_pk("job"), {**job_of_reporter_a(200), "anonymous": LOGIN}),
     # --- results: score sheets, objections, publications
-    # In the publicity a unit sees the rows of its own category: 乙镇 reads 甲镇's sheet.
     # In the publicity a unit reads its own sheet, not a peer's (its ranking it does read).
     "assessment:score_sheet": (_year_unit, roles(**NOT_B)),
     "assessment:indicator_records": (

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.example_district import load_expected
 from tests.imports_helpers import example, run_import
@@ -68,3 +69,54 @@ def test_a_refused_state_change_says_why_and_fails(office_user):
     assert _status(2026).startswith("2026: setup")
     with pytest.raises(CommandError):
         _status(2026, "publicity")  # not from setup
+
+
+def test_a_database_gone_mid_command_ends_with_one_line_and_changes_nothing(office_user):
+    """The connection drops while ``compute_scores`` works: one clear line, a non-zero exit
+    (``CommandError``), no traceback, and no computation stored."""
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    from assessment.models import ComputationRun
+    from assessment.services import compute
+    from tests.assessment.factories import YearFactory
+
+    YearFactory(year=2026, status="scoring")
+    dropped = OperationalError("server closed the connection unexpectedly\n\tThis probably ...")
+    with (
+        mock.patch.object(compute, "year_data", side_effect=dropped),
+        translation.override("en"),
+        pytest.raises(CommandError) as refused,
+    ):
+        call_command("compute_scores", "--year", "2026")
+    message = str(refused.value)
+    assert "server closed the connection unexpectedly" in message
+    assert "nothing was changed" in message and "\n" not in message
+    assert not ComputationRun.objects.exists()
+
+
+def test_commands_with_no_database_print_one_line_and_fail():
+    """A real process pointed at a database server that is not there."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        "LANGUAGE_CODE": "en",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "compute_scores", "--year", "2026"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr

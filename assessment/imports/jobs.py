@@ -18,11 +18,13 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from assessment.imports.kinds import KINDS
 from assessment.imports.preview import Preview, RowError, RowResult, RowStatus
+from assessment.imports.recovery import worker_id
 from assessment.imports.service import workbook_import, workbook_preview
 from assessment.imports.staging import purge_stale_staging, read_staged, stage
 from assessment.models import ImportJob, ImportJobState
@@ -84,6 +86,22 @@ def job_confirm(job: ImportJob, user) -> ImportJob:  # type: ignore[no-untyped-d
     return job
 
 
+def job_retry(job: ImportJob, user) -> ImportJob:  # type: ignore[no-untyped-def]
+    """Start the same file again after a failed run ("再次导入"), from the staged copy."""
+    if job.user_id != user.pk:
+        raise ValidationError(_("Only the person who uploaded the file can import it again."))
+    if job.state != ImportJobState.FAILED:
+        raise ValidationError(_("Only a failed import is started again."), code="not_failed")
+    data = read_staged(job.sha256)
+    if data is None or hashlib.sha256(data).hexdigest() != job.sha256:
+        raise ValidationError(
+            _("The uploaded file is no longer kept: upload it again."), code="file_gone"
+        )
+    return job_start(
+        kind=job.kind, data=data, file_name=job.file_name, user=user, reason=job.reason
+    )
+
+
 def _dispatch(job: ImportJob) -> None:
     if job.background:
         job_id = str(job.pk)
@@ -115,7 +133,7 @@ class _Reporter:
             return
         self.phase, self.last = phase, now
         ImportJob.objects.filter(pk=self.job.pk).update(
-            phase=phase, rows_done=done, rows_total=total
+            phase=phase, rows_done=done, rows_total=total, heartbeat_at=timezone.now()
         )
 
 
@@ -124,7 +142,10 @@ def run_job(job_id: uuid.UUID) -> str:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if job.state != ImportJobState.QUEUED:
         return job.state  # run twice (a retried task): the first run decided
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJobState.RUNNING)
+    job.worker, job.heartbeat_at = worker_id(), timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJobState.RUNNING, worker=job.worker, heartbeat_at=job.heartbeat_at
+    )
     data = read_staged(job.sha256)
     if data is None or hashlib.sha256(data).hexdigest() != job.sha256:
         return _end(

@@ -87,6 +87,10 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("import log"),
     )
+    # Who is running it ("host:pid") and when it last reported: a job whose worker is gone, or
+    # silent for too long, is ended by ``assessment.imports.recovery``.
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

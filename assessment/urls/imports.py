@@ -13,4 +13,5 @@ urlpatterns = [
     path("imports/jobs/<uuid:pk>/progress/", views_imports.job_progress, name="import_progress"),
     path("imports/jobs/<uuid:pk>/confirm/", views_imports.confirm, name="import_confirm"),
     path("imports/jobs/<uuid:pk>/marked/", views_imports.marked, name="import_marked"),
+    path("imports/jobs/<uuid:pk>/retry/", views_imports.retry, name="import_retry"),
 ]

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessment.access import manages_assessment
 from assessment.forms.imports import XLSX_TYPE, ImportLogFilterForm, WorkbookUploadForm
-from assessment.imports import KINDS
-from assessment.imports.jobs import job_confirm, job_percent, job_start, preview_of
+from assessment.imports import KINDS, recovery
+from assessment.imports.jobs import job_confirm, job_percent, job_retry, job_start, preview_of
 from assessment.imports.preview import RowStatus
 from assessment.imports.rows import Kind
 from assessment.imports.staging import read_staged
@@ -127,9 +127,10 @@ def _job_context(job: ImportJob) -> dict[str, object]:
 @require_GET
 @login_required
 def job(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
-    job = _job_for(request, pk)
+    job = recovery.settle(_job_for(request, pk))
     context = _job_context(job)
     context["may_confirm"] = context["may_confirm"] and job.user_id == request.user.pk
+    context["may_retry"] = job.state == ImportJobState.FAILED and job.user_id == request.user.pk
     return render(request, "imports/job.html", context)
 
 
@@ -137,7 +138,7 @@ def job(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-de
 @login_required
 def job_progress(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
     """The progress bar alone, polled by the page; once the job ends, the page reloads."""
-    job = _job_for(request, pk)
+    job = recovery.settle(_job_for(request, pk))
     if job.finished:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("assessment:import_job", kwargs={"pk": job.pk})
@@ -168,6 +169,20 @@ def confirm(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untype
                 },
             )
     return redirect("assessment:import_job", pk=job.pk)
+
+
+@require_POST
+@login_required
+def retry(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """再次导入: the same staged file again, as a new job."""
+    job = _job_for(request, pk)
+    try:
+        again = job_retry(job, request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("assessment:import_job", pk=job.pk)
+    return redirect("assessment:import_job", pk=again.pk)
 
 
 @require_GET

@@ -7,12 +7,13 @@ Writes ``db.sqlite3`` (SQLite's online backup API: consistent while the server r
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from assessment.lib.backup import BackupError, backup_sqlite
+from units.commands import DistrictCommand
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = "Back up the SQLite database and MEDIA_ROOT into a new directory, with a manifest."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

@@ -1,14 +1,15 @@
 """``manage.py compute_scores --year Y [--bonus-pool P]``: compute and store a year's results."""
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
 from assessment.services.compute import ComputeRefused, results_compute, warning_messages
+from units.commands import DistrictCommand
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = _("Compute a year's scores, ranks, tiers and bonuses, acting as the assessment office.")
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

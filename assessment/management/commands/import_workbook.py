@@ -9,13 +9,14 @@ nothing.
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessment.imports import KINDS, Preview, RowStatus, workbook_import, workbook_preview
+from units.commands import DistrictCommand
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = _("Import an Excel workbook (units, cadres, indicators, targets, evidence …).")
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

@@ -7,13 +7,14 @@ the backup's. Stop the server and the import worker first. ``make restore BACKUP
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 
 from assessment.lib.backup import BackupError, restore_sqlite
+from units.commands import DistrictCommand
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = "Replace the SQLite database and MEDIA_ROOT with a backup made by backup_sqlite."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

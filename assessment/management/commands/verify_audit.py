@@ -6,14 +6,15 @@ table, which history row, what kind) and history rows without a seal, and exits 
 there is either. Then recomputes every published snapshot's SHA-256 against its document.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessment.models import Publication
 from units.audit import KIND_LABELS, verify
+from units.commands import DistrictCommand
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = "Verify the audit history's hash chain and every publication's SHA-256."
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]

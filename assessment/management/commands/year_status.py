@@ -8,10 +8,11 @@ way to "published"); ``--to review --reason TEXT`` opens a formal review (复核
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear, YearStatus
+from units.commands import DistrictCommand
 
 
 def _date(value: str) -> datetime.date:
@@ -23,7 +24,7 @@ def _date(value: str) -> datetime.date:
         ) from None
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = _("Show an assessment year's state, or move it under the office's rules.")
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

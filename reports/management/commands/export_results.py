@@ -3,14 +3,15 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
 from reports.exports import current_run, results_document, results_workbook
+from units.commands import DistrictCommand
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = _("Export a year's current results as JSON or as an Excel workbook.")
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

@@ -3,11 +3,12 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
 from reports.staff.bulletins import bulletin_create
+from units.commands import DistrictCommand
 
 
 def _date(value: str) -> datetime.date:
@@ -17,7 +18,7 @@ def _date(value: str) -> datetime.date:
         raise CommandError(_("Give the date as YYYY-MM-DD.")) from error
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = _(
         "Make a quarterly progress bulletin: every unit's projected standing from the verified "
         "evidence recorded so far, stored unchangeable."

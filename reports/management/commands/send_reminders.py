@@ -8,15 +8,16 @@ what without sending (whatever the setting). A person gets at most one digest a 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
 from reports.reminders.digest import digests, send_digests
+from units.commands import DistrictCommand
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = _(
         "E-mail each user a digest of their overdue assessment work and the deadlines due "
         "soon, at most once a day (when REMINDER_EMAILS is true)."

@@ -3,13 +3,13 @@
 from importlib import import_module
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from units.commands import DistrictCommand
 from units.demo import seed_accounts
 
 
-class Command(BaseCommand):
+class Command(DistrictCommand):
     help = "Load the demo district (idempotent) and print the demo accounts."
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]

@@ -504,3 +504,49 @@ def test_users_without_a_role_and_missing_attachments(attachment, nobody, office
         attachment_get_for_user(nobody, attachment.pk)
     with pytest.raises(Http404):
         attachment_get_for_user(office_user, attachment.pk + 1000)
+
+
+def test_a_file_left_by_a_write_that_never_committed_is_found_and_removed(
+    unit_a, gdp, reporter_a, media_root
+):
+    """The process dies after the file is written and before the commit (here: the
+    transaction rolls back). The file has no row; the cleanup lists it (a dry run keeps it)
+    and removes it with --delete; a record's own file is never touched."""
+    import os
+    import time
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    kept = record_with(unit_a, gdp, reporter_a, upload("保留.pdf", PDF_BYTES))
+    kept_file = media_root / kept.attachments.get().file.name
+    with transaction.atomic():
+        record_with(unit_a, gdp, reporter_a, upload("中断.pdf", PDF_BYTES))
+        transaction.set_rollback(True)  # as a crash before the commit would
+    files = sorted(p for p in (media_root / "attachments").rglob("*") if p.is_file())
+    assert len(files) == 2  # the committed record's file and the orphan
+    orphan = next(p for p in files if p != kept_file)
+    day_ago = time.time() - 25 * 3600
+    for path in files:
+        os.utime(path, (day_ago, day_ago))
+
+    out = io.StringIO()
+    call_command("clean_attachments", stdout=out)
+    assert orphan.relative_to(media_root).as_posix() in out.getvalue()
+    assert orphan.exists()  # a dry run by default
+    call_command("clean_attachments", "--delete", stdout=io.StringIO())
+    assert not orphan.exists() and kept_file.exists()
+
+
+def test_a_fresh_file_without_a_row_may_still_be_committing_and_is_left(
+    unit_a, gdp, reporter_a, media_root
+):
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with transaction.atomic():
+        record_with(unit_a, gdp, reporter_a, upload("中断.pdf", PDF_BYTES))
+        transaction.set_rollback(True)
+    out = io.StringIO()
+    call_command("clean_attachments", "--delete", stdout=out)
+    assert len([p for p in (media_root / "attachments").rglob("*") if p.is_file()]) == 1

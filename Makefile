@@ -37,14 +37,27 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_demo --url http://$(HOST):$(PORT)/
 
-# The server, and beside it the task worker that imports large workbooks in the background;
-# both stop with Ctrl-C.
-run: seed
+# The server as a user meets it: production settings (DEBUG off, so errors show the site's own
+# Chinese pages, never Django's debug page), a key generated once for this machine
+# (var/local_secret_key, never committed), plain HTTP on this host only. Beside it the task
+# worker that imports large workbooks in the background; both stop with Ctrl-C.
+LOCAL_KEY := var/local_secret_key
+RUN_ENV = DEBUG=false SECRET_KEY="$$(cat $(LOCAL_KEY))" ALLOWED_HOSTS=$(HOST),localhost \
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SECURE_HSTS_SECONDS=0
+
+$(LOCAL_KEY): | $(PY)
+	@mkdir -p var
+	@$(PY) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+run: seed $(LOCAL_KEY)
+	@$(RUN_ENV) $(PY) manage.py collectstatic --no-input >/dev/null
 	@echo "Starting the server at http://$(HOST):$(PORT)/ (admin site: http://$(HOST):$(PORT)/admin/) and the import worker. Stop with Ctrl-C."
-	@$(MANAGE) recover_import_jobs >/dev/null
-	@$(MANAGE) db_worker --no-startup-delay --no-reload & worker=$$!; \
+	@$(RUN_ENV) $(PY) manage.py recover_import_jobs >/dev/null
+	@$(RUN_ENV) $(PY) manage.py db_worker --no-startup-delay --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(MANAGE) runserver $(HOST):$(PORT)
+	  $(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	@if [ ! -x "$(CHROMIUM)" ]; then \

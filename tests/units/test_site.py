@@ -116,3 +116,18 @@ def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client, o
     assert "单位类别" in page.content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/units/"})
     assert "Unit category" in client.get(reverse("units:unit_list")).content.decode()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_language_menu_names_each_language_in_itself(client, language):
+    """Whatever language the page is in, a reader finds their own: 简体中文 and English."""
+    client.cookies["django_language"] = language
+    page = client.get(reverse("login")).content.decode()
+    assert '<option value="zh-hans" lang="zh-hans"' in page
+    assert ">简体中文</option>" in page and ">English</option>" in page
+    assert "英语" not in page and "Simplified Chinese" not in page
+
+
+def test_every_page_names_the_site_icon(client):
+    page = client.get(reverse("login")).content.decode()
+    assert 'rel="icon"' in page and "favicon" in page

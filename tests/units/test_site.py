@@ -131,3 +131,14 @@ def test_the_language_menu_names_each_language_in_itself(client, language):
 def test_every_page_names_the_site_icon(client):
     page = client.get(reverse("login")).content.decode()
     assert 'rel="icon"' in page and "favicon" in page
+
+
+def test_third_party_admin_sections_are_in_chinese(client, db):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="root", unit=None, is_staff=True, is_superuser=True, role=None)
+    client.force_login(admin)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "登录尝试" in page and "后台任务" in page
+    for english in ("Axes", "Access attempts", "Tasks Database Backend", "Task results"):
+        assert english not in page

@@ -272,6 +272,9 @@ class PublishedFile(models.Model):
     downloads the file can check with ``sha256sum``. A newer library or a changed layout never
     alters a file that was already served; a database trigger refuses changes below the ORM."""
 
+    # Written once: sealed into the audit chain (``units.audit``) like a history row.
+    audit_written_once = True
+
     class Format(models.TextChoices):
         XLSX = "xlsx", "Excel"
         PDF = "pdf", "PDF"

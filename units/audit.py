@@ -74,7 +74,10 @@ def canonical(value: object) -> object:
 
 
 def _columns(history: type[models.Model]) -> list[str]:
-    return [f.attname for f in history._meta.concrete_fields]
+    """The columns a row's hash covers: all of a history row's; a written-once row's but those
+    it names in ``audit_unhashed`` (derived text, such as a score's worded explanation)."""
+    skip = set(getattr(history, "audit_unhashed", ()))
+    return [f.attname for f in history._meta.concrete_fields if f.attname not in skip]
 
 
 def row_hash(label: str, columns: list[str], values: Iterable[object]) -> str:
@@ -98,6 +101,18 @@ def history_models() -> list[type[models.Model]]:
     """Every django-simple-history table, in a fixed order (by label)."""
     found = [m for m in apps.get_models() if issubclass(m, HistoricalChanges)]
     return sorted(found, key=lambda m: m._meta.label_lower)
+
+
+def written_once_models() -> list[type[models.Model]]:
+    """The tables whose rows are written once and never changed (publications, the stored
+    results of a computation, …): they mark themselves ``audit_written_once = True`` and their
+    rows are sealed into the chain themselves, as history rows are."""
+    found = [m for m in apps.get_models() if getattr(m, "audit_written_once", False)]
+    return sorted(found, key=lambda m: m._meta.label_lower)
+
+
+def sealed_models() -> list[type[models.Model]]:
+    return sorted([*history_models(), *written_once_models()], key=lambda m: m._meta.label_lower)
 
 
 def _key(history: type[models.Model]) -> str:
@@ -234,7 +249,7 @@ def seal_pending(
     and the seals written a chunk at a time by one ``executemany``. Call it inside the
     transaction that wrote them.
     """
-    tables = history_models() if history is None else list(history)
+    tables = sealed_models() if history is None else list(history)
     with transaction.atomic(using=using, savepoint=False):
         lock_chain(using)
         pending, head = _pending(tables, using)
@@ -278,6 +293,11 @@ def _history_row_saved(sender, instance, created, using="default", **kwargs) -> 
             chain.flush()
 
 
+def _written_once_saved(sender, created, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
+    if created and getattr(sender, "audit_written_once", False):
+        seal_pending([sender], using=using or "default")
+
+
 def connect_signals() -> None:
     from django.db.models.signals import post_save
     from simple_history.signals import (
@@ -290,6 +310,7 @@ def connect_signals() -> None:
     post_create_historical_record.connect(_after_history_row, dispatch_uid="units.audit.seal")
     post_create_historical_m2m_records.connect(_after_m2m_rows, dispatch_uid="units.audit.m2m")
     post_save.connect(_history_row_saved, dispatch_uid="units.audit.reseal")
+    post_save.connect(_written_once_saved, dispatch_uid="units.audit.written_once")
 
 
 # --- verification -----------------------------------------------------------------------------
@@ -318,10 +339,11 @@ class Report:
     head: str = GENESIS
     breaks: list[Break] = field(default_factory=list)
     unsealed: dict[str, list[int]] = field(default_factory=dict)
+    live: list[LiveBreak] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.breaks and not self.unsealed
+        return not self.breaks and not self.unsealed and not self.live
 
 
 def _chunks(queryset: models.QuerySet) -> Iterator[list[tuple]]:
@@ -389,7 +411,7 @@ def _superseded(using: str) -> set[int]:
 def verify(*, using: str = "default") -> Report:
     """Walk the chain in order and recompute every hash; list the breaks and unsealed rows."""
     report = Report()
-    by_label = {m._meta.label_lower: m for m in history_models()}
+    by_label = {m._meta.label_lower: m for m in sealed_models()}
     previous = GENESIS
     seals = _seal_model()._base_manager.using(using).order_by("pk")
     fields = ("pk", "table", "history_id", "row_hash", "chain_hash")
@@ -411,4 +433,73 @@ def verify(*, using: str = "default") -> Report:
             previous = stored_chain
     report.head = previous
     report.unsealed = _unsealed(by_label, using)
+    report.live = compare_live(using=using)
     return report
+
+
+# --- live rows against their history ----------------------------------------------------------
+
+LIVE_CHANGED = "live_changed"
+LIVE_UNRECORDED = "live_unrecorded"
+LIVE_DELETED = "live_deleted"
+LIVE_KIND_LABELS = {
+    LIVE_CHANGED: _("the row differs from its last recorded change"),
+    LIVE_UNRECORDED: _("the row has no recorded history"),
+    LIVE_DELETED: _("the row is gone, but its history records no deletion"),
+}
+
+
+@dataclass
+class LiveBreak:
+    kind: str
+    table: str  # the live table's label
+    pk: object
+
+
+def _tracked_fields(history: type[models.Model]) -> list[str]:
+    """The live model's columns as its history rows copy them."""
+    live = history.instance_type  # type: ignore[attr-defined]
+    own = {f.attname for f in history._meta.concrete_fields}
+    return [f.attname for f in live._meta.concrete_fields if f.attname in own]
+
+
+def compare_live(*, using: str = "default") -> list[LiveBreak]:
+    """Every live row of a history-tracked table against its newest history row: a raw edit,
+    a raw insert or a raw delete (which write no history) shows here."""
+    found: list[LiveBreak] = []
+    for history in history_models():
+        if "history_type" not in {f.name for f in history._meta.concrete_fields}:
+            continue  # a many-to-many table of a history row: its parent row is compared
+        live = history.instance_type
+        label = live._meta.label_lower
+        fields = _tracked_fields(history)
+        pk_name = live._meta.pk.attname
+        newest: dict[object, tuple[str, tuple]] = {}
+        rows = (
+            history._base_manager.using(using)
+            .order_by(pk_name, "history_id")
+            .values_list(pk_name, "history_type", *fields)
+        )
+        for row in rows.iterator(chunk_size=CHUNK):
+            newest[row[0]] = (row[1], row[2:])
+        seen = set()
+        for values in (
+            live._base_manager.using(using).values_list(*fields).iterator(chunk_size=CHUNK)
+        ):
+            key = values[fields.index(pk_name)]
+            seen.add(key)
+            recorded = newest.get(key)
+            if recorded is None or recorded[0] == "-":
+                found.append(LiveBreak(LIVE_UNRECORDED, label, key))
+            elif canonical(list(recorded[1])) != canonical(list(values)):
+                found.append(LiveBreak(LIVE_CHANGED, label, key))
+        for key, (kind, _values) in newest.items():
+            if key not in seen and kind != "-":
+                found.append(LiveBreak(LIVE_DELETED, label, key))
+    return found
+
+
+def head_reached(expected: str, *, using: str = "default") -> bool:
+    """Whether a chain hash noted earlier is still in the chain (its head, or a seal on the
+    way to it): cutting the newest seals off the end loses it."""
+    return _seal_model()._base_manager.using(using).filter(chain_hash=expected).exists()

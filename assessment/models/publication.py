@@ -76,6 +76,9 @@ class PublicationQuerySet(models.QuerySet):
 class Publication(models.Model):
     """One published version of a year's results: written once, never changed or deleted."""
 
+    # Written once: sealed into the audit chain (``units.audit``) like a history row.
+    audit_written_once = True
+
     year = models.ForeignKey(
         AssessmentYear,
         on_delete=models.PROTECT,

@@ -58,6 +58,10 @@ class ComputationRun(models.Model):
 
 
 class UnitResult(models.Model):
+    # Written once: sealed into the audit chain (``units.audit``) like a history row.
+    audit_written_once = True
+    # The worded explanations are derived from the scores and numbers sealed with them.
+    audit_unhashed = ("details",)
     run = models.ForeignKey(
         ComputationRun,
         on_delete=models.CASCADE,
@@ -97,6 +101,8 @@ class UnitResult(models.Model):
 
 
 class TeamResult(models.Model):
+    # Written once: sealed into the audit chain (``units.audit``) like a history row.
+    audit_written_once = True
     run = models.ForeignKey(
         ComputationRun,
         on_delete=models.CASCADE,
@@ -124,6 +130,8 @@ class TeamResult(models.Model):
 
 
 class CadreResult(models.Model):
+    # Written once: sealed into the audit chain (``units.audit``) like a history row.
+    audit_written_once = True
     run = models.ForeignKey(
         ComputationRun,
         on_delete=models.CASCADE,

@@ -42,6 +42,7 @@ from assessment.selectors.roster import LIVE_STATES, year_units
 from assessment.services import objections as objections_service
 from assessment.services.explanations import year_details
 from assessment.services.roster import roster_keep
+from units.audit import seal_pending
 from units.models import Cadre, Unit
 
 
@@ -425,6 +426,8 @@ def _store_results(run: ComputationRun, result: scoring.YearResult, data: YearDa
             for cadre in result.cadres.values()
         ],
     )
+    # Written once, sealed in the same transaction: a raw edit of a stored total shows.
+    seal_pending([UnitResult, TeamResult, CadreResult])
 
 
 def _insert(model: type[models.Model], rows: list[dict[str, object]]) -> None:

@@ -116,7 +116,7 @@ def beyond_plausible_rate(survey: Survey) -> bool:
     if plausible == 0:
         return False
     cache = caches[getattr(settings, "SURVEY_CACHE", "default")]
-    key = f"survey-hour:{survey.pk}:{int(time.time() // 3600)}"
+    key = f"survey-hour:{survey.token}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)

@@ -120,7 +120,7 @@ def test_verify_passes_on_a_clean_chain(unit_a, unit_b, cadres):
     unit_b.save()
     code, output = _verify()
     assert code == 0
-    assert "Audit chain intact: every history row is sealed." in output
+    assert "Audit chain intact: every history row is sealed, every row as recorded." in output
 
 
 def test_a_history_row_edited_by_raw_sql_is_caught_at_that_row(unit_a, unit_b):

@@ -10,12 +10,22 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from assessment.models import Publication
-from units.audit import KIND_LABELS, verify
+from units.audit import KIND_LABELS, LIVE_KIND_LABELS, head_reached, verify
 from units.commands import DistrictCommand
 
 
 class Command(DistrictCommand):
     help = "Verify the audit history's hash chain and every publication's SHA-256."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument(
+            "--expect-head",
+            metavar="HASH",
+            help=_(
+                "the chain's head as noted earlier, kept outside the database: the chain must "
+                "end in it or go on from it (else rows were cut off its end)"
+            ),
+        )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
         report = verify()
@@ -44,9 +54,35 @@ class Command(DistrictCommand):
                     % {"table": table, "count": len(ids), "first": ids[0]}
                 )
             )
+        for item in report.live[:20]:
+            self.stdout.write(
+                self.style.ERROR(
+                    _("%(table)s, row %(pk)s: %(kind)s.")
+                    % {"table": item.table, "pk": item.pk, "kind": LIVE_KIND_LABELS[item.kind]}
+                )
+            )
+        if len(report.live) > 20:
+            self.stdout.write(
+                _("%(count)d rows differ from their history in all.") % {"count": len(report.live)}
+            )
+        head_missing = False
+        if expected := (options.get("expect_head") or "").strip().lower():
+            head_missing = not head_reached(expected)
+            if head_missing:
+                self.stdout.write(
+                    self.style.ERROR(
+                        _(
+                            "The chain does not reach the head %(head)s noted earlier: seals "
+                            "were cut off its end, or the chain was rebuilt."
+                        )
+                        % {"head": expected}
+                    )
+                )
         if report.ok:
             self.stdout.write(
-                self.style.SUCCESS(_("Audit chain intact: every history row is sealed."))
+                self.style.SUCCESS(
+                    _("Audit chain intact: every history row is sealed, every row as recorded.")
+                )
             )
 
         self.stdout.write(_("A published snapshot's SHA-256 is recomputed on demand and compared."))
@@ -66,5 +102,5 @@ class Command(DistrictCommand):
                     )
                 )
 
-        if not report.ok or altered:
+        if not report.ok or altered or head_missing:
             raise CommandError(_("The audit trail failed verification."))

@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from assessment.access import year_is_published
 from assessment.models import (
+    EVIDENCE_METHODS,
     AssessmentYear,
     CadreEvaluation,
     Evidence,
@@ -60,7 +61,6 @@ from assessment.models import (
 from assessment.policy import ALLOWED, AMENDING, WITH_REASON, Action
 from assessment.scoring.inputs import BASE_METHODS, TARGET_METHODS
 from assessment.selectors.scheme import needs_base, needs_target
-from assessment.services.evidence import EVIDENCE_METHODS
 from assessment.services.grading import GRADING_MODELS
 from reports.models import DEFAULT_NOTICE_DAYS, Phase, PhaseDeadline
 from reports.reminders.schedule import is_due_soon, is_passed, split_months

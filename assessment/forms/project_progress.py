@@ -90,10 +90,9 @@ class ContributionCorrectForm(CorrectionForm):
     description = description_field()
     reason = reason_field(_("Reason for the correction"))
 
-    def __init__(self, *args: Any, contribution: Contribution, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", self.initial_for(contribution))
-        super().__init__(*args, **kwargs)
-        self.fields["points"] = _points_field(contribution.project.year)
+    def __init__(self, *args: Any, record: Contribution, **kwargs: Any) -> None:
+        super().__init__(*args, record=record, **kwargs)
+        self.fields["points"] = _points_field(record.project.year)
         self.order_fields(["points", "description", "reason"])
 
 

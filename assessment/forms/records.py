@@ -73,10 +73,15 @@ def ask_late_reason(
 
 
 class CorrectionForm(DistrictForm):
-    """A correction opens on the record's own values (numbers as a clerk types them); each
-    form declares its fields, the reason for the correction last."""
+    """Corrects ``record``: opens on its own values (numbers as a clerk types them); each form
+    declares its fields, the reason for the correction last."""
 
     copied: tuple[str, ...] = ()  # the record's fields the form opens with
+
+    def __init__(self, *args: Any, record: VerifiedRecord, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", self.initial_for(record))
+        super().__init__(*args, **kwargs)
+        self.record = record
 
     @classmethod
     def initial_for(cls, record: VerifiedRecord) -> dict[str, Any]:

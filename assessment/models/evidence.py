@@ -121,6 +121,11 @@ class VerifiedRecord(models.Model):
         """Pending and current: what a verifier may still verify or reject."""
         return self.is_current and self.status == EvidenceStatus.PENDING
 
+    @property
+    def is_failure(self) -> bool:
+        """A failure recorded against a unit: only evidence on a deduction or veto indicator."""
+        return False
+
 
 class Evidence(VerifiedRecord):
     """A record of the year (平时记录): an achievement, a failure, a figure reported."""

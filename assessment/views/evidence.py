@@ -9,7 +9,7 @@ is the services'.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +30,7 @@ from assessment.forms.evidence import (
     EvidenceStatementForm,
     HighlightForm,
 )
+from assessment.forms.records import CorrectionForm
 from assessment.lib.attachments import accepted_kinds_text, attachment_get_for_user
 from assessment.models import AssessmentYear, Highlight
 from assessment.selectors import evidence as evidence_selectors
@@ -38,8 +39,8 @@ from assessment.services import evidence as evidence_service
 from assessment.services import highlights as highlight_service
 from assessment.services.records import recording_open
 from assessment.views.records import (
-    corrected_message,
-    correction_refused,
+    calling,
+    correction_page,
     form_submitted,
     recorded_message,
     say_refusal,
@@ -231,20 +232,8 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     )
     if not form.fields["indicator"].queryset.exists():
         raise PermissionDenied
-
-    def act(data: dict[str, Any]) -> str:
-        evidence_service.evidence_record(
-            unit=target_unit,
-            indicator=data["indicator"],
-            date=data["date"],
-            value=data["value"],
-            description=data["description"],
-            attachments=data["attachments"],
-            late_reason=data.get("late_reason", ""),
-            by=request.user,
-        )
-        return _home_url(target_unit, record_year)
-
+    record_evidence = partial(evidence_service.evidence_record, unit=target_unit)
+    act = calling(record_evidence, by=request.user, then=_home_url(target_unit, record_year))
     if done := form_submitted(request, form, act, recorded_message()):
         return done
     context = {
@@ -261,38 +250,26 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
 @login_required
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     old = evidence_selectors.evidence_get_for_user(request.user, pk)
-    home = _home_url(old.unit, old.indicator.year)
-    may_correct = request.user.has_perm("assessment.add_evidence", old)
-    if refused := correction_refused(request, old, may_correct=may_correct, back_url=home):
-        return refused
-    form = EvidenceCorrectForm(
-        request.POST or None,
-        request.FILES or None,
-        initial=EvidenceCorrectForm.initial_for(old),
+
+    def show(form: CorrectionForm) -> HttpResponse:
+        context = {
+            "year": old.indicator.year,
+            "unit": old.unit,
+            "record": old,
+            "form": form,
+            "accepted_kinds": accepted_kinds_text(),
+        }
+        return render(request, "evidence/correct_form.html", context)
+
+    return correction_page(
+        request,
+        old,
+        may_correct=request.user.has_perm("assessment.add_evidence", old),
+        form_class=EvidenceCorrectForm,
+        correct=partial(evidence_service.evidence_correct, record=old),
+        back_url=_home_url(old.unit, old.indicator.year),
+        show=show,
     )
-
-    def act(data: dict[str, Any]) -> str:
-        evidence_service.evidence_correct(
-            record=old,
-            value=data["value"],
-            description=data["description"],
-            date=data["date"],
-            reason=data["reason"],
-            attachments=data["attachments"],
-            by=request.user,
-        )
-        return home
-
-    if done := form_submitted(request, form, act, corrected_message()):
-        return done
-    context = {
-        "year": old.indicator.year,
-        "unit": old.unit,
-        "record": old,
-        "form": form,
-        "accepted_kinds": accepted_kinds_text(),
-    }
-    return render(request, "evidence/correct_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -305,12 +282,8 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = EvidenceStatementForm(request.POST or None)
 
-    def act(data: dict[str, Any]) -> str:
-        evidence_service.evidence_statement_create(
-            record=failure, text=data["text"], by=request.user
-        )
-        return _home_url(failure.unit, failure.indicator.year)
-
+    answer = partial(evidence_service.evidence_statement_create, record=failure)
+    act = calling(answer, by=request.user, then=_home_url(failure.unit, failure.indicator.year))
     if done := form_submitted(request, form, act, _("Your statement was saved with the record.")):
         return done
     context = {

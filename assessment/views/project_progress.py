@@ -11,7 +11,7 @@ is the services' (shown as their message).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,13 +31,14 @@ from assessment.models import AssessmentYear, KeyProject, VerifiedRecord
 from assessment.selectors import projects as project_selectors
 from assessment.services import projects as project_service
 from assessment.services.records import recording_open
-from assessment.views.projects import FormPage, detail_url, form_page, render_detail
-from assessment.views.records import (
-    Decided,
-    corrected_message,
-    correction_refused,
-    decision_submitted,
+from assessment.views.projects import (
+    FormPage,
+    detail_url,
+    form_page,
+    render_detail,
+    show_form_page,
 )
+from assessment.views.records import Decided, calling, correction_page, decision_submitted
 from units.access import AnyUser
 
 
@@ -69,18 +70,8 @@ def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, request.FILES or None, user=request.user, year=project.year
     )
 
-    def act(data: dict[str, Any]) -> str:
-        project_service.progress_record(
-            task=task,
-            date=data["date"],
-            amount=data["amount"],
-            description=data["description"],
-            attachments=data["attachments"],
-            late_reason=data.get("late_reason", ""),
-            by=request.user,
-        )
-        return detail_url(project, f"task-{task.pk}")
-
+    report = partial(project_service.progress_record, task=task)
+    act = calling(report, by=request.user, then=detail_url(project, f"task-{task.pk}"))
     page = FormPage(
         year=project.year,
         project=project,
@@ -101,26 +92,6 @@ def progress_correct(request: HttpRequest, pk: int) -> HttpResponse:
     old = project_selectors.update_get_for_user(request.user, pk)
     task = old.task
     project = task.milestone.project
-    may_correct = progress_record_refusal(request.user, task) is None
-    back = detail_url(project, f"task-{task.pk}")
-    if refused := correction_refused(request, old, may_correct=may_correct, back_url=back):
-        return refused
-    form = ProgressCorrectForm(
-        request.POST or None, request.FILES or None, initial=ProgressCorrectForm.initial_for(old)
-    )
-
-    def act(data: dict[str, Any]) -> str:
-        project_service.progress_correct(
-            update=old,
-            date=data["date"],
-            amount=data["amount"],
-            description=data["description"],
-            attachments=data["attachments"],
-            reason=data["reason"],
-            by=request.user,
-        )
-        return back
-
     page = FormPage(
         year=project.year,
         project=project,
@@ -134,7 +105,15 @@ def progress_correct(request: HttpRequest, pk: int) -> HttpResponse:
         subject=old,
         subject_template="projects/_update.html",
     )
-    return form_page(request, form, page, act, corrected_message())
+    return correction_page(
+        request,
+        old,
+        may_correct=progress_record_refusal(request.user, task) is None,
+        form_class=ProgressCorrectForm,
+        correct=partial(project_service.progress_correct, update=old),
+        back_url=detail_url(project, f"task-{task.pk}"),
+        show=lambda form: show_form_page(request, form, page),
+    )
 
 
 # --- contribution points ----------------------------------------------------------------------
@@ -147,17 +126,8 @@ def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
     _require_allowed(contribution_record_refusal(request.user, project))
     form = ContributionForm(request.POST or None, user=request.user, project=project)
 
-    def act(data: dict[str, Any]) -> str:
-        project_service.contribution_record(
-            project=project,
-            cadre=data["cadre"],
-            points=data["points"],
-            description=data["description"],
-            late_reason=data.get("late_reason", ""),
-            by=request.user,
-        )
-        return detail_url(project, "contributions")
-
+    propose = partial(project_service.contribution_record, project=project)
+    act = calling(propose, by=request.user, then=detail_url(project, "contributions"))
     page = FormPage(
         year=project.year,
         project=project,
@@ -179,22 +149,6 @@ def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
 def contribution_correct(request: HttpRequest, pk: int) -> HttpResponse:
     old = project_selectors.contribution_get_for_user(request.user, pk)
     project = old.project
-    may_correct = contribution_record_refusal(request.user, project) is None
-    back = detail_url(project, "contributions")
-    if refused := correction_refused(request, old, may_correct=may_correct, back_url=back):
-        return refused
-    form = ContributionCorrectForm(request.POST or None, contribution=old)
-
-    def act(data: dict[str, Any]) -> str:
-        project_service.contribution_correct(
-            contribution=old,
-            points=data["points"],
-            description=data["description"],
-            reason=data["reason"],
-            by=request.user,
-        )
-        return back
-
     page = FormPage(
         year=project.year,
         project=project,
@@ -207,7 +161,15 @@ def contribution_correct(request: HttpRequest, pk: int) -> HttpResponse:
         subject=old,
         subject_template="projects/_contribution.html",
     )
-    return form_page(request, form, page, act, corrected_message())
+    return correction_page(
+        request,
+        old,
+        may_correct=contribution_record_refusal(request.user, project) is None,
+        form_class=ContributionCorrectForm,
+        correct=partial(project_service.contribution_correct, contribution=old),
+        back_url=detail_url(project, "contributions"),
+        show=lambda form: show_form_page(request, form, page),
+    )
 
 
 # --- verification -----------------------------------------------------------------------------
@@ -218,15 +180,16 @@ def _decide(
     project: KeyProject,
     kind: str,
     record: VerifiedRecord,
-    verify: Callable[[bool, str], object],
+    verify: Callable[..., object],
 ) -> HttpResponse:
-    """Verify or reject one record of the project's page. A refusal in words is said on top of
-    the page; a missing reason is shown under the record's own reason field, as typed."""
+    """Verify or reject one record of the project's page with ``verify`` (its service, the
+    record given). A refusal in words is said on top of the page; a missing reason is shown
+    under the record's own reason field, as typed."""
     decided = Decided(kind, record.pk, DecisionForm(request.POST, prefix=f"{kind}-{record.pk}"))
     url = detail_url(project, f"{kind}-{record.pk}")
 
     def act(accept: bool, reason: str) -> str:
-        verify(accept, reason)
+        verify(by=request.user, accept=accept, reason=reason)
         return _("The record was verified.") if accept else _("The record was rejected.")
 
     return decision_submitted(
@@ -245,12 +208,7 @@ def progress_decide(request: HttpRequest, pk: int) -> HttpResponse:
     update = project_selectors.update_get_for_user(request.user, pk)
     if not request.user.has_perm("assessment.verify_progressupdate"):
         raise PermissionDenied
-
-    def verify(accept: bool, reason: str) -> object:
-        return project_service.progress_verify(
-            update=update, by=request.user, accept=accept, reason=reason
-        )
-
+    verify = partial(project_service.progress_verify, update=update)
     return _decide(request, update.task.milestone.project, "update", update, verify)
 
 
@@ -260,10 +218,5 @@ def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = project_selectors.contribution_get_for_user(request.user, pk)
     if not request.user.has_perm("assessment.verify_contribution"):
         raise PermissionDenied
-
-    def verify(accept: bool, reason: str) -> object:
-        return project_service.contribution_verify(
-            contribution=contribution, by=request.user, accept=accept, reason=reason
-        )
-
+    verify = partial(project_service.contribution_verify, contribution=contribution)
     return _decide(request, contribution.project, "contribution", contribution, verify)

@@ -214,8 +214,10 @@ def form_page(
 ) -> HttpResponse:
     """Bind, let the service act and go to the URL it returns; or show the form again with
     what was typed and the service's reasons under the fields they concern."""
-    if done := form_submitted(request, form, act, success):
-        return done
+    return form_submitted(request, form, act, success) or show_form_page(request, form, page)
+
+
+def show_form_page(request: HttpRequest, form: BaseForm, page: FormPage) -> HttpResponse:
     context = {
         "page": page,
         "form": form,

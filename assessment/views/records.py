@@ -21,7 +21,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from assessment.forms.base import add_service_errors
-from assessment.forms.records import DecisionForm
+from assessment.forms.records import CorrectionForm, DecisionForm
 from assessment.models import VerifiedRecord
 from assessment.services.records import superseded_message
 from units.access import AnyUser
@@ -58,17 +58,44 @@ def form_submitted(
     return None
 
 
-def correction_refused(
-    request: HttpRequest, record: VerifiedRecord, *, may_correct: bool, back_url: str
-) -> HttpResponse | None:
-    """403 for a user who may never correct the record; back to ``back_url``, saying so, for a
-    superseded one (the newest is corrected, not this). None: show the correction form."""
+def calling(
+    service: Callable[..., object], *, by: AnyUser, then: str
+) -> Callable[[dict[str, Any]], str]:
+    """What ``form_submitted`` acts with on a record's form: ``service`` called by ``by`` with
+    what the form parsed (the form's fields are the service's keyword arguments), then
+    ``then``."""
+
+    def act(data: dict[str, Any]) -> str:
+        service(**data, by=by)
+        return then
+
+    return act
+
+
+def correction_page(
+    request: HttpRequest,
+    record: VerifiedRecord,
+    *,
+    may_correct: bool,
+    form_class: type[CorrectionForm],
+    correct: Callable[..., object],
+    back_url: str,
+    show: Callable[[CorrectionForm], HttpResponse],
+) -> HttpResponse:
+    """The page that corrects ``record`` with ``correct`` (its service, the record given).
+
+    403 for a user who may never correct it; back to ``back_url``, saying so, for a superseded
+    one (the newest is corrected, not this); else the form opened on the record's values,
+    ``show``n until the correction is saved, then back to ``back_url``.
+    """
     if not may_correct:
         raise PermissionDenied
-    if record.is_current:
-        return None
-    messages.error(request, superseded_message())
-    return redirect(back_url)
+    if not record.is_current:
+        messages.error(request, superseded_message())
+        return redirect(back_url)
+    form = form_class(request.POST or None, request.FILES or None, record=record)
+    act = calling(correct, by=request.user, then=back_url)
+    return form_submitted(request, form, act, corrected_message()) or show(form)
 
 
 def decision_submitted(

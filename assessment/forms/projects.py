@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from assessment.forms.base import DistrictForm, add_reason_if_needed, date_field, number_field
 from assessment.models import AMOUNT, AssessmentYear, KeyProject
 from assessment.policy import Action
-from assessment.services.projects import team_of
+from assessment.selectors.projects import team_of
 from units.models import Cadre, Unit
 
 

@@ -10,20 +10,18 @@ evidence: append-only, on the year's clock, and verified by someone outside the 
 not create them (``progress_verify``, ``contribution_verify``). Only verified, current
 contribution points reach the cadre's three-in-one score.
 
-``project_progress`` is the read for a project's page: each task's verified and pending amount
-against its quantity, what is overdue, and each person's tasks and points.
+The reads of a project's page (``project_progress``) and its team (``team_of``) are
+``selectors.projects``.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.access import (
@@ -37,13 +35,13 @@ from assessment.lib import attachments as files
 from assessment.models import (
     AssessmentYear,
     Contribution,
-    EvidenceStatus,
     KeyProject,
     Milestone,
     ProgressUpdate,
     ProjectTask,
 )
 from assessment.policy import Action, year_check
+from assessment.selectors.projects import team_of
 from assessment.services import records as record_rules
 from assessment.services.records import RecordFlow, User
 from units.models import Cadre, Unit
@@ -158,11 +156,6 @@ def milestone_save(
     _full_clean(milestone, errors)
     record_rules.save(milestone, by, reason)
     return milestone
-
-
-def team_of(project: KeyProject) -> list[Cadre]:
-    """The lead cadre first, then the team members by name."""
-    return [project.lead_cadre, *project.members.order_by("name")]
 
 
 @transaction.atomic
@@ -393,151 +386,4 @@ def contribution_verify(
     """Verify or reject proposed contribution points (the office, outside the unit)."""
     return record_rules.record_verify(
         CONTRIBUTION, contribution, by=by, accept=accept, reason=reason
-    )
-
-
-# --- reads -----------------------------------------------------------------------------------
-
-
-@dataclass
-class TaskProgress:
-    task: ProjectTask
-    verified: Decimal = Decimal(0)
-    pending: Decimal = Decimal(0)
-    updates: list[ProgressUpdate] = field(default_factory=list)  # every one, newest first
-    overdue: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.verified >= self.task.quantity
-
-    @property
-    def percent(self) -> int:
-        return min(100, int(self.verified * 100 / self.task.quantity))
-
-
-@dataclass
-class MilestoneProgress:
-    milestone: Milestone
-    tasks: list[TaskProgress]
-
-    @property
-    def done(self) -> bool:
-        return all(task.done for task in self.tasks) and bool(self.tasks)
-
-    @property
-    def overdue(self) -> bool:
-        return any(task.overdue for task in self.tasks)
-
-
-@dataclass
-class PersonProgress:
-    cadre: Cadre
-    is_lead: bool
-    tasks: int = 0
-    tasks_done: int = 0
-    points: Decimal = Decimal(0)  # verified, current
-    points_pending: Decimal = Decimal(0)
-
-
-@dataclass
-class ProjectProgress:
-    project: KeyProject
-    milestones: list[MilestoneProgress]
-    people: list[PersonProgress]
-    contributions: list[Contribution]  # every one, by person, newest first
-    pending_updates: int
-    pending_contributions: int
-
-    @property
-    def overdue_tasks(self) -> int:
-        return sum(task.overdue for milestone in self.milestones for task in milestone.tasks)
-
-    @property
-    def percent(self) -> int | None:
-        """Share of tasks done (verified amount reached), or None without tasks."""
-        tasks = [task for milestone in self.milestones for task in milestone.tasks]
-        if not tasks:
-            return None
-        return int(100 * sum(task.done for task in tasks) / len(tasks))
-
-
-def _tally_updates(updates: Iterable[ProgressUpdate], tasks: dict[int, TaskProgress]) -> int:
-    """Add each current update to its task's verified or pending amount; count the pending."""
-    pending = 0
-    for update in updates:
-        progress = tasks[update.task_id]
-        progress.updates.append(update)
-        if not update.is_current:
-            continue
-        if update.status == EvidenceStatus.VERIFIED:
-            progress.verified += update.amount
-        elif update.status == EvidenceStatus.PENDING:
-            progress.pending += update.amount
-            pending += 1
-    return pending
-
-
-def _tally_contributions(
-    contributions: Iterable[Contribution], people: dict[int, PersonProgress]
-) -> int:
-    """Add each current proposal to its person's verified or pending points; count the pending."""
-    pending = 0
-    for contribution in contributions:
-        person = people.get(contribution.cadre_id)
-        if not contribution.is_current or person is None:
-            continue
-        if contribution.status == EvidenceStatus.VERIFIED:
-            person.points += contribution.points
-        elif contribution.status == EvidenceStatus.PENDING:
-            person.points_pending += contribution.points
-            pending += 1
-    return pending
-
-
-def project_progress(project: KeyProject, *, today: datetime.date | None = None) -> ProjectProgress:
-    """The plan with its progress: 6 queries whatever the size of the project.
-
-    A task is overdue when its date has passed (today) and its verified amount falls short.
-    """
-    today = today or timezone.localdate()
-    team = team_of(project)
-    people = {
-        cadre.pk: PersonProgress(cadre=cadre, is_lead=cadre.pk == project.lead_cadre_id)
-        for cadre in team
-    }
-    tasks: dict[int, TaskProgress] = {}
-    milestones = []
-    all_tasks = ProjectTask.objects.filter(milestone__project=project).select_related("cadre")
-    by_milestone: dict[int, list[TaskProgress]] = {}
-    for task in all_tasks:
-        progress = tasks[task.pk] = TaskProgress(task=task)
-        by_milestone.setdefault(task.milestone_id, []).append(progress)
-    for milestone in project.milestones.all():
-        milestones.append(MilestoneProgress(milestone, by_milestone.get(milestone.pk, [])))
-    updates = (
-        ProgressUpdate.objects.filter(task__milestone__project=project)
-        .select_related("recorded_by", "verified_by", "supersedes")
-        .prefetch_related("attachments")
-    )
-    pending_updates = _tally_updates(updates, tasks)
-    for progress in tasks.values():
-        progress.overdue = progress.task.due < today and not progress.done
-        person = people.get(progress.task.cadre_id)
-        if person is not None:
-            person.tasks += 1
-            person.tasks_done += progress.done
-    contributions = list(
-        project.contributions.select_related("cadre", "recorded_by", "verified_by").order_by(
-            "cadre__name", "-recorded_at", "-pk"
-        )
-    )
-    pending_contributions = _tally_contributions(contributions, people)
-    return ProjectProgress(
-        project=project,
-        milestones=milestones,
-        people=list(people.values()),
-        contributions=contributions,
-        pending_updates=pending_updates,
-        pending_contributions=pending_contributions,
     )

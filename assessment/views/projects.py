@@ -103,7 +103,7 @@ def project_list(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _mark_plan(
-    user: AnyUser, progress: project_service.ProjectProgress, decided: Decided | None
+    user: AnyUser, progress: project_selectors.ProjectProgress, decided: Decided | None
 ) -> None:
     """Attach each task and update to the objects already read, and what the user may do.
 
@@ -130,7 +130,7 @@ def _mark_plan(
 
 
 def _mark_contributions(
-    user: AnyUser, progress: project_service.ProjectProgress, decided: Decided | None
+    user: AnyUser, progress: project_selectors.ProjectProgress, decided: Decided | None
 ) -> bool:
     """Mark each contribution like the updates; return whether the user may propose points."""
     project = progress.project
@@ -153,7 +153,7 @@ def _mark_contributions(
     return may_propose
 
 
-def _with_units(progress: project_service.ProjectProgress) -> None:
+def _with_units(progress: project_selectors.ProjectProgress) -> None:
     """The team's units, read in one query (``team_of`` reads the members without them)."""
     cadres = [person.cadre for person in progress.people]
     units = Unit.objects.in_bulk({cadre.unit_id for cadre in cadres})
@@ -165,7 +165,7 @@ def render_detail(
     request: HttpRequest, project: KeyProject, decided: Decided | None = None
 ) -> HttpResponse:
     user = request.user
-    progress = project_service.project_progress(project)
+    progress = project_selectors.project_progress(project)
     _mark_plan(user, progress, decided)
     may_propose = _mark_contributions(user, progress, decided)
     _with_units(progress)

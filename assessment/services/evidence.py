@@ -71,8 +71,10 @@ EVIDENCE: RecordFlow[Evidence] = RecordFlow(
     model=Evidence,
     related=("unit", "indicator__year"),
     year_of=lambda record: record.indicator.year,
-    may_record=lambda user, record: evidence_record_refusal(user, record.unit, record.indicator),
-    may_decide=evidence_verify_refusal,
+    record_refusal=lambda user, record: evidence_record_refusal(
+        user, record.unit, record.indicator
+    ),
+    decide_refusal=evidence_verify_refusal,
     field_errors=_field_errors,
     attach_to="evidence",
     label=_label,

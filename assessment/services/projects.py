@@ -239,8 +239,8 @@ PROGRESS: RecordFlow[ProgressUpdate] = RecordFlow(
     model=ProgressUpdate,
     related=("task__milestone__project__year",),
     year_of=lambda update: update.task.milestone.project.year,
-    may_record=lambda user, update: progress_record_refusal(user, update.task),
-    may_decide=progress_verify_refusal,
+    record_refusal=lambda user, update: progress_record_refusal(user, update.task),
+    decide_refusal=progress_verify_refusal,
     field_errors=_progress_field_errors,
     attach_to="progress",
 )
@@ -250,8 +250,10 @@ CONTRIBUTION: RecordFlow[Contribution] = RecordFlow(
     model=Contribution,
     related=("project__year", "project__lead_cadre"),
     year_of=lambda contribution: contribution.project.year,
-    may_record=lambda user, contribution: contribution_record_refusal(user, contribution.project),
-    may_decide=contribution_verify_refusal,
+    record_refusal=lambda user, contribution: contribution_record_refusal(
+        user, contribution.project
+    ),
+    decide_refusal=contribution_verify_refusal,
     field_errors=_contribution_field_errors,
 )
 

@@ -160,9 +160,9 @@ def _no_field_errors(record: VerifiedRecord, year: AssessmentYear) -> dict[str, 
 class RecordFlow(Generic[R]):
     """What the flow needs to know of one kind of record.
 
-    ``related`` reads a record with what ``year_of`` and both refusals follow; ``may_record``
+    ``related`` reads a record with what ``year_of`` and both refusals follow; ``record_refusal``
     (who may record or correct such a record) is asked of the new record before anything is
-    checked, ``may_decide`` (who may verify or reject it) of the stored one. ``field_errors``
+    checked, ``decide_refusal`` (who may verify or reject it) of the stored one. ``field_errors``
     are the subject's own rules besides ``full_clean``; ``attach_to`` is the attachment's
     field for the record, empty if it has no attachments; ``label`` names a record in the
     messages of a bulk decision; ``ordering`` is the order in which a bulk decision judges.
@@ -171,8 +171,8 @@ class RecordFlow(Generic[R]):
     model: type[R]
     related: Sequence[str]
     year_of: Callable[[R], AssessmentYear]
-    may_record: Callable[[User, R], str | None]
-    may_decide: Callable[[User, R], str | None]
+    record_refusal: Callable[[User, R], str | None]
+    decide_refusal: Callable[[User, R], str | None]
     field_errors: Callable[[R, AssessmentYear], dict[str, list]] = _no_field_errors
     attach_to: str = ""
     label: Callable[[R], str] = str
@@ -227,6 +227,8 @@ def _checked(
 def _write(flow: RecordFlow[R], record: R, by: User, reason: str, prepared: list) -> R:
     if flow.attach_to:
         write_with_files(record, by, reason, prepared, attach_to=flow.attach_to)
+    elif prepared:
+        raise ValueError(f"{flow.model.__name__} records have no attachments.")
     else:
         save(record, by, reason)
     return record
@@ -250,7 +252,7 @@ def record_create(
     ``year`` is the record's year as stored now (not the caller's copy). Refused unless ``by``
     may record it and the year's clock allows it; a late record needs ``late_reason``.
     """
-    refuse(flow.may_record(by, record))
+    refuse(flow.record_refusal(by, record))
     _stamp(record, year, by, late_reason, "late_reason")
     prepared = _checked(flow, record, year, attachments)
     return _write(flow, record, by, record.late_reason, prepared)
@@ -287,7 +289,7 @@ def record_correct(
     """
     old = flow.locked_one(record)
     year = flow.year_of(old)
-    refuse(flow.may_record(by, old))
+    refuse(flow.record_refusal(by, old))
     _correction_reason_required(reason)
     if not old.is_current:
         raise ValidationError(superseded_message(), code="superseded")
@@ -331,7 +333,7 @@ def _rejection_reason_required(accept: bool, reason: str) -> None:
 
 def _decision_problem(flow: RecordFlow[R], record: R, by: User) -> str | None:
     """Why ``by`` cannot decide on ``record`` now (who they are, the record's state)."""
-    return flow.may_decide(by, record) or state_problem(record)
+    return flow.decide_refusal(by, record) or state_problem(record)
 
 
 def _decide(

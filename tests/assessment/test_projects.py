@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from assessment.models import Contribution, EvidenceStatus, ProgressUpdate, YearStatus
+from assessment.policy import ALLOWED, WITH_REASON, Action
 from assessment.selectors.projects import project_progress
 from assessment.services import projects as service
 from assessment.services.compute import year_data
@@ -364,3 +365,31 @@ def test_verified_current_points_reach_the_cadre_inputs(
     li_row = next(person for person in progress.people if person.cadre == li)
     assert (li_row.points, li_row.points_pending) == (D("3.5"), D(1))
     assert progress.pending_contributions == 1
+
+
+@pytest.mark.parametrize("status", list(YearStatus))
+def test_progress_is_verified_on_the_same_clock_as_evidence(
+    status, year, task, reporter_a, office_user, supervision_user
+):
+    """Collecting and scoring: decided; publicity and review: an amendment, by the office only
+    and with a reason; otherwise not at all."""
+    update = _progress(task, reporter_a, "10")
+    year.status = status
+    year.save()
+    if status in ALLOWED[Action.VERIFY_EVIDENCE]:
+        service.progress_verify(update=update, by=supervision_user, accept=True)
+    elif status in WITH_REASON[Action.VERIFY_EVIDENCE]:
+        with pytest.raises(ValidationError) as refused:
+            service.progress_verify(update=update, by=office_user, accept=True)
+        assert refused.value.error_list[0].code == "reason_required"
+        with pytest.raises(ValidationError) as refused:
+            service.progress_verify(update=update, by=supervision_user, accept=True, reason="异议")
+        assert refused.value.error_list[0].code == "office_only"
+        service.progress_verify(update=update, by=office_user, accept=True, reason="异议核实")
+    else:
+        with pytest.raises(ValidationError) as refused:
+            service.progress_verify(update=update, by=office_user, accept=True)
+        assert refused.value.error_list[0].code == "year_locked"
+        return
+    update.refresh_from_db()
+    assert update.status == EvidenceStatus.VERIFIED

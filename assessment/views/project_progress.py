@@ -69,7 +69,6 @@ def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProgressForm(
         request.POST or None, request.FILES or None, user=request.user, year=project.year
     )
-
     report = partial(project_service.progress_record, task=task)
     act = calling(report, by=request.user, then=detail_url(project, f"task-{task.pk}"))
     page = FormPage(
@@ -125,7 +124,6 @@ def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_selectors.project_get_for_user(request.user, pk)
     _require_allowed(contribution_record_refusal(request.user, project))
     form = ContributionForm(request.POST or None, user=request.user, project=project)
-
     propose = partial(project_service.contribution_record, project=project)
     act = calling(propose, by=request.user, then=detail_url(project, "contributions"))
     page = FormPage(

@@ -15,8 +15,8 @@ who may record and who may decide, its own field checks) and calls the steps:
   current records are decided, on the year's clock.
 
 Each step validates before it writes (all field problems at once, attachments with them),
-names the user and the reason in the history, and stores attachments all or nothing. The
-steps run in the caller's transaction (each public service function is atomic).
+names the user and the reason in the history, and stores attachments all or nothing. Each
+step is atomic; inside the transaction of the subject's service it adds no savepoint.
 """
 
 from __future__ import annotations

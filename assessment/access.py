@@ -149,6 +149,15 @@ rules.add_perm(
 # rules answer False and leave the question to the group permissions.
 
 
+def outsider_refusal(user: AnyUser, unit_id: int, recorded_by_id: int | None) -> str | None:
+    """Every record is verified from outside: never by its own unit, never by its creator."""
+    if unit_id == user_unit_id(user):
+        return _("You cannot verify a record of your own unit.")
+    if recorded_by_id is not None and recorded_by_id == user.pk:
+        return _("You cannot verify a record you created.")
+    return None
+
+
 def leads_indicator(user: AnyUser, indicator: Indicator) -> bool:
     """Whether the user works for the lead department (牵头单位) of the indicator."""
     own = user_unit_id(user)
@@ -204,10 +213,8 @@ def evidence_verify_refusal(user: AnyUser, record: Evidence) -> str | None:
                 "You proposed this veto event: a second member of the assessment office must "
                 "confirm it (考核委员会研究)."
             )
-    if record.unit_id == user_unit_id(user):
-        return _("You cannot verify a record of your own unit.")
-    if record.recorded_by_id is not None and record.recorded_by_id == user.pk:
-        return _("You cannot verify a record you created.")
+    if refusal := outsider_refusal(user, record.unit_id, record.recorded_by_id):
+        return refusal
     if not office and not leads_indicator(user, record.indicator):
         return _(
             "Only the assessment office and the lead department of this indicator may verify "
@@ -298,26 +305,18 @@ def contribution_record_refusal(user: AnyUser, project: KeyProject) -> str | Non
     return _project_user_refusal(user, project, "assessment.add_contribution")
 
 
-def _outsider_refusal(user: AnyUser, project: KeyProject, recorded_by_id: int | None) -> str | None:
-    if project.unit_id == user_unit_id(user):
-        return _("You cannot verify a record of your own unit.")
-    if recorded_by_id is not None and recorded_by_id == user.pk:
-        return _("You cannot verify a record you created.")
-    return None
-
-
 def progress_verify_refusal(user: AnyUser, update: ProgressUpdate) -> str | None:
     """Verifiers of progress: the office and supervision (督查), outside the project's unit."""
     if not is_staff_member(user) or not user.has_perm("assessment.verify_progressupdate"):
         return _("Only the assessment office and supervision verify key-project progress.")
-    return _outsider_refusal(user, update.task.milestone.project, update.recorded_by_id)
+    return outsider_refusal(user, update.task.milestone.project.unit_id, update.recorded_by_id)
 
 
 def contribution_verify_refusal(user: AnyUser, contribution: Contribution) -> str | None:
     """Contribution points count for the cadre's score: verified by the office only."""
     if not is_staff_member(user) or not user.has_perm("assessment.verify_contribution"):
         return _("Only the assessment office verifies contribution points.")
-    return _outsider_refusal(user, contribution.project, contribution.recorded_by_id)
+    return outsider_refusal(user, contribution.project.unit_id, contribution.recorded_by_id)
 
 
 rules.add_perm("assessment.view_keyproject", is_staff_member & (sees_all_units | works_on_project))

@@ -3,11 +3,13 @@ and write. Labels, errors and the reason asked for an amendment look the same ev
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import AssessmentYear
@@ -107,4 +109,33 @@ def plain_number(value: Decimal | None) -> str | None:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-# --- years ------------------------------------------------------------------------------------
+def add_service_errors(form: forms.BaseForm, error: ValidationError, fields: Iterable[str]) -> None:
+    """A service's refusal on the form: under its field where the form has one, else on top."""
+    known = set(fields) & set(form.fields)
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in known else None, errors)
+
+
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def date_field(label: Any = None) -> forms.DateField:
+    return forms.DateField(
+        label=label or _("Date"),
+        input_formats=[DATE_FORMAT],
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+    )
+
+
+def number_field(label: Any, digits: dict[str, int], help_text: Any = "") -> forms.DecimalField:
+    """A decimal of the column's precision, typed on a phone's decimal keypad."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=digits["max_digits"],
+        decimal_places=digits["decimal_places"],
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessment.forms.base import DistrictForm
-from assessment.forms.verify import MultipleFileField
+from assessment.forms.records import MultipleFileField
 from assessment.models import Indicator
 
 

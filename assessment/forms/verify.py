@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from assessment.forms.base import DistrictForm
+from assessment.forms.records import DecisionForm as RecordDecisionForm
+from assessment.forms.records import MultipleFileField, reason_field
 from assessment.models import AMOUNT, FAILURE_METHODS, AssessmentYear, Evidence, Indicator
 from assessment.scoring import Method
 from units.models import Unit
@@ -52,10 +54,7 @@ class QueueFilterForm(DistrictForm):
         return records
 
 
-DECISIONS = [("verify", _("Verify")), ("reject", _("Reject"))]
-
-
-class DecisionForm(DistrictForm):
+class DecisionForm(RecordDecisionForm):
     """Verify or reject the chosen records; a rejection needs a reason (checked by the service
     too, so the message is the same whichever door)."""
 
@@ -65,13 +64,7 @@ class DecisionForm(DistrictForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one record.")},
     )
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS)
-    reason = forms.CharField(
-        label=_("Reason for the rejection"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    reason = reason_field(_("Reason for the rejection"), required=False)
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, records: QuerySet[Evidence], **kwargs: Any) -> None:
@@ -83,27 +76,6 @@ class DecisionForm(DistrictForm):
         if data.get("decision") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", _("Give the reason for the rejection."))
         return data
-
-    @property
-    def accept(self) -> bool:
-        return self.cleaned_data["decision"] == "verify"
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 class AutoSubmitSelect(forms.Select):
@@ -153,12 +125,7 @@ class FailureForm(DistrictForm):
         label=_("Description"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
     attachments = MultipleFileField(label=_("Attachments"))
-    late_reason = forms.CharField(
-        label=_("Reason for the late record"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    late_reason = reason_field(_("Reason for the late record"), required=False)
 
     def __init__(
         self, *args: Any, year: AssessmentYear, unit: Unit, late: bool, **kwargs: Any

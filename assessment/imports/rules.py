@@ -4,8 +4,8 @@ The year's policy is ``assessment.policy.year_check`` (the one place that decide
 asked for every year the file would write to. Rows that change nothing need no permission.
 
 Evidence follows the rules of ``evidence_record`` and ``evidence_correct`` (the web form's),
-checked with the same helpers of ``assessment.access`` and ``assessment.services.evidence``: a
-spreadsheet row is no way around them.
+checked with the same helpers of ``assessment.access`` and of the record flow
+(``assessment.services.records``): a spreadsheet row is no way around them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from assessment.models import AssessmentYear, Evidence, EvidenceStatus, MethodCh
 from assessment.policy import Action, year_check
 
 # The year's clock of a new record (collecting: allowed; scoring: the office only, a late
-# record with a reason). Private in the service module; imported, not copied, so that the
+# record with a reason): the record flow's own, imported rather than copied, so that the
 # import and the form cannot drift apart.
 from assessment.services.records import recording_clock
 from units.access import AnyUser, is_admin, is_lead, is_office, sees_all_units, user_unit_id

@@ -19,7 +19,9 @@ from assessment.models.ballots import (
     RoundSubject,
 )
 from assessment.models.evidence import (
+    EVIDENCE_METHODS,
     FAILURE_METHODS,
+    POINT_METHODS,
     Evidence,
     EvidenceAttachment,
     EvidenceStatement,
@@ -84,7 +86,9 @@ from assessment.models.years import (
 __all__ = [
     "AMOUNT",
     "DOCUMENT_FORMAT",
+    "EVIDENCE_METHODS",
     "FAILURE_METHODS",
+    "POINT_METHODS",
     "RATIO",
     "SCORE",
     "AggregationChoices",

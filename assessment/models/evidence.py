@@ -29,6 +29,13 @@ class EvidenceStatus(models.TextChoices):
 
 # Failures (失误): recorded against a unit by supervision or the office, answered by the unit.
 FAILURE_METHODS = frozenset({Method.DEDUCTION, Method.VETO})
+# Records of points (bonus and deduction) are never negative.
+POINT_METHODS = frozenset({Method.BONUS, Method.DEDUCTION})
+# Quantitative methods whose actual value is built from the records: these are reported
+# regularly, and one without a record for longer than the reporting period is overdue.
+EVIDENCE_METHODS = frozenset(
+    {Method.COMPLETION, Method.CEILING, Method.INCREMENT, Method.BASE_RATIO}
+)
 
 
 class RecordQuerySet(models.QuerySet):
@@ -108,6 +115,16 @@ class VerifiedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Pending and current: what a verifier may still verify or reject."""
+        return self.is_current and self.status == EvidenceStatus.PENDING
+
+    @property
+    def is_failure(self) -> bool:
+        """A failure recorded against a unit: only evidence on a deduction or veto indicator."""
+        return False
 
 
 class Evidence(VerifiedRecord):

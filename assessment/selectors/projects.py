@@ -1,4 +1,6 @@
-"""Reads of the key-project pages: which projects a user sees, and the list's figures.
+"""Reads of the key-project pages: which projects a user sees, the list's figures, and a
+project's page (``project_progress``: its plan with the progress reported, its people and their
+points).
 
 The list is filtered from the same facts as the rule ``assessment.view_keyproject`` in
 ``assessment.access``: the roles that work across units see every project; a unit's users see
@@ -11,13 +13,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from assessment.models import (
     AssessmentYear,
@@ -29,6 +32,7 @@ from assessment.models import (
     ProjectTask,
 )
 from units.access import AnyUser, is_staff_member, sees_all_units, user_unit_id
+from units.models import Cadre
 
 PROJECT_RELATED = ("year", "unit", "lead_cadre__unit")
 
@@ -48,6 +52,11 @@ def projects_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[KeyProjec
         return projects.none()
     in_team = KeyProject.members.through.objects.filter(cadre__unit_id=own).values("keyproject_id")
     return projects.filter(Q(unit_id=own) | Q(lead_cadre__unit_id=own) | Q(pk__in=in_team))
+
+
+def team_of(project: KeyProject) -> list[Cadre]:
+    """The lead cadre first, then the team members by name."""
+    return [project.lead_cadre, *project.members.order_by("name")]
 
 
 def _visible(user: AnyUser, record: Model, project: KeyProject) -> Model:
@@ -142,7 +151,7 @@ class TaskCounts:
 def task_counts(projects: Iterable[KeyProject], today: datetime.date) -> dict[int, TaskCounts]:
     """Per project: its tasks, those done (verified amount reached) and those overdue.
 
-    One query for a page of projects, with the rules of ``services.projects.project_progress``:
+    One query for a page of projects, with the rules of ``project_progress``:
     only verified, current updates count; overdue is past its date and not done.
     """
     counts = {project.pk: TaskCounts() for project in projects}
@@ -160,3 +169,150 @@ def task_counts(projects: Iterable[KeyProject], today: datetime.date) -> dict[in
         tally.done += done
         tally.overdue += row["due"] < today and not done
     return counts
+
+
+# --- a project's page ---------------------------------------------------------------------
+
+
+@dataclass
+class TaskProgress:
+    task: ProjectTask
+    verified: Decimal = Decimal(0)
+    pending: Decimal = Decimal(0)
+    updates: list[ProgressUpdate] = field(default_factory=list)  # every one, newest first
+    overdue: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.verified >= self.task.quantity
+
+    @property
+    def percent(self) -> int:
+        return min(100, int(self.verified * 100 / self.task.quantity))
+
+
+@dataclass
+class MilestoneProgress:
+    milestone: Milestone
+    tasks: list[TaskProgress]
+
+    @property
+    def done(self) -> bool:
+        return all(task.done for task in self.tasks) and bool(self.tasks)
+
+    @property
+    def overdue(self) -> bool:
+        return any(task.overdue for task in self.tasks)
+
+
+@dataclass
+class PersonProgress:
+    cadre: Cadre
+    is_lead: bool
+    tasks: int = 0
+    tasks_done: int = 0
+    points: Decimal = Decimal(0)  # verified, current
+    points_pending: Decimal = Decimal(0)
+
+
+@dataclass
+class ProjectProgress:
+    project: KeyProject
+    milestones: list[MilestoneProgress]
+    people: list[PersonProgress]
+    contributions: list[Contribution]  # every one, by person, newest first
+    pending_updates: int
+    pending_contributions: int
+
+    @property
+    def overdue_tasks(self) -> int:
+        return sum(task.overdue for milestone in self.milestones for task in milestone.tasks)
+
+    @property
+    def percent(self) -> int | None:
+        """Share of tasks done (verified amount reached), or None without tasks."""
+        tasks = [task for milestone in self.milestones for task in milestone.tasks]
+        if not tasks:
+            return None
+        return int(100 * sum(task.done for task in tasks) / len(tasks))
+
+
+def _tally_updates(updates: Iterable[ProgressUpdate], tasks: dict[int, TaskProgress]) -> int:
+    """Add each current update to its task's verified or pending amount; count the pending."""
+    pending = 0
+    for update in updates:
+        progress = tasks[update.task_id]
+        progress.updates.append(update)
+        if not update.is_current:
+            continue
+        if update.status == EvidenceStatus.VERIFIED:
+            progress.verified += update.amount
+        elif update.status == EvidenceStatus.PENDING:
+            progress.pending += update.amount
+            pending += 1
+    return pending
+
+
+def _tally_contributions(
+    contributions: Iterable[Contribution], people: dict[int, PersonProgress]
+) -> int:
+    """Add each current proposal to its person's verified or pending points; count the pending."""
+    pending = 0
+    for contribution in contributions:
+        person = people.get(contribution.cadre_id)
+        if not contribution.is_current or person is None:
+            continue
+        if contribution.status == EvidenceStatus.VERIFIED:
+            person.points += contribution.points
+        elif contribution.status == EvidenceStatus.PENDING:
+            person.points_pending += contribution.points
+            pending += 1
+    return pending
+
+
+def project_progress(project: KeyProject, *, today: datetime.date | None = None) -> ProjectProgress:
+    """The plan with its progress: 6 queries whatever the size of the project.
+
+    A task is overdue when its date has passed (today) and its verified amount falls short.
+    """
+    today = today or timezone.localdate()
+    team = team_of(project)
+    people = {
+        cadre.pk: PersonProgress(cadre=cadre, is_lead=cadre.pk == project.lead_cadre_id)
+        for cadre in team
+    }
+    tasks: dict[int, TaskProgress] = {}
+    milestones = []
+    all_tasks = ProjectTask.objects.filter(milestone__project=project).select_related("cadre")
+    by_milestone: dict[int, list[TaskProgress]] = {}
+    for task in all_tasks:
+        progress = tasks[task.pk] = TaskProgress(task=task)
+        by_milestone.setdefault(task.milestone_id, []).append(progress)
+    for milestone in project.milestones.all():
+        milestones.append(MilestoneProgress(milestone, by_milestone.get(milestone.pk, [])))
+    updates = (
+        ProgressUpdate.objects.filter(task__milestone__project=project)
+        .select_related("recorded_by", "verified_by", "supersedes")
+        .prefetch_related("attachments")
+    )
+    pending_updates = _tally_updates(updates, tasks)
+    for progress in tasks.values():
+        progress.overdue = progress.task.due < today and not progress.done
+        person = people.get(progress.task.cadre_id)
+        if person is not None:
+            person.tasks += 1
+            person.tasks_done += progress.done
+    contributions = list(
+        project.contributions.select_related("cadre", "recorded_by", "verified_by").order_by(
+            "cadre__name", "-recorded_at", "-pk"
+        )
+    )
+    pending_contributions = _tally_contributions(contributions, people)
+    return ProjectProgress(
+        project=project,
+        milestones=milestones,
+        people=list(people.values()),
+        contributions=contributions,
+        pending_updates=pending_updates,
+        pending_contributions=pending_contributions,
+    )

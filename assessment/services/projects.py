@@ -4,25 +4,24 @@ One project, one leader, one team. The office plans (``project_save``, ``milesto
 ``task_save``): the responsible unit, the lead cadre and the team, milestones with a date and,
 under each, quantified tasks of one person of the team. The responsible unit reports
 progress on a task (``progress_record``, corrected by ``progress_correct``) and proposes
-contribution points for the people of the team (``contribution_record``); both are records
-like evidence: append-only, on the year's clock, and verified by someone outside the unit
-who did not create them (``progress_verify``, ``contribution_verify``). Only verified,
-current contribution points reach the cadre's three-in-one score.
+contribution points for the people of the team (``contribution_record``, corrected by
+``contribution_correct``); both are records of the one flow of ``services.records``, like
+evidence: append-only, on the year's clock, and verified by someone outside the unit who did
+not create them (``progress_verify``, ``contribution_verify``). Only verified, current
+contribution points reach the cadre's three-in-one score.
 
-``project_progress`` is the read for a project's page: each task's verified and pending amount
-against its quantity, what is overdue, and each person's tasks and points.
+The reads of a project's page (``project_progress``) and its team (``team_of``) are
+``selectors.projects``.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.access import (
@@ -36,16 +35,15 @@ from assessment.lib import attachments as files
 from assessment.models import (
     AssessmentYear,
     Contribution,
-    EvidenceStatus,
     KeyProject,
     Milestone,
     ProgressUpdate,
     ProjectTask,
-    VerifiedRecord,
 )
 from assessment.policy import Action, year_check
+from assessment.selectors.projects import team_of
 from assessment.services import records as record_rules
-from assessment.services.records import VERIFY_FIELDS, User
+from assessment.services.records import RecordFlow, User
 from units.models import Cadre, Unit
 
 # --- planning (the office) --------------------------------------------------------------------
@@ -160,11 +158,6 @@ def milestone_save(
     return milestone
 
 
-def team_of(project: KeyProject) -> list[Cadre]:
-    """The lead cadre first, then the team members by name."""
-    return [project.lead_cadre, *project.members.order_by("name")]
-
-
 @transaction.atomic
 def task_save(
     *,
@@ -212,24 +205,57 @@ def task_save(
     return task
 
 
-# --- progress (the responsible unit; verified by the office or supervision) --------------------
+# --- progress and contribution points: records of the one flow (``services.records``) -------
 
 
-def _task_for_update(task: ProjectTask) -> ProjectTask:
-    return ProjectTask.objects.select_related("milestone__project__year").get(pk=task.pk)
-
-
-def _progress_check(update: ProgressUpdate, year: AssessmentYear, uploads) -> list:  # type: ignore[no-untyped-def]
+def _progress_field_errors(update: ProgressUpdate, year: AssessmentYear) -> dict[str, list]:
     errors: dict[str, list] = {}
     if date_errors := record_rules.date_error(update.date, year):
         errors["date"] = date_errors
-    prepared: list = []
-    try:
-        prepared = files.prepare_all(uploads)
-    except ValidationError as error:
-        record_rules.merge(errors, error)
-    _full_clean(update, errors)
-    return prepared
+    return errors
+
+
+def _contribution_field_errors(contribution: Contribution, year: AssessmentYear) -> dict[str, list]:
+    """The person is of the team and the points more than 0 and at most the year's cap."""
+    project, cadre, points = contribution.project, contribution.cadre, contribution.points
+    errors: dict[str, list] = {}
+    if cadre not in team_of(project):
+        errors["cadre"] = [
+            _("%(name)s is not in the team of %(project)s.")
+            % {"name": cadre.name, "project": project.name}
+        ]
+    cap = year.contribution_cap
+    if points is not None and not (Decimal(0) < points <= cap):
+        errors["points"] = [
+            _("Contribution points are more than 0 and at most %(cap)s, the most that counts.")
+            % {"cap": f"{cap.normalize():f}"}
+        ]
+    return errors
+
+
+# Progress: reported by the responsible unit (or the office), with attachments; verified by the
+# office or supervision from outside the unit.
+PROGRESS: RecordFlow[ProgressUpdate] = RecordFlow(
+    model=ProgressUpdate,
+    related=("task__milestone__project__year",),
+    year_of=lambda update: update.task.milestone.project.year,
+    record_refusal=lambda user, update: progress_record_refusal(user, update.task),
+    decide_refusal=progress_verify_refusal,
+    field_errors=_progress_field_errors,
+    attach_to="progress",
+)
+# Contribution points: proposed by the responsible unit (or the office); verified by the office
+# from outside the unit. Only verified, current points reach the cadre's score.
+CONTRIBUTION: RecordFlow[Contribution] = RecordFlow(
+    model=Contribution,
+    related=("project__year", "project__lead_cadre"),
+    year_of=lambda contribution: contribution.project.year,
+    record_refusal=lambda user, contribution: contribution_record_refusal(
+        user, contribution.project
+    ),
+    decide_refusal=contribution_verify_refusal,
+    field_errors=_contribution_field_errors,
+)
 
 
 @transaction.atomic
@@ -249,20 +275,15 @@ def progress_record(
     clock (late records by the office, with a reason), dated in the year, attachments stored
     with it all or nothing.
     """
-    task = _task_for_update(task)
-    year = task.milestone.project.year
-    record_rules.refuse(progress_record_refusal(by, task))
-    recorded = record_rules.recorded_now(year, by, late_reason, "late_reason")
-    update = ProgressUpdate(
-        task=task,
-        date=date,
-        amount=amount,
-        description=description.strip(),
-        **recorded,
-    )
-    prepared = _progress_check(update, year, attachments)
-    return record_rules.write_with_files(
-        update, by, update.late_reason, prepared, attach_to="progress"
+    task = ProjectTask.objects.select_related("milestone__project__year").get(pk=task.pk)
+    update = ProgressUpdate(task=task, date=date, amount=amount, description=description.strip())
+    return record_rules.record_create(
+        PROGRESS,
+        update,
+        year=task.milestone.project.year,
+        by=by,
+        late_reason=late_reason,
+        attachments=attachments,
     )
 
 
@@ -278,34 +299,23 @@ def progress_correct(
     attachments: Iterable[files.Upload] = (),
 ) -> ProgressUpdate:
     """Correct a progress update by a new one that supersedes it, with the reason."""
-    old = (
-        ProgressUpdate.objects.select_for_update()
-        .select_related("task__milestone__project__year")
-        .get(pk=update.pk)
+
+    def new(old: ProgressUpdate) -> ProgressUpdate:
+        return ProgressUpdate(
+            task=old.task, date=date or old.date, amount=amount, description=description.strip()
+        )
+
+    return record_rules.record_correct(
+        PROGRESS, update, new, by=by, reason=reason, attachments=attachments
     )
-    task = old.task
-    year = task.milestone.project.year
-    record_rules.refuse(progress_record_refusal(by, task))
-    record_rules.correction_reason_required(reason)
-    record_rules.superseded_refusal(old)
-    recorded = record_rules.recorded_now(year, by, reason, "reason")
-    new = ProgressUpdate(
-        task=task,
-        date=date or old.date,
-        amount=amount,
-        description=description.strip(),
-        supersedes=old,
-        correction_reason=reason.strip(),
-        **recorded,
-    )
-    prepared = _progress_check(new, year, attachments)
-    old.is_current = False
-    record_rules.save(old, by, reason, update_fields=["is_current"])
-    update.is_current = False
-    return record_rules.write_with_files(new, by, reason, prepared, attach_to="progress")
 
 
-# --- contribution points (the responsible unit proposes; the office verifies) ----------------
+@transaction.atomic
+def progress_verify(
+    *, update: ProgressUpdate, by: User, accept: bool, reason: str = ""
+) -> ProgressUpdate:
+    """Verify or reject a pending progress update (office or supervision, outside the unit)."""
+    return record_rules.record_verify(PROGRESS, update, by=by, accept=accept, reason=reason)
 
 
 @transaction.atomic
@@ -324,91 +334,51 @@ def contribution_record(
 
     Points are positive and at most the year's cap (the cap is also what counts for a cadre
     in the year, whatever the sum). With ``supersedes`` (and a ``reason``), the proposal
-    corrects an earlier one of the same project, which stops counting.
+    corrects an earlier one of the same project, which stops counting
+    (``contribution_correct``).
     """
     project = KeyProject.objects.select_related("year", "lead_cadre").get(pk=project.pk)
-    year = project.year
-    record_rules.refuse(contribution_record_refusal(by, project))
-    old = None
     if supersedes is not None:
-        old = Contribution.objects.select_for_update().get(pk=supersedes.pk)
-        if old.project_id != project.pk:
+        if supersedes.project_id != project.pk:
             raise ValidationError(_("The corrected record is of another project."))
-        record_rules.correction_reason_required(reason)
-        record_rules.superseded_refusal(old)
-        late_reason = reason
-    recorded = record_rules.recorded_now(year, by, late_reason, "late_reason")
-    errors: dict[str, list] = {}
-    if cadre not in team_of(project):
-        errors["cadre"] = [
-            _("%(name)s is not in the team of %(project)s.")
-            % {"name": cadre.name, "project": project.name}
-        ]
-    cap = year.contribution_cap
-    if points is not None and not (Decimal(0) < points <= cap):
-        errors["points"] = [
-            _("Contribution points are more than 0 and at most %(cap)s, the most that counts.")
-            % {"cap": f"{cap.normalize():f}"}
-        ]
+        return contribution_correct(
+            contribution=supersedes,
+            cadre=cadre,
+            points=points,
+            description=description,
+            reason=reason,
+            by=by,
+        )
     contribution = Contribution(
-        project=project,
-        cadre=cadre,
-        points=points,
-        description=description.strip(),
-        **recorded,
-        supersedes=old,
-        correction_reason=reason.strip() if old else "",
+        project=project, cadre=cadre, points=points, description=description.strip()
     )
-    _full_clean(contribution, errors)
-    if old is not None:
-        old.is_current = False
-        record_rules.save(old, by, reason, update_fields=["is_current"])
-        supersedes.is_current = False  # type: ignore[union-attr]
-    record_rules.save(contribution, by, contribution.late_reason or reason)
-    return contribution
-
-
-# --- verification ----------------------------------------------------------------------------
-
-
-def _verify(
-    model: type[VerifiedRecord],
-    record: VerifiedRecord,
-    refusal,  # type: ignore[no-untyped-def]
-    year_of,  # type: ignore[no-untyped-def]
-    related: Sequence[str],
-    *,
-    by: User,
-    accept: bool,
-    reason: str,
-) -> VerifiedRecord:
-    record_rules.rejection_reason_required(accept, reason)
-    locked = model.objects.select_for_update().select_related(*related).get(pk=record.pk)
-    year_check(year_of(locked), Action.VERIFY_EVIDENCE)
-    if problem := refusal(by, locked) or record_rules.state_problem(locked):
-        raise ValidationError(problem, code="not_allowed")
-    record_rules.decide(locked, by, accept, reason, timezone.now())
-    record_rules.save(locked, by, reason, update_fields=VERIFY_FIELDS)
-    for name in VERIFY_FIELDS:
-        setattr(record, name, getattr(locked, name))
-    return locked
+    return record_rules.record_create(
+        CONTRIBUTION, contribution, year=project.year, by=by, late_reason=late_reason
+    )
 
 
 @transaction.atomic
-def progress_verify(
-    *, update: ProgressUpdate, by: User, accept: bool, reason: str = ""
-) -> ProgressUpdate:
-    """Verify or reject a pending progress update (office or supervision, outside the unit)."""
-    return _verify(  # type: ignore[return-value]
-        ProgressUpdate,
-        update,
-        progress_verify_refusal,
-        lambda locked: locked.task.milestone.project.year,
-        ["task__milestone__project__year"],
-        by=by,
-        accept=accept,
-        reason=reason,
-    )
+def contribution_correct(
+    *,
+    contribution: Contribution,
+    points: Decimal,
+    description: str,
+    reason: str,
+    by: User,
+    cadre: Cadre | None = None,
+) -> Contribution:
+    """Correct proposed points by a new proposal that supersedes them, with the reason; for
+    the same person unless ``cadre`` names another of the team."""
+
+    def new(old: Contribution) -> Contribution:
+        return Contribution(
+            project=old.project,
+            cadre=cadre or old.cadre,
+            points=points,
+            description=description.strip(),
+        )
+
+    return record_rules.record_correct(CONTRIBUTION, contribution, new, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -416,160 +386,6 @@ def contribution_verify(
     *, contribution: Contribution, by: User, accept: bool, reason: str = ""
 ) -> Contribution:
     """Verify or reject proposed contribution points (the office, outside the unit)."""
-    return _verify(  # type: ignore[return-value]
-        Contribution,
-        contribution,
-        contribution_verify_refusal,
-        lambda locked: locked.project.year,
-        ["project__year"],
-        by=by,
-        accept=accept,
-        reason=reason,
-    )
-
-
-# --- reads -----------------------------------------------------------------------------------
-
-
-@dataclass
-class TaskProgress:
-    task: ProjectTask
-    verified: Decimal = Decimal(0)
-    pending: Decimal = Decimal(0)
-    updates: list[ProgressUpdate] = field(default_factory=list)  # every one, newest first
-    overdue: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.verified >= self.task.quantity
-
-    @property
-    def percent(self) -> int:
-        return min(100, int(self.verified * 100 / self.task.quantity))
-
-
-@dataclass
-class MilestoneProgress:
-    milestone: Milestone
-    tasks: list[TaskProgress]
-
-    @property
-    def done(self) -> bool:
-        return all(task.done for task in self.tasks) and bool(self.tasks)
-
-    @property
-    def overdue(self) -> bool:
-        return any(task.overdue for task in self.tasks)
-
-
-@dataclass
-class PersonProgress:
-    cadre: Cadre
-    is_lead: bool
-    tasks: int = 0
-    tasks_done: int = 0
-    points: Decimal = Decimal(0)  # verified, current
-    points_pending: Decimal = Decimal(0)
-
-
-@dataclass
-class ProjectProgress:
-    project: KeyProject
-    milestones: list[MilestoneProgress]
-    people: list[PersonProgress]
-    contributions: list[Contribution]  # every one, by person, newest first
-    pending_updates: int
-    pending_contributions: int
-
-    @property
-    def overdue_tasks(self) -> int:
-        return sum(task.overdue for milestone in self.milestones for task in milestone.tasks)
-
-    @property
-    def percent(self) -> int | None:
-        """Share of tasks done (verified amount reached), or None without tasks."""
-        tasks = [task for milestone in self.milestones for task in milestone.tasks]
-        if not tasks:
-            return None
-        return int(100 * sum(task.done for task in tasks) / len(tasks))
-
-
-def _tally_updates(updates: Iterable[ProgressUpdate], tasks: dict[int, TaskProgress]) -> int:
-    """Add each current update to its task's verified or pending amount; count the pending."""
-    pending = 0
-    for update in updates:
-        progress = tasks[update.task_id]
-        progress.updates.append(update)
-        if not update.is_current:
-            continue
-        if update.status == EvidenceStatus.VERIFIED:
-            progress.verified += update.amount
-        elif update.status == EvidenceStatus.PENDING:
-            progress.pending += update.amount
-            pending += 1
-    return pending
-
-
-def _tally_contributions(
-    contributions: Iterable[Contribution], people: dict[int, PersonProgress]
-) -> int:
-    """Add each current proposal to its person's verified or pending points; count the pending."""
-    pending = 0
-    for contribution in contributions:
-        person = people.get(contribution.cadre_id)
-        if not contribution.is_current or person is None:
-            continue
-        if contribution.status == EvidenceStatus.VERIFIED:
-            person.points += contribution.points
-        elif contribution.status == EvidenceStatus.PENDING:
-            person.points_pending += contribution.points
-            pending += 1
-    return pending
-
-
-def project_progress(project: KeyProject, *, today: datetime.date | None = None) -> ProjectProgress:
-    """The plan with its progress: 6 queries whatever the size of the project.
-
-    A task is overdue when its date has passed (today) and its verified amount falls short.
-    """
-    today = today or timezone.localdate()
-    team = team_of(project)
-    people = {
-        cadre.pk: PersonProgress(cadre=cadre, is_lead=cadre.pk == project.lead_cadre_id)
-        for cadre in team
-    }
-    tasks: dict[int, TaskProgress] = {}
-    milestones = []
-    all_tasks = ProjectTask.objects.filter(milestone__project=project).select_related("cadre")
-    by_milestone: dict[int, list[TaskProgress]] = {}
-    for task in all_tasks:
-        progress = tasks[task.pk] = TaskProgress(task=task)
-        by_milestone.setdefault(task.milestone_id, []).append(progress)
-    for milestone in project.milestones.all():
-        milestones.append(MilestoneProgress(milestone, by_milestone.get(milestone.pk, [])))
-    updates = (
-        ProgressUpdate.objects.filter(task__milestone__project=project)
-        .select_related("recorded_by", "verified_by", "supersedes")
-        .prefetch_related("attachments")
-    )
-    pending_updates = _tally_updates(updates, tasks)
-    for progress in tasks.values():
-        progress.overdue = progress.task.due < today and not progress.done
-        person = people.get(progress.task.cadre_id)
-        if person is not None:
-            person.tasks += 1
-            person.tasks_done += progress.done
-    contributions = list(
-        project.contributions.select_related("cadre", "recorded_by", "verified_by").order_by(
-            "cadre__name", "-recorded_at", "-pk"
-        )
-    )
-    pending_contributions = _tally_contributions(contributions, people)
-    return ProjectProgress(
-        project=project,
-        milestones=milestones,
-        people=list(people.values()),
-        contributions=contributions,
-        pending_updates=pending_updates,
-        pending_contributions=pending_contributions,
+    return record_rules.record_verify(
+        CONTRIBUTION, contribution, by=by, accept=accept, reason=reason
     )

@@ -8,6 +8,7 @@ from assessment.urls import (
     evidence,
     grading,
     imports,
+    project_progress,
     projects,
     results,
     surveys,
@@ -23,6 +24,7 @@ urlpatterns = (
     + verify.urlpatterns
     + grading.urlpatterns
     + projects.urlpatterns
+    + project_progress.urlpatterns
     + imports.urlpatterns
     + results.urlpatterns
     + ballots.urlpatterns

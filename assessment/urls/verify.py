@@ -1,4 +1,4 @@
-"""The verification queue and the recording of failures; included by ``assessment.urls.years`` (its
+"""The verification queue and the recording of failures; included by ``assessment.urls`` (its
 "assessment" namespace), so every name here starts with ``verify_``."""
 
 from django.urls import path

@@ -1,60 +1,55 @@
 """A unit's evidence pages: its home (progress and timeline), record, correct, answer, download.
 
-Thin, like ``assessment.views.years``: a form parses, one service acts (``services.evidence``), the
-view renders or redirects. Who may do what is ``assessment.access``; the year's clock is the
-services'.
+Thin: a form parses, one service acts (``services.evidence``), the view renders or redirects;
+reads are ``selectors.evidence``. Recording and correcting go through the pages of every
+verified record (``views.records``). Who may do what is ``assessment.access``; the year's clock
+is the services'.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment.access import (
-    evidence_record_refusal,
-    evidence_statement_refusal,
-    manages_assessment,
-)
+from assessment.access import evidence_record_refusal, evidence_statement_refusal
+from assessment.forms.base import add_service_errors
 from assessment.forms.evidence import (
     EvidenceCorrectForm,
     EvidenceRecordForm,
     EvidenceStatementForm,
     HighlightForm,
-    add_service_errors,
 )
+from assessment.forms.records import CorrectionForm
 from assessment.lib.attachments import accepted_kinds_text, attachment_get_for_user
-from assessment.models import (
-    AssessmentYear,
-    Evidence,
-    Highlight,
-    Indicator,
-    MethodChoices,
-    YearStatus,
-)
-from assessment.policy import Action, needs_reason
+from assessment.models import AssessmentYear, Highlight
+from assessment.selectors import evidence as evidence_selectors
 from assessment.selectors import years as selectors
 from assessment.services import evidence as evidence_service
 from assessment.services import highlights as highlight_service
+from assessment.services.records import recording_open
+from assessment.views.records import (
+    calling,
+    correction_page,
+    form_submitted,
+    recorded_message,
+    say_refusal,
+)
 from units.access import AnyUser
 from units.models import Unit
 from units.selectors import unit_get_for_user
 
 RECORDS_PER_PAGE = 20
-
-
-def _require_perm(request: HttpRequest, perm: str, obj: Model | None = None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _unit_and_year(request: HttpRequest, year: int, unit: str) -> tuple[Unit, AssessmentYear]:
@@ -63,32 +58,14 @@ def _unit_and_year(request: HttpRequest, year: int, unit: str) -> tuple[Unit, As
     return unit_get_for_user(request.user, unit), record_year
 
 
-def _record_get_for_user(request: HttpRequest, pk: int) -> Evidence:
-    record = get_object_or_404(
-        Evidence.objects.select_related("unit__category", "indicator__year"), pk=pk
-    )
-    _require_perm(request, "assessment.view_evidence", record)
-    return record
-
-
-def _home(record: Evidence) -> HttpResponse:
-    return redirect(
-        "assessment:evidence_unit_home",
-        year=record.indicator.year.year,
-        unit=record.unit.code,
-    )
+def _home_url(unit: Unit, year: AssessmentYear) -> str:
+    return reverse("assessment:evidence_unit_home", kwargs={"year": year.year, "unit": unit.code})
 
 
 def _percent(ratio: Decimal | None) -> int | None:
     if ratio is None:
         return None
     return max(0, min(100, int((ratio * 100).to_integral_value())))
-
-
-def _may_record_now(user, year: AssessmentYear) -> bool:  # type: ignore[no-untyped-def]
-    if year.status == YearStatus.COLLECTING:
-        return True
-    return needs_reason(year, Action.RECORD_EVIDENCE) and manages_assessment(user)
 
 
 # --- the unit's home --------------------------------------------------------------------------
@@ -98,7 +75,7 @@ def _highlights_context(
     user: AnyUser, unit: Unit, year: AssessmentYear, form: HighlightForm | None, may_record: bool
 ) -> dict:
     """The unit's highlights, the warning below two, the form and the link to record a bonus."""
-    highlights = list(Highlight.objects.filter(year=year, unit=unit).select_related("created_by"))
+    highlights = evidence_selectors.unit_highlights(unit, year)
     may_change = (
         highlight_service.highlights_open(year)
         and highlight_service.highlight_refusal(user, unit) is None
@@ -108,9 +85,7 @@ def _highlights_context(
         bonus = next(
             (
                 indicator
-                for indicator in Indicator.objects.filter(
-                    year=year, category_id=unit.category_id, method=MethodChoices.BONUS
-                ).order_by("sort_order", "code")
+                for indicator in evidence_selectors.bonus_indicators(unit, year)
                 if evidence_record_refusal(user, unit, indicator) is None
             ),
             None,
@@ -146,10 +121,10 @@ def _render_home(
     highlight_form: HighlightForm | None = None,
 ) -> HttpResponse:
     user = request.user
-    progress = evidence_service.unit_progress(unit=target_unit, year=record_year)
+    progress = evidence_selectors.unit_progress(unit=target_unit, year=record_year)
     overdue = {
         row.indicator.pk: row
-        for row in evidence_service.indicators_overdue(
+        for row in evidence_selectors.indicators_overdue(
             unit=target_unit, year=record_year, today=timezone.localdate()
         )
     }
@@ -157,12 +132,7 @@ def _render_home(
         {"row": row, "percent": _percent(row.ratio), "overdue": overdue.get(row.indicator.pk)}
         for row in progress.indicators
     ]
-    records = (
-        Evidence.objects.filter(unit=target_unit, indicator__year=record_year)
-        .select_related("indicator", "recorded_by", "verified_by", "supersedes")
-        .prefetch_related("attachments", "statements__stated_by")
-        .order_by("-date", "-recorded_at", "-pk")
-    )
+    records = evidence_selectors.unit_timeline(target_unit, record_year)
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     for record in page:
         record.unit = target_unit  # every record is this unit's: no query per record for it
@@ -171,7 +141,7 @@ def _render_home(
             and evidence_record_refusal(user, record.unit, record.indicator) is None
         )
         record.may_answer = evidence_statement_refusal(user, record) is None
-    may_record = _may_record_now(user, record_year) and any(
+    may_record = recording_open(user, record_year) and any(
         evidence_record_refusal(user, target_unit, row.indicator) is None
         for row in progress.indicators
     )
@@ -217,9 +187,7 @@ def highlight_add(request: HttpRequest, year: int, unit: str) -> HttpResponse:
                     _("A unit is expected to register at least %(count)s highlights a year.")
                     % {"count": highlight_service.MIN_HIGHLIGHTS},
                 )
-            return redirect(
-                "assessment:evidence_unit_home", year=record_year.year, unit=target_unit.code
-            )
+            return redirect(_home_url(target_unit, record_year))
     return _render_home(request, target_unit, record_year, highlight_form=form)
 
 
@@ -231,11 +199,10 @@ def highlight_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         highlight_service.highlight_withdraw(highlight=highlight, by=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        say_refusal(request, error)
     else:
         messages.success(request, _("The highlight was withdrawn."))
-    return redirect("assessment:evidence_unit_home", year=record_year.year, unit=target_unit.code)
+    return redirect(_home_url(target_unit, record_year))
 
 
 # --- recording --------------------------------------------------------------------------------
@@ -265,31 +232,15 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     )
     if not form.fields["indicator"].queryset.exists():
         raise PermissionDenied
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            evidence_service.evidence_record(
-                unit=target_unit,
-                indicator=data["indicator"],
-                date=data["date"],
-                value=data["value"],
-                description=data["description"],
-                attachments=data["attachments"],
-                late_reason=data.get("late_reason", ""),
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, form.fields)
-        else:
-            messages.success(request, _("The record was saved. It now waits for verification."))
-            return redirect(
-                "assessment:evidence_unit_home", year=record_year.year, unit=target_unit.code
-            )
+    record_evidence = partial(evidence_service.evidence_record, unit=target_unit)
+    act = calling(record_evidence, by=request.user, then=_home_url(target_unit, record_year))
+    if done := form_submitted(request, form, act, recorded_message()):
+        return done
     context = {
         "year": record_year,
         "unit": target_unit,
         "form": form,
-        "open_now": _may_record_now(request.user, record_year),
+        "open_now": recording_open(request.user, record_year),
         "accepted_kinds": accepted_kinds_text(),
     }
     return render(request, "evidence/record_form.html", context)
@@ -298,65 +249,43 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    old = _record_get_for_user(request, pk)
-    _require_perm(request, "assessment.add_evidence", old)
-    if not old.is_current:
-        messages.error(
-            request,
-            _("This record has already been superseded by a correction: correct the newest one."),
-        )
-        return _home(old)
-    form = EvidenceCorrectForm(
-        request.POST or None,
-        request.FILES or None,
-        initial=EvidenceCorrectForm.initial_for(old),
+    old = evidence_selectors.evidence_get_for_user(request.user, pk)
+
+    def show(form: CorrectionForm) -> HttpResponse:
+        context = {
+            "year": old.indicator.year,
+            "unit": old.unit,
+            "record": old,
+            "form": form,
+            "accepted_kinds": accepted_kinds_text(),
+        }
+        return render(request, "evidence/correct_form.html", context)
+
+    return correction_page(
+        request,
+        old,
+        may_correct=request.user.has_perm("assessment.add_evidence", old),
+        form_class=EvidenceCorrectForm,
+        correct=partial(evidence_service.evidence_correct, record=old),
+        back_url=_home_url(old.unit, old.indicator.year),
+        show=show,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            evidence_service.evidence_correct(
-                record=old,
-                value=data["value"],
-                description=data["description"],
-                date=data["date"],
-                reason=data["reason"],
-                attachments=data["attachments"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, form.fields)
-        else:
-            messages.success(request, _("The correction was saved. It now waits for verification."))
-            return _home(old)
-    context = {
-        "year": old.indicator.year,
-        "unit": old.unit,
-        "record": old,
-        "form": form,
-        "accepted_kinds": accepted_kinds_text(),
-    }
-    return render(request, "evidence/correct_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
-    failure = _record_get_for_user(request, pk)
+    failure = evidence_selectors.evidence_get_for_user(request.user, pk)
     # The rule itself, not has_perm: Django grants every permission to a superuser, but only the
     # users of the unit a failure is recorded against may answer it.
     if evidence_statement_refusal(request.user, failure) is not None:
         raise PermissionDenied
     form = EvidenceStatementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evidence_service.evidence_statement_create(
-                record=failure, text=form.cleaned_data["text"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, form.fields)
-        else:
-            messages.success(request, _("Your statement was saved with the record."))
-            return _home(failure)
+
+    answer = partial(evidence_service.evidence_statement_create, record=failure)
+    act = calling(answer, by=request.user, then=_home_url(failure.unit, failure.indicator.year))
+    if done := form_submitted(request, form, act, _("Your statement was saved with the record.")):
+        return done
     context = {
         "year": failure.indicator.year,
         "unit": failure.unit,

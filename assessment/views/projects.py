@@ -1,10 +1,11 @@
-"""Key projects (重点项目): the year's list, a project's page, planning, reports and decisions.
+"""Key projects (重点项目): the year's list, a project's page and its planning by the office.
 
-Thin, like ``views_evidence``: a form parses, one service acts (``services.projects``), the
-view renders or redirects. Who may see a project is the rule ``assessment.view_keyproject``
-(403 otherwise); who may do what on it is ``assessment.access``'s refusals, which hide the
-buttons a user may not use and answer 403 to a user who may never do it. What the year's state
-allows now is the services' (shown as their message).
+Thin: a form parses, one service acts (``services.projects``), the view renders or redirects.
+Who may see a project is the rule ``assessment.view_keyproject`` (403 otherwise); who may do
+what on it is ``assessment.access``'s refusals, which hide the buttons a user may not use and
+answer 403 to a user who may never do it. What the year's state allows now is the services'
+(shown as their message). Progress reports, contribution points and the decisions on them are
+``views.project_progress``; the project's page shows them with what the user may do.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.access import (
     contribution_record_refusal,
@@ -33,31 +34,16 @@ from assessment.access import (
     progress_record_refusal,
     progress_verify_refusal,
 )
-from assessment.forms.evidence import add_service_errors
-from assessment.forms.projects import (
-    ContributionCorrectForm,
-    ContributionForm,
-    DecisionForm,
-    MilestoneForm,
-    ProgressCorrectForm,
-    ProgressForm,
-    ProjectFilterForm,
-    ProjectForm,
-    TaskForm,
-    reporting_is_late,
-)
+from assessment.forms.project_progress import DecisionForm
+from assessment.forms.projects import MilestoneForm, ProjectFilterForm, ProjectForm, TaskForm
 from assessment.lib.attachments import accepted_kinds_text
-from assessment.models import (
-    AssessmentYear,
-    EvidenceStatus,
-    KeyProject,
-    VerifiedRecord,
-    YearStatus,
-)
+from assessment.models import AssessmentYear, KeyProject, YearStatus
 from assessment.policy import ALLOWED, WITH_REASON, Action
 from assessment.selectors import projects as project_selectors
 from assessment.selectors import years as selectors
 from assessment.services import projects as project_service
+from assessment.services.records import recording_open, verifying_open
+from assessment.views.records import Decided, form_submitted, mark_decision
 from units.access import AnyUser
 from units.models import Unit
 
@@ -77,34 +63,14 @@ def _may_plan(user: AnyUser, year: AssessmentYear) -> bool:
     return manages_assessment(user) and _open_for(year, Action.PLAN_PROJECTS)
 
 
-def _reporting_open(user: AnyUser, year: AssessmentYear) -> bool:
-    """Records are made while the year collects, and late by the office while it is scored."""
-    return year.status == YearStatus.COLLECTING or reporting_is_late(user, year)
-
-
-def _verifying_open(year: AssessmentYear) -> bool:
-    return year.status in ALLOWED[Action.VERIFY_EVIDENCE]
-
-
 def _require_office(request: HttpRequest) -> None:
     if not manages_assessment(request.user):
         raise PermissionDenied
 
 
-def _require_allowed(refusal: str | None) -> None:
-    """A refusal of the access rules means the user may never do it here: 403."""
-    if refusal is not None:
-        raise PermissionDenied
-
-
-def _detail_url(project: KeyProject, anchor: str = "") -> str:
+def detail_url(project: KeyProject, anchor: str = "") -> str:
     url = reverse("assessment:project_detail", kwargs={"pk": project.pk})
     return f"{url}#{anchor}" if anchor else url
-
-
-def _say_refusal(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -136,36 +102,8 @@ def project_list(request: HttpRequest, year: int) -> HttpResponse:
 # --- a project's page -------------------------------------------------------------------------
 
 
-@dataclass
-class Decided:
-    """A decision form sent back with an error, to show in place of the record's own."""
-
-    kind: str  # "update" or "contribution": the form's prefix and the anchor with the pk
-    pk: int
-    form: DecisionForm
-
-
-def _decision_form(kind: str, record: VerifiedRecord, decided: Decided | None) -> DecisionForm:
-    if decided is not None and (decided.kind, decided.pk) == (kind, record.pk):
-        return decided.form
-    return DecisionForm(prefix=f"{kind}-{record.pk}")
-
-
-def _pending(record: VerifiedRecord) -> bool:
-    return record.is_current and record.status == EvidenceStatus.PENDING
-
-
-def _mark_decision(
-    user: AnyUser, kind: str, record: VerifiedRecord, refusal_of: Callable, decided: Decided | None
-) -> None:
-    """What a verifier sees on a pending record: the buttons, or why not (never for others)."""
-    record.refusal = refusal_of(user, record)  # type: ignore[attr-defined]
-    if record.refusal is None:  # type: ignore[attr-defined]
-        record.decision_form = _decision_form(kind, record, decided)  # type: ignore[attr-defined]
-
-
 def _mark_plan(
-    user: AnyUser, progress: project_service.ProjectProgress, decided: Decided | None
+    user: AnyUser, progress: project_selectors.ProjectProgress, decided: Decided | None
 ) -> None:
     """Attach each task and update to the objects already read, and what the user may do.
 
@@ -174,8 +112,8 @@ def _mark_plan(
     here rather than read again per record.
     """
     project = progress.project
-    reporting = _reporting_open(user, project.year)
-    may_verify = _verifying_open(project.year) and user.has_perm("assessment.verify_progressupdate")
+    reporting = recording_open(user, project.year)
+    may_verify = verifying_open(project.year) and user.has_perm("assessment.verify_progressupdate")
     for milestone in progress.milestones:
         milestone.milestone.project = project
         for item in milestone.tasks:
@@ -185,28 +123,37 @@ def _mark_plan(
             for update in item.updates:
                 update.task = task
                 update.may_correct = update.is_current and task.may_report
-                if may_verify and _pending(update):
-                    _mark_decision(user, "update", update, progress_verify_refusal, decided)
+                if may_verify and update.awaits_decision:
+                    mark_decision(
+                        user, "update", update, progress_verify_refusal, decided, DecisionForm
+                    )
 
 
 def _mark_contributions(
-    user: AnyUser, progress: project_service.ProjectProgress, decided: Decided | None
+    user: AnyUser, progress: project_selectors.ProjectProgress, decided: Decided | None
 ) -> bool:
     """Mark each contribution like the updates; return whether the user may propose points."""
     project = progress.project
     may_propose = (
-        _reporting_open(user, project.year) and contribution_record_refusal(user, project) is None
+        recording_open(user, project.year) and contribution_record_refusal(user, project) is None
     )
-    may_verify = _verifying_open(project.year) and user.has_perm("assessment.verify_contribution")
+    may_verify = verifying_open(project.year) and user.has_perm("assessment.verify_contribution")
     for contribution in progress.contributions:
         contribution.project = project
         contribution.may_correct = contribution.is_current and may_propose
-        if may_verify and _pending(contribution):
-            _mark_decision(user, "contribution", contribution, contribution_verify_refusal, decided)
+        if may_verify and contribution.awaits_decision:
+            mark_decision(
+                user,
+                "contribution",
+                contribution,
+                contribution_verify_refusal,
+                decided,
+                DecisionForm,
+            )
     return may_propose
 
 
-def _with_units(progress: project_service.ProjectProgress) -> None:
+def _with_units(progress: project_selectors.ProjectProgress) -> None:
     """The team's units, read in one query (``team_of`` reads the members without them)."""
     cadres = [person.cadre for person in progress.people]
     units = Unit.objects.in_bulk({cadre.unit_id for cadre in cadres})
@@ -214,11 +161,11 @@ def _with_units(progress: project_service.ProjectProgress) -> None:
         cadre.unit = units[cadre.unit_id]
 
 
-def _render_detail(
+def render_detail(
     request: HttpRequest, project: KeyProject, decided: Decided | None = None
 ) -> HttpResponse:
     user = request.user
-    progress = project_service.project_progress(project)
+    progress = project_selectors.project_progress(project)
     _mark_plan(user, progress, decided)
     may_propose = _mark_contributions(user, progress, decided)
     _with_units(progress)
@@ -237,7 +184,7 @@ def _render_detail(
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan with its progress, the people's tasks and points, and what the user may do."""
-    return _render_detail(request, project_selectors.project_get_for_user(request.user, pk))
+    return render_detail(request, project_selectors.project_get_for_user(request.user, pk))
 
 
 # --- form pages -------------------------------------------------------------------------------
@@ -258,7 +205,7 @@ class FormPage:
     subject_template: str = ""
 
 
-def _form_page(
+def form_page(
     request: HttpRequest,
     form: BaseForm,
     page: FormPage,
@@ -267,14 +214,10 @@ def _form_page(
 ) -> HttpResponse:
     """Bind, let the service act and go to the URL it returns; or show the form again with
     what was typed and the service's reasons under the fields they concern."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            url = act(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error, form.fields)
-        else:
-            messages.success(request, success)
-            return redirect(url)
+    return form_submitted(request, form, act, success) or show_form_page(request, form, page)
+
+
+def show_form_page(request: HttpRequest, form: BaseForm, page: FormPage) -> HttpResponse:
     context = {
         "page": page,
         "form": form,
@@ -295,15 +238,6 @@ def _plan_closed(request: HttpRequest, year: AssessmentYear) -> bool:
         % {"year": year.year, "status": year.get_status_display()},
     )
     return True
-
-
-def _reporting_warning(user: AnyUser, year: AssessmentYear) -> str:
-    if _reporting_open(user, year):
-        return ""
-    return _(
-        "The year is in the state “%(status)s”: progress and contribution points can no longer "
-        "be reported here."
-    ) % {"status": year.get_status_display()}
 
 
 def _reason(data: dict[str, Any]) -> str:
@@ -331,7 +265,7 @@ def _project_form_page(
             by=request.user,
             reason=_reason(data),
         )
-        return _detail_url(saved)
+        return detail_url(saved)
 
     list_url = reverse("assessment:project_list", kwargs={"year": year.year})
     page = FormPage(
@@ -339,9 +273,9 @@ def _project_form_page(
         project=project,
         title=_("Edit the key project") if project else _("New key project"),
         submit=_("Save the project"),
-        cancel_url=_detail_url(project) if project else list_url,
+        cancel_url=detail_url(project) if project else list_url,
     )
-    return _form_page(request, form, page, act, _("The key project was saved."))
+    return form_page(request, form, page, act, _("The key project was saved."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -360,7 +294,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_selectors.project_get_for_user(request.user, pk)
     _require_office(request)
     if _plan_closed(request, project.year):
-        return redirect(_detail_url(project))
+        return redirect(detail_url(project))
     return _project_form_page(request, project.year, project)
 
 
@@ -370,7 +304,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_selectors.project_get_for_user(request.user, pk)
     _require_office(request)
     if _plan_closed(request, project.year):
-        return redirect(_detail_url(project))
+        return redirect(detail_url(project))
     form = MilestoneForm(request.POST or None, year=project.year)
 
     def act(data: dict[str, Any]) -> str:
@@ -381,16 +315,16 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             reason=_reason(data),
         )
-        return _detail_url(project, f"milestone-{milestone.pk}")
+        return detail_url(project, f"milestone-{milestone.pk}")
 
     page = FormPage(
         year=project.year,
         project=project,
         title=_("Add a milestone"),
         submit=_("Save the milestone"),
-        cancel_url=_detail_url(project),
+        cancel_url=detail_url(project),
     )
-    return _form_page(request, form, page, act, _("The milestone was added."))
+    return form_page(request, form, page, act, _("The milestone was added."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -400,7 +334,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = milestone.project
     _require_office(request)
     if _plan_closed(request, project.year):
-        return redirect(_detail_url(project))
+        return redirect(detail_url(project))
     form = TaskForm(request.POST or None, project=project)
 
     def act(data: dict[str, Any]) -> str:
@@ -414,248 +348,18 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             reason=_reason(data),
         )
-        return _detail_url(project, f"task-{task.pk}")
+        return detail_url(project, f"task-{task.pk}")
 
     page = FormPage(
         year=project.year,
         project=project,
         title=_("Add a task to “%(milestone)s”") % {"milestone": milestone.title},
         submit=_("Save the task"),
-        cancel_url=_detail_url(project, f"milestone-{milestone.pk}"),
+        cancel_url=detail_url(project, f"milestone-{milestone.pk}"),
         intro=_(
             "A task is one person's of the team, in a quantity, done by the milestone's date "
             "(%(date)s) at the latest."
         )
         % {"date": f"{milestone.due:%Y-%m-%d}"},
     )
-    return _form_page(request, form, page, act, _("The task was added."))
-
-
-# --- progress (the responsible unit) ----------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
-    task = project_selectors.task_get_for_user(request.user, pk)
-    project = task.milestone.project
-    _require_allowed(progress_record_refusal(request.user, task))
-    form = ProgressForm(
-        request.POST or None, request.FILES or None, user=request.user, year=project.year
-    )
-
-    def act(data: dict[str, Any]) -> str:
-        project_service.progress_record(
-            task=task,
-            date=data["date"],
-            amount=data["amount"],
-            description=data["description"],
-            attachments=data["attachments"],
-            late_reason=data.get("late_reason", ""),
-            by=request.user,
-        )
-        return _detail_url(project, f"task-{task.pk}")
-
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Report progress"),
-        submit=_("Save the report"),
-        cancel_url=_detail_url(project, f"task-{task.pk}"),
-        warning=_reporting_warning(request.user, project.year),
-        subject=task,
-        subject_template="projects/_task_summary.html",
-    )
-    success = _("The progress was reported. It now waits for verification.")
-    return _form_page(request, form, page, act, success)
-
-
-def _superseded(request: HttpRequest, record: VerifiedRecord) -> bool:
-    """A superseded record is not corrected again: the newest one is."""
-    if record.is_current:
-        return False
-    messages.error(
-        request,
-        _("This record has already been superseded by a correction: correct the newest one."),
-    )
-    return True
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def progress_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    old = project_selectors.update_get_for_user(request.user, pk)
-    task = old.task
-    project = task.milestone.project
-    _require_allowed(progress_record_refusal(request.user, task))
-    if _superseded(request, old):
-        return redirect(_detail_url(project, f"task-{task.pk}"))
-    form = ProgressCorrectForm(
-        request.POST or None, request.FILES or None, initial=ProgressCorrectForm.initial_for(old)
-    )
-
-    def act(data: dict[str, Any]) -> str:
-        project_service.progress_correct(
-            update=old,
-            date=data["date"],
-            amount=data["amount"],
-            description=data["description"],
-            attachments=data["attachments"],
-            reason=data["reason"],
-            by=request.user,
-        )
-        return _detail_url(project, f"task-{task.pk}")
-
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Correct a progress report"),
-        submit=_("Save the correction"),
-        cancel_url=_detail_url(project, f"update-{old.pk}"),
-        intro=_(
-            "The report stays as it was; the correction is a new report that supersedes it and "
-            "waits for verification."
-        ),
-        subject=old,
-        subject_template="projects/_update.html",
-    )
-    success = _("The correction was saved. It now waits for verification.")
-    return _form_page(request, form, page, act, success)
-
-
-# --- contribution points ----------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
-    project = project_selectors.project_get_for_user(request.user, pk)
-    _require_allowed(contribution_record_refusal(request.user, project))
-    form = ContributionForm(request.POST or None, user=request.user, project=project)
-
-    def act(data: dict[str, Any]) -> str:
-        project_service.contribution_record(
-            project=project,
-            cadre=data["cadre"],
-            points=data["points"],
-            description=data["description"],
-            late_reason=data.get("late_reason", ""),
-            by=request.user,
-        )
-        return _detail_url(project, "contributions")
-
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Propose contribution points"),
-        submit=_("Save the proposal"),
-        cancel_url=_detail_url(project, "contributions"),
-        intro=_(
-            "The assessment office verifies the points; verified points count for the person's "
-            "three-in-one score."
-        ),
-        warning=_reporting_warning(request.user, project.year),
-    )
-    success = _("The contribution points were proposed. They now wait for verification.")
-    return _form_page(request, form, page, act, success)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def contribution_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    old = project_selectors.contribution_get_for_user(request.user, pk)
-    project = old.project
-    _require_allowed(contribution_record_refusal(request.user, project))
-    if _superseded(request, old):
-        return redirect(_detail_url(project, "contributions"))
-    form = ContributionCorrectForm(request.POST or None, contribution=old)
-
-    def act(data: dict[str, Any]) -> str:
-        project_service.contribution_record(
-            project=project,
-            cadre=old.cadre,
-            points=data["points"],
-            description=data["description"],
-            supersedes=old,
-            reason=data["reason"],
-            by=request.user,
-        )
-        return _detail_url(project, "contributions")
-
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Correct contribution points"),
-        submit=_("Save the correction"),
-        cancel_url=_detail_url(project, f"contribution-{old.pk}"),
-        intro=_(
-            "The proposal stays as it was; the correction supersedes it and waits for verification."
-        ),
-        subject=old,
-        subject_template="projects/_contribution.html",
-    )
-    success = _("The correction was saved. It now waits for verification.")
-    return _form_page(request, form, page, act, success)
-
-
-# --- verification -----------------------------------------------------------------------------
-
-
-def _decide(
-    request: HttpRequest,
-    project: KeyProject,
-    decided: Decided,
-    act: Callable[[bool, str], object],
-) -> HttpResponse:
-    """Verify or reject one record. A refusal in words is said on top of the project's page;
-    a missing reason is shown under the record's own reason field, as typed."""
-    form = decided.form
-    url = _detail_url(project, f"{decided.kind}-{decided.pk}")
-    if not form.is_valid():
-        return _render_detail(request, project, decided)
-    try:
-        act(form.accept, form.cleaned_data["reason"])
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            _say_refusal(request, error)
-            return redirect(url)
-        add_service_errors(form, error, form.fields)
-        return _render_detail(request, project, decided)
-    if form.accept:
-        messages.success(request, _("The record was verified."))
-    else:
-        messages.success(request, _("The record was rejected."))
-    return redirect(url)
-
-
-@require_POST
-@login_required
-def progress_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    update = project_selectors.update_get_for_user(request.user, pk)
-    if not request.user.has_perm("assessment.verify_progressupdate"):
-        raise PermissionDenied
-    decided = Decided("update", update.pk, DecisionForm(request.POST, prefix=f"update-{pk}"))
-
-    def act(accept: bool, reason: str) -> object:
-        return project_service.progress_verify(
-            update=update, by=request.user, accept=accept, reason=reason
-        )
-
-    return _decide(request, update.task.milestone.project, decided, act)
-
-
-@require_POST
-@login_required
-def contribution_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    contribution = project_selectors.contribution_get_for_user(request.user, pk)
-    if not request.user.has_perm("assessment.verify_contribution"):
-        raise PermissionDenied
-    prefix = f"contribution-{pk}"
-    decided = Decided("contribution", contribution.pk, DecisionForm(request.POST, prefix=prefix))
-
-    def act(accept: bool, reason: str) -> object:
-        return project_service.contribution_verify(
-            contribution=contribution, by=request.user, accept=accept, reason=reason
-        )
-
-    return _decide(request, contribution.project, decided, act)
+    return form_page(request, form, page, act, _("The task was added."))

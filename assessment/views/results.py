@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import objection_file_refusal
-from assessment.forms.evidence import add_service_errors
+from assessment.forms.base import add_service_errors
 from assessment.forms.results import ObjectionForm, ObjectionResolveForm, PublishForm
 from assessment.models import (
     AssessmentYear,

@@ -23,7 +23,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment.forms.evidence import add_service_errors
+from assessment.forms.base import add_service_errors
 from assessment.forms.surveys import HONEYPOT, ResponseForm
 from assessment.models import Survey, SurveyStatus
 from assessment.services import survey_answers as answering

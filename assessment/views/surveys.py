@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessment.access import manages_assessment
 from assessment.documents.slips import SURVEY_WORDING, Slip, poster_pdf, slips_pdf
-from assessment.forms.evidence import add_service_errors
+from assessment.forms.base import add_service_errors
 from assessment.forms.surveys import SurveyCloseForm, SurveyCodesForm, SurveyForm
 from assessment.models import AssessmentYear, Survey, SurveyRate, SurveyStatus
 from assessment.policy import ALLOWED, Action

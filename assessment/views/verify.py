@@ -1,8 +1,9 @@
 """The verification queue and the recording of failures (deductions, veto events).
 
 Thin: the forms parse, ``assessment.services.evidence`` decides and writes (who may verify or
-record what is the service's rule, from ``assessment.access``); these pages only choose which
-records to list and show the refusals.
+record what is the service's rule, from ``assessment.access``); which records to list is
+``selectors.verify``; a decision goes through the pages of every verified record
+(``views.records``). These pages show the refusals.
 """
 
 from __future__ import annotations
@@ -11,24 +12,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessment.access import evidence_verify_refusal, manages_assessment
+from assessment.forms.base import add_service_errors
 from assessment.forms.verify import (
     DecisionForm,
     FailureForm,
     FailureUnitForm,
     QueueFilterForm,
 )
-from assessment.models import AssessmentYear, Evidence, MethodChoices
-from assessment.policy import Action, needs_reason
+from assessment.models import AssessmentYear, MethodChoices
+from assessment.selectors import verify as verify_selectors
 from assessment.selectors import years as selectors
 from assessment.services.evidence import evidence_record, evidence_verify_many
+from assessment.services.records import recording_is_late
+from assessment.views.records import decision_submitted
 from units.access import is_lead, is_supervision, user_unit_id
 from units.models import Unit
 
@@ -46,33 +49,6 @@ def _require_verifier(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _decidable(user, year: AssessmentYear) -> QuerySet[Evidence]:  # type: ignore[no-untyped-def]
-    """Records of the year the user may be asked about: the office every one, a lead department
-    those of the indicators it leads (the service still judges each decision)."""
-    records = Evidence.objects.filter(indicator__year=year)
-    if manages_assessment(user):
-        return records
-    return records.filter(indicator__lead_unit_id=user_unit_id(user)).exclude(
-        indicator__method=MethodChoices.VETO
-    )
-
-
-def _queue(user, year: AssessmentYear) -> QuerySet[Evidence]:  # type: ignore[no-untyped-def]
-    """The pending, current records the user may decide: never their own unit's or their own."""
-    records = _decidable(user, year).filter(
-        pk__in=Evidence.objects.awaiting_verification().values("pk")
-    )
-    own_unit = user_unit_id(user)
-    if own_unit is not None:
-        records = records.exclude(unit_id=own_unit)
-    return (
-        records.exclude(recorded_by=user)
-        .select_related("unit", "indicator", "recorded_by")
-        .annotate(attachment_count=Count("attachments"))
-        .order_by("date", "pk")
-    )
-
-
 # --- the queue --------------------------------------------------------------------------------
 
 
@@ -80,7 +56,7 @@ def _queue_page(
     request: HttpRequest, year: AssessmentYear, query: QueryDict, form: DecisionForm | None
 ) -> HttpResponse:
     filters = QueueFilterForm(query or None, year=year)
-    records = filters.apply(_queue(request.user, year))
+    records = filters.apply(verify_selectors.queue_for_user(request.user, year))
     page = Paginator(records, RECORDS_PER_PAGE).get_page(query.get("page"))
     rows = [(record, evidence_verify_refusal(request.user, record)) for record in page]
     if form is None:
@@ -122,28 +98,24 @@ def verify_decide(request: HttpRequest, year: int) -> HttpResponse:
     if one := data.get("verify_one"):  # a row's own button: that record only
         data.setlist("records", [one])
         data["decision"] = "verify"
-    form = DecisionForm(data, records=_decidable(request.user, assessment_year))
+    decidable = verify_selectors.decidable_for_user(request.user, assessment_year)
+    form = DecisionForm(data, records=decidable)
     query = QueryDict(data.get("query", ""))
-    if not form.is_valid():
-        return _queue_page(request, assessment_year, query, form)
-    chosen = list(form.cleaned_data["records"].select_related("unit", "indicator"))
-    try:
-        counts = evidence_verify_many(
-            records=chosen,
-            by=request.user,
-            accept=form.accept,
-            reason=form.cleaned_data["reason"],
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return _queue_page(request, assessment_year, query, form)
-    if form.accept:
-        text = _("%(count)s records were verified.") % {"count": counts.verified}
-    else:
-        text = _("%(count)s records were rejected.") % {"count": counts.rejected}
-    messages.success(request, text)
-    return redirect(_queue_url(assessment_year, form.cleaned_data["query"]))
+
+    def act(accept: bool, reason: str) -> str:
+        chosen = list(form.cleaned_data["records"].select_related("unit", "indicator"))
+        counts = evidence_verify_many(records=chosen, by=request.user, accept=accept, reason=reason)
+        if accept:
+            return _("%(count)s records were verified.") % {"count": counts.verified}
+        return _("%(count)s records were rejected.") % {"count": counts.rejected}
+
+    return decision_submitted(
+        request,
+        form,
+        act,
+        page=lambda: _queue_page(request, assessment_year, query, form),
+        then=_queue_url(assessment_year, data.get("query", "").strip()),
+    )
 
 
 @require_http_methods(["GET"])
@@ -152,13 +124,10 @@ def verify_record(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """One record of the queue in full (description, attachments), to verify or reject it."""
     _require_verifier(request)
     record_year = selectors.year_get_for_user(request.user, year)
-    evidence = get_object_or_404(
-        _decidable(request.user, record_year).select_related("unit", "indicator", "recorded_by"),
-        pk=pk,
-    )
+    evidence = verify_selectors.decidable_get_for_user(request.user, record_year, pk)
     form = DecisionForm(
         initial={"records": [evidence.pk], "query": request.GET.get("query", "")},
-        records=_decidable(request.user, record_year),
+        records=verify_selectors.decidable_for_user(request.user, record_year),
     )
     context = {
         "year": record_year,
@@ -192,7 +161,7 @@ def verify_failure_record(request: HttpRequest, year: int) -> HttpResponse:
     unit: Unit | None = unit_form.cleaned_data["unit"] if unit_form.is_valid() else None
     if request.method == "POST" and unit is None:
         messages.error(request, _("Choose the unit the failure is recorded against."))
-    late = manages_assessment(request.user) and needs_reason(record_year, Action.RECORD_EVIDENCE)
+    late = recording_is_late(request.user, record_year)
     form = None
     if unit is not None:
         bound = request.method == "POST"
@@ -217,7 +186,7 @@ def verify_failure_record(request: HttpRequest, year: int) -> HttpResponse:
                     late_reason=data.get("late_reason", ""),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error, form.fields)
             else:
                 if saved.indicator.method == MethodChoices.VETO:
                     text = _(
@@ -231,11 +200,3 @@ def verify_failure_record(request: HttpRequest, year: int) -> HttpResponse:
                 return redirect(f"{url}?unit={unit.code}")
     context = {"year": record_year, "unit_form": unit_form, "unit": unit, "form": form}
     return render(request, "verify/failure_form.html", context)
-
-
-def _add_errors(form: FailureForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from assessment.access import manages_assessment
-from reports.reminders.work import Actor, Reminder
+from reports.reminders.items import Actor, Reminder
 from units.access import (
     AnyUser,
     is_admin,

@@ -32,7 +32,8 @@ from assessment.access import PUBLISHED_STATES
 from assessment.models import AssessmentYear
 from reports.models import ReminderLog
 from reports.reminders.audience import acting
-from reports.reminders.work import Reminder, YearReminders, year_reminders
+from reports.reminders.items import Reminder
+from reports.reminders.work import YearReminders, year_reminders
 from units.access import user_roles
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from assessment.forms.base import DistrictForm
 from assessment.models import AssessmentYear
 from assessment.services.concurrency import STATE_FIELD
 from reports.models import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS, Phase, PhaseDeadline
+from reports.reminders.items import PHASE_LABELS, Actor, Reminder
 from reports.reminders.services import DeadlineValues
-from reports.reminders.work import PHASE_LABELS, Actor, Reminder
 
 
 class DeadlineForm(DistrictForm):

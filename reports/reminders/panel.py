@@ -12,7 +12,8 @@ from assessment.access import PUBLISHED_STATES
 from assessment.models import AssessmentYear
 from reports.models import Phase
 from reports.reminders.audience import acting, reads_every_reminder, records_for_unit
-from reports.reminders.work import Reminder, ScheduleLine, year_reminders
+from reports.reminders.items import Reminder
+from reports.reminders.work import ScheduleLine, year_reminders
 from units.access import AnyUser, is_lead, is_staff_member, user_unit_id
 
 PANEL_ITEMS = 5  # per list; the reminders page has the rest

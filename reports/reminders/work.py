@@ -6,7 +6,8 @@ and link to the page where they act. ``year_reminders`` asks each phase only whe
 has passed or is near, and only in the states of the year in which the work can still be done
 (``PHASE_STATES``, from ``assessment.policy``); an item is overdue once its deadline has
 passed, due soon within the deadline's notice. Nothing is stored: the reminders are always
-what the data says now.
+what the data says now. What a reminder is (``Reminder``, who acts, the phases' names) is
+``reports.reminders.items``.
 
 - Target setting (目标制定): a unit's targets or bases still missing where its scheme needs them
   (``assessment.services.scheme.needs_target``/``needs_base``, the engine's rule) → the office.
@@ -32,20 +33,18 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from django.db.models import Count, Min
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from assessment.access import year_is_published
 from assessment.models import (
+    EVIDENCE_METHODS,
     AssessmentYear,
     CadreEvaluation,
     Evidence,
@@ -60,18 +59,21 @@ from assessment.models import (
 from assessment.policy import ALLOWED, AMENDING, WITH_REASON, Action
 from assessment.scoring.inputs import BASE_METHODS, TARGET_METHODS
 from assessment.selectors.scheme import needs_base, needs_target
-from assessment.services.evidence import EVIDENCE_METHODS
 from assessment.services.grading import GRADING_MODELS
 from reports.models import DEFAULT_NOTICE_DAYS, Phase, PhaseDeadline
+from reports.reminders.items import (
+    PHASE_LABELS,
+    PHASE_ORDER,
+    VERIFICATION,
+    Actor,
+    Kind,
+    Reminder,
+    UnitRef,
+    indicator_label,
+    month_label,
+)
 from reports.reminders.schedule import is_due_soon, is_passed, split_months
 from units.models import Cadre, Unit
-
-VERIFICATION = "verification"  # a standing rule, not a phase with a deadline
-PHASE_ORDER = [*(p.value for p in Phase), VERIFICATION]
-PHASE_LABELS = {
-    **{p.value: p.label for p in Phase},
-    VERIFICATION: gettext_lazy("verification of records (审核)"),
-}
 
 S = YearStatus
 # The states in which each phase's work can still be done (``assessment.policy``): no reminder
@@ -87,129 +89,11 @@ PHASE_STATES: dict[str, frozenset[YearStatus]] = {
     VERIFICATION: ALLOWED[Action.VERIFY_EVIDENCE],
 }
 TARGETED_METHODS = TARGET_METHODS | BASE_METHODS
-
-
-class Actor(StrEnum):
-    """Who acts on a reminder; the page groups them in this order."""
-
-    OFFICE = "office"
-    LEAD = "lead"
-    UNIT = "unit"
-
-
-ACTOR_LABELS = {
-    Actor.OFFICE: gettext_lazy("Assessment office"),
-    Actor.LEAD: gettext_lazy("Lead departments"),
-    Actor.UNIT: gettext_lazy("Units"),
-}
-
-
-class Kind(StrEnum):
-    TARGETS = "targets"
-    RECORDS = "records"
-    GRADES = "grades"
-    CITY_RANKS = "city_ranks"
-    SURVEY_RATES = "survey_rates"
-    EVALUATIONS = "evaluations"
-    OBJECTION = "objection"
-    PENDING = "pending"
-
-
 KIND_OF_METHOD = {
     MethodChoices.GRADED: Kind.GRADES,
     MethodChoices.CITY_RANK: Kind.CITY_RANKS,
     MethodChoices.SURVEY: Kind.SURVEY_RATES,
 }
-
-
-@dataclass(frozen=True)
-class UnitRef:
-    id: int
-    code: str
-    name: str
-    category_id: int | None = field(default=None, compare=False)
-
-
-@dataclass(frozen=True)
-class Reminder:
-    """One piece of open work: what, for whom, due when, and where to do it."""
-
-    phase: str
-    kind: Kind
-    actor: Actor
-    actor_unit: UnitRef | None  # the lead department or unit that acts; None: the office
-    due: datetime.date
-    today: datetime.date
-    url: str
-    unit: UnitRef | None = None  # the unit the work is about
-    indicator: str = ""  # "name（code）"
-    details: tuple[str, ...] = ()  # the indicators, months, units or persons concerned
-    count: int = 1
-
-    @property
-    def is_overdue(self) -> bool:
-        return is_passed(self.due, self.today)
-
-    @property
-    def days(self) -> int:
-        """Days overdue, or days left until the deadline."""
-        return abs((self.today - self.due).days)
-
-    @property
-    def phase_label(self) -> str:
-        return str(PHASE_LABELS[self.phase])
-
-    @property
-    def actor_label(self) -> str:
-        return str(ACTOR_LABELS[self.actor])
-
-    @property
-    def text(self) -> str:
-        """The work in words, in the active language."""
-        n = self.count
-        words = {
-            Kind.TARGETS: ngettext(
-                "%(count)s target or base missing", "%(count)s targets or bases missing", n
-            ),
-            Kind.RECORDS: ngettext(
-                "No records for %(count)s month", "No records for %(count)s months", n
-            ),
-            Kind.GRADES: ngettext(
-                "%(count)s unit without a grade", "%(count)s units without a grade", n
-            ),
-            Kind.CITY_RANKS: ngettext(
-                "%(count)s unit without a city rank", "%(count)s units without a city rank", n
-            ),
-            Kind.SURVEY_RATES: ngettext(
-                "%(count)s unit without a survey rate",
-                "%(count)s units without a survey rate",
-                n,
-            ),
-            Kind.EVALUATIONS: ngettext(
-                "%(count)s evaluation score missing", "%(count)s evaluation scores missing", n
-            ),
-            Kind.OBJECTION: _("Objection still open"),
-            Kind.PENDING: ngettext(
-                "%(count)s record waiting for verification",
-                "%(count)s records waiting for verification",
-                n,
-            ),
-        }[self.kind]
-        return words % {"count": n} if "%(count)s" in words else words
-
-    def matches(self, unit_code: str) -> bool:
-        """Whether the reminder is about, or for, the unit with this code."""
-        return any(
-            ref is not None and ref.code == unit_code for ref in (self.unit, self.actor_unit)
-        )
-
-
-def indicator_label(name: str, code: str) -> str:
-    return f"{name}（{code}）"
-
-
-def month_label(year: int, month: int) -> str:
-    return date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
 
 
 # --- the year's reads, each made once -------------------------------------------------------

@@ -11,7 +11,7 @@ a problem are set aside with their problems, a category whose scheme is invalid 
 whole, and the rest is scored; ranks and tiers are then among the units that could be
 projected. A problem of the year itself (its parameters) leaves nothing to project.
 
-Also here, set-wise versions of two per-unit reads of ``assessment.services.evidence``:
+Also here, set-wise versions of two per-unit reads of ``assessment.selectors.evidence``:
 ``overdue_by_unit`` (same rule as ``indicators_overdue``) and ``at_risk`` (the dashboard's
 rule, see its docstring).
 """
@@ -28,10 +28,9 @@ from django.db.models import Max
 
 from assessment import scoring
 from assessment.lib.problem_messages import problem_message
-from assessment.models import AssessmentYear, Evidence, Indicator, TierChoices
+from assessment.models import EVIDENCE_METHODS, AssessmentYear, Evidence, Indicator, TierChoices
 from assessment.scoring import Aggregation, Method
 from assessment.services.compute import YearData, inputs_digest, year_data
-from assessment.services.evidence import EVIDENCE_METHODS
 
 CENTS = Decimal("0.01")
 MAX_ATTEMPTS = 3  # a second run always succeeds; the third is a guard

@@ -23,8 +23,9 @@ from assessment.selectors import years as selectors
 from reports.models import PhaseDeadline
 from reports.reminders.audience import readable, reads_every_reminder, sets_deadlines
 from reports.reminders.forms import DeadlinesForm, ReminderFilterForm
+from reports.reminders.items import ACTOR_LABELS, Actor, Reminder, UnitRef
 from reports.reminders.services import deadline_refusal, deadlines_save, deadlines_state
-from reports.reminders.work import ACTOR_LABELS, Actor, Reminder, UnitRef, year_reminders
+from reports.reminders.work import year_reminders
 from units.access import is_staff_member
 
 

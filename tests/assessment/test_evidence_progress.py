@@ -14,7 +14,7 @@ from assessment.models import (
     SurveyRate,
     YearStatus,
 )
-from assessment.services.evidence import indicators_overdue, unit_progress
+from assessment.selectors.evidence import indicators_overdue, unit_progress
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
 
 pytestmark = pytest.mark.django_db

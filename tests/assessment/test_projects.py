@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from assessment.models import Contribution, EvidenceStatus, ProgressUpdate, YearStatus
+from assessment.policy import ALLOWED, WITH_REASON, Action
+from assessment.selectors.projects import project_progress
 from assessment.services import projects as service
 from assessment.services.compute import year_data
 from tests.assessment.factories import YearFactory
@@ -225,7 +227,7 @@ def test_a_correction_supersedes_and_only_the_newest_counts(task, reporter_a, of
             update=first, amount=D(1), description="x", reason="y", by=reporter_a
         )
     service.progress_verify(update=newer, by=office_user, accept=True)
-    progress = service.project_progress(task.milestone.project)
+    progress = project_progress(task.milestone.project)
     (task_progress,) = progress.milestones[0].tasks
     assert task_progress.verified == D(35)
     assert [u.pk for u in task_progress.updates] == [newer.pk, first.pk]  # both stay visible
@@ -275,7 +277,7 @@ def test_project_progress_adds_up_the_verified_amounts(task, reporter_a, office_
         service.progress_verify(update=update, by=office_user, accept=decision, reason="核实")
     _progress(task, reporter_a, "10")
     project = task.milestone.project
-    progress = service.project_progress(project, today=datetime.date(2026, 7, 1))
+    progress = project_progress(project, today=datetime.date(2026, 7, 1))
     (task_progress,) = progress.milestones[0].tasks
     assert (task_progress.verified, task_progress.pending) == (D(75), D(10))
     assert task_progress.percent == 75 and not task_progress.done
@@ -283,7 +285,7 @@ def test_project_progress_adds_up_the_verified_amounts(task, reporter_a, office_
     assert progress.pending_updates == 1
     li = next(person for person in progress.people if person.cadre == cadres[1])
     assert (li.tasks, li.tasks_done) == (1, 0)
-    on_time = service.project_progress(project, today=datetime.date(2026, 6, 30))
+    on_time = project_progress(project, today=datetime.date(2026, 6, 30))
     assert on_time.overdue_tasks == 0
 
 
@@ -359,7 +361,35 @@ def test_verified_current_points_reach_the_cadre_inputs(
     )
     contributions = year_data(year).inputs.contributions
     assert contributions == {("A01", "李四"): D("3.50")}
-    progress = service.project_progress(project)
+    progress = project_progress(project)
     li_row = next(person for person in progress.people if person.cadre == li)
     assert (li_row.points, li_row.points_pending) == (D("3.5"), D(1))
     assert progress.pending_contributions == 1
+
+
+@pytest.mark.parametrize("status", list(YearStatus))
+def test_progress_is_verified_on_the_same_clock_as_evidence(
+    status, year, task, reporter_a, office_user, supervision_user
+):
+    """Collecting and scoring: decided; publicity and review: an amendment, by the office only
+    and with a reason; otherwise not at all."""
+    update = _progress(task, reporter_a, "10")
+    year.status = status
+    year.save()
+    if status in ALLOWED[Action.VERIFY_EVIDENCE]:
+        service.progress_verify(update=update, by=supervision_user, accept=True)
+    elif status in WITH_REASON[Action.VERIFY_EVIDENCE]:
+        with pytest.raises(ValidationError) as refused:
+            service.progress_verify(update=update, by=office_user, accept=True)
+        assert refused.value.error_list[0].code == "reason_required"
+        with pytest.raises(ValidationError) as refused:
+            service.progress_verify(update=update, by=supervision_user, accept=True, reason="异议")
+        assert refused.value.error_list[0].code == "office_only"
+        service.progress_verify(update=update, by=office_user, accept=True, reason="异议核实")
+    else:
+        with pytest.raises(ValidationError) as refused:
+            service.progress_verify(update=update, by=office_user, accept=True)
+        assert refused.value.error_list[0].code == "year_locked"
+        return
+    update.refresh_from_db()
+    assert update.status == EvidenceStatus.VERIFIED

@@ -42,7 +42,8 @@ from assessment.models import (
     YearStatus,
 )
 from reports.models import Phase, PhaseDeadline
-from reports.reminders.work import Actor, Kind, year_reminders
+from reports.reminders.items import Actor, Kind
+from reports.reminders.work import year_reminders
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 from units.roles import Role
 

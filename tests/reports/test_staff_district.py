@@ -167,7 +167,7 @@ def test_the_projection_stores_no_computation(district):
 
 @pytest.mark.django_db
 def test_overdue_counts_follow_the_rule_of_indicators_overdue(district, unit_a, unit_b, unit_c):
-    from assessment.services.evidence import indicators_overdue
+    from assessment.selectors.evidence import indicators_overdue
 
     projection = project(district)
     today = datetime.date(2026, 7, 15)

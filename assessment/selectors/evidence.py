@@ -1,0 +1,376 @@
+"""Reads of a unit's evidence: its home page (progress, what is overdue, the timeline and the
+highlights) and one record for a user.
+
+``evidence_get_for_user`` is the access helper of a record: 404 when it does not exist, 403 when
+the user may not see it. ``unit_progress`` projects the scores with the engine's method
+functions on the verified records so far; ``indicators_overdue`` finds the quantitative
+indicators without a recent record.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Max, QuerySet
+from django.shortcuts import get_object_or_404
+
+from assessment.models import (
+    EVIDENCE_METHODS,
+    POINT_METHODS,
+    AssessmentYear,
+    CityRank,
+    Evidence,
+    EvidenceStatus,
+    Grade,
+    Highlight,
+    Indicator,
+    MethodChoices,
+    SurveyRate,
+    Target,
+)
+from assessment.scoring import (
+    EvidenceRow,
+    Method,
+    aggregate_evidence,
+    base_ratio_scores,
+    bonus_score,
+    ceiling_score,
+    city_rank_score,
+    completion_score,
+    deduction_score,
+    graded_score,
+    increment_score,
+    survey_score,
+)
+from units.access import AnyUser
+from units.models import Unit
+
+# --- one record, the timeline and the highlights ----------------------------------------------
+
+
+def evidence_get_for_user(user: AnyUser, pk: int) -> Evidence:
+    """The record with its unit and indicator; 404 if there is none, 403 if not the user's to
+    see (the rule ``assessment.view_evidence``)."""
+    record = get_object_or_404(
+        Evidence.objects.select_related("unit__category", "indicator__year"), pk=pk
+    )
+    if not user.has_perm("assessment.view_evidence", record):
+        raise PermissionDenied
+    return record
+
+
+def unit_timeline(unit: Unit, year: AssessmentYear) -> QuerySet[Evidence]:
+    """Every record of the unit in the year, newest first, with what the timeline shows."""
+    return (
+        Evidence.objects.filter(unit=unit, indicator__year=year)
+        .select_related("indicator", "recorded_by", "verified_by", "supersedes")
+        .prefetch_related("attachments", "statements__stated_by")
+        .order_by("-date", "-recorded_at", "-pk")
+    )
+
+
+def unit_highlights(unit: Unit, year: AssessmentYear) -> list[Highlight]:
+    return list(Highlight.objects.filter(year=year, unit=unit).select_related("created_by"))
+
+
+def bonus_indicators(unit: Unit, year: AssessmentYear) -> QuerySet[Indicator]:
+    """The bonus indicators of the unit's scheme: where a highlight's recognition is recorded."""
+    return Indicator.objects.filter(
+        year=year, category_id=unit.category_id, method=MethodChoices.BONUS
+    ).order_by("sort_order", "code")
+
+
+# --- what is overdue, and the projected score --------------------------------------------------
+
+
+def _year_span(year: AssessmentYear) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year.year, 1, 1), datetime.date(year.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class OverdueIndicator:
+    indicator: Indicator
+    last_date: datetime.date | None  # of the latest record, whatever its status
+    days: int  # since that record, or since the year began when there is none
+
+
+def indicators_overdue(
+    *, unit: Unit, year: AssessmentYear, today: datetime.date
+) -> list[OverdueIndicator]:
+    """The unit's quantitative indicators without a record for longer than the period.
+
+    Overdue: the latest record (by its date; pending, rejected and superseded ones count as
+    reported) is more than ``year.reporting_period_days`` days old, or there is none and that
+    many days have passed since 1 January. After the year's end, the year's last day is
+    "today". Two queries.
+    """
+    start, end = _year_span(year)
+    today = min(today, end)
+    if today < start:
+        return []
+    period = year.reporting_period_days
+    indicators = list(
+        Indicator.objects.filter(
+            year=year, category_id=unit.category_id, method__in=EVIDENCE_METHODS
+        ).order_by("sort_order", "code")
+    )
+    last_dates = dict(
+        Evidence.objects.filter(
+            unit=unit, indicator_id__in=[i.pk for i in indicators], date__range=(start, end)
+        )
+        .values("indicator_id")
+        .annotate(last=Max("date"))
+        .order_by()
+        .values_list("indicator_id", "last")
+    )
+    overdue = []
+    for indicator in indicators:
+        last = last_dates.get(indicator.pk)
+        days = (today - (last or start)).days
+        if days > period:
+            overdue.append(OverdueIndicator(indicator=indicator, last_date=last, days=days))
+    return overdue
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    """One indicator on a unit's home page, from its records so far.
+
+    ``verified`` and ``pending`` follow the indicator's aggregation (sum, or latest value) over
+    the current records of the year. ``ratio`` is verified / target (completion, ceiling,
+    increment) or verified / base (base_ratio), to 4 places. ``projected`` is the engine's
+    score for the verified records so far (None where it cannot be computed yet: no target,
+    no imported rank, grade or rate); a veto indicator has none and sets ``vetoed``.
+    """
+
+    indicator: Indicator
+    target: Decimal | None
+    base: Decimal | None
+    verified: Decimal
+    verified_records: int
+    pending: Decimal
+    pending_records: int
+    ratio: Decimal | None
+    projected: Decimal | None
+    vetoed: bool = False
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    unit: Unit
+    year: AssessmentYear
+    indicators: list[IndicatorProgress]
+
+    @property
+    def projected_total(self) -> Decimal:
+        """The sum of the projected scores so far (spec: a total adds the rounded scores)."""
+        return sum(
+            (row.projected for row in self.indicators if row.projected is not None),
+            Decimal("0.00"),
+        )
+
+    @property
+    def vetoed(self) -> bool:
+        return any(row.vetoed for row in self.indicators)
+
+
+@dataclass
+class _Inputs:
+    """What the unit's projection reads, besides its own records and targets."""
+
+    year: AssessmentYear
+    city_ranks: dict[int, tuple[int, int]]
+    grades: dict[int, str]
+    surveys: dict[int, Decimal]
+    base_ratio: dict[int, Decimal]  # indicator id → this unit's score within the category
+
+
+RATIO_PLACES = Decimal("0.0001")
+
+
+def _ratio(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
+    if denominator is None or denominator <= 0:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(RATIO_PLACES, ROUND_HALF_UP)
+
+
+def _progress_ratio(
+    indicator: Indicator, actual: Decimal, target: Decimal | None, base: Decimal | None
+) -> Decimal | None:
+    if indicator.method == Method.BASE_RATIO:
+        return _ratio(actual, base)
+    if indicator.method in EVIDENCE_METHODS:
+        return _ratio(actual, target)
+    return None
+
+
+def _aggregate(rows: list[EvidenceRow], aggregation: str) -> tuple[Decimal, int]:
+    total = aggregate_evidence(rows, aggregation)
+    return Decimal(total.value), total.records
+
+
+def _projected(
+    indicator: Indicator,
+    actual: Decimal,
+    target: Decimal | None,
+    base: Decimal | None,
+    inputs: _Inputs,
+) -> Decimal | None:
+    """The engine's method function for the indicator, on what is known so far."""
+    method, points, pk = indicator.method, indicator.points, indicator.pk
+    if method in (Method.COMPLETION, Method.CEILING):
+        if target is None or target <= 0:
+            return None
+        score = completion_score if method == Method.COMPLETION else ceiling_score
+        return score(points=points, actual=actual, target=target, cap=indicator.cap)
+    if method == Method.INCREMENT:
+        if target is None or base is None or target <= 0 or target <= base:
+            return None
+        return increment_score(
+            points=points,
+            actual=actual,
+            target=target,
+            base=base,
+            cap=indicator.cap,
+            total_share=indicator.total_share,
+        )
+    if method == Method.BASE_RATIO:
+        return inputs.base_ratio.get(pk)
+    if method in POINT_METHODS:
+        score = bonus_score if method == Method.BONUS else deduction_score
+        return score(points=points, value=actual)
+    return _assessed(indicator, inputs)
+
+
+def _assessed(indicator: Indicator, inputs: _Inputs) -> Decimal | None:
+    """City ranks, grades and survey rates: entered by lead departments, not recorded."""
+    method, points, pk = indicator.method, indicator.points, indicator.pk
+    if method == Method.CITY_RANK and pk in inputs.city_ranks:
+        rank, total = inputs.city_ranks[pk]
+        return city_rank_score(points=points, rank=rank, total=total, step=indicator.step)
+    if method == Method.GRADED and pk in inputs.grades:
+        factors = inputs.year.scoring_params().grade_factors
+        return graded_score(points=points, grade=inputs.grades[pk], factors=factors)
+    if method == Method.SURVEY and pk in inputs.surveys:
+        return survey_score(points=points, rate=inputs.surveys[pk])
+    return None
+
+
+def _base_ratio_scores(
+    unit: Unit, year: AssessmentYear, indicators: list[Indicator]
+) -> dict[int, Decimal]:
+    """Spec, `base_ratio`: compared within the category, so every active unit's verified
+    records and base are read (two queries, only when the scheme has such indicators)."""
+    by_id = {i.pk: i for i in indicators if i.method == Method.BASE_RATIO}
+    if not by_id:
+        return {}
+    bases: dict[int, dict[int, Decimal]] = defaultdict(dict)  # indicator → unit → base
+    for unit_id, indicator_id, base in Target.objects.filter(
+        indicator_id__in=by_id,
+        unit__category_id=unit.category_id,
+        unit__is_active=True,
+        base__gt=0,
+    ).values_list("unit_id", "indicator_id", "base"):
+        bases[indicator_id][unit_id] = base
+    rows: dict[tuple[int, int], list[EvidenceRow]] = defaultdict(list)
+    records = (
+        Evidence.objects.counting()
+        .filter(indicator_id__in=by_id, date__range=_year_span(year))
+        .order_by("date", "recorded_at", "pk")
+        .values_list("unit_id", "indicator_id", "date", "value")
+    )
+    for sequence, (unit_id, indicator_id, day, value) in enumerate(records):
+        rows[(indicator_id, unit_id)].append(EvidenceRow(date=day, sequence=sequence, value=value))
+    scores: dict[int, Decimal] = {}
+    for pk, indicator in by_id.items():
+        if unit.pk not in bases[pk]:
+            continue
+        values = {
+            unit_id: (_aggregate(rows[(pk, unit_id)], indicator.aggregation)[0], base)
+            for unit_id, base in bases[pk].items()
+        }
+        scores[pk] = base_ratio_scores(points=indicator.points, values=values)[unit.pk]
+    return scores
+
+
+def _imported(
+    model: type[models.Model], unit: Unit, indicators: list[Indicator], method: str, *fields: str
+) -> dict[int, tuple]:
+    """A unit's imported values of one kind, by indicator id; no query if the scheme has none."""
+    ids = [i.pk for i in indicators if i.method == method]
+    if not ids:
+        return {}
+    rows = model._default_manager.filter(unit=unit, indicator_id__in=ids)  # type: ignore[attr-defined]
+    return {row[0]: row[1:] for row in rows.values_list("indicator_id", *fields)}
+
+
+def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
+    """Every indicator of the unit's scheme with its target, amounts so far and projected score.
+
+    A handful of queries for the whole unit, whatever the number of indicators: the scheme,
+    the targets, the records, and the imported ranks, grades and rates (and two more for
+    base_ratio indicators, compared within the category).
+    """
+    indicators = list(
+        Indicator.objects.filter(year=year, category_id=unit.category_id)
+        .select_related("lead_unit")
+        .order_by("sort_order", "code")
+    )
+    ids = [i.pk for i in indicators]
+    targets = {
+        indicator_id: (target, base)
+        for indicator_id, target, base in Target.objects.filter(
+            unit=unit, indicator_id__in=ids
+        ).values_list("indicator_id", "target", "base")
+    }
+    verified: dict[int, list[EvidenceRow]] = defaultdict(list)
+    pending: dict[int, list[EvidenceRow]] = defaultdict(list)
+    records = (
+        Evidence.objects.current()
+        .filter(
+            unit=unit,
+            indicator_id__in=ids,
+            status__in=[EvidenceStatus.VERIFIED, EvidenceStatus.PENDING],
+            date__range=_year_span(year),
+        )
+        .order_by("date", "recorded_at", "pk")
+        .values_list("indicator_id", "status", "date", "value")
+    )
+    for sequence, (indicator_id, status, day, value) in enumerate(records):
+        bucket = verified if status == EvidenceStatus.VERIFIED else pending
+        bucket[indicator_id].append(EvidenceRow(date=day, sequence=sequence, value=value))
+    grades = _imported(Grade, unit, indicators, MethodChoices.GRADED, "grade")
+    surveys = _imported(SurveyRate, unit, indicators, MethodChoices.SURVEY, "rate")
+    inputs = _Inputs(
+        year=year,
+        city_ranks=_imported(CityRank, unit, indicators, MethodChoices.CITY_RANK, "rank", "total"),
+        grades={pk: grade for pk, (grade,) in grades.items()},
+        surveys={pk: rate for pk, (rate,) in surveys.items()},
+        base_ratio=_base_ratio_scores(unit, year, indicators),
+    )
+    rows = []
+    for indicator in indicators:
+        target, base = targets.get(indicator.pk, (None, None))
+        actual, verified_records = _aggregate(verified[indicator.pk], indicator.aggregation)
+        waiting, pending_records = _aggregate(pending[indicator.pk], indicator.aggregation)
+        is_veto = indicator.method == Method.VETO
+        rows.append(
+            IndicatorProgress(
+                indicator=indicator,
+                target=target,
+                base=base,
+                verified=actual,
+                verified_records=verified_records,
+                pending=waiting,
+                pending_records=pending_records,
+                ratio=_progress_ratio(indicator, actual, target, base),
+                projected=None if is_veto else _projected(indicator, actual, target, base, inputs),
+                vetoed=is_veto and verified_records > 0,
+            )
+        )
+    return UnitProgress(unit=unit, year=year, indicators=rows)

@@ -1,0 +1,141 @@
+"""What a reminder is: one piece of open work, who acts on it, in which phase of the year.
+
+``reports.reminders.work`` finds the open work of a year; the panel, the page and the e-mail
+digest show these items, each to the people ``reports.reminders.audience`` lets see it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from reports.models import Phase
+from reports.reminders.schedule import is_passed
+
+VERIFICATION = "verification"  # a standing rule, not a phase with a deadline
+PHASE_ORDER = [*(p.value for p in Phase), VERIFICATION]
+PHASE_LABELS = {
+    **{p.value: p.label for p in Phase},
+    VERIFICATION: gettext_lazy("verification of records (审核)"),
+}
+
+
+class Actor(StrEnum):
+    """Who acts on a reminder; the page groups them in this order."""
+
+    OFFICE = "office"
+    LEAD = "lead"
+    UNIT = "unit"
+
+
+ACTOR_LABELS = {
+    Actor.OFFICE: gettext_lazy("Assessment office"),
+    Actor.LEAD: gettext_lazy("Lead departments"),
+    Actor.UNIT: gettext_lazy("Units"),
+}
+
+
+class Kind(StrEnum):
+    TARGETS = "targets"
+    RECORDS = "records"
+    GRADES = "grades"
+    CITY_RANKS = "city_ranks"
+    SURVEY_RATES = "survey_rates"
+    EVALUATIONS = "evaluations"
+    OBJECTION = "objection"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    code: str
+    name: str
+    category_id: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One piece of open work: what, for whom, due when, and where to do it."""
+
+    phase: str
+    kind: Kind
+    actor: Actor
+    actor_unit: UnitRef | None  # the lead department or unit that acts; None: the office
+    due: datetime.date
+    today: datetime.date
+    url: str
+    unit: UnitRef | None = None  # the unit the work is about
+    indicator: str = ""  # "name（code）"
+    details: tuple[str, ...] = ()  # the indicators, months, units or persons concerned
+    count: int = 1
+
+    @property
+    def is_overdue(self) -> bool:
+        return is_passed(self.due, self.today)
+
+    @property
+    def days(self) -> int:
+        """Days overdue, or days left until the deadline."""
+        return abs((self.today - self.due).days)
+
+    @property
+    def phase_label(self) -> str:
+        return str(PHASE_LABELS[self.phase])
+
+    @property
+    def actor_label(self) -> str:
+        return str(ACTOR_LABELS[self.actor])
+
+    @property
+    def text(self) -> str:
+        """The work in words, in the active language."""
+        n = self.count
+        words = {
+            Kind.TARGETS: ngettext(
+                "%(count)s target or base missing", "%(count)s targets or bases missing", n
+            ),
+            Kind.RECORDS: ngettext(
+                "No records for %(count)s month", "No records for %(count)s months", n
+            ),
+            Kind.GRADES: ngettext(
+                "%(count)s unit without a grade", "%(count)s units without a grade", n
+            ),
+            Kind.CITY_RANKS: ngettext(
+                "%(count)s unit without a city rank", "%(count)s units without a city rank", n
+            ),
+            Kind.SURVEY_RATES: ngettext(
+                "%(count)s unit without a survey rate",
+                "%(count)s units without a survey rate",
+                n,
+            ),
+            Kind.EVALUATIONS: ngettext(
+                "%(count)s evaluation score missing", "%(count)s evaluation scores missing", n
+            ),
+            Kind.OBJECTION: _("Objection still open"),
+            Kind.PENDING: ngettext(
+                "%(count)s record waiting for verification",
+                "%(count)s records waiting for verification",
+                n,
+            ),
+        }[self.kind]
+        return words % {"count": n} if "%(count)s" in words else words
+
+    def matches(self, unit_code: str) -> bool:
+        """Whether the reminder is about, or for, the unit with this code."""
+        return any(
+            ref is not None and ref.code == unit_code for ref in (self.unit, self.actor_unit)
+        )
+
+
+def indicator_label(name: str, code: str) -> str:
+    return f"{name}（{code}）"
+
+
+def month_label(year: int, month: int) -> str:
+    return date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")

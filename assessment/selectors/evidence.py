@@ -16,9 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from assessment.access import sees_every_record
 from assessment.models import (
     EVIDENCE_METHODS,
     POINT_METHODS,
@@ -47,7 +48,7 @@ from assessment.scoring import (
     increment_score,
     survey_score,
 )
-from units.access import AnyUser
+from units.access import AnyUser, is_lead, user_unit_id
 from units.models import Unit
 
 # --- one record, the timeline and the highlights ----------------------------------------------
@@ -64,11 +65,26 @@ def evidence_get_for_user(user: AnyUser, pk: int) -> Evidence:
     return record
 
 
-def unit_timeline(unit: Unit, year: AssessmentYear) -> QuerySet[Evidence]:
-    """Every record of the unit in the year, newest first, with what the timeline shows."""
+def readable_indicators(user: AnyUser, unit: Unit) -> Q | None:
+    """Which of ``unit``'s indicators ``user`` may read the records of, as a filter on
+    ``indicator`` (None: all of them), by the object rule ``view_evidence``: the office,
+    leaders and supervision read all, a unit its own, a lead department the indicators it
+    leads — never another unit's other records."""
+    if sees_every_record(user) or user_unit_id(user) == unit.pk:
+        return None
+    if is_lead(user) and user_unit_id(user) is not None:
+        return Q(indicator__lead_unit_id=user_unit_id(user))
+    return Q(pk__in=[])
+
+
+def unit_timeline(user: AnyUser, unit: Unit, year: AssessmentYear) -> QuerySet[Evidence]:
+    """The unit's records in the year that ``user`` may read, newest first, with what the
+    timeline shows."""
+    records = Evidence.objects.filter(unit=unit, indicator__year=year)
+    if (only := readable_indicators(user, unit)) is not None:
+        records = records.filter(only)
     return (
-        Evidence.objects.filter(unit=unit, indicator__year=year)
-        .select_related("indicator", "recorded_by", "verified_by", "supersedes")
+        records.select_related("indicator", "recorded_by", "verified_by", "supersedes")
         .prefetch_related("attachments", "statements__stated_by")
         .order_by("-date", "-recorded_at", "-pk")
     )

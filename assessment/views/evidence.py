@@ -45,7 +45,7 @@ from assessment.views.records import (
     recorded_message,
     say_refusal,
 )
-from units.access import AnyUser
+from units.access import AnyUser, user_unit_id
 from units.models import Unit
 from units.selectors import unit_get_for_user
 
@@ -128,11 +128,14 @@ def _render_home(
             unit=target_unit, year=record_year, today=timezone.localdate()
         )
     }
+    readable = evidence_selectors.readable_indicators(user, target_unit)
     rows = [
         {"row": row, "percent": _percent(row.ratio), "overdue": overdue.get(row.indicator.pk)}
         for row in progress.indicators
+        # A lead department reads the figures of the indicators it leads, not the others'.
+        if readable is None or row.indicator.lead_unit_id == user_unit_id(user)
     ]
-    records = evidence_selectors.unit_timeline(target_unit, record_year)
+    records = evidence_selectors.unit_timeline(user, target_unit, record_year)
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     for record in page:
         record.unit = target_unit  # every record is this unit's: no query per record for it

@@ -175,7 +175,7 @@ def test_guessing_codes_is_slowed_to_one_try_a_minute(client, year, office_user,
     assert client.post(reverse("vote:start"), {"code": "ABCD-EFGH-JKMP"}).status_code == 404
     response = client.post(reverse("vote:start"), {"code": "ABCD-EFGH-JKMQ"})
     assert response.status_code == 429
-    assert "one code is checked every 60 seconds" in response.content.decode()
+    assert "现每 60 秒核对一次" in response.content.decode()
 
 
 @override_settings(VOTE_REFUSED_CODES_PER_HOUR=3, VOTE_SLOW_SECONDS=60)

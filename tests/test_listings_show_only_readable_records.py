@@ -17,7 +17,6 @@ from assessment.models import Evidence
 from tests.access_matrix import build_world
 from tests.access_matrix_all import MATRIX
 
-
 # The roles that may not read every record (the office, leaders, supervision and the
 # administrator read them all).
 RESTRICTED = ("reporter_a", "reporter_b", "lead")

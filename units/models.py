@@ -209,3 +209,23 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.table}:{self.history_id}"
+
+
+class Submission(models.Model):
+    """A form sent once: its one-time token, claimed in the transaction that does the work,
+    and where that work led. The same form sent again (a double click, a retry after a dropped
+    connection) is shown that result instead of doing the work twice."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    result_url = models.CharField(_("result"), max_length=500)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -48,6 +48,7 @@ from assessment.views.records import (
 from units.access import AnyUser, user_unit_id
 from units.models import Unit
 from units.selectors import unit_get_for_user
+from units.submissions import once_per_submission
 
 RECORDS_PER_PAGE = 20
 
@@ -166,6 +167,7 @@ def _render_home(
 
 @require_http_methods(["POST"])
 @login_required
+@once_per_submission
 def highlight_add(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     target_unit, record_year = _unit_and_year(request, year, unit)
     if highlight_service.highlight_refusal(request.user, target_unit) is not None:
@@ -223,6 +225,7 @@ def _record_initial(request: HttpRequest) -> dict[str, str]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     target_unit, record_year = _unit_and_year(request, year, unit)
     form = EvidenceRecordForm(
@@ -251,6 +254,7 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
     old = evidence_selectors.evidence_get_for_user(request.user, pk)
 
@@ -277,6 +281,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
     failure = evidence_selectors.evidence_get_for_user(request.user, pk)
     # The rule itself, not has_perm: Django grants every permission to a superuser, but only the

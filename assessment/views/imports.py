@@ -31,6 +31,7 @@ from assessment.imports.staging import read_staged
 from assessment.imports.workbooks import marked_workbook, template_workbook
 from assessment.models import ImportJob, ImportJobState, ImportLog
 from units.access import is_staff_member
+from units.submissions import once_per_submission
 
 LOG_PER_PAGE = 50
 RECENT_JOBS = 10
@@ -94,6 +95,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     chosen = _kind_for(request, kind)
     form = WorkbookUploadForm(request.POST or None, request.FILES or None)

@@ -40,6 +40,7 @@ from assessment.views.projects import (
 )
 from assessment.views.records import Decided, calling, correction_page, decision_submitted
 from units.access import AnyUser
+from units.submissions import once_per_submission
 
 
 def _require_allowed(refusal: str | None) -> None:
@@ -62,6 +63,7 @@ def _reporting_warning(user: AnyUser, year: AssessmentYear) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
     task = project_selectors.task_get_for_user(request.user, pk)
     project = task.milestone.project
@@ -120,6 +122,7 @@ def progress_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_selectors.project_get_for_user(request.user, pk)
     _require_allowed(contribution_record_refusal(request.user, project))

@@ -46,6 +46,7 @@ from assessment.services.records import recording_open, verifying_open
 from assessment.views.records import Decided, form_submitted, mark_decision
 from units.access import AnyUser
 from units.models import Unit
+from units.submissions import once_per_submission
 
 PROJECTS_PER_PAGE = 20
 
@@ -280,6 +281,7 @@ def _project_form_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def project_create(request: HttpRequest, year: int) -> HttpResponse:
     assessment_year = selectors.year_get_for_user(request.user, year)
     _require_office(request)
@@ -300,6 +302,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_selectors.project_get_for_user(request.user, pk)
     _require_office(request)
@@ -329,6 +332,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def task_add(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = project_selectors.milestone_get_for_user(request.user, pk)
     project = milestone.project

@@ -43,6 +43,7 @@ from assessment.services import publication as publication_service
 from units.access import AnyUser, sees_all_units, user_unit_id
 from units.models import Unit
 from units.selectors import unit_get_for_user
+from units.submissions import once_per_submission
 
 # --- the year page's part ---------------------------------------------------------------------
 
@@ -294,6 +295,7 @@ def objection_list(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def objection_file(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     assessment_year = selectors.year_get_for_user(request.user, year)
     target = unit_get_for_user(request.user, unit)

@@ -34,6 +34,7 @@ from assessment.services.records import recording_is_late
 from assessment.views.records import decision_submitted
 from units.access import is_lead, is_supervision, user_unit_id
 from units.models import Unit
+from units.submissions import once_per_submission
 
 RECORDS_PER_PAGE = 25
 
@@ -152,6 +153,7 @@ def _require_failure_recorder(request: HttpRequest) -> None:
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@once_per_submission
 def verify_failure_record(request: HttpRequest, year: int) -> HttpResponse:
     """Record a deduction or veto event against a unit: choose the unit, then the rest."""
     _require_failure_recorder(request)

@@ -46,3 +46,15 @@ def get_item(mapping: object, key: object) -> object:
     if not hasattr(mapping, "get"):
         return None
     return mapping.get(key)  # type: ignore[union-attr]
+
+
+@register.simple_tag
+def submission_field() -> str:
+    """The one-time token of a form that creates something (``units.submissions``)."""
+    import uuid
+
+    from django.utils.html import format_html
+
+    from units.submissions import FIELD
+
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, uuid.uuid4())

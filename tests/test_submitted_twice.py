@@ -1,0 +1,142 @@
+"""A form that creates something, sent twice (a double click, a retry after a dropped
+connection): the second post is shown the first one's result and nothing is stored twice.
+
+Each form is opened as a user would, filled, and its very fields — the one-time token
+included — are posted twice."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from assessment.models import (
+    Contribution,
+    Evidence,
+    EvidenceStatement,
+    ImportJob,
+    ProgressUpdate,
+)
+from tests.access_matrix import build_world
+from tests.imports_helpers import xlsx_bytes
+from tests.test_extreme_numbers import Forms
+
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+        with transaction.atomic():
+            yield build_world(publicity=False)
+            transaction.set_rollback(True)
+
+
+def send_twice(client: Client, url: str, form_id: str, data: dict, files=None):  # type: ignore[no-untyped-def]
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    parser = Forms()
+    html = page.content.decode()
+    parser.feed(html[html.index(f'id="{form_id}"') - 200 :])
+    fields = parser.forms[0]["fields"]
+    assert "submission" in fields, f"{url}: the form carries no one-time token"
+    posted = {**fields, **data}
+    first = client.post(url, {**posted, **(files() if files else {})})
+    assert first.status_code == 302, first.content.decode()[:3000]
+    second = client.post(url, {**posted, **(files() if files else {})}, follow=True)
+    return first, second
+
+
+def login(world, role: str) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def assert_shown_the_first(first, second) -> None:  # type: ignore[no-untyped-def]
+    assert second.redirect_chain[0][0] == first["Location"]
+    assert "already been sent" in second.content.decode() or "已提交过" in second.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_record_sent_twice_is_stored_once(world):
+    client = login(world, "reporter_a")
+    url = reverse("assessment:evidence_record", kwargs={"year": 2026, "unit": "A01"})
+    before = Evidence.objects.count()
+    data = {
+        "indicator": str(world.gdp.pk), "date": "2026-06-15", "value": "12",
+        "description": "六月统计快报",
+    }  # fmt: skip
+    files = lambda: {"attachments": SimpleUploadedFile("六月.pdf", PDF, "application/pdf")}  # noqa: E731
+    first, second = send_twice(client, url, "record-form", data, files)
+    assert Evidence.objects.count() == before + 1
+    assert_shown_the_first(first, second)
+
+
+@pytest.mark.django_db
+def test_a_correction_sent_twice_is_stored_once(world):
+    client = login(world, "reporter_a")
+    url = reverse("assessment:evidence_correct", kwargs={"pk": world.evidence_a.pk})
+    before = Evidence.objects.count()
+    data = {"date": "2026-05-31", "value": "21", "description": "五月统计快报（更正）"}
+    first, second = send_twice(client, url, "correct-form", data)
+    assert Evidence.objects.count() == before + 1
+    assert_shown_the_first(first, second)
+
+
+@pytest.mark.django_db
+def test_a_statement_sent_twice_is_stored_once(world):
+    client = login(world, "reporter_a")
+    url = reverse("assessment:evidence_statement", kwargs={"pk": world.failure_a.pk})
+    before = EvidenceStatement.objects.count()
+    first, second = send_twice(client, url, "statement-form", {"text": "事故已整改完毕。"})
+    assert EvidenceStatement.objects.count() == before + 1
+    assert_shown_the_first(first, second)
+
+
+@pytest.mark.django_db
+def test_a_failure_sent_twice_is_stored_once(world):
+    client = login(world, "supervision")
+    url = reverse("assessment:verify_failure_record", kwargs={"year": 2026}) + "?unit=A01"
+    before = Evidence.objects.count()
+    data = {
+        "indicator": str(world.deduction.pk), "date": "2026-06-20", "value": "1",
+        "description": "发生一般安全生产事故（二）",
+    }  # fmt: skip
+    first, second = send_twice(client, url, "failure-form", data)
+    assert Evidence.objects.count() == before + 1
+    assert_shown_the_first(first, second)
+
+
+@pytest.mark.django_db
+def test_a_progress_report_and_points_sent_twice_are_stored_once(world):
+    client = login(world, "reporter_a")
+    url = reverse("assessment:project_progress_record", kwargs={"pk": world.task.pk})
+    before = ProgressUpdate.objects.count()
+    data = {"date": "2026-06-25", "amount": "1", "description": "完成第二批"}
+    first, second = send_twice(client, url, "project-form", data)
+    assert ProgressUpdate.objects.count() == before + 1
+    assert_shown_the_first(first, second)
+
+    url = reverse("assessment:project_contribution_record", kwargs={"pk": world.project.pk})
+    before = Contribution.objects.count()
+    data = {"cadre": str(world.cadre_a.pk), "points": "1", "description": "牵头协调"}
+    first, second = send_twice(client, url, "project-form", data)
+    assert Contribution.objects.count() == before + 1
+    assert_shown_the_first(first, second)
+
+
+@pytest.mark.django_db
+def test_an_upload_sent_twice_starts_one_import(world):
+    client = login(world, "office")
+    url = reverse("assessment:import_upload", kwargs={"kind": "targets"})
+    before = ImportJob.objects.count()
+    rows = [["年度", "单位代码", "指标代码", "目标值"], [2026, "A01", "E01", 520]]
+    files = lambda: {"file": SimpleUploadedFile("目标.xlsx", xlsx_bytes(rows))}  # noqa: E731
+    first, second = send_twice(client, url, "upload-form", {"reason": "年中调整"}, files)
+    assert ImportJob.objects.count() == before + 1
+    assert_shown_the_first(first, second)

@@ -258,3 +258,20 @@ def test_out_of_publicity_the_form_says_why(client, district, party, reporter_a)
 
 def test_the_date_of_the_publicity_is_kept(district):
     assert district.publicity_ends_on == datetime.date(2099, 12, 31)
+
+
+def test_an_objection_sent_twice_is_filed_once(client, district, party, reporter_a):
+    """A double click on 提交异议: the second post shows the first objection."""
+    from tests.test_submitted_twice import send_twice
+
+    client.force_login(reporter_a)
+    form_url = reverse("assessment:objection_file", args=[2026, "A01"])
+    files = lambda: {  # noqa: E731
+        "attachments": [SimpleUploadedFile("证明.pdf", PDF, content_type="application/pdf")]
+    }
+    first, second = send_twice(
+        client, form_url, "objection-form", {"indicator": str(party.pk), "reason": "应评A"}, files
+    )
+    objection = Objection.objects.get()
+    assert first["Location"] == reverse("assessment:objection_detail", args=[objection.pk])
+    assert second.redirect_chain[0][0] == first["Location"]

@@ -140,3 +140,30 @@ def test_an_upload_sent_twice_starts_one_import(world):
     first, second = send_twice(client, url, "upload-form", {"reason": "年中调整"}, files)
     assert ImportJob.objects.count() == before + 1
     assert_shown_the_first(first, second)
+
+
+@pytest.mark.django_db
+def test_when_storage_fails_the_form_comes_back_as_typed(world):
+    """MEDIA_ROOT refuses the file (a read-only or full disk): the record form answers with
+    the form as typed and a message, not a server error, and nothing is stored."""
+    from unittest import mock
+
+    from django.core.files.storage import FileSystemStorage
+
+    client = login(world, "reporter_a")
+    url = reverse("assessment:evidence_record", kwargs={"year": 2026, "unit": "A01"})
+    before = Evidence.objects.count()
+    with mock.patch.object(FileSystemStorage, "_save", side_effect=PermissionError(13, "denied")):
+        response = client.post(
+            url,
+            {
+                "indicator": str(world.gdp.pk), "date": "2026-06-16", "value": "13",
+                "description": "完成（一期）：１００％，见附件。",
+                "attachments": SimpleUploadedFile("六月.pdf", PDF, "application/pdf"),
+            },
+        )  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "六月.pdf" in page and ("could not be stored" in page or "未能保存" in page)
+    assert "完成（一期）：１００％，见附件。" in page  # what was typed, kept
+    assert Evidence.objects.count() == before

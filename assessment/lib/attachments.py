@@ -14,6 +14,7 @@ served directly; a download view asks ``attachment_get_for_user`` first.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import struct
 import unicodedata
@@ -32,6 +33,8 @@ from django.utils.translation import gettext as _
 from assessment.lib import ooxml
 from assessment.models import Evidence, EvidenceAttachment, Objection, ProgressUpdate
 from units.access import AnyUser
+
+logger = logging.getLogger(__name__)
 
 MAX_NAME_LENGTH = 150
 MAX_ATTACHMENTS = 10  # per record: a record documents one event, not an archive
@@ -409,7 +412,24 @@ def store(
         uploaded_by=by if by is not None and by.is_authenticated else None,
     )
     # The name given here only carries the extension; attachment_path draws the rest.
-    attachment.file.save(f"upload{prepared.kind.extension}", ContentFile(prepared.data), save=False)
+    try:
+        attachment.file.save(
+            f"upload{prepared.kind.extension}", ContentFile(prepared.data), save=False
+        )
+    except OSError:
+        # A full or read-only disk: the administrator reads why in the log; the user keeps
+        # what they typed and is told what happened (nothing of the record is stored).
+        logger.exception("attachment %s could not be stored", prepared.original_name)
+        raise ValidationError(
+            {
+                "attachments": _(
+                    "“%(name)s” could not be stored (the server's storage refused it). Nothing "
+                    "was saved: send the form again later, or tell the system administrator."
+                )
+                % {"name": prepared.original_name}
+            },
+            code="storage_failed",
+        ) from None
     try:
         attachment.full_clean()
         if attachment.uploaded_by is not None:

@@ -68,9 +68,11 @@ test: install
 	fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# mypy's Django plugin imports the settings: DEBUG=true lets them load without a SECRET_KEY.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

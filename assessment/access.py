@@ -77,15 +77,18 @@ def category_ranking_is_open(year: AssessmentYear) -> bool:
     return year.status == YearStatus.PUBLICITY or year_is_published(year)
 
 
+_CATEGORY_CACHE = "_district_category"  # on the request's user object, like units.access
+
+
 def user_category_id(user: AnyUser) -> int | None:
     """The category of the user's unit (one query, cached on the user object)."""
     unit_id = user_unit_id(user)
     if unit_id is None:
         return None
-    cached = getattr(user, "_district_category", None)
+    cached: int | None = getattr(user, _CATEGORY_CACHE, None)
     if cached is None:
         cached = Unit.objects.filter(pk=unit_id).values_list("category_id", flat=True).first()
-        user._district_category = cached  # type: ignore[union-attr]
+        setattr(user, _CATEGORY_CACHE, cached)
     return cached
 
 

@@ -14,4 +14,5 @@ class LoginAttemptsConfig(AxesAppConfig):
 
 
 class BackgroundTasksConfig(TasksAppConfig):
-    verbose_name = _("Background tasks")
+    # django-tasks-db's own name is a plain str, so its inferred type refuses a lazy one.
+    verbose_name = _("Background tasks")  # type: ignore[assignment]  # Django takes either

@@ -153,7 +153,7 @@ USE_TZ = True
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
 # Front-end packages come from the npm registry at install time (`npm ci`, see Makefile) and
 # are served from node_modules under stable prefixes; nothing is loaded from a CDN.
 _NODE_MODULES = BASE_DIR / "node_modules"

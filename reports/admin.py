@@ -1,7 +1,10 @@
 """The admin shows progress bulletins read-only: they are made on the reports pages (or with
 ``manage.py make_bulletin``) and never changed."""
 
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from reports.models import PhaseDeadline, ProgressBulletin, ReminderLog
 
@@ -13,13 +16,17 @@ class ProgressBulletinAdmin(admin.ModelAdmin):
     search_fields = ["title"]
     readonly_fields = [f.name for f in ProgressBulletin._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(
+        self, request: HttpRequest, obj: ProgressBulletin | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(
+        self, request: HttpRequest, obj: ProgressBulletin | None = None
+    ) -> bool:
         return False
 
 
@@ -34,13 +41,13 @@ class PhaseDeadlineAdmin(admin.ModelAdmin):
     list_filter = ["year", "phase"]
     readonly_fields = [f.name for f in PhaseDeadline._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: PhaseDeadline | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: PhaseDeadline | None = None) -> bool:
         return False
 
 
@@ -51,11 +58,11 @@ class ReminderLogAdmin(admin.ModelAdmin):
     search_fields = ["email", "user__username"]
     readonly_fields = [f.name for f in ReminderLog._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: ReminderLog | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: ReminderLog | None = None) -> bool:
         return False

@@ -217,7 +217,7 @@ def download(request: HttpRequest, publication: Publication, fmt: str) -> HttpRe
     stored = published_file(publication, fmt)
     etag = f'"{stored.sha256}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(bytes(stored.content), content_type=FORMATS[fmt][1])
         year, version = publication.year.year, publication.version

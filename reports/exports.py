@@ -17,8 +17,10 @@ def current_run(year: AssessmentYear) -> ComputationRun | None:
 
 def results_document(year: AssessmentYear, run: ComputationRun) -> dict[str, Any]:
     """The results as plain values; scores as 2-place decimal strings (spec, "Arithmetic")."""
-    units = run.units.select_related("unit", "category").order_by(
-        "category__sort_order", "rank", "unit__code"
+    units = list(
+        run.units.select_related("unit", "category").order_by(
+            "category__sort_order", "rank", "unit__code"
+        )
     )
     teams = run.teams.select_related("unit", "unit__category").order_by(
         "unit__category__sort_order", "rank", "unit__code"
@@ -26,7 +28,6 @@ def results_document(year: AssessmentYear, run: ComputationRun) -> dict[str, Any
     cadres = run.cadres.select_related("cadre__unit").order_by(
         "rank", "cadre__unit__code", "cadre__name"
     )
-    units = list(units)
     # Word every unit's warnings in one go (two queries), then hand them back unit by unit.
     worded = iter(warning_messages(run, [w for r in units for w in r.warnings]))
     unit_warnings = {r.pk: [next(worded) for _w in r.warnings] for r in units}

@@ -33,6 +33,8 @@ from the data what is overdue or due soon, and ``ReminderLog`` records each e-ma
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -95,14 +97,14 @@ class ProgressBulletin(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Written once: a stored bulletin is never changed."""
         if self.pk is not None or not self._state.adding:
             raise ValidationError(_("A bulletin cannot be changed; make a new one."))
         self.sha256 = document_sha256(self.document)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError(_("A bulletin cannot be deleted."))
 
     @property
@@ -254,16 +256,17 @@ class ReminderLog(models.Model):
 # --- the public downloads of a publication ------------------------------------------------------
 
 
-class PublishedFileQuerySet(models.QuerySet):
+class PublishedFileQuerySet(models.QuerySet[Any]):
     """A stored download never changes: bulk updates and deletes are refused too."""
 
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs: Any) -> NoReturn:
         raise ValidationError(_("A published file cannot be changed."))
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self) -> NoReturn:
         raise ValidationError(_("A published file cannot be deleted."))
 
-    delete.queryset_only = True  # type: ignore[attr-defined]
+    # Keeps the method off the manager, as Django does for its own QuerySet.delete.
+    delete.queryset_only = True  # type: ignore[attr-defined]  # mypy cannot declare a function attribute
 
 
 class PublishedFile(models.Model):
@@ -304,10 +307,10 @@ class PublishedFile(models.Model):
     def __str__(self) -> str:
         return f"{self.publication} · {self.fmt}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValidationError(_("A published file cannot be changed."))
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError(_("A published file cannot be deleted."))

@@ -133,7 +133,7 @@ class CategoryResults:
     def tier_counts(self) -> list[tuple[str, str, int]]:
         """(tier, label, number of units) for every tier, the empty ones included, so the
         chart and its table always show the four tiers in the same order."""
-        counts = defaultdict(int)
+        counts: defaultdict[str, int] = defaultdict(int)
         for row in self.rows:
             counts[row.tier] += 1
         return [(tier, tier_label(tier), counts[tier]) for tier in TIERS]
@@ -218,7 +218,9 @@ def _worded(value: object, item: str | None) -> str:
 def _change(change: dict[str, Any], units: dict[str, str], items: dict[str, str]) -> Change:
     """One stored change ({unit, indicator, before, after}) in words; codes stay as they are
     when the shown document no longer knows them (a unit or indicator since removed)."""
-    unit, item = change.get("unit"), change.get("indicator")
+    # From the stored JSON: codes, or None.
+    unit: Any = change.get("unit")
+    item: Any = change.get("indicator")
     return Change(
         unit=units.get(unit, unit or "—"),
         item=items.get(item, item or "—"),

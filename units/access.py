@@ -8,23 +8,43 @@ which use the same predicates' facts (``sees_all_units`` and ``user_unit_id``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast, overload
+
 import rules
 from django.contrib.auth.models import AnonymousUser, User
 
 from units.roles import ROLE_BY_GROUP_NAME, Role
 
+if TYPE_CHECKING:
+    from units.models import Cadre, Unit
+
 AnyUser = User | AnonymousUser
+
+# Facts read once per request and kept on its user object (a user is never shared across
+# requests), under these attribute names.
+_ROLES_CACHE = "_district_roles"
+_UNIT_CACHE = "_district_unit"
+
+
+@overload
+def account(user: AnyUser) -> User: ...
+@overload
+def account(user: AnyUser | None) -> User | None: ...
+def account(user: AnyUser | None) -> User | None:
+    """``user`` where a row records who acted. Past an access rule, which no anonymous visitor
+    passes, that is a signed-in account; the type of ``request.user`` cannot say so."""
+    return cast("User | None", user)
 
 
 def user_roles(user: AnyUser) -> frozenset[Role]:
     """The roles of a user, read once per request object and cached on it."""
     if not user.is_authenticated:
         return frozenset()
-    cached = getattr(user, "_district_roles", None)
+    cached: frozenset[Role] | None = getattr(user, _ROLES_CACHE, None)
     if cached is None:
         names = user.groups.values_list("name", flat=True)
         cached = frozenset(ROLE_BY_GROUP_NAME[name] for name in names if name in ROLE_BY_GROUP_NAME)
-        user._district_roles = cached  # type: ignore[union-attr]
+        setattr(user, _ROLES_CACHE, cached)
     return cached
 
 
@@ -41,13 +61,13 @@ def user_unit_code(user: AnyUser) -> str:
 def _user_unit(user: AnyUser) -> tuple[int | None, str]:
     if not user.is_authenticated:
         return None, ""
-    cached = getattr(user, "_district_unit", None)
+    cached: tuple[int | None, str] | None = getattr(user, _UNIT_CACHE, None)
     if cached is None:
         from units.models import Membership
 
         row = Membership.objects.filter(user=user).values_list("unit_id", "unit__code").first()
         cached = (row[0], row[1] or "") if row else (None, "")
-        user._district_unit = cached  # type: ignore[union-attr]
+        setattr(user, _UNIT_CACHE, cached)
     return cached
 
 
@@ -74,12 +94,12 @@ sees_all_units = is_admin | is_office | is_lead | is_supervision | is_leader
 
 
 @rules.predicate
-def is_own_unit(user: AnyUser, unit) -> bool:  # type: ignore[no-untyped-def]
+def is_own_unit(user: AnyUser, unit: Unit | None) -> bool:
     return unit is not None and user_unit_id(user) == unit.pk
 
 
 @rules.predicate
-def is_own_cadre(user: AnyUser, cadre) -> bool:  # type: ignore[no-untyped-def]
+def is_own_cadre(user: AnyUser, cadre: Cadre | None) -> bool:
     return cadre is not None and user_unit_id(user) == cadre.unit_id
 
 

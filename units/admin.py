@@ -1,9 +1,16 @@
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Count, Q
+from django.contrib.auth.models import User as AuthUser
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_stubs_ext import WithAnnotations
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,13 +24,17 @@ admin.site.site_title = _("Assessment administration")
 admin.site.index_title = _("Administration")
 
 
+class _ActiveUnits(TypedDict):
+    _active_units: int
+
+
 @admin.register(UnitCategory)
 class UnitCategoryAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "sort_order", "active_units"]
     list_editable = ["sort_order"]
     search_fields = ["code", "name"]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[UnitCategory]:
         return (
             super()
             .get_queryset(request)
@@ -31,10 +42,10 @@ class UnitCategoryAdmin(SimpleHistoryAdmin):
         )
 
     @admin.display(description=_("active units"), ordering="_active_units")
-    def active_units(self, obj: UnitCategory) -> int:
-        return obj._active_units  # type: ignore[attr-defined]
+    def active_units(self, obj: WithAnnotations[UnitCategory, _ActiveUnits]) -> int:
+        return obj._active_units
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: UnitCategory | None = None) -> bool:
         if obj is not None and obj.units.exists():
             return False
         return super().has_delete_permission(request, obj)
@@ -46,7 +57,7 @@ class CadreInline(admin.TabularInline):
     fields = ["name", "position", "rank_kind", "is_active"]
     show_change_link = True
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
         return False  # cadres are deactivated, so their past evaluations keep a name
 
 
@@ -65,20 +76,20 @@ class UnitAdmin(ExportMixin, SimpleHistoryAdmin):
     actions = ["deactivate", "activate"]
     list_per_page = 50
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
         # A unit with records is deactivated, never deleted (the delete link disappears and a
         # forged delete request is refused by the same check).
         if obj is not None and obj.has_records():
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_actions(self, request):  # type: ignore[no-untyped-def]
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # bulk delete would bypass the rule above
         return actions
 
     @admin.action(description=_("Deactivate selected units"), permissions=["change"])
-    def deactivate(self, request, queryset):  # type: ignore[no-untyped-def]
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Unit]) -> None:
         changed = sum(unit_set_active(unit=unit, active=False) for unit in queryset)
         self.message_user(
             request,
@@ -88,7 +99,7 @@ class UnitAdmin(ExportMixin, SimpleHistoryAdmin):
         )
 
     @admin.action(description=_("Activate selected units"), permissions=["change"])
-    def activate(self, request, queryset):  # type: ignore[no-untyped-def]
+    def activate(self, request: HttpRequest, queryset: QuerySet[Unit]) -> None:
         changed = sum(unit_set_active(unit=unit, active=True) for unit in queryset)
         self.message_user(
             request,
@@ -114,7 +125,7 @@ class CadreAdmin(ExportMixin, SimpleHistoryAdmin):
     def unit_category(self, obj: Cadre) -> str:
         return obj.unit.category.name
 
-    def get_actions(self, request):  # type: ignore[no-untyped-def]
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
@@ -128,7 +139,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["unit"]
 
-    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
         return super().get_queryset(request).prefetch_related("user__groups")
 
     @admin.display(description=_("roles"))
@@ -156,6 +167,6 @@ class DistrictUserAdmin(UserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "membership__unit__name"]
 
     @admin.display(description=_("unit"), ordering="membership__unit__code")
-    def unit(self, obj) -> str:  # type: ignore[no-untyped-def]
+    def unit(self, obj: AuthUser) -> str:
         membership = getattr(obj, "membership", None)
         return membership.unit.name if membership and membership.unit else "—"

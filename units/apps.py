@@ -1,9 +1,11 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_roles(sender, using="default", **kwargs):  # type: ignore[no-untyped-def]
+def _sync_roles(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     # Permissions exist only after post_migrate has created them, so the groups are brought in
     # line here rather than in a data migration; running it again changes nothing.
     from units.roles import sync_role_groups

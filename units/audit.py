@@ -25,8 +25,9 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.db import connections, models, transaction
@@ -34,6 +35,10 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.options import Options
 
 GENESIS = "0" * 64  # the "previous chain hash" of the first seal
 CHUNK = 5_000  # history rows read, hashed and sealed at a time
@@ -136,8 +141,9 @@ def lock_chain(using: str = "default") -> None:
         return
     # Taken once a transaction: the marker lives in the transaction's on-commit callbacks, which
     # Django empties at its commit or rollback, when the lock is released too.
+    # Each entry is (savepoint ids, function, robust); the stubs know only the first two.
     if connection.in_atomic_block and any(
-        func is _locked_marker(connection) for _sids, func, _robust in connection.run_on_commit
+        entry[1] is _locked_marker(connection) for entry in connection.run_on_commit
     ):
         return
     with connection.cursor() as cursor:
@@ -146,15 +152,23 @@ def lock_chain(using: str = "default") -> None:
         transaction.on_commit(_locked_marker(connection), using=using)
 
 
-def _locked_marker(connection):  # type: ignore[no-untyped-def]
-    marker = getattr(connection, "_audit_chain_locked", None)
+_MARKER_ATTRIBUTE = "_audit_chain_locked"  # on the connection object, one marker per connection
+
+
+def _locked_marker(connection: BaseDatabaseWrapper) -> Callable[[], None]:
+    marker: Callable[[], None] | None = getattr(connection, _MARKER_ATTRIBUTE, None)
     if marker is None:
 
         def marker() -> None:
             """Marks that this connection's transaction holds the chain lock."""
 
-        connection._audit_chain_locked = marker
+        setattr(connection, _MARKER_ATTRIBUTE, marker)
     return marker
+
+
+def _column(meta: Options[Any], name: str) -> str:
+    """The database column of a concrete field of the model (never a relation's other end)."""
+    return cast("models.Field[Any, Any]", meta.get_field(name)).column
 
 
 class _Chain:
@@ -173,7 +187,7 @@ class _Chain:
         # One executemany a chunk, in order (the ids follow it): no model instance per seal.
         quote = self.connection.ops.quote_name
         columns = ", ".join(
-            quote(model._meta.get_field(name).column)
+            quote(_column(model._meta, name))
             for name in ("table", "history_id", "row_hash", "chain_hash", "sealed_at")
         )
         self.sql = (
@@ -212,11 +226,11 @@ def _pending(
     quote = connection.ops.quote_name
     seal = _seal_model()._meta
     seals = quote(seal.db_table)
-    sealed_id = quote(seal.get_field("history_id").column)
-    table = quote(seal.get_field("table").column)
+    sealed_id = quote(_column(seal, "history_id"))
+    table = quote(_column(seal, "table"))
     parts, params = [], []
     head = (
-        f"(SELECT {quote(seal.get_field('chain_hash').column)} FROM {seals}"
+        f"(SELECT {quote(_column(seal, 'chain_hash'))} FROM {seals}"
         f" ORDER BY {quote(seal.pk.column)} DESC LIMIT 1)"
     )
     for index, model in enumerate(tables):
@@ -262,19 +276,32 @@ def seal_pending(
     return chain.count
 
 
-def _before_history_row(sender, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _before_history_row(
+    sender: type[models.Model], using: str | None = "default", **kwargs: Any
+) -> None:
     lock_chain(using or "default")
 
 
-def _after_history_row(sender, history_instance, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _after_history_row(
+    sender: type[models.Model],
+    history_instance: models.Model,
+    using: str | None = "default",
+    **kwargs: Any,
+) -> None:
     seal_pending([type(history_instance)], using=using or "default")
 
 
-def _after_m2m_rows(sender, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _after_m2m_rows(sender: type[models.Model], **kwargs: Any) -> None:
     seal_pending([sender])  # the many-to-many rows of a history row, bulk-created
 
 
-def _history_row_saved(sender, instance, created, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _history_row_saved(
+    sender: type[models.Model],
+    instance: models.Model,
+    created: bool,
+    using: str | None = "default",
+    **kwargs: Any,
+) -> None:
     """A history row amended through the ORM (``update_change_reason`` saves the row again):
     sealed again, a new link whose hash supersedes the earlier seal's. Raw SQL sends nothing."""
     if created or not isinstance(instance, HistoricalChanges):
@@ -293,7 +320,9 @@ def _history_row_saved(sender, instance, created, using="default", **kwargs) -> 
             chain.flush()
 
 
-def _written_once_saved(sender, created, using="default", **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _written_once_saved(
+    sender: type[models.Model], created: bool, using: str | None = "default", **kwargs: Any
+) -> None:
     if created and getattr(sender, "audit_written_once", False):
         seal_pending([sender], using=using or "default")
 
@@ -456,9 +485,15 @@ class LiveBreak:
     pk: object
 
 
+def _live_model(history: type[Any]) -> type[models.Model]:
+    """The live model of a history model (django-simple-history's ``instance_type``, untyped)."""
+    live: type[models.Model] = history.instance_type
+    return live
+
+
 def _tracked_fields(history: type[models.Model]) -> list[str]:
     """The live model's columns as its history rows copy them."""
-    live = history.instance_type  # type: ignore[attr-defined]
+    live = _live_model(history)
     own = {f.attname for f in history._meta.concrete_fields}
     return [f.attname for f in live._meta.concrete_fields if f.attname in own]
 
@@ -470,7 +505,7 @@ def compare_live(*, using: str = "default") -> list[LiveBreak]:
     for history in history_models():
         if "history_type" not in {f.name for f in history._meta.concrete_fields}:
             continue  # a many-to-many table of a history row: its parent row is compared
-        live = history.instance_type
+        live = _live_model(history)
         label = live._meta.label_lower
         fields = _tracked_fields(history)
         pk_name = live._meta.pk.attname

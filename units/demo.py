@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 
 from units.models import Cadre, Membership, Unit, UnitCategory
@@ -128,7 +129,7 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _positions_for(unit_name: str) -> list[tuple[str, str]]:
+def _positions_for(unit_name: str) -> list[tuple[str, Cadre.RankKind]]:
     if unit_name.endswith("街道"):
         return STREET_POSITIONS
     if unit_name.endswith("镇"):
@@ -217,7 +218,7 @@ def seed_accounts() -> list[tuple[DemoAccount, str | None]]:
 
 
 @transaction.atomic
-def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(*, stdout: OutputWrapper) -> None:
     counts = seed_units(rng=random.Random(2026))
     stdout.write(f"units: {counts['units']} created, cadres: {counts['cadres']} created")
     seed_accounts()  # before the later apps' demo data, which records who did what

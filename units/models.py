@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -94,7 +97,9 @@ class Unit(models.Model):
                     )
                 ancestor = ancestor.parent
 
-    def unique_error_message(self, model_class, unique_check):  # type: ignore[no-untyped-def]
+    def unique_error_message(
+        self, model_class: type[Unit], unique_check: Sequence[str]
+    ) -> ValidationError:
         # Name the unit that already holds the code, so a clerk knows where to look.
         if model_class is Unit and tuple(unique_check) == ("code",):
             existing = Unit.objects.filter(code=self.code).exclude(pk=self.pk).first()
@@ -114,7 +119,9 @@ class Unit(models.Model):
         """
         for relation in self._meta.related_objects:
             if relation.one_to_many or relation.one_to_one:
-                accessor = relation.related_model._default_manager
+                # A reverse relation's model is always a class (only a forward one can be "self").
+                related_model = cast("type[models.Model]", relation.related_model)
+                accessor = related_model._default_manager
                 if accessor.filter(**{relation.field.name: self}).exists():
                     return True
         return False

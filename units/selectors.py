@@ -16,7 +16,8 @@ def units_for_user(user: AnyUser) -> QuerySet[Unit]:
         return units.none()
     if sees_all_units(user):
         return units
-    return units.filter(pk=user_unit_id(user))
+    unit_id = user_unit_id(user)
+    return units.none() if unit_id is None else units.filter(pk=unit_id)
 
 
 def unit_list(
@@ -50,7 +51,8 @@ def cadres_for_user(user: AnyUser) -> QuerySet[Cadre]:
         return cadres.none()
     if sees_all_units(user):
         return cadres
-    return cadres.filter(unit_id=user_unit_id(user))
+    unit_id = user_unit_id(user)
+    return cadres.none() if unit_id is None else cadres.filter(unit_id=unit_id)
 
 
 def cadre_list(

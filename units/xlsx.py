@@ -14,6 +14,7 @@ import datetime
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from import_export.formats.base_formats import XLSX
@@ -21,6 +22,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from tablib import Dataset
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 HEADER_FONT = Font(bold=True)
@@ -93,7 +97,7 @@ def add_sheet(
 
 def new_workbook() -> Workbook:
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook starts with
     return workbook
 
 
@@ -108,7 +112,7 @@ class SafeXLSX(XLSX):
     never run as a formula and numbers stay numbers (the library's own escaping turns every
     cell into text)."""
 
-    def export_data(self, dataset, **kwargs):  # type: ignore[no-untyped-def]
+    def export_data(self, dataset: Dataset, **kwargs: Any) -> bytes:
         workbook = new_workbook()
         add_sheet(workbook, dataset.title or "Sheet1", list(dataset.headers or []), dataset)
         return to_bytes(workbook)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -57,13 +58,13 @@ class EvidenceAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
     date_hierarchy = "date"
     list_per_page = 100
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
         return False
 
 
@@ -93,12 +94,12 @@ class SurveyRateAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
     list_select_related = ["unit", "indicator", "survey"]
     readonly_fields = ["survey"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: SurveyRate | None = None) -> bool:
         if obj is not None and obj.survey_id is not None:
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: SurveyRate | None = None) -> bool:
         if obj is not None and obj.survey_id is not None:
             return False
         return super().has_delete_permission(request, obj)

@@ -19,6 +19,7 @@ the admin only asks first for the model's ``add`` permission (``import_permissio
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -47,6 +48,15 @@ from assessment.imports import (
 )
 from assessment.imports.staging import discard_staged, purge_stale_staging, read_staged, stage
 from assessment.imports.workbooks import template_workbook
+
+if TYPE_CHECKING:
+    from django.contrib.admin import AdminSite
+    from django.db.models.options import Options
+
+    # What the mixin's ``super()`` reaches: it goes before an admin with ``ExportMixin``.
+    _ExportAdmin = ExportMixin[Any]
+else:
+    _ExportAdmin = object
 
 SESSION_KEY = "workbook_imports"
 SESSION_MAX_ENTRIES = 20
@@ -72,7 +82,7 @@ class WorkbookConfirmForm(forms.Form):
 # --- the admin mixin ---------------------------------------------------------------------------
 
 
-class WorkbookImportMixin:
+class WorkbookImportMixin(_ExportAdmin):
     """Adds the workbook import door to a ``ModelAdmin`` that also uses ``ExportMixin``.
 
     Put it first among the bases. ``import_kind`` is a kind of ``assessment.imports.KINDS``;
@@ -86,16 +96,22 @@ class WorkbookImportMixin:
     workbook_upload_template = "admin/workbook_import/upload.html"
     workbook_preview_template = "admin/workbook_import/preview.html"
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    if TYPE_CHECKING:  # what the ``ModelAdmin`` it is mixed into has
+        opts: Options[Any]
+        admin_site: AdminSite
+
+        def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool: ...
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if not isinstance(self, ExportMixin):
             raise ImproperlyConfigured(f"{type(self).__name__} needs import_export's ExportMixin.")
         if getattr(self, "import_kind", None) not in KINDS:
             raise ImproperlyConfigured(f"{type(self).__name__}.import_kind is not a known kind.")
         super().__init__(*args, **kwargs)
 
-    def get_urls(self):  # type: ignore[no-untyped-def]
-        info = self.opts.app_label, self.opts.model_name  # type: ignore[attr-defined]
-        view = self.admin_site.admin_view  # type: ignore[attr-defined]
+    def get_urls(self) -> list[URLPattern]:
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
         return [
             path(
                 "workbook-import/",
@@ -112,19 +128,21 @@ class WorkbookImportMixin:
                 view(self.workbook_template_view),
                 name="{}_{}_workbook_template".format(*info),
             ),
-            *super().get_urls(),  # type: ignore[misc]
+            *super().get_urls(),
         ]
 
     def has_workbook_import_permission(self, request: HttpRequest) -> bool:
-        opts = (self.import_permission_model or self.model)._meta  # type: ignore[attr-defined]
+        opts = (self.import_permission_model or self.model)._meta
         return request.user.has_perm(f"{opts.app_label}.{get_permission_codename('add', opts)}")
 
-    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         extra_context = {
             **(extra_context or {}),
             "has_workbook_import_permission": self.has_workbook_import_permission(request),
         }
-        return super().changelist_view(request, extra_context)  # type: ignore[misc]
+        return super().changelist_view(request, extra_context)
 
     # --- views ----------------------------------------------------------------------------------
 
@@ -220,7 +238,7 @@ class WorkbookImportMixin:
             raise PermissionDenied
 
     def _url(self, view: str) -> str:
-        opts = self.opts  # type: ignore[attr-defined]
+        opts = self.opts
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}")
 
     def _session_entry(self, sha256: str) -> str:
@@ -240,16 +258,16 @@ class WorkbookImportMixin:
             request.session[SESSION_KEY] = pending
 
     def _context(self, request: HttpRequest, title: str) -> dict[str, object]:
-        opts = self.opts  # type: ignore[attr-defined]
+        opts = self.opts
         kind = KINDS[self.import_kind]
         return {
-            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            **self.admin_site.each_context(request),
             "title": title,
             "subtitle": kind.label,
             "opts": opts,
             "app_label": opts.app_label,
             "kind": kind,
-            "has_view_permission": self.has_view_permission(request),  # type: ignore[attr-defined]
+            "has_view_permission": self.has_view_permission(request),
         }
 
     def _render_upload(self, request: HttpRequest, form: WorkbookUploadForm) -> HttpResponse:

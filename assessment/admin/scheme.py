@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -64,10 +66,12 @@ class AssessmentYearAdmin(YearPolicyAdmin):
         (_("Calendar"), {"fields": ["reporting_period_days", "publicity_ends_on"]}),
     ]
 
-    def year_from_form(self, cleaned_data, instance):  # type: ignore[no-untyped-def]
+    def year_from_form(
+        self, cleaned_data: dict[str, Any], instance: AssessmentYear
+    ) -> AssessmentYear | None:
         return instance if instance.pk else None  # a new year starts in setup: free
 
-    def year_of(self, obj):  # type: ignore[no-untyped-def]
+    def year_of(self, obj: AssessmentYear) -> AssessmentYear:
         return obj
 
 

@@ -18,8 +18,10 @@ import datetime
 import random
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User as AuthUser
 from django.utils import timezone
 
+from assessment.lib.history import set_history_user
 from assessment.models import AssessmentYear, EvaluationRound, Mark, RaterGroup, RoundSubject
 from assessment.services import ballots as ballot_service
 from assessment.services import voting
@@ -69,7 +71,7 @@ def _cast(
 
 def _round(
     year: AssessmentYear,
-    office: object,
+    office: AuthUser,
     name: str,
     units: Sequence[Unit],
     *,
@@ -86,7 +88,7 @@ def _round(
     )
     # at most 30% of the people on a ballot may be marked “excellent” (优秀票不超过30%)
     evaluation_round.excellent_limit = max(1, int(evaluation_round.subjects.count() * 3 / 10))
-    evaluation_round._history_user = office  # type: ignore[attr-defined]
+    set_history_user(evaluation_round, office)
     evaluation_round.save()
     ballot_service.round_open(evaluation_round=evaluation_round, by=office)
     return evaluation_round
@@ -94,7 +96,7 @@ def _round(
 
 def _vote(
     evaluation_round: EvaluationRound,
-    office: object,
+    office: AuthUser,
     counts: Sequence[int],
     quality: dict[int, float],
     rng: random.Random,
@@ -104,7 +106,7 @@ def _vote(
     """Print codes for every group, cast ``counts`` ballots per group; return ``keep`` unused
     codes of the first group."""
     kept: list[str] = []
-    units = list(
+    units: list[Unit | None] = list(
         Unit.objects.filter(
             pk__in=RoundSubject.objects.filter(round=evaluation_round).values("unit")
         )
@@ -130,7 +132,7 @@ def _vote(
 
 def seed_ballots(
     year: AssessmentYear,
-    office: object,
+    office: AuthUser,
     units: Sequence[Unit],
     quality: dict[int, float],
     rng: random.Random,

@@ -17,8 +17,10 @@ written. Rows are written with ``bulk_create_with_history`` so the audit history
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from decimal import Decimal
 
+from django.core.management.base import OutputWrapper
 from django.db import transaction
 
 from assessment.demo.plans import (
@@ -49,6 +51,7 @@ from assessment.demo.world import (
     read_district,
     scheme_for,
 )
+from assessment.lib.history import set_history_user
 from assessment.models import (
     AssessmentYear,
     Indicator,
@@ -60,7 +63,7 @@ from units.models import Cadre, Unit
 
 
 @transaction.atomic
-def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(*, stdout: OutputWrapper) -> None:
     from assessment.demo.ballots import seed_ballots
     from assessment.demo.previous import seed_previous_year
     from assessment.demo.surveys import seed_surveys
@@ -75,7 +78,7 @@ def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
         stdout.write(f"assessment year {DEMO_YEAR}: no units to assess, not created")
         return
     year = AssessmentYear(year=DEMO_YEAR, status=YearStatus.SETUP, bonus_pool=BONUS_POOL)
-    year._history_user = district.office  # type: ignore[attr-defined]
+    set_history_user(year, district.office)
     year.full_clean()
     year.save()
     indicators = seed_scheme(year, district)
@@ -149,7 +152,7 @@ def seed_targets(
     indicators: dict[IndicatorKey, Indicator],
     district: District,
     rng: random.Random,
-    planner=plan_for,  # type: ignore[no-untyped-def]
+    planner: Callable[[Item, float, random.Random], Plan] = plan_for,
 ) -> dict[PlanKey, Plan]:
     plans: dict[PlanKey, Plan] = {}
     targets = []

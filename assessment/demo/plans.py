@@ -49,7 +49,7 @@ def _monthly(
     return [total * w / sum(weights) for w in weights[:last]]
 
 
-def _note(item: Item, month: int, value: Decimal) -> str:
+def _note(item: Item, month: int, value: Decimal | int) -> str:
     return item.note.format(month=month, value=value, measure=item.measure)
 
 

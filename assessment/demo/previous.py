@@ -16,14 +16,24 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.contrib.auth.models import User as AuthUser
+from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
 from assessment.demo.district import seed_scheme, seed_targets
 from assessment.demo.plans import Plan, plan_for
 from assessment.demo.records import evidence_row, seed_highlights, seed_imports
 from assessment.demo.scheme import DEMO_YEAR, Item
-from assessment.demo.world import bulk_write, move_year, read_district
-from assessment.models import AssessmentYear, Evidence, EvidenceStatus, YearStatus
+from assessment.demo.world import (
+    District,
+    IndicatorKey,
+    PlanKey,
+    bulk_write,
+    move_year,
+    read_district,
+)
+from assessment.lib.history import set_history_user
+from assessment.models import AssessmentYear, Evidence, EvidenceStatus, Indicator, YearStatus
 from assessment.scoring import Method
 from assessment.services.compute import results_compute
 from assessment.services.publication import publish
@@ -49,11 +59,17 @@ def _plan(item: Item, perf: float, rng: random.Random) -> Plan:
     return plan
 
 
-def _evidence(plans, indicators, district, rng) -> int:  # type: ignore[no-untyped-def]
+def _evidence(
+    plans: dict[PlanKey, Plan],
+    indicators: dict[IndicatorKey, Indicator],
+    district: District,
+    rng: random.Random,
+) -> int:
     """Every record verified by the office; failures recorded by supervision."""
     rows = []
     for (unit, item), plan in plans.items():
         indicator = indicators[(unit.category_id, item.code)]
+        recorder: AuthUser | None
         if item.method == Method.DEDUCTION:
             recorder = district.supervision or district.office
         else:
@@ -67,7 +83,7 @@ def _evidence(plans, indicators, district, rng) -> int:  # type: ignore[no-untyp
     return len(bulk_write(Evidence, rows, district))
 
 
-def seed_previous_year(*, stdout) -> None:  # type: ignore[no-untyped-def]
+def seed_previous_year(*, stdout: OutputWrapper) -> None:
     if AssessmentYear.objects.filter(year=PREVIOUS_YEAR).exists():
         stdout.write(f"assessment year {PREVIOUS_YEAR}: exists already, left as it is")
         return
@@ -82,7 +98,7 @@ def seed_previous_year(*, stdout) -> None:  # type: ignore[no-untyped-def]
         bonus_pool=BONUS_POOL,
         publicity_ends_on=_publicity_end(),
     )
-    year._history_user = district.office  # type: ignore[attr-defined]
+    set_history_user(year, district.office)
     year.full_clean()
     year.save()
     indicators = seed_scheme(year, district)

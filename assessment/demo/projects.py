@@ -14,9 +14,12 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User as AuthUser
 from django.utils import timezone
 
+from assessment.lib.history import set_change_reason, set_history_user
 from assessment.models import (
     AssessmentYear,
     Contribution,
@@ -27,6 +30,9 @@ from assessment.models import (
     ProjectTask,
 )
 from units.models import Cadre, Membership, Unit
+
+if TYPE_CHECKING:
+    from assessment.demo.world import BulkWrite, District
 
 D = Decimal
 V, P, R = EvidenceStatus.VERIFIED, EvidenceStatus.PENDING, EvidenceStatus.REJECTED
@@ -186,7 +192,7 @@ def _moment(date: datetime.date, days: int, hour: int) -> datetime.datetime:
 
 
 class _Seeder:
-    def __init__(self, year: AssessmentYear, district, bulk) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, year: AssessmentYear, district: District, bulk: BulkWrite) -> None:
         self.year = year
         self.district = district
         self.bulk = bulk
@@ -218,7 +224,7 @@ class _Seeder:
         team = [*own[:2], *others, *([previous_lead] if previous_lead else [])]
         return list(dict.fromkeys(team))
 
-    def verifier(self, recorder: object | None, turn: int) -> object:
+    def verifier(self, recorder: AuthUser | None, turn: int) -> AuthUser:
         supervision = self.district.supervision
         if turn % 2 and supervision is not None and supervision is not recorder:
             return supervision
@@ -240,7 +246,7 @@ class _Seeder:
                 lead_cadre=team[0],
                 description=plan.description,
             )
-            project._history_user = self.district.office  # type: ignore[attr-defined]
+            set_history_user(project, self.district.office)
             project.full_clean()
             project.save()
             project.members.set(team[1:])
@@ -301,8 +307,8 @@ class _Seeder:
         """The first verified update is found to be overstated: corrected by a pending one."""
         old = next(u for u in updates if u.status == V and u.amount > 1)
         old.is_current = False
-        old._history_user = self.district.office  # type: ignore[attr-defined]
-        old._change_reason = CORRECTION  # type: ignore[attr-defined]
+        set_history_user(old, self.district.office)
+        set_change_reason(old, CORRECTION)
         old.save(update_fields=["is_current"])
         new = ProgressUpdate(
             task=old.task,
@@ -337,6 +343,6 @@ class _Seeder:
         return rows
 
 
-def seed_projects(year: AssessmentYear, district, bulk) -> None:  # type: ignore[no-untyped-def]
+def seed_projects(year: AssessmentYear, district: District, bulk: BulkWrite) -> None:
     """Key projects for the demo year (``bulk`` writes with history, naming the office)."""
     _Seeder(year, district, bulk).seed()

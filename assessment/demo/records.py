@@ -7,7 +7,9 @@ import datetime
 import random
 from collections import defaultdict
 from decimal import Decimal
+from typing import cast
 
+from django.contrib.auth.models import User as AuthUser
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -42,6 +44,7 @@ from assessment.demo.world import (
     bulk_write,
 )
 from assessment.lib import attachments as files
+from assessment.lib.history import set_change_reason, set_history_user
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,
@@ -71,7 +74,7 @@ def evidence_row(
     indicator: Indicator,
     entry: tuple[datetime.date, Decimal, str],
     status: str,
-    recorder: object | None,
+    recorder: AuthUser | None,
     district: District,
     rng: random.Random,
     reason: str = "",
@@ -90,7 +93,7 @@ def evidence_row(
         verified_at=_verified_at(date, rng) if reviewed else None,
         status_reason=reason,
     )
-    record._history_user = recorder or district.office  # type: ignore[attr-defined]
+    set_history_user(record, recorder or district.office)
     return record
 
 
@@ -98,6 +101,7 @@ def _unit_evidence(
     unit: Unit, item: Item, indicator: Indicator, plan: Plan, district: District, rng: random.Random
 ) -> list[Evidence]:
     """Mostly verified; September and October partly still pending; now and then a rejection."""
+    recorder: AuthUser | None
     if item.method == M.DEDUCTION:
         recorder = district.supervision or district.office
     else:
@@ -171,6 +175,7 @@ def _correct(records: list[Evidence], district: District, rng: random.Random) ->
     ]
     corrections = []
     for old in rng.sample(flows, min(3, len(flows))):
+        verified_at = cast(datetime.datetime, old.verified_at)  # verified: it has the time
         value = (old.value * Decimal(rng.choice(["0.9", "0.95", "1.05"]))).quantize(old.value)
         text = (
             f"更正{old.date.month}月数据：原填报{old.value}，"
@@ -186,17 +191,17 @@ def _correct(records: list[Evidence], district: District, rng: random.Random) ->
             supersedes=old,
             recorded_by=old.recorded_by,
             verified_by=district.office,
-            verified_at=old.verified_at + datetime.timedelta(days=20),
+            verified_at=verified_at + datetime.timedelta(days=20),
         )
-        correction._history_user = old.recorded_by or district.office  # type: ignore[attr-defined]
+        set_history_user(correction, old.recorded_by or district.office)
         corrections.append(correction)
     bulk_write(Evidence, corrections, district)
     for correction in corrections:
-        old = correction.supersedes
-        old.is_current = False
-        old._history_user = district.office  # type: ignore[attr-defined]
-        old._change_reason = "已被更正记录取代"  # type: ignore[attr-defined]
-        old.save(update_fields=["is_current"])
+        superseded = cast(Evidence, correction.supersedes)  # set above
+        superseded.is_current = False
+        set_history_user(superseded, district.office)
+        set_change_reason(superseded, "已被更正记录取代")
+        superseded.save(update_fields=["is_current"])
     return len(corrections)
 
 

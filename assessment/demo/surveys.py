@@ -14,6 +14,7 @@ import random
 import time
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User as AuthUser
 from django.utils import timezone
 
 from assessment.models import AssessmentYear, Indicator, Survey, SurveyAccess, SurveyChoice
@@ -27,12 +28,12 @@ OPEN_ANSWERS = 7
 
 
 def _survey(
-    year: AssessmentYear, office: object, indicator: Indicator, unit: Unit, service: str
+    year: AssessmentYear, office: AuthUser, indicator: Indicator, unit: Unit, service: str
 ) -> Survey:
     today = timezone.localdate()
     survey = survey_service.survey_save(
         year=year,
-        by=office,  # type: ignore[arg-type]
+        by=office,
         data={
             "indicator": indicator,
             "unit": unit,
@@ -46,7 +47,7 @@ def _survey(
         },
         questions=QUESTIONS,
     )
-    return survey_service.survey_open(survey=survey, by=office)  # type: ignore[arg-type]
+    return survey_service.survey_open(survey=survey, by=office)
 
 
 def _answer(survey: Survey, count: int, quality: float, rng: random.Random) -> None:
@@ -75,7 +76,7 @@ def _answer(survey: Survey, count: int, quality: float, rng: random.Random) -> N
 
 def seed_surveys(
     year: AssessmentYear,
-    office: object,
+    office: AuthUser,
     units: Sequence[Unit],
     quality: dict[int, float],
     rng: random.Random,
@@ -93,7 +94,7 @@ def seed_surveys(
         return 0
     closed = _survey(year, office, indicator, towns[0], "政务服务大厅")
     _answer(closed, CLOSED_ANSWERS, quality[towns[0].pk], rng)
-    survey_service.survey_close(survey=closed, by=office)  # type: ignore[arg-type]
+    survey_service.survey_close(survey=closed, by=office)
     stored = CLOSED_ANSWERS
     if len(towns) > 1:
         still_open = _survey(year, office, indicator, towns[1], "便民服务中心")

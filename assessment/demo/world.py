@@ -7,9 +7,12 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar, cast
 
 from django.contrib.auth import get_user_model
-from simple_history.utils import bulk_create_with_history
+from django.contrib.auth.models import User as AuthUser
+from django.db import models
+from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
 from assessment.demo.scheme import (
     DEFAULT_SCHEME,
@@ -19,6 +22,7 @@ from assessment.demo.scheme import (
     SUPERVISION_USERNAME,
     Item,
 )
+from assessment.lib.history import set_history_user
 from assessment.models import (
     AssessmentYear,
     YearStatus,
@@ -28,6 +32,8 @@ from units.audit import seal_pending
 from units.models import Cadre, Membership, Unit, UnitCategory
 from units.roles import GROUP_NAMES, Role
 
+M = TypeVar("M", bound=models.Model)
+
 
 @dataclass
 class District:
@@ -36,9 +42,9 @@ class District:
     units: list[Unit]
     categories: dict[int, UnitCategory]
     cadres: dict[int, list[Cadre]]
-    reporters: dict[int, object]  # unit id → user
-    office: object
-    supervision: object | None
+    reporters: dict[int, AuthUser]  # unit id → user
+    office: AuthUser
+    supervision: AuthUser | None
     perf: dict[int, float] = field(default_factory=dict)
     quality: dict[int, float] = field(default_factory=dict)
 
@@ -50,7 +56,7 @@ def scheme_for(category: UnitCategory) -> list[Item]:
     return SCHEMES.get(category.code, SCHEMES[DEFAULT_SCHEME])
 
 
-def demo_users() -> tuple[object, object | None]:
+def demo_users() -> tuple[AuthUser, AuthUser | None]:
     """The office and supervision accounts (created by ``units.demo.seed``, which runs first)."""
     User = get_user_model()
     office = User.objects.get(username=OFFICE_USERNAME)
@@ -68,9 +74,10 @@ def read_district(rng: random.Random) -> District:
     memberships = Membership.objects.filter(
         unit__in=units, user__groups__name=GROUP_NAMES[Role.REPORTER], user__is_active=True
     ).select_related("user")
-    reporters: dict[int, object] = {}
+    reporters: dict[int, AuthUser] = {}
     for membership in memberships.order_by("user__username"):
-        reporters.setdefault(membership.unit_id, membership.user)
+        unit_id = cast(int, membership.unit_id)  # unit__in: never null
+        reporters.setdefault(unit_id, membership.user)
     district = District(
         units=units,
         categories={c.pk: c for c in UnitCategory.objects.all()},
@@ -90,11 +97,17 @@ def move_year(year: AssessmentYear, to: YearStatus, district: District) -> None:
     if error:
         raise RuntimeError(error)
     year.status = to
-    year._history_user = district.office  # type: ignore[attr-defined]
+    set_history_user(year, district.office)
     year.save(update_fields=["status", "updated_at"])
 
 
-def bulk_write(model, rows: Sequence, district: District) -> list:  # type: ignore[no-untyped-def]
+class BulkWrite(Protocol):
+    """``bulk_write``, handed to a seeder."""
+
+    def __call__(self, model: type[M], rows: Sequence[M], district: District, /) -> list[M]: ...
+
+
+def bulk_write(model: type[M], rows: Sequence[M], district: District) -> list[M]:
     created = bulk_create_with_history(
         rows,
         model,
@@ -102,7 +115,8 @@ def bulk_write(model, rows: Sequence, district: District) -> list:  # type: igno
         default_user=district.office,
         default_change_reason=SEED_REASON,
     )
-    seal_pending([model.history.model])  # bulk writes send no signal: sealed into the chain here
+    # Bulk writes send no signal: their history rows are sealed into the chain here.
+    seal_pending([get_history_model_for_model(model)])
     return created
 
 

@@ -3,10 +3,13 @@ code batches, and the rater's ballot."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.forms import modelformset_factory
+from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from assessment.forms.base import model_choices
 from assessment.models import EvaluationRound, Mark, Question, RaterGroup, RoundStatus
 from units.models import Unit, UnitCategory
 
@@ -38,16 +41,17 @@ class RoundForm(forms.ModelForm):
         ]
         widgets = {"closes_on": forms.DateInput(attrs={"type": "date"})}
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.status != RoundStatus.DRAFT:
             for name, field in self.fields.items():
                 if name != "closes_on":
                     field.disabled = True
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
-        points = [data.get(f"points_{mark}") for mark in Mark.values]
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        points: list[Any] = [data.get(f"points_{mark}") for mark in Mark.values]
         if None not in points and not (points[0] >= points[1] >= points[2] >= points[3]):
             raise forms.ValidationError(
                 _("The points must not increase from “excellent” down to “poor”.")
@@ -57,13 +61,15 @@ class RoundForm(forms.ModelForm):
         return data
 
 
-GroupFormSet = modelformset_factory(
-    RaterGroup,
-    fields=["name", "weight", "min_ballots", "own_unit", "position"],
-    extra=1,
-    can_delete=True,
+GroupFormSet: type[BaseModelFormSet[RaterGroup, forms.ModelForm[RaterGroup]]] = (
+    modelformset_factory(
+        RaterGroup,
+        fields=["name", "weight", "min_ballots", "own_unit", "position"],
+        extra=1,
+        can_delete=True,
+    )
 )
-QuestionFormSet = modelformset_factory(
+QuestionFormSet: type[BaseModelFormSet[Question, forms.ModelForm[Question]]] = modelformset_factory(
     Question, fields=["text", "weight", "position"], extra=1, can_delete=True
 )
 
@@ -83,8 +89,9 @@ class SubjectsAddForm(forms.Form):
     teams = forms.BooleanField(required=False, initial=True, label=_("their leadership teams"))
     cadres = forms.BooleanField(required=False, initial=True, label=_("their active cadres"))
 
-    def clean(self):  # type: ignore[no-untyped-def]
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not data.get("categories") and not data.get("units"):
             raise forms.ValidationError(_("Choose categories or units."))
         return data
@@ -107,10 +114,10 @@ class BatchForm(forms.Form):
     )
     size = forms.IntegerField(min_value=1, max_value=500, initial=10, label=_("Number of codes"))
 
-    def __init__(self, *args, round: EvaluationRound, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, round: EvaluationRound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = round.groups.all()
-        self.fields["unit"].queryset = Unit.objects.filter(
+        model_choices(self, "group").queryset = round.groups.all()
+        model_choices(self, "unit").queryset = Unit.objects.filter(
             pk__in=round.subjects.values("unit_id")
         ).order_by("code")
 

@@ -3,16 +3,19 @@ and write. Labels, errors and the reason asked for an amendment look the same ev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
 from django import forms
 from django.core import validators
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.widgets import Widget
 from django.utils.translation import gettext_lazy as _
 
 from assessment.models import AssessmentYear
+from assessment.models.years import DecimalSize
 from assessment.policy import Action, needs_reason
 from assessment.services.concurrency import STATE_FIELD
 
@@ -20,7 +23,9 @@ from assessment.services.concurrency import STATE_FIELD
 class DistrictBoundField(forms.BoundField):
     """Renders a widget with Bootstrap's classes, marked invalid when it has errors."""
 
-    def build_widget_attrs(self, attrs, widget=None):  # type: ignore[no-untyped-def]
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: Widget | None = None
+    ) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         if isinstance(widget, forms.CheckboxInput):
@@ -54,6 +59,24 @@ def bound_whole_numbers(form: forms.BaseForm) -> None:
             field.min_value = -LARGEST_WHOLE
             field.validators.append(validators.MinValueValidator(-LARGEST_WHOLE))
             field.widget.attrs.setdefault("min", str(-LARGEST_WHOLE))
+
+
+class ModelChoices(Protocol):
+    """What a form sets on a model choice field of its own once it knows the user or the year:
+    the rows offered, and how each reads."""
+
+    queryset: QuerySet[Any]
+    label_from_instance: Callable[[Any], str]
+
+
+def model_choices(form: forms.BaseForm, name: str) -> ModelChoices:
+    """The form's field ``name``, which the form declares as a ``ModelChoiceField``."""
+    return cast(ModelChoices, form.fields[name])
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field ``name``, which the form declares as a ``ChoiceField``."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 class DistrictForm(forms.Form):
@@ -130,7 +153,7 @@ def date_field(label: Any = None) -> forms.DateField:
     )
 
 
-def number_field(label: Any, digits: dict[str, int], help_text: Any = "") -> forms.DecimalField:
+def number_field(label: Any, digits: DecimalSize, help_text: Any = "") -> forms.DecimalField:
     """A decimal of the column's precision, typed on a phone's decimal keypad."""
     return forms.DecimalField(
         label=label,

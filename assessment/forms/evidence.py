@@ -11,7 +11,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessment.access import evidence_record_refusal
-from assessment.forms.base import DistrictForm, date_field, number_field
+from assessment.forms.base import (
+    DistrictForm,
+    date_field,
+    model_choices,
+    number_field,
+)
 from assessment.forms.records import (
     CorrectionForm,
     ask_late_reason,
@@ -55,9 +60,9 @@ class EvidenceRecordForm(DistrictForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         allowed = [i.pk for i in recordable_indicators(user, unit, year)]
-        self.fields["indicator"].queryset = Indicator.objects.filter(pk__in=allowed).order_by(
-            "sort_order", "code"
-        )
+        model_choices(self, "indicator").queryset = Indicator.objects.filter(
+            pk__in=allowed
+        ).order_by("sort_order", "code")
         ask_late_reason(
             self,
             user,

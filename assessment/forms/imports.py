@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from assessment.forms.base import choice_field
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+    from django.db.models import QuerySet
+
+    from assessment.imports.rows import Kind
+    from assessment.models import ImportLog
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,7 +38,7 @@ class WorkbookUploadForm(forms.Form):
         help_text=gettext_lazy("Required once the year is past the state where this may change."),
     )
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         limit = settings.UPLOAD_MAX_MB
         if upload.size > limit * 1024 * 1024:
@@ -61,15 +73,15 @@ class ImportLogFilterForm(forms.Form):
     )
     user = forms.CharField(label=gettext_lazy("imported by"), required=False, max_length=150)
 
-    def __init__(self, *args, kinds, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, kinds: Iterable[Kind], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "—")] + [(k.name, k.label) for k in kinds]
+        choice_field(self, "kind").choices = [("", "—")] + [(k.name, k.label) for k in kinds]
         for field in self.fields.values():
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             )
 
-    def apply(self, logs):  # type: ignore[no-untyped-def]
+    def apply(self, logs: QuerySet[ImportLog]) -> QuerySet[ImportLog]:
         data = self.cleaned_data
         if data["kind"]:
             logs = logs.filter(kind=data["kind"])

@@ -12,7 +12,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms.base import DistrictForm, date_field, number_field, plain_number
+from assessment.forms.base import (
+    DistrictForm,
+    date_field,
+    model_choices,
+    number_field,
+    plain_number,
+)
 from assessment.forms.projects import CadreChoiceField, team_cadres
 from assessment.forms.records import (
     CorrectionForm,
@@ -23,11 +29,12 @@ from assessment.forms.records import (
 )
 from assessment.forms.records import DecisionForm as RecordDecisionForm
 from assessment.models import AMOUNT, AssessmentYear, Contribution, KeyProject
+from assessment.models.years import DecimalSize
 from units.access import AnyUser
 from units.models import Cadre
 
 _points = Contribution._meta.get_field("points")
-POINTS = {"max_digits": _points.max_digits, "decimal_places": _points.decimal_places}
+POINTS: DecimalSize = {"max_digits": _points.max_digits, "decimal_places": _points.decimal_places}
 
 
 def _ask_late_reason(form: forms.BaseForm, user: AnyUser, year: AssessmentYear) -> None:
@@ -78,7 +85,7 @@ class ContributionForm(DistrictForm):
 
     def __init__(self, *args: Any, user: AnyUser, project: KeyProject, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = team_cadres(project)
+        model_choices(self, "cadre").queryset = team_cadres(project)
         self.fields["points"] = _points_field(project.year)
         self.order_fields(["cadre", "points", "description"])
         _ask_late_reason(self, user, project.year)

@@ -15,7 +15,13 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms.base import DistrictForm, add_reason_if_needed, date_field, number_field
+from assessment.forms.base import (
+    DistrictForm,
+    add_reason_if_needed,
+    date_field,
+    model_choices,
+    number_field,
+)
 from assessment.models import AMOUNT, AssessmentYear, KeyProject
 from assessment.policy import Action
 from assessment.selectors.projects import team_of
@@ -73,10 +79,12 @@ class ProjectForm(DistrictForm):
         # Inactive units and cadres are offered only where the project still names them.
         unit_id = project.unit_id if project else None
         team = [cadre.pk for cadre in team_of(project)] if project else []
-        self.fields["unit"].queryset = Unit.objects.filter(Q(is_active=True) | Q(pk=unit_id))
+        model_choices(self, "unit").queryset = Unit.objects.filter(
+            Q(is_active=True) | Q(pk=unit_id)
+        )
         cadres = Cadre.objects.filter(Q(is_active=True) | Q(pk__in=team)).select_related("unit")
-        self.fields["lead_cadre"].queryset = cadres
-        self.fields["members"].queryset = cadres
+        model_choices(self, "lead_cadre").queryset = cadres
+        model_choices(self, "members").queryset = cadres
         add_reason_if_needed(self, year, Action.PLAN_PROJECTS)
 
     @staticmethod
@@ -112,7 +120,7 @@ class TaskForm(DistrictForm):
 
     def __init__(self, *args: Any, project: KeyProject, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].queryset = team_cadres(project)
+        model_choices(self, "cadre").queryset = team_cadres(project)
         add_reason_if_needed(self, project.year, Action.PLAN_PROJECTS)
 
 
@@ -133,7 +141,7 @@ class ProjectFilterForm(DistrictForm):
 
     def __init__(self, *args: Any, projects: QuerySet[KeyProject], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(
+        model_choices(self, "unit").queryset = Unit.objects.filter(
             pk__in=projects.values("unit_id")
         ).order_by("code")
 

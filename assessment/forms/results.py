@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms.base import DistrictForm
+from assessment.forms.base import DistrictForm, model_choices
 from assessment.forms.records import MultipleFileField
 from assessment.models import Indicator
 
@@ -32,7 +32,7 @@ class ObjectionForm(DistrictForm):
 
     def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["indicator"]
+        field = model_choices(self, "indicator")
         field.queryset = Indicator.objects.filter(pk__in=[i.pk for i in indicators]).order_by(
             "sort_order", "code"
         )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms.base import DistrictForm, DistrictModelForm
+from assessment.forms.base import DistrictForm, DistrictModelForm, model_choices
 from assessment.models import AssessmentYear, Survey, SurveyChoice, SurveyQuestion
 from assessment.services import surveys as survey_service
 from units.models import Unit
@@ -42,15 +42,15 @@ class SurveyForm(DistrictModelForm):
         # instance too: it belongs to the year from the start.
         self.instance.year = year
         indicators = survey_service.survey_indicators(year)
-        self.fields["indicator"].queryset = indicators
-        self.fields["indicator"].label_from_instance = lambda i: (
+        model_choices(self, "indicator").queryset = indicators
+        model_choices(self, "indicator").label_from_instance = lambda i: (
             f"{i.category.name} · {i.name}（{i.code}）"
         )
         categories = {indicator.category_id for indicator in indicators}
-        self.fields["unit"].queryset = (
+        model_choices(self, "unit").queryset = (
             Unit.objects.active().filter(category_id__in=categories).order_by("code")
         )
-        self.fields["unit"].label_from_instance = lambda unit: f"{unit.name}（{unit.code}）"
+        model_choices(self, "unit").label_from_instance = lambda unit: f"{unit.name}（{unit.code}）"
         if self.instance.pk and not self.is_bound:
             self.initial["questions"] = "\n".join(
                 self.instance.questions.order_by("position", "pk").values_list("text", flat=True)

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms.base import DistrictForm
+from assessment.forms.base import DistrictForm, model_choices
 from assessment.forms.records import DecisionForm as RecordDecisionForm
 from assessment.forms.records import MultipleFileField, reason_field
 from assessment.models import AMOUNT, FAILURE_METHODS, AssessmentYear, Evidence, Indicator
@@ -35,11 +35,11 @@ class QueueFilterForm(DistrictForm):
 
     def __init__(self, *args: Any, year: AssessmentYear, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("code")
-        self.fields["indicator"].queryset = Indicator.objects.filter(year=year).select_related(
-            "category"
-        )
-        self.fields["indicator"].label_from_instance = lambda i: f"{i.category.name} · {i}"
+        model_choices(self, "unit").queryset = Unit.objects.filter(is_active=True).order_by("code")
+        model_choices(self, "indicator").queryset = Indicator.objects.filter(
+            year=year
+        ).select_related("category")
+        model_choices(self, "indicator").label_from_instance = lambda i: f"{i.category.name} · {i}"
 
     def apply(self, records: QuerySet[Evidence]) -> QuerySet[Evidence]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -69,10 +69,11 @@ class DecisionForm(RecordDecisionForm):
 
     def __init__(self, *args: Any, records: QuerySet[Evidence], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["records"].queryset = records
+        model_choices(self, "records").queryset = records
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "reject" and not data.get("reason", "").strip():
             self.add_error("reason", _("Give the reason for the rejection."))
         return data
@@ -131,13 +132,16 @@ class FailureForm(DistrictForm):
         self, *args: Any, year: AssessmentYear, unit: Unit, late: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = failure_indicators(year, unit)
-        self.fields["indicator"].label_from_instance = lambda i: f"{i} · {i.get_method_display()}"
+        model_choices(self, "indicator").queryset = failure_indicators(year, unit)
+        model_choices(self, "indicator").label_from_instance = lambda i: (
+            f"{i} · {i.get_method_display()}"
+        )
         if not late:
             del self.fields["late_reason"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         indicator = data.get("indicator")
         if indicator is None:
             return data

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessment.forms.base import (
@@ -14,6 +15,7 @@ from assessment.forms.base import (
     DistrictModelForm,
     add_reason_if_needed,
     add_state_field,
+    model_choices,
     plain_number,
 )
 from assessment.models import AssessmentYear, Indicator, YearStatus
@@ -74,8 +76,9 @@ PARAMETER_GROUPS: list[tuple[Any, tuple[str, ...]]] = [
 
 def _parameter_field(name: str) -> forms.Field:
     """The model field's form field, with the model's limits checked already in the form."""
-    model_field = AssessmentYear._meta.get_field(name)
-    formfield = model_field.formfield()
+    # A parameter is a column of the year, and each has a form field.
+    model_field = cast("models.Field[Any, Any]", AssessmentYear._meta.get_field(name))
+    formfield = cast(forms.Field, model_field.formfield())
     for validator in model_field.validators:
         if validator not in formfield.validators:
             formfield.validators.append(validator)
@@ -92,7 +95,8 @@ class YearParametersForm(DistrictForm):
         for name in PARAMETER_FIELDS:
             value = getattr(year, name)
             initial[name] = plain_number(value) if isinstance(value, Decimal) else value
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         for name in PARAMETER_FIELDS:
             self.fields[name] = _parameter_field(name)
         add_reason_if_needed(self, year, Action.EDIT_PARAMETERS)
@@ -166,7 +170,7 @@ class IndicatorForm(DistrictModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = Unit.objects.active().order_by(
+        model_choices(self, "lead_unit").queryset = Unit.objects.active().order_by(
             "category__sort_order", "code"
         )
         for name in ("points", "cap", "total_share", "step"):

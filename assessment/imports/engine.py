@@ -7,8 +7,9 @@ them at once. Nothing here writes.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -52,9 +53,9 @@ class Layout:
 
 def match_headers(kind: Kind, sheet: Sheet) -> Layout:
     known: dict[str, Column] = {}
-    for column in kind.columns:
-        known[header_match_key(column.header)] = column
-        known[header_match_key(column.key)] = column
+    for declared in kind.columns:
+        known[header_match_key(declared.header)] = declared
+        known[header_match_key(declared.key)] = declared
     layout = Layout(columns={}, headers={column.key: column.header for column in kind.columns})
     unknown: list[str] = []
     seen: dict[str, list[str]] = {}
@@ -218,7 +219,7 @@ def compare(rows: list[ParsedRow], ctx: Context) -> None:
 
 
 def _differs(plan: Planned, name: str) -> bool:
-    field_ = plan.model._meta.get_field(name)
+    field_ = _model_field(plan.model, name)
     new = plan.fields[name]
     if field_.is_relation:
         if isinstance(new, NewUnit):
@@ -232,7 +233,9 @@ def _differs(plan: Planned, name: str) -> bool:
     return old != new
 
 
-def changes(plan: Planned, headers: dict[str, str], fields: dict[str, str]) -> list[FieldChange]:
+def changes(
+    plan: Planned, headers: Mapping[str, str], fields: Mapping[str, str]
+) -> list[FieldChange]:
     return [
         FieldChange(
             column=headers.get(fields.get(name, name), name),
@@ -261,14 +264,20 @@ def validate_fields(rows: list[ParsedRow], ctx: Context) -> None:
             memo_key = (plan.model, name, type(value), value)
             if memo_key not in judged:
                 judged[memo_key] = _field_error(plan.model, name, value)
-            if judged[memo_key] is not None:
-                row.fail(key, judged[memo_key])
+            error = judged[memo_key]
+            if error is not None:
+                row.fail(key, error)
         if row.errors:
             row.plan = None
 
 
+def _model_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """A field a kind writes: a column of the model, never a reverse relation."""
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
 def _field_error(model: type[models.Model], name: str, value: object) -> str | None:
-    model_field = model._meta.get_field(name)
+    model_field = _model_field(model, name)
     if model_field.is_relation:
         return None
     try:

@@ -28,6 +28,7 @@ from assessment.imports.recovery import worker_id
 from assessment.imports.service import workbook_import, workbook_preview
 from assessment.imports.staging import purge_stale_staging, read_staged, stage
 from assessment.models import ImportJob, ImportJobState
+from units.access import AnyUser, account
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,9 @@ PHASES = {
 # --- starting and confirming ------------------------------------------------------------------
 
 
-def job_start(*, kind: str, data: bytes, file_name: str, user, reason: str = "") -> ImportJob:  # type: ignore[no-untyped-def]
+def job_start(
+    *, kind: str, data: bytes, file_name: str, user: AnyUser, reason: str = ""
+) -> ImportJob:
     """Stage the upload and preview it (now, or queued if large); return the job."""
     if kind not in KINDS:
         raise ValueError(f"unknown workbook kind {kind!r}")
@@ -58,14 +61,14 @@ def job_start(*, kind: str, data: bytes, file_name: str, user, reason: str = "")
         sha256=sha256,
         size=len(data),
         reason=reason.strip(),
-        user=user,
+        user=account(user),
         background=len(data) > settings.IMPORT_BACKGROUND_BYTES,
     )
     _dispatch(job)
     return job
 
 
-def job_confirm(job: ImportJob, user) -> ImportJob:  # type: ignore[no-untyped-def]
+def job_confirm(job: ImportJob, user: AnyUser) -> ImportJob:
     """Import a file whose preview had no error; refused (``ValidationError``) otherwise."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
@@ -86,7 +89,7 @@ def job_confirm(job: ImportJob, user) -> ImportJob:  # type: ignore[no-untyped-d
     return job
 
 
-def job_retry(job: ImportJob, user) -> ImportJob:  # type: ignore[no-untyped-def]
+def job_retry(job: ImportJob, user: AnyUser) -> ImportJob:
     """Start the same file again after a failed run ("再次导入"), from the staged copy."""
     if job.user_id != user.pk:
         raise ValidationError(_("Only the person who uploaded the file can import it again."))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +30,10 @@ from assessment.imports.writes import (
 )
 from assessment.models import (
     CadreEvaluation,
+    CityRank,
     Evidence,
     EvidenceStatus,
+    Grade,
     MethodChoices,
     RoundStatus,
     RoundSubject,
@@ -134,13 +139,15 @@ def write_evidence(new: list[Planned], changed: list[Planned], ctx: Context) -> 
         create_with_history(Evidence, records, ctx)
 
 
-def _evidence_record(plan: Planned, user, now, ctx: Context) -> Evidence:  # type: ignore[no-untyped-def]
+def _evidence_record(
+    plan: Planned, user: User | None, now: datetime.datetime, ctx: Context
+) -> Evidence:
     late = plan.year is not None and needs_reason(plan.year, Action.RECORD_EVIDENCE)
     record = Evidence(
         **plan.create,
         **plan.fields,
         recorded_by=user,
-        supersedes=plan.existing,
+        supersedes=cast("Evidence | None", plan.existing),  # the record a correction replaces
         correction_reason=ctx.reason if plan.existing is not None else "",
         is_late=late,
         late_reason=ctx.reason if late else "",
@@ -168,7 +175,9 @@ def assessment_resolver(
         for row in rows:
             year = row_year(row, years)
             unit = row_unit(row, ctx)
-            indicator = row_indicator(row, index, year=year and year.year, unit=unit, method=method)
+            indicator = row_indicator(
+                row, index, year=year.year if year is not None else None, unit=unit, method=method
+            )
             if row.has("rank", "total") and row.get("rank") > row.get("total"):
                 row.fail(
                     "rank",
@@ -218,7 +227,9 @@ def resolve_surveys(rows: list[ParsedRow], ctx: Context) -> None:
         if plan is None:
             continue
         stored = from_surveys.get(plan.key)
+        assert plan.unit is not None and plan.indicator is not None  # the resolver set both
         if stored is not None and stored.rate != plan.fields["rate"]:
+            assert stored.survey is not None  # read with survey__isnull=False
             row.fail(
                 "rate",
                 _(
@@ -249,11 +260,11 @@ def resolve_surveys(rows: list[ParsedRow], ctx: Context) -> None:
 
 
 def pair_existing(
-    model: type[models.Model],
+    model: type[CityRank | Grade | SurveyRate],
 ) -> Callable[[list[Planned], Context], dict[tuple, models.Model]]:
     def existing(plans: list[Planned], ctx: Context) -> dict[tuple, models.Model]:
         records = model._default_manager.filter(indicator_id__in={plan.key[0] for plan in plans})
-        return {(model, (r.indicator_id, r.unit_id)): r for r in records}  # type: ignore[attr-defined]
+        return {(model, (r.indicator_id, r.unit_id)): r for r in records}
 
     return existing
 

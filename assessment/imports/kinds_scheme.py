@@ -93,7 +93,9 @@ def resolve_targets(rows: list[ParsedRow], ctx: Context) -> None:
     for row in rows:
         year = row_year(row, years)
         unit = row_unit(row, ctx)
-        indicator = row_indicator(row, index, year=year and year.year, unit=unit)
+        indicator = row_indicator(
+            row, index, year=year.year if year is not None else None, unit=unit
+        )
         leader = row_cadre(row, cadres, "leader", unit)
         if row.errors or indicator is None or unit is None:
             continue

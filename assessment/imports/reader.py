@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import TYPE_CHECKING, Any
 
 from defusedxml import ElementTree
 from django.utils.translation import gettext as _
@@ -20,6 +21,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from assessment.imports.files import WorkbookFacts, WorkbookRefused, check_workbook, damaged_message
 from units.cells import clean_text
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
 
 MAX_DATA_ROWS = 200_000  # rows with data in one file; beyond that, split the file
 MAX_CELL_PROBLEMS = 10_000  # error cells and uncomputed formulas named before giving up
@@ -95,7 +99,7 @@ def read_sheet(data: bytes) -> Sheet:
 
 
 def _data_rows(
-    rows: Iterator[list[object]], problems: dict[tuple[int, int], str]
+    rows: Iterator[list[Any]], problems: dict[tuple[int, int], str]
 ) -> Iterator[tuple[int, list[object]]]:
     problem_rows = {row for row, _index in problems if row > 1}
     count = 0
@@ -175,7 +179,7 @@ def _describe(reference: str, error: str) -> str:
     ) % {"cell": reference}
 
 
-def _cell_problem(cell) -> str | None:  # type: ignore[no-untyped-def]
+def _cell_problem(cell: Element) -> str | None:
     """The Excel error of an error cell, "" for a formula never computed, else None."""
     formula = value = None
     for child in cell:

@@ -22,7 +22,7 @@ from assessment.policy import Action
 from units.models import Unit
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from units.access import AnyUser
 
 
 class _Missing:
@@ -147,7 +147,7 @@ class Context:
     """What every step of one import shares."""
 
     kind: Kind
-    user: AbstractBaseUser | None
+    user: AnyUser | None
     present: frozenset[str]  # the column keys the file has
     lookups: Lookups
     reason: str = ""

@@ -12,7 +12,6 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -26,8 +25,9 @@ from assessment.imports.reader import read_sheet
 from assessment.imports.rows import Context, Kind, ParsedRow, Planned
 from assessment.imports.rules import check_scope, policy_errors
 from assessment.models import ImportLog
+from units.access import AnyUser
 
-User = AbstractBaseUser | AnonymousUser | None
+User = AnyUser | None
 # Told how far an import is: the phase ("reading", "checking", "comparing", "writing"), the
 # rows done and the rows in all (an estimate until the sheet is read).
 Progress = Callable[[str, int, int], None]

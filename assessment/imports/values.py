@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -166,7 +166,7 @@ def date(value: object) -> datetime.date:
 
 
 def _choice(
-    names: dict[str, str], codes: list[str], refuse: Callable[[str], str]
+    names: Mapping[str, str], codes: list[str], refuse: Callable[[str], str]
 ) -> Callable[[object], str]:
     """A parser accepting a code (any case) or its Chinese name; ``refuse`` words the error."""
     accepted = {code.casefold(): str(code) for code in codes}
@@ -224,5 +224,5 @@ def grade(value: object) -> str:
     return cleaned
 
 
-def _known(names: dict[str, str]) -> str:
+def _known(names: Mapping[str, str]) -> str:
     return "、".join(f"{name} ({code})" for name, code in names.items())

@@ -20,12 +20,14 @@ import math
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import cast
 
 import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
@@ -65,7 +67,7 @@ _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 _DEFAULT_CATEGORY = "镇街"
 
 # What a clerk should type, by Chinese header (the same header means the same in every kind).
-DESCRIPTIONS = {
+DESCRIPTIONS: dict[str, StrOrPromise] = {
     "单位代码": gettext_lazy("The unit's code, e.g. TO01; it must be a unit already known."),
     "单位名称": gettext_lazy("The unit's full name."),
     "单位类别": gettext_lazy("The unit category: its Chinese name or its code."),
@@ -209,13 +211,13 @@ def _samples(categories: list[str]) -> dict[str, dict[str, object]]:
 # --- dropdown lists ----------------------------------------------------------------------------
 
 
-def _names_then_codes(names: dict[str, str]) -> list[str]:
+def _names_then_codes(names: Mapping[str, str]) -> list[str]:
     """Every spelling a choice parser accepts: the Chinese names first (clerks use them)."""
     return [*names, *dict.fromkeys(str(code) for code in names.values())]
 
 
 # The closed sets, by the parser that reads the column: exactly what the parser accepts.
-PARSER_CHOICES = {
+PARSER_CHOICES: dict[Callable[[object], object], list[str]] = {
     v.method: _names_then_codes(v.METHOD_NAMES),
     v.aggregation: _names_then_codes(v.AGGREGATION_NAMES),
     v.status: _names_then_codes(v.STATUS_NAMES),
@@ -389,10 +391,11 @@ class _Places:
         self.unnamed: set[int] = set()
         for cell in next(sheet.iter_rows(min_row=1, max_row=1), ()):
             key = header_match_key(cell.value)
+            column = cast(int, cell.column)  # a cell of a worksheet always has its column
             if key:
-                self.by_header.setdefault(key, cell.column)
+                self.by_header.setdefault(key, column)
             else:
-                self.unnamed.add(cell.column)
+                self.unnamed.add(column)
 
     def cells(self, error: RowError) -> list[tuple[int, int]]:
         """(row, column) of the cells to mark: none for an error of the whole file or of a
@@ -445,9 +448,9 @@ def _add_error_list(workbook: Workbook, errors: list[RowError]) -> None:
 
     A list left by an earlier marking of the same file is replaced.
     """
-    for sheet in workbook.worksheets[1:]:
-        if sheet.title == ERRORS_TITLE:
-            workbook.remove(sheet)
+    for earlier in workbook.worksheets[1:]:
+        if earlier.title == ERRORS_TITLE:
+            workbook.remove(earlier)
     rows = (
         [error.row if error.row is not None else "", error.column, error.value, error.message]
         for error in errors

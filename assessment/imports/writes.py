@@ -14,18 +14,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection, models
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_update_with_history, get_history_model_for_model
 
 from assessment.imports.rows import Context, Planned
+from units.access import account
 from units.audit import lock_chain, seal_pending
 
 
-def history_user(ctx: Context) -> AbstractBaseUser | None:
+def history_user(ctx: Context) -> User | None:
     user = ctx.user
-    return user if user is not None and user.is_authenticated else None
+    return account(user) if user is not None and user.is_authenticated else None
 
 
 def _by_model(plans: Iterable[Planned]) -> dict[type[models.Model], list[Planned]]:
@@ -36,13 +37,14 @@ def _by_model(plans: Iterable[Planned]) -> dict[type[models.Model], list[Planned
 
 
 CHUNK = 5_000  # records built, written and dropped at a time
+UPDATED_AT = "updated_at"  # the column of the models that have one, set on every change
 
 
 def insert_history(
     model: type[models.Model],
     ids: Sequence[int],
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     reason: str,
     when: datetime.datetime,
 ) -> None:
@@ -53,7 +55,7 @@ def insert_history(
     """
     if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    history = model.history.model  # type: ignore[attr-defined]
+    history = get_history_model_for_model(model)
     quote = connection.ops.quote_name
     tracked = [quote(field.attname) for field in history.tracked_fields]
     meta = ", ".join(
@@ -118,10 +120,10 @@ def write_changed(plans: Iterable[Planned], ctx: Context) -> None:
                 setattr(record, name, plan.fields[name])
             names.update(plan.changed)
             records.append(record)
-        if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        if any(field.name == UPDATED_AT for field in model._meta.concrete_fields):
             for record in records:
-                record.updated_at = now  # type: ignore[attr-defined]  # bulk_update skips auto_now
-            names.add("updated_at")
+                setattr(record, UPDATED_AT, now)  # bulk_update skips auto_now
+            names.add(UPDATED_AT)
         bulk_update_with_history(
             records,
             model,

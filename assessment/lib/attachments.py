@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from assessment.lib import ooxml
+from assessment.lib.history import set_history_user
 from assessment.models import Evidence, EvidenceAttachment, Objection, ProgressUpdate
 from units.access import AnyUser
 
@@ -433,7 +434,7 @@ def store(
     try:
         attachment.full_clean()
         if attachment.uploaded_by is not None:
-            attachment._history_user = attachment.uploaded_by  # type: ignore[attr-defined]
+            set_history_user(attachment, attachment.uploaded_by)
         attachment.save()
     except Exception:
         attachment.file.delete(save=False)
@@ -466,7 +467,9 @@ def attachment_get_for_user(user: AnyUser, pk: int) -> EvidenceAttachment:
     elif attachment.objection is not None:
         allowed = user.has_perm("assessment.view_objection", attachment.objection)
     else:
-        project = attachment.progress.task.milestone.project  # type: ignore[union-attr]
+        progress = attachment.progress
+        assert progress is not None  # an attachment documents one of the three
+        project = progress.task.milestone.project
         allowed = user.has_perm("assessment.view_keyproject", project)
     if not allowed:
         raise PermissionDenied

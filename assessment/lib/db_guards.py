@@ -15,8 +15,13 @@ PostgreSQL refuses updates and deletes (its ``flush`` truncates, which row trigg
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db import migrations
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
 # vendor → (statements to install, statements to remove)
 Statements = dict[str, tuple[list[str], list[str]]]
@@ -104,17 +109,17 @@ def guard_operation(*guards: Statements) -> migrations.RunPython:
     """One migration operation installing (and on the way back removing) the guards; on
     another database it does nothing (the models' own refusals still hold)."""
 
-    def run(schema_editor, index: int) -> None:  # type: ignore[no-untyped-def]
+    def run(schema_editor: BaseDatabaseSchemaEditor, index: int) -> None:
         for guard in guards if index == 0 else reversed(guards):
             statements = guard.get(schema_editor.connection.vendor)
             if statements is not None:
                 for sql in statements[index]:
                     schema_editor.execute(sql)
 
-    def install(apps, schema_editor):  # type: ignore[no-untyped-def]
+    def install(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         run(schema_editor, 0)
 
-    def remove(apps, schema_editor):  # type: ignore[no-untyped-def]
+    def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         run(schema_editor, 1)
 
     return migrations.RunPython(install, remove, elidable=False)

@@ -17,8 +17,12 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from defusedxml import DefusedXmlException, ElementTree
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element  # what defusedxml's parsers return
 
 # A 100,000-row workbook is about 10 MB zipped and 60 MB inside, its parts compressed 5 to 30
 # times; a zip bomb is compressed about 1,000 times.
@@ -97,7 +101,7 @@ def read_small(archive: zipfile.ZipFile, name: str) -> bytes:
     return content
 
 
-def parse(content: bytes) -> ElementTree.Element:
+def parse(content: bytes) -> Element:
     try:
         return ElementTree.fromstring(content)  # refuses DTDs and entities
     except (ElementTree.ParseError, DefusedXmlException):

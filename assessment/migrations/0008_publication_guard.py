@@ -11,7 +11,15 @@ any other program writing to the database.
   trigger would stop it.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import migrations
+
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
 TABLE = "assessment_publication"
 MESSAGE = "A publication cannot be changed or deleted; publish a new version."
@@ -51,7 +59,7 @@ STATEMENTS = {
 }
 
 
-def _run(schema_editor, index: int) -> None:  # type: ignore[no-untyped-def]
+def _run(schema_editor: BaseDatabaseSchemaEditor, index: int) -> None:
     statements = STATEMENTS.get(schema_editor.connection.vendor)
     if statements is None:  # another database: the model's own refusals still hold
         return
@@ -59,11 +67,11 @@ def _run(schema_editor, index: int) -> None:  # type: ignore[no-untyped-def]
         schema_editor.execute(sql)
 
 
-def install(apps, schema_editor):  # type: ignore[no-untyped-def]
+def install(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, 0)
 
 
-def remove(apps, schema_editor):  # type: ignore[no-untyped-def]
+def remove(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     _run(schema_editor, 1)
 
 

@@ -7,10 +7,18 @@
   first history row now, the baseline from which every later change is recorded.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import migrations
 
+if TYPE_CHECKING:
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
 
-def take_in(apps, schema_editor):  # type: ignore[no-untyped-def]
+
+def take_in(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     # The chain is kept by the running code's models (units.audit), not by migration states.
     from units.audit import history_models, seal_pending, written_once_models
 

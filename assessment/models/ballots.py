@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from assessment.models.codes import CodeBatchBase, OneTimeCodeBase
@@ -43,7 +44,9 @@ class Mark(models.TextChoices):
     POOR = "poor", _("poor")
 
 
-def mark_points_field(verbose_name, default: int):  # type: ignore[no-untyped-def]
+def mark_points_field(
+    verbose_name: StrOrPromise, default: int
+) -> models.DecimalField[Decimal, Decimal]:
     return models.DecimalField(
         verbose_name,
         max_digits=5,
@@ -265,7 +268,7 @@ class RoundSubject(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.cadre_id is None:
+        if self.cadre is None:  # no query: a null key is None without one
             return str(_("%(unit)s leadership team") % {"unit": self.unit.name})
         return f"{self.unit.name} · {self.cadre.name}"
 

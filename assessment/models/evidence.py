@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -38,18 +39,25 @@ EVIDENCE_METHODS = frozenset(
 )
 
 
-class RecordQuerySet(models.QuerySet):
-    def counting(self) -> RecordQuerySet:
+RecordT = TypeVar("RecordT", bound="VerifiedRecord")
+
+
+class RecordQuerySet(models.QuerySet[RecordT]):
+    def counting(self) -> RecordQuerySet[RecordT]:
         """The records that count: verified and not superseded by a correction."""
         return self.filter(status=EvidenceStatus.VERIFIED, is_current=True)
 
-    def current(self) -> RecordQuerySet:
+    def current(self) -> RecordQuerySet[RecordT]:
         """The records not superseded by a correction, whatever their status."""
         return self.filter(is_current=True)
 
-    def awaiting_verification(self) -> RecordQuerySet:
+    def awaiting_verification(self) -> RecordQuerySet[RecordT]:
         """The records a verifier may still verify or reject: pending and current."""
         return self.filter(status=EvidenceStatus.PENDING, is_current=True)
+
+
+# The manager's type, named for the models that declare theirs again (a class attribute).
+RecordManager = models.Manager.from_queryset(RecordQuerySet)
 
 
 class VerifiedRecord(models.Model):
@@ -141,7 +149,7 @@ class Evidence(VerifiedRecord):
     description = models.CharField(_("description"), max_length=500)
 
     history = HistoricalRecords()
-    objects = RecordQuerySet.as_manager()
+    objects: ClassVar[RecordManager[Evidence]] = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-recorded_at"]

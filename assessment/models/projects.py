@@ -10,13 +10,14 @@ evidence; verified contribution points of a cadre feed the cadre's three-in-one 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessment.models.evidence import RecordQuerySet, VerifiedRecord
+from assessment.models.evidence import RecordManager, RecordQuerySet, VerifiedRecord
 from assessment.models.years import AMOUNT, AssessmentYear
 from units.models import Cadre, Unit
 
@@ -129,7 +130,7 @@ class ProgressUpdate(VerifiedRecord):
     description = models.CharField(_("description"), max_length=500)
 
     history = HistoricalRecords()
-    objects = RecordQuerySet.as_manager()
+    objects: ClassVar[RecordManager[ProgressUpdate]] = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-recorded_at"]
@@ -165,7 +166,7 @@ class Contribution(VerifiedRecord):
     description = models.CharField(_("description"), max_length=500)
 
     history = HistoricalRecords()
-    objects = RecordQuerySet.as_manager()
+    objects: ClassVar[RecordManager[Contribution]] = RecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "cadre", "-recorded_at"]

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -58,19 +59,20 @@ def document_sha256(document: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(models.QuerySet[Any]):
     """Bulk updates and deletes would pass by ``Publication.save``/``delete``: refused too.
 
     Below the ORM, a database trigger refuses them as well (migration 0008).
     """
 
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs: Any) -> NoReturn:
         raise ValidationError(_("A publication cannot be changed; publish a new version."))
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self) -> NoReturn:
         raise ValidationError(_("A publication cannot be deleted."))
 
-    delete.queryset_only = True  # type: ignore[attr-defined]
+    # Keeps the method off the manager, as Django does for its own QuerySet.delete.
+    delete.queryset_only = True  # type: ignore[attr-defined]  # mypy cannot declare a function attribute
 
 
 class Publication(models.Model):
@@ -137,14 +139,14 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return f"{self.year.year} v{self.version}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         """Written once: a stored publication is never changed."""
         if self.pk is not None or self._state.adding is False:
             raise ValidationError(_("A publication cannot be changed; publish a new version."))
         self.sha256 = document_sha256(self.document)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError(_("A publication cannot be deleted."))
 
     @property

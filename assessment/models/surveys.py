@@ -20,12 +20,14 @@ from __future__ import annotations
 import secrets
 import uuid
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from assessment.models.codes import CodeBatchBase, OneTimeCodeBase
@@ -66,7 +68,9 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def choice_value_field(verbose_name, default: str):  # type: ignore[no-untyped-def]
+def choice_value_field(
+    verbose_name: StrOrPromise, default: str
+) -> models.DecimalField[Decimal, Decimal]:
     return models.DecimalField(
         verbose_name,
         max_digits=5,
@@ -76,7 +80,7 @@ def choice_value_field(verbose_name, default: str):  # type: ignore[no-untyped-d
     )
 
 
-class SurveyQuerySet(models.QuerySet):
+class SurveyQuerySet(models.QuerySet["Survey"]):
     def of_pair(self, *, indicator_id: int, unit_id: int) -> SurveyQuerySet:
         """The surveys whose responses make one unit's rate on one indicator together."""
         return self.filter(indicator_id=indicator_id, unit_id=unit_id)
@@ -283,11 +287,14 @@ class SubmittedQuerySet(WrittenOnceQuerySet):
         return self.filter(is_valid=True)
 
 
+SubmittedManager = models.Manager.from_queryset(SubmittedQuerySet)  # the manager's type
+
+
 class Submitted(WrittenOnce):
     refused_change = _("A survey response cannot be changed.")
     refused_delete = _("A survey response cannot be deleted.")
 
-    objects = SubmittedQuerySet.as_manager()
+    objects: ClassVar[SubmittedManager[Submitted]] = SubmittedQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -5,36 +5,37 @@ their answers. The model refuses ``save`` on a stored row and ``delete``; its qu
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 
-class WrittenOnceQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+class WrittenOnceQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise ValidationError(self.model.refused_change)
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self) -> NoReturn:
         raise ValidationError(self.model.refused_delete)
 
-    delete.queryset_only = True  # type: ignore[attr-defined]
+    # Keeps the method off the manager, as Django does for its own QuerySet.delete.
+    delete.queryset_only = True  # type: ignore[attr-defined]  # mypy cannot declare a function attribute
 
 
 class WrittenOnce(models.Model):
-    refused_change: ClassVar[str | Promise]
-    refused_delete: ClassVar[str | Promise]
+    refused_change: ClassVar[StrOrPromise]
+    refused_delete: ClassVar[StrOrPromise]
 
     objects = WrittenOnceQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValidationError(self.refused_change)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError(self.refused_delete)

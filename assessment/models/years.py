@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from assessment.scoring import Aggregation, Method, Params, Tier
 from units.models import Cadre, Unit, UnitCategory, code_validator
 
-SCORE = {"max_digits": 7, "decimal_places": 2}  # scores: 2 places, as the spec rounds them
-AMOUNT = {"max_digits": 20, "decimal_places": 6}  # recorded values, targets, bases
-RATIO = {"max_digits": 6, "decimal_places": 4}  # quotas, weights, factors, coefficients
+
+class DecimalSize(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+# Scores: 2 places, as the spec rounds them.
+SCORE: DecimalSize = {"max_digits": 7, "decimal_places": 2}
+# Recorded values, targets, bases.
+AMOUNT: DecimalSize = {"max_digits": 20, "decimal_places": 6}
+# Quotas, weights, factors, coefficients.
+RATIO: DecimalSize = {"max_digits": 6, "decimal_places": 4}
 
 
 class YearStatus(models.TextChoices):
@@ -60,7 +72,9 @@ class GradeChoices(models.TextChoices):
     D = "D", "D"
 
 
-def ratio_field(verbose_name, default: str, **kwargs) -> models.DecimalField:  # type: ignore[no-untyped-def]
+def ratio_field(
+    verbose_name: StrOrPromise, default: str, **kwargs: Any
+) -> models.DecimalField[Decimal, Decimal]:
     return models.DecimalField(
         verbose_name,
         default=Decimal(default),
@@ -70,7 +84,7 @@ def ratio_field(verbose_name, default: str, **kwargs) -> models.DecimalField:  #
     )
 
 
-def score_field(verbose_name, default: int) -> models.DecimalField:  # type: ignore[no-untyped-def]
+def score_field(verbose_name: StrOrPromise, default: int) -> models.DecimalField[Decimal, Decimal]:
     return models.DecimalField(
         verbose_name,
         default=Decimal(default),
@@ -132,7 +146,7 @@ class AssessmentYear(models.Model):
         return str(_("%(year)s assessment") % {"year": self.year})
 
     @property
-    def publicity_ends(self):  # type: ignore[no-untyped-def]
+    def publicity_ends(self) -> datetime.date | None:
         """The last day of the publicity period (公示), as set when it opened."""
         return self.publicity_ends_on
 

@@ -27,48 +27,52 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from typing import Generic, TypeVar
 
 from .numbers import exact, round2
 
 MARKS = ("excellent", "good", "average", "poor")
 
+# The keys of subjects, groups and questions: any one hashable type (the database ids).
+K = TypeVar("K", bound=Hashable)
+
 
 @dataclass(frozen=True)
-class GroupRule:
-    key: Hashable
+class GroupRule(Generic[K]):
+    key: K
     weight: Decimal
     min_ballots: int
     own_unit: bool = False
 
 
 @dataclass(frozen=True)
-class QuestionRule:
-    key: Hashable
+class QuestionRule(Generic[K]):
+    key: K
     weight: Decimal = Decimal(1)
 
 
 @dataclass(frozen=True)
-class SubjectRef:
-    key: Hashable
+class SubjectRef(Generic[K]):
+    key: K
     unit: Hashable
 
 
 @dataclass(frozen=True)
-class CastBallot:
+class CastBallot(Generic[K]):
     """A cast ballot: its group, its unit (own-unit groups only) and (subject, question, mark)."""
 
-    group: Hashable
+    group: K
     unit: Hashable | None
-    marks: Sequence[tuple[Hashable, Hashable, str]]
+    marks: Sequence[tuple[K, K, str]]
 
 
 @dataclass(frozen=True)
-class GroupTally:
-    group: Hashable
+class GroupTally(Generic[K]):
+    group: K
     weight: Decimal
     ballots: int
     min_ballots: int
-    counts: Mapping[Hashable, Mapping[str, int]]  # question → mark → count
+    counts: Mapping[K, Mapping[str, int]]  # question → mark → count
     mean: Fraction | None  # None without ballots
 
     @property
@@ -77,14 +81,14 @@ class GroupTally:
 
 
 @dataclass(frozen=True)
-class SubjectTally:
-    subject: Hashable
+class SubjectTally(Generic[K]):
+    subject: K
     score: Decimal | None
     exact_score: Fraction | None
-    groups: Sequence[GroupTally] = field(default_factory=tuple)
+    groups: Sequence[GroupTally[K]] = field(default_factory=tuple)
 
     @property
-    def short_groups(self) -> list[GroupTally]:
+    def short_groups(self) -> list[GroupTally[K]]:
         return [group for group in self.groups if group.short]
 
 
@@ -92,24 +96,24 @@ class SubjectTally:
 
 
 @dataclass(frozen=True)
-class BallotProblem:
+class BallotProblem(Generic[K]):
     """Why a ballot cannot be cast: ``code`` with the subject and question concerned."""
 
     code: str  # "missing", "unknown", "over_limit", "reason_required", "invalid_mark"
-    subject: Hashable | None = None
-    question: Hashable | None = None
+    subject: K | None = None
+    question: K | None = None
     count: int = 0
     limit: int = 0
 
 
 def check_ballot(
-    answers: Mapping[tuple[Hashable, Hashable], tuple[str, str]],
+    answers: Mapping[tuple[K, K], tuple[str, str]],
     *,
-    subjects: Iterable[Hashable],
-    questions: Sequence[Hashable],
+    subjects: Iterable[K],
+    questions: Sequence[K],
     excellent_limit: int | None,
     needs_reason: Mapping[str, bool],
-) -> list[BallotProblem]:
+) -> list[BallotProblem[K]]:
     """Every problem of a ballot: ``answers`` maps (subject, question) to (mark, reason).
 
     A ballot must mark every subject in its scope on every question with one of the four
@@ -118,11 +122,11 @@ def check_ballot(
     """
     subjects = list(subjects)
     expected = {(subject, question) for subject in subjects for question in questions}
-    problems: list[BallotProblem] = []
+    problems: list[BallotProblem[K]] = []
     for key in answers:
         if key not in expected:
             problems.append(BallotProblem("unknown", key[0], key[1]))
-    excellent: Counter[Hashable] = Counter()
+    excellent: Counter[K] = Counter()
     for question in questions:
         for subject in subjects:
             answer = answers.get((subject, question))
@@ -156,12 +160,12 @@ def check_ballot(
 
 def tally(
     *,
-    subjects: Sequence[SubjectRef],
-    groups: Sequence[GroupRule],
-    questions: Sequence[QuestionRule],
+    subjects: Sequence[SubjectRef[K]],
+    groups: Sequence[GroupRule[K]],
+    questions: Sequence[QuestionRule[K]],
     points: Mapping[str, Decimal],
-    ballots: Iterable[CastBallot],
-) -> dict[Hashable, SubjectTally]:
+    ballots: Iterable[CastBallot[K]],
+) -> dict[K, SubjectTally[K]]:
     """Each subject's tally (see the module's formula), keyed by subject."""
     if not groups or not questions:
         raise ValueError("a round needs at least one rater group and one question")
@@ -175,23 +179,23 @@ def tally(
     unit_of = {subject.key: subject.unit for subject in subjects}
 
     # (subject, group) → ballots; (subject, group, question) → Counter of marks
-    ballot_count: Counter[tuple[Hashable, Hashable]] = Counter()
-    mark_count: dict[tuple[Hashable, Hashable, Hashable], Counter[str]] = {}
+    ballot_count: Counter[tuple[K, K]] = Counter()
+    mark_count: dict[tuple[K, K, K], Counter[str]] = {}
     for ballot in ballots:
         rule = group_rules[ballot.group]
-        covered: set[Hashable] = set()
-        for subject, question, mark in ballot.marks:
-            if subject not in unit_of:
+        covered: set[K] = set()
+        for marked, question, mark in ballot.marks:
+            if marked not in unit_of:
                 continue
-            if rule.own_unit and unit_of[subject] != ballot.unit:
+            if rule.own_unit and unit_of[marked] != ballot.unit:
                 continue
-            covered.add(subject)
-            mark_count.setdefault((subject, ballot.group, question), Counter())[mark] += 1
-        for subject in covered:
-            ballot_count[(subject, ballot.group)] += 1
+            covered.add(marked)
+            mark_count.setdefault((marked, ballot.group, question), Counter())[mark] += 1
+        for marked in covered:
+            ballot_count[(marked, ballot.group)] += 1
 
     weight_total = sum((exact(group.weight) for group in groups), Fraction(0))
-    results: dict[Hashable, SubjectTally] = {}
+    results: dict[K, SubjectTally[K]] = {}
     for subject in subjects:
         group_tallies = []
         weighted = Fraction(0)

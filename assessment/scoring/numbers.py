@@ -91,7 +91,7 @@ def ratio(value: Decimal | int | float | str | Fraction) -> Ratio:
         return value.numerator, value.denominator
     if type(value) is int:
         return value, 1
-    return to_decimal(value).as_integer_ratio()  # type: ignore[arg-type]
+    return to_decimal(value).as_integer_ratio()
 
 
 def r_mul(a: Ratio, b: Ratio) -> Ratio:

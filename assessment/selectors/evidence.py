@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -258,8 +259,8 @@ def _projected(
     if method == Method.BASE_RATIO:
         return inputs.base_ratio.get(pk)
     if method in POINT_METHODS:
-        score = bonus_score if method == Method.BONUS else deduction_score
-        return score(points=points, value=actual)
+        point_score = bonus_score if method == Method.BONUS else deduction_score
+        return point_score(points=points, value=actual)
     return _assessed(indicator, inputs)
 
 
@@ -292,7 +293,7 @@ def _base_ratio_scores(
         unit__is_active=True,
         base__gt=0,
     ).values_list("unit_id", "indicator_id", "base"):
-        bases[indicator_id][unit_id] = base
+        bases[indicator_id][unit_id] = cast(Decimal, base)  # base__gt=0: never null
     rows: dict[tuple[int, int], list[EvidenceRow]] = defaultdict(list)
     records = (
         Evidence.objects.counting()
@@ -316,12 +317,12 @@ def _base_ratio_scores(
 
 def _imported(
     model: type[models.Model], unit: Unit, indicators: list[Indicator], method: str, *fields: str
-) -> dict[int, tuple]:
+) -> dict[int, tuple[Any, ...]]:
     """A unit's imported values of one kind, by indicator id; no query if the scheme has none."""
     ids = [i.pk for i in indicators if i.method == method]
     if not ids:
         return {}
-    rows = model._default_manager.filter(unit=unit, indicator_id__in=ids)  # type: ignore[attr-defined]
+    rows = model._default_manager.filter(unit=unit, indicator_id__in=ids)
     return {row[0]: row[1:] for row in rows.values_list("indicator_id", *fields)}
 
 

@@ -15,6 +15,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum
@@ -33,6 +34,8 @@ from assessment.models import (
 )
 from units.access import AnyUser, is_staff_member, sees_all_units, user_unit_id
 from units.models import Cadre
+
+RecordT = TypeVar("RecordT", bound=Model)
 
 PROJECT_RELATED = ("year", "unit", "lead_cadre__unit")
 
@@ -59,7 +62,7 @@ def team_of(project: KeyProject) -> list[Cadre]:
     return [project.lead_cadre, *project.members.order_by("name")]
 
 
-def _visible(user: AnyUser, record: Model, project: KeyProject) -> Model:
+def _visible(user: AnyUser, record: RecordT, project: KeyProject) -> RecordT:
     if not user.has_perm("assessment.view_keyproject", project):
         raise PermissionDenied
     return record
@@ -67,31 +70,31 @@ def _visible(user: AnyUser, record: Model, project: KeyProject) -> Model:
 
 def project_get_for_user(user: AnyUser, pk: int) -> KeyProject:
     project = get_object_or_404(KeyProject.objects.select_related(*PROJECT_RELATED), pk=pk)
-    return _visible(user, project, project)  # type: ignore[return-value]
+    return _visible(user, project, project)
 
 
 def milestone_get_for_user(user: AnyUser, pk: int) -> Milestone:
     related = [f"project__{name}" for name in PROJECT_RELATED]
     milestone = get_object_or_404(Milestone.objects.select_related(*related), pk=pk)
-    return _visible(user, milestone, milestone.project)  # type: ignore[return-value]
+    return _visible(user, milestone, milestone.project)
 
 
 def task_get_for_user(user: AnyUser, pk: int) -> ProjectTask:
     related = ["cadre", *(f"milestone__project__{name}" for name in PROJECT_RELATED)]
     task = get_object_or_404(ProjectTask.objects.select_related(*related), pk=pk)
-    return _visible(user, task, task.milestone.project)  # type: ignore[return-value]
+    return _visible(user, task, task.milestone.project)
 
 
 def update_get_for_user(user: AnyUser, pk: int) -> ProgressUpdate:
     related = ["task__cadre", *(f"task__milestone__project__{name}" for name in PROJECT_RELATED)]
     update = get_object_or_404(ProgressUpdate.objects.select_related(*related), pk=pk)
-    return _visible(user, update, update.task.milestone.project)  # type: ignore[return-value]
+    return _visible(user, update, update.task.milestone.project)
 
 
 def contribution_get_for_user(user: AnyUser, pk: int) -> Contribution:
     related = ["cadre__unit", *(f"project__{name}" for name in PROJECT_RELATED)]
     contribution = get_object_or_404(Contribution.objects.select_related(*related), pk=pk)
-    return _visible(user, contribution, contribution.project)  # type: ignore[return-value]
+    return _visible(user, contribution, contribution.project)
 
 
 # --- the list ---------------------------------------------------------------------------------

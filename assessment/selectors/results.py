@@ -132,7 +132,8 @@ def results_for_category(
         return table
     results = UnitResult.objects.filter(run=run, category=category).select_related("unit")
     if only_own or (own_category and user_category_id(user) != category.pk):
-        results = results.filter(unit_id=user_unit_id(user))
+        own = user_unit_id(user)
+        results = results.filter(unit_id=own) if own is not None else results.none()
     results = results.order_by("rank", "unit__code")
     rows = list(results)
     unit_names = {r.unit.code: r.unit.name for r in rows}

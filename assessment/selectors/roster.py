@@ -8,6 +8,7 @@ computation: the units and categories it scored, with today's headcounts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import F
@@ -25,7 +26,7 @@ def live_units() -> list[dict[str, Any]]:
     return list(Unit.objects.active().order_by("category__sort_order", "code").values(*FIELDS))
 
 
-def kept_units(year: AssessmentYear) -> list[dict[str, Any]]:
+def kept_units(year: AssessmentYear) -> list[Mapping[str, Any]]:
     """The year's roster as kept, or [] if none is."""
     return list(
         YearUnit.objects.filter(year=year)
@@ -64,5 +65,5 @@ def year_units(year: AssessmentYear) -> list[dict[str, Any]]:
     return [_plain(row) for row in scored] if scored else live_units()
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
+def _plain(row: Mapping[str, Any]) -> dict[str, Any]:
     return {key.rstrip("_"): value for key, value in row.items()}

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from assessment.access import manages_assessment
 from assessment.models import AssessmentYear, Evidence, MethodChoices
-from units.access import AnyUser, user_unit_id
+from units.access import AnyUser, account, user_unit_id
 
 
 def decidable_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence]:
@@ -36,7 +36,7 @@ def queue_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence]:
     if own_unit is not None:
         records = records.exclude(unit_id=own_unit)
     return (
-        records.exclude(recorded_by=user)
+        records.exclude(recorded_by=account(user))
         .select_related("unit", "indicator", "recorded_by")
         .annotate(attachment_count=Count("attachments"))
         .order_by("date", "pk")

@@ -129,7 +129,8 @@ def target_units_for_user(
     if not is_staff_member(user):
         return units.none()
     if not sees_all_units(user):
-        units = units.filter(pk=user_unit_id(user))
+        own = user_unit_id(user)
+        units = units.filter(pk=own) if own is not None else units.none()
     if category:
         units = units.filter(category__code=category)
     if query:

@@ -17,14 +17,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
+from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
+from django.forms.models import BaseModelFormSet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.lib.codes import code_digest, make_code
+from assessment.lib.history import set_change_reason, set_history_user
 from assessment.models import (
     AssessmentYear,
     Ballot,
@@ -42,7 +47,7 @@ from assessment.models import (
 )
 from assessment.policy import Action, year_check
 from assessment.scoring import ballots as engine
-from units.access import AnyUser
+from units.access import AnyUser, account
 from units.models import Cadre, Unit
 
 CODE_PURPOSE = "ballot"
@@ -63,6 +68,11 @@ DEFAULT_QUESTION = "综合评价（德、能、勤、绩、廉）"
 # --- preparing -----------------------------------------------------------------------------------
 
 
+def _signed_in(by: AnyUser | None) -> User | None:
+    """The account acting, or None for an anonymous visitor or nobody (neither has a pk)."""
+    return account(by) if getattr(by, "pk", None) else None
+
+
 def _check_year(year: AssessmentYear, by: AnyUser | None) -> None:
     year_check(year, Action.RUN_EVALUATIONS, by=by)
 
@@ -79,8 +89,8 @@ def round_create(
         )
     with transaction.atomic():
         evaluation_round = EvaluationRound(year=year, name=name.strip(), closes_on=closes_on)
-        evaluation_round.created_by = by if getattr(by, "pk", None) else None
-        evaluation_round._history_user = evaluation_round.created_by  # type: ignore[attr-defined]
+        evaluation_round.created_by = _signed_in(by)
+        set_history_user(evaluation_round, evaluation_round.created_by)
         evaluation_round.save()
         for position, (group_name, weight, minimum, own_unit) in enumerate(DEFAULT_GROUPS):
             group = RaterGroup(
@@ -91,10 +101,10 @@ def round_create(
                 own_unit=own_unit,
                 position=position,
             )
-            group._history_user = evaluation_round.created_by  # type: ignore[attr-defined]
+            set_history_user(group, evaluation_round.created_by)
             group.save()
         question = Question(round=evaluation_round, text=DEFAULT_QUESTION, position=0)
-        question._history_user = evaluation_round.created_by  # type: ignore[attr-defined]
+        set_history_user(question, evaluation_round.created_by)
         question.save()
     return evaluation_round
 
@@ -148,18 +158,23 @@ def subjects_add(
                 new.append(RoundSubject(round=evaluation_round, unit=cadre.unit, cadre=cadre))
     with transaction.atomic():
         for subject in new:
-            subject._history_user = by if getattr(by, "pk", None) else None  # type: ignore[attr-defined]
+            set_history_user(subject, _signed_in(by))
             subject.save()
     return len(new)
 
 
 def subject_remove(*, subject: RoundSubject, by: AnyUser | None) -> None:
     check_preparing(subject.round, by)
-    subject._history_user = by if getattr(by, "pk", None) else None  # type: ignore[attr-defined]
+    set_history_user(subject, _signed_in(by))
     subject.delete()
 
 
-def round_update_check(*, evaluation_round: EvaluationRound, by: AnyUser | None, form) -> None:  # type: ignore[no-untyped-def]
+def round_update_check(
+    *,
+    evaluation_round: EvaluationRound,
+    by: AnyUser | None,
+    form: forms.ModelForm[EvaluationRound],
+) -> None:
     """Whether the round's edited rules may be saved (the form holds the new values)."""
     if evaluation_round.status == RoundStatus.CLOSED:
         raise ValidationError(_("The round is closed and no longer changes."))
@@ -178,19 +193,21 @@ def round_update_check(*, evaluation_round: EvaluationRound, by: AnyUser | None,
         )
 
 
-def formset_save(*, evaluation_round: EvaluationRound, by: AnyUser | None, formset) -> None:  # type: ignore[no-untyped-def]
+def formset_save(
+    *, evaluation_round: EvaluationRound, by: AnyUser | None, formset: BaseModelFormSet[Any, Any]
+) -> None:
     """Save the rater groups or questions edited in ``formset``, all or nothing."""
     check_preparing(evaluation_round, by)
-    user = by if getattr(by, "pk", None) else None
+    user = _signed_in(by)
     try:
         with transaction.atomic():
             instances = formset.save(commit=False)
             for instance in formset.deleted_objects:
-                instance._history_user = user  # type: ignore[attr-defined]
+                set_history_user(instance, user)
                 instance.delete()
             for instance in instances:
                 instance.round = evaluation_round
-                instance._history_user = user  # type: ignore[attr-defined]
+                set_history_user(instance, user)
                 instance.save()
     except IntegrityError as error:
         raise ValidationError(_("Two rows have the same name; names must differ.")) from error
@@ -220,7 +237,7 @@ def round_open(*, evaluation_round: EvaluationRound, by: AnyUser | None) -> None
         raise ValidationError(problems)
     evaluation_round.status = RoundStatus.OPEN
     evaluation_round.opened_at = timezone.now()
-    evaluation_round._history_user = by if getattr(by, "pk", None) else None  # type: ignore[attr-defined]
+    set_history_user(evaluation_round, _signed_in(by))
     evaluation_round.save()
 
 
@@ -270,7 +287,7 @@ def batch_create(
             _("The codes of “%(group)s” cover every evaluated team and cadre: choose no unit.")
             % {"group": group.name}
         )
-    user = by if getattr(by, "pk", None) else None
+    user = _signed_in(by)
     for _attempt in range(3):  # a digest collision (about 2⁻⁵⁹ a pair) just starts over
         try:
             with transaction.atomic():
@@ -280,7 +297,7 @@ def batch_create(
                 batch = CodeBatch(
                     round=evaluation_round, group=group, unit=unit, size=size, created_by=user
                 )
-                batch._history_user = user  # type: ignore[attr-defined]
+                set_history_user(batch, user)
                 batch.save()
                 first = (
                     BallotCode.objects.filter(batch__round=evaluation_round).aggregate(
@@ -313,15 +330,15 @@ def batch_void(*, batch: CodeBatch, by: AnyUser | None, reason: str) -> int:
         raise ValidationError(_("Say why the codes are voided (e.g. a slip sheet was lost)."))
     _check_year(batch.round.year, by)
     batch.voided_at = timezone.now()
-    batch.voided_by = by if getattr(by, "pk", None) else None
+    batch.voided_by = _signed_in(by)
     batch.void_reason = reason.strip()
-    batch._history_user = batch.voided_by  # type: ignore[attr-defined]
+    set_history_user(batch, batch.voided_by)
     batch.save()
     return batch.codes.filter(used_on__isnull=True).count()
 
 
 def subject_label(subject: RoundSubject) -> str:
-    if subject.cadre_id is None:
+    if subject.cadre is None:  # no query: a null key is None without one
         return _("leadership team of %(unit)s") % {"unit": subject.unit.name}
     return _("%(name)s (%(position)s, %(unit)s)") % {
         "name": subject.cadre.name,
@@ -372,7 +389,7 @@ def round_turnout(evaluation_round: EvaluationRound) -> list[TurnoutRow]:
     issued = {(row["batch__group_id"], row["batch__unit_id"]): row for row in codes}
     cast = {(row["group_id"], row["unit_id"]): row["count"] for row in ballots}
     groups = list(evaluation_round.groups.all())
-    subject_units = list(
+    subject_units: list[Unit | None] = list(
         Unit.objects.filter(pk__in=evaluation_round.subjects.values("unit_id")).order_by("code")
     )
     rows = []
@@ -384,12 +401,12 @@ def round_turnout(evaluation_round: EvaluationRound) -> list[TurnoutRow]:
     return rows
 
 
-def round_tally(evaluation_round: EvaluationRound) -> dict[int, engine.SubjectTally]:
+def round_tally(evaluation_round: EvaluationRound) -> dict[int, engine.SubjectTally[int]]:
     """The engine's tally of the round's ballots so far, keyed by subject id."""
     subjects = list(evaluation_round.subjects.all())
     groups = list(evaluation_round.groups.all())
     questions = list(evaluation_round.questions.all())
-    marks: dict = defaultdict(list)
+    marks: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for ballot_id, subject_id, question_id, mark in BallotMark.objects.filter(
         ballot__round=evaluation_round
     ).values_list("ballot_id", "subject_id", "question_id", "mark"):
@@ -412,7 +429,7 @@ def round_tally(evaluation_round: EvaluationRound) -> dict[int, engine.SubjectTa
     )
 
 
-def _details(evaluation_round: EvaluationRound, result: engine.SubjectTally) -> dict:
+def _details(evaluation_round: EvaluationRound, result: engine.SubjectTally[int]) -> dict[str, Any]:
     """The calculation as stored with a result: numbers only, worded when shown."""
     groups = {group.pk: group for group in evaluation_round.groups.all()}
     questions = {question.pk: question for question in evaluation_round.questions.all()}
@@ -494,7 +511,7 @@ def round_close(
             ],
             code="short",
         )
-    user = by if getattr(by, "pk", None) else None
+    user = _signed_in(by)
     with transaction.atomic():
         evaluation_round = EvaluationRound.objects.select_for_update().get(pk=evaluation_round.pk)
         if evaluation_round.status != RoundStatus.OPEN:
@@ -502,7 +519,7 @@ def round_close(
         evaluation_round.status = RoundStatus.CLOSED
         evaluation_round.closed_at = timezone.now()
         evaluation_round.closed_by = user
-        evaluation_round._history_user = user  # type: ignore[attr-defined]
+        set_history_user(evaluation_round, user)
         evaluation_round.save()
         tallies = round_tally(evaluation_round)
         subjects = {
@@ -516,7 +533,7 @@ def round_close(
                 score=result.score,
                 details=_details(evaluation_round, result),
             )
-            stored._history_user = user  # type: ignore[attr-defined]
+            set_history_user(stored, user)
             stored.save()
             results.append(stored)
             if result.score is not None:
@@ -527,24 +544,25 @@ def round_close(
 def _write_evaluation(
     evaluation_round: EvaluationRound, subject: RoundSubject, score: Decimal, user: AnyUser | None
 ) -> None:
+    evaluation: TeamEvaluation | CadreEvaluation
     if subject.cadre_id is None:
-        evaluation = TeamEvaluation.objects.filter(
+        stored_team = TeamEvaluation.objects.filter(
             year=evaluation_round.year, unit=subject.unit_id
         ).first()
-        evaluation = evaluation or TeamEvaluation(
+        evaluation = stored_team or TeamEvaluation(
             year=evaluation_round.year, unit_id=subject.unit_id
         )
     else:
-        evaluation = CadreEvaluation.objects.filter(
+        stored_cadre = CadreEvaluation.objects.filter(
             year=evaluation_round.year, cadre=subject.cadre_id
         ).first()
-        evaluation = evaluation or CadreEvaluation(
+        evaluation = stored_cadre or CadreEvaluation(
             year=evaluation_round.year, cadre_id=subject.cadre_id
         )
     evaluation.score = score
     evaluation.round = evaluation_round
-    evaluation._history_user = user  # type: ignore[attr-defined]
-    evaluation._change_reason = str(  # type: ignore[attr-defined]
-        _("evaluation round %(name)s") % {"name": evaluation_round.name}
-    )[:100]
+    set_history_user(evaluation, user)
+    set_change_reason(
+        evaluation, str(_("evaluation round %(name)s") % {"name": evaluation_round.name})[:100]
+    )
     evaluation.save()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
@@ -42,6 +43,7 @@ from assessment.selectors.roster import LIVE_STATES, year_units
 from assessment.services import objections as objections_service
 from assessment.services.explanations import year_details
 from assessment.services.roster import roster_keep
+from units.access import AnyUser, account
 from units.audit import seal_pending
 from units.models import Cadre, Unit
 
@@ -192,7 +194,11 @@ def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearDat
     )
 
 
-def _evidence_totals(year, indicators, key):  # type: ignore[no-untyped-def]
+def _evidence_totals(
+    year: AssessmentYear,
+    indicators: Sequence[Mapping[str, Any]],
+    key: Callable[[int, int], tuple[str, str] | None],
+) -> dict[tuple[str, str], scoring.EvidenceTotal]:
     """Spec, "Where values come from": verified, current records dated in the year.
 
     One aggregate query gives the sum, count and last date per unit and indicator; one more,
@@ -260,7 +266,7 @@ def inputs_digest(inputs: scoring.YearInputs) -> str:
             lines.append(f"indicator|{category}|{order}|" + "|".join(map(_canonical, fields)))
     lines.extend(f"unit|{u.code}|{u.category}|{u.headcount}" for u in inputs.units)
     lines.extend(f"cadre|{c.unit}|{c.name}" for c in inputs.cadres)
-    sections = {
+    sections: dict[str, Mapping[Any, object]] = {
         "target": inputs.targets,
         "base": inputs.bases,
         "grade": inputs.grades,
@@ -293,7 +299,7 @@ def _canonical(value: object) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _canonical(scoring.to_decimal(value))
     if isinstance(value, dict) or hasattr(value, "items"):
-        items = sorted(value.items())  # type: ignore[union-attr]
+        items = sorted(value.items())
         return "{" + ",".join(f"{k}:{_canonical(v)}" for k, v in items) + "}"
     return "" if value is None else str(value)
 
@@ -313,8 +319,12 @@ def problems_text(problems: Iterable[scoring.Problem], data: YearData) -> list[s
 
 @transaction.atomic
 def results_compute(
-    *, year: AssessmentYear, by=None, bonus_pool: int | None = None, reason: str = ""
-) -> ComputationRun:  # type: ignore[no-untyped-def]
+    *,
+    year: AssessmentYear,
+    by: AnyUser | None = None,
+    bonus_pool: int | None = None,
+    reason: str = "",
+) -> ComputationRun:
     """Compute and store the year's results as its new current run.
 
     ``bonus_pool`` overrides the year's pool for this run. Setup errors refuse the computation
@@ -336,7 +346,7 @@ def results_compute(
     ComputationRun.objects.filter(year=year, is_current=True).update(is_current=False)
     run = ComputationRun.objects.create(
         year=year,
-        computed_by=by,
+        computed_by=account(by),
         reason=reason.strip()[:500],
         input_hash=inputs_digest(data.inputs),
         bonus_pool=pool,
@@ -439,9 +449,9 @@ def _insert(model: type[models.Model], rows: list[dict[str, object]]) -> None:
     """
     if not rows:
         return
-    connection = connections[model.objects.db]
+    connection = connections[model._default_manager.db]
     if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)
+        model._default_manager.bulk_create([model(**row) for row in rows], batch_size=1000)
         return
     columns = list(rows[0])
     json_columns = {
@@ -472,10 +482,11 @@ def run_matches_inputs(run: ComputationRun) -> bool:
 
 def stored_problem(data: dict[str, object]) -> scoring.Problem:
     """A warning as stored on a run (``_problem_json``) back as the engine's ``Problem``."""
-    return scoring.Problem(
-        code=scoring.ProblemCode(str(data["code"])),
-        **{k: data[k] for k in ("category", "unit", "indicator", "cadre", "value") if k in data},  # type: ignore[arg-type]
-    )
+    # Back from the run's JSON (``_problem_json``), each as the engine's field took it.
+    fields: dict[str, Any] = {
+        k: data[k] for k in ("category", "unit", "indicator", "cadre", "value") if k in data
+    }
+    return scoring.Problem(code=scoring.ProblemCode(str(data["code"])), **fields)
 
 
 def warning_messages(

@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -63,7 +63,7 @@ def instance_values(instance: models.Model, fields: Iterable[str]) -> dict[str, 
     """The values of ``fields`` of a model instance (a foreign key as its id)."""
     values = {}
     for name in fields:
-        field = instance._meta.get_field(name)
+        field = cast("models.Field[Any, Any]", instance._meta.get_field(name))  # a column
         values[name] = getattr(instance, field.attname)
     return values
 

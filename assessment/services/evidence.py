@@ -40,16 +40,21 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.services import records as record_rules
-from assessment.services.records import RecordFlow, User, VerifyCounts
+from assessment.services.records import (
+    RecordFlow,
+    User,
+    VerifyCounts,
+)
+from units.access import account
 from units.models import Unit
 
 # A unit may answer a failure while the year is open and during the publicity.
 STATEMENT_STATES = frozenset({YearStatus.COLLECTING, YearStatus.SCORING, YearStatus.PUBLICITY})
 
 
-def _field_errors(record: Evidence, year: AssessmentYear) -> dict[str, list]:
+def _field_errors(record: Evidence, year: AssessmentYear) -> dict[str, list[str]]:
     """The record's own rules, by field (``full_clean`` is the flow's)."""
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     unit, indicator = record.unit, record.indicator
     if indicator.category_id != unit.category_id:
         errors["indicator"] = [
@@ -173,7 +178,7 @@ def evidence_statement_create(*, record: Evidence, text: str, by: User) -> Evide
             code="year_locked",
         )
     statement = EvidenceStatement(
-        evidence=record, unit=record.unit, text=text.strip(), stated_by=by
+        evidence=record, unit=record.unit, text=text.strip(), stated_by=account(by)
     )
     statement.full_clean()
     record_rules.save(statement, by)

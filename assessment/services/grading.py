@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from assessment.access import leads_indicator, manages_assessment
+from assessment.lib.history import set_change_reason, set_history_user
 from assessment.models import CityRank, Grade, Indicator, MethodChoices, SurveyRate
 from assessment.policy import Action, year_check
 from assessment.services.concurrency import check_state, instance_values, state_digest
@@ -26,7 +27,8 @@ from units.access import AnyUser, user_unit_id
 from units.models import Unit
 
 # The methods whose input is entered by an assessing department, and what each one writes.
-GRADING_MODELS: dict[str, type[models.Model]] = {
+GradingModel = Grade | CityRank | SurveyRate
+GRADING_MODELS: dict[str, type[GradingModel]] = {
     MethodChoices.GRADED: Grade,
     MethodChoices.CITY_RANK: CityRank,
     MethodChoices.SURVEY: SurveyRate,
@@ -149,7 +151,8 @@ def _row_errors(method: str, values: Mapping[str, Any]) -> dict[str, list[str]]:
         if values.get("grade") in GRADES_NEEDING_REASON and _blank(values.get("reason")):
             errors.setdefault("reason", []).append(_("A grade of A or D needs a written reason."))
     if method == MethodChoices.CITY_RANK:
-        rank, total = values.get("rank"), values.get("total")
+        rank: Any = values.get("rank")  # as entered: text, a number or nothing
+        total: Any = values.get("total")
         if not _blank(rank) and not _blank(total):
             try:
                 too_high = int(rank) > int(total)
@@ -166,9 +169,9 @@ def _save(
     instance: models.Model, by: User, update_fields: list[str] | None = None, reason: str = ""
 ) -> None:
     if by.is_authenticated:
-        instance._history_user = by  # type: ignore[attr-defined]
+        set_history_user(instance, by)
     if reason.strip():
-        instance._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]
+        set_change_reason(instance, reason.strip()[:100])
     try:
         instance.save(update_fields=update_fields)
     finally:
@@ -179,7 +182,7 @@ def _prepare(
     indicator: Indicator,
     unit: Unit | None,
     values: Mapping[str, Any],
-    existing: dict[int, models.Model],
+    existing: Mapping[int, models.Model],
     by: User,
 ) -> tuple[dict[str, list[str]], models.Model | None, list[str] | None]:
     """One row: its errors, or the instance to write (None when unchanged) and the fields to

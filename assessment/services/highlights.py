@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.access import manages_assessment
+from assessment.lib.history import set_history_user
 from assessment.models import AssessmentYear, Highlight, YearStatus
 from assessment.services import records as record_rules
 from assessment.services.records import User
@@ -103,5 +104,5 @@ def highlight_withdraw(*, highlight: Highlight, by: User) -> None:
     record_rules.refuse(highlight_refusal(by, highlight.unit))
     _year_open(highlight.year)
     if by.is_authenticated:
-        highlight._history_user = by  # type: ignore[attr-defined]
+        set_history_user(highlight, by)
     highlight.delete()

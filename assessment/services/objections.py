@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from assessment.access import manages_assessment, objection_file_refusal
 from assessment.lib import attachments as files
+from assessment.lib.history import set_change_reason, set_history_user
 from assessment.models import (
     AssessmentYear,
     ComputationRun,
@@ -36,6 +37,7 @@ from assessment.models import (
 )
 from assessment.services import records as record_rules
 from assessment.services.records import User
+from units.access import account
 from units.models import Unit
 
 FILING_STATES = frozenset({YearStatus.PUBLICITY})
@@ -70,7 +72,7 @@ def objection_file(
             % {"year": year.year, "status": YearStatus(year.status).label},
             code="year_locked",
         )
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if indicator.year_id != year.pk or indicator.category_id != unit.category_id:
         errors["indicator"] = [
             _("%(indicator)s is not an indicator of the %(year)s scheme of %(unit)s.")
@@ -109,7 +111,7 @@ def objection_file(
         indicator=indicator,
         run=run,
         score=score,
-        filed_by=by,
+        filed_by=account(by),
         reason=reason.strip(),
     )
     objection.full_clean()
@@ -156,7 +158,7 @@ def objection_resolve(
         raise ValidationError({"resolution": message}, code="reason_required")
     locked.status = ObjectionStatus.ACCEPTED if accept else ObjectionStatus.REJECTED
     locked.resolution = resolution.strip()
-    locked.resolved_by = by  # type: ignore[assignment]
+    locked.resolved_by = account(by)
     locked.resolved_at = timezone.now()
     locked.full_clean()
     record_rules.save(
@@ -181,8 +183,8 @@ def objections_take_in(*, year: AssessmentYear, run: ComputationRun) -> int:
     for objection in waiting:
         objection.resolved_run = run
         if run.computed_by is not None:
-            objection._history_user = run.computed_by  # type: ignore[attr-defined]
-        objection._change_reason = (run.reason or _("recomputed"))[:100]  # type: ignore[attr-defined]
+            set_history_user(objection, run.computed_by)
+        set_change_reason(objection, (run.reason or _("recomputed"))[:100])
         objection.save(update_fields=["resolved_run"])
     return len(waiting)
 

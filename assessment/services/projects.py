@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from assessment.access import (
@@ -57,7 +57,7 @@ def _plan_check(year: AssessmentYear, by: User, reason: str) -> None:
     year_check(year, Action.PLAN_PROJECTS, reason=reason)
 
 
-def _full_clean(instance, errors: dict[str, list] | None = None) -> None:  # type: ignore[no-untyped-def]
+def _full_clean(instance: models.Model, errors: dict[str, list[str]] | None = None) -> None:
     errors = dict(errors or {})
     try:
         instance.full_clean()
@@ -88,7 +88,7 @@ def project_save(
     year = AssessmentYear.objects.get(pk=year.pk)
     _plan_check(year, by, reason)
     members = list(dict.fromkeys(members))
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if lead_cadre in members:
         errors["members"] = [
             _("%(name)s leads the project: do not list them among the team members.")
@@ -143,7 +143,7 @@ def milestone_save(
     milestone = milestone or Milestone(project=project)
     milestone.title = title.strip()
     milestone.due = due
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if due_errors := _in_year_errors(due, project.year):
         errors["due"] = due_errors
     if milestone.pk is not None and due is not None:
@@ -181,7 +181,7 @@ def task_save(
     )
     project = milestone.project
     _plan_check(project.year, by, reason)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if cadre not in team_of(project):
         errors["cadre"] = [
             _("%(name)s is not in the team of %(project)s.")
@@ -208,17 +208,19 @@ def task_save(
 # --- progress and contribution points: records of the one flow (``services.records``) -------
 
 
-def _progress_field_errors(update: ProgressUpdate, year: AssessmentYear) -> dict[str, list]:
-    errors: dict[str, list] = {}
+def _progress_field_errors(update: ProgressUpdate, year: AssessmentYear) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
     if date_errors := record_rules.date_error(update.date, year):
         errors["date"] = date_errors
     return errors
 
 
-def _contribution_field_errors(contribution: Contribution, year: AssessmentYear) -> dict[str, list]:
+def _contribution_field_errors(
+    contribution: Contribution, year: AssessmentYear
+) -> dict[str, list[str]]:
     """The person is of the team and the points more than 0 and at most the year's cap."""
     project, cadre, points = contribution.project, contribution.cadre, contribution.points
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     if cadre not in team_of(project):
         errors["cadre"] = [
             _("%(name)s is not in the team of %(project)s.")

@@ -24,9 +24,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -35,11 +34,20 @@ from simple_history.utils import bulk_update_with_history
 
 from assessment.access import manages_assessment
 from assessment.lib import attachments as files
-from assessment.models import AssessmentYear, EvidenceStatus, VerifiedRecord, YearStatus
+from assessment.lib.history import set_change_reason, set_history_user
+from assessment.models import (
+    AssessmentYear,
+    EvidenceAttachment,
+    EvidenceStatus,
+    VerifiedRecord,
+    YearStatus,
+)
 from assessment.policy import ALLOWED, Action, needs_reason, year_check
+from units.access import AnyUser, account
 from units.audit import lock_chain, seal_pending
 
-User = AbstractBaseUser | AnonymousUser
+User = AnyUser
+RecordT = TypeVar("RecordT", bound=models.Model)
 
 HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
 VERIFY_FIELDS = ["status", "verified_by", "verified_at", "status_reason"]
@@ -53,9 +61,9 @@ def save(
 ) -> None:
     """Save with the user and the reason in the history record (none is left behind)."""
     if by.is_authenticated:
-        instance._history_user = by  # type: ignore[attr-defined]
+        set_history_user(instance, by)
     if reason.strip():
-        instance._change_reason = reason.strip()[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
+        set_change_reason(instance, reason.strip()[:HISTORY_REASON_LENGTH])
     try:
         instance.save(update_fields=update_fields)
     finally:
@@ -68,7 +76,7 @@ def refuse(refusal: str | None) -> None:
         raise ValidationError(refusal, code="not_allowed")
 
 
-def merge(errors: dict[str, list], error: ValidationError) -> None:
+def merge(errors: dict[str, list[str]], error: ValidationError) -> None:
     """Add a ``ValidationError``'s messages to ``errors`` by field."""
     for field, messages in error.message_dict.items():
         errors.setdefault(field, []).extend(messages)
@@ -85,15 +93,21 @@ def date_error(date: datetime.date | None, year: AssessmentYear) -> list[str]:
 
 
 def write_with_files(
-    record: models.Model, by: User, reason: str, prepared: list, *, attach_to: str
-) -> models.Model:
+    record: RecordT,
+    by: User,
+    reason: str,
+    prepared: list[files.PreparedAttachment],
+    *,
+    attach_to: str,
+) -> RecordT:
     """Save a new record and store its checked attachments (``attach_to`` names the record's
     field on the attachment); if a file fails, those already stored are removed again."""
     save(record, by, reason)
-    stored: list = []
+    stored: list[EvidenceAttachment] = []
+    owner: dict[str, Any] = {attach_to: record}  # the field of the attachment naming the record
     try:
         for upload in prepared:
-            stored.append(files.store(prepared=upload, by=by, **{attach_to: record}))
+            stored.append(files.store(prepared=upload, by=by, **owner))
     except Exception:
         for attachment in stored:  # the transaction drops the rows; the files go here
             attachment.file.delete(save=False)
@@ -152,7 +166,7 @@ def recording_clock(year: AssessmentYear, by: User, reason: str, reason_field: s
 R = TypeVar("R", bound=VerifiedRecord)
 
 
-def _no_field_errors(record: VerifiedRecord, year: AssessmentYear) -> dict[str, list]:
+def _no_field_errors(record: VerifiedRecord, year: AssessmentYear) -> dict[str, list[str]]:
     return {}
 
 
@@ -173,7 +187,7 @@ class RecordFlow(Generic[R]):
     year_of: Callable[[R], AssessmentYear]
     record_refusal: Callable[[User, R], str | None]
     decide_refusal: Callable[[User, R], str | None]
-    field_errors: Callable[[R, AssessmentYear], dict[str, list]] = _no_field_errors
+    field_errors: Callable[[R, AssessmentYear], dict[str, list[str]]] = _no_field_errors
     attach_to: str = ""
     label: Callable[[R], str] = str
     ordering: Sequence[str] = ("pk",)
@@ -181,23 +195,23 @@ class RecordFlow(Generic[R]):
     def locked(self, pks: Iterable[int]) -> list[R]:
         """The records, read again under a row lock: a double click is judged on the real
         state."""
-        return list(
+        rows = (
             self.model.objects.select_for_update()
             .select_related(*self.related)
             .filter(pk__in=list(pks))
             .order_by(*self.ordering)
         )
+        return cast("list[R]", list(rows))  # rows of ``model``, typed as the base's
 
     def locked_one(self, record: R) -> R:
-        return (
-            self.model.objects.select_for_update().select_related(*self.related).get(pk=record.pk)
-        )
+        rows = self.model.objects.select_for_update().select_related(*self.related)
+        return cast(R, rows.get(pk=record.pk))  # a row of ``model``, typed as the base's
 
 
 def _stamp(record: VerifiedRecord, year: AssessmentYear, by: User, reason: str, field: str) -> None:
     """Who records it and whether (and why) it is late, once the clock allows it at all."""
     late = recording_clock(year, by, reason, field)
-    record.recorded_by = by  # type: ignore[assignment]
+    record.recorded_by = account(by)
     record.is_late = late
     record.late_reason = reason.strip() if late else ""
 
@@ -224,7 +238,13 @@ def _checked(
     return prepared
 
 
-def _write(flow: RecordFlow[R], record: R, by: User, reason: str, prepared: list) -> R:
+def _write(
+    flow: RecordFlow[R],
+    record: R,
+    by: User,
+    reason: str,
+    prepared: list[files.PreparedAttachment],
+) -> R:
     if flow.attach_to:
         write_with_files(record, by, reason, prepared, attach_to=flow.attach_to)
     elif prepared:
@@ -341,7 +361,7 @@ def _decide(
 ) -> None:
     """Set the decision on the record (not saved): who decided and when, either way."""
     record.status = EvidenceStatus.VERIFIED if accept else EvidenceStatus.REJECTED
-    record.verified_by = by  # type: ignore[assignment]
+    record.verified_by = account(by)
     record.verified_at = now
     record.status_reason = reason.strip()
 

@@ -14,20 +14,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
+from assessment.lib.history import set_change_reason, set_history_user
 from assessment.models import AssessmentYear, Indicator, Target, YearStatus
 from assessment.policy import Action, year_check
 from assessment.scoring import Problem, validate_params
 from assessment.scoring.inputs import TARGET_METHODS, Method
 from assessment.services.concurrency import check_state, instance_values, state_digest
+from units.access import AnyUser
 from units.models import Cadre, Unit
 
-User = AbstractBaseUser | AnonymousUser | None
+User = AnyUser | None
 
 # The parameters of a year, in the order the settings page groups them.
 PARAMETER_FIELDS: tuple[str, ...] = (
@@ -84,7 +85,7 @@ _PARAM_ERROR_FIELDS: dict[str, str] = {
 def _audit(instance: models.Model, by: User) -> None:
     """Name the user in the history record even where no request is around (imports, CLI)."""
     if by is not None and by.is_authenticated:
-        instance._history_user = by  # type: ignore[attr-defined]
+        set_history_user(instance, by)
 
 
 def _record_reason(instance: models.Model, reason: str) -> None:
@@ -221,10 +222,10 @@ def indicator_delete(*, indicator: Indicator, by: User, reason: str = "") -> Non
     # are set on the instance before the delete writes its history record.
     for target in indicator.targets.all():
         _audit(target, by)
-        target._change_reason = reason.strip() or None  # type: ignore[attr-defined]
+        set_change_reason(target, reason.strip() or None)
         target.delete()
     _audit(indicator, by)
-    indicator._change_reason = reason.strip() or None  # type: ignore[attr-defined]
+    set_change_reason(indicator, reason.strip() or None)
     indicator.delete()
 
 
@@ -251,12 +252,12 @@ def target_value_errors(indicator: Indicator, target: Target) -> dict[str, list[
     method = indicator.method
     if method in TARGET_METHODS and target.target is not None and target.target <= 0:
         errors["target"] = [_("The target must be greater than 0.")]
-    if method == Method.INCREMENT and None not in (target.target, target.base):
-        if target.target <= target.base:  # type: ignore[operator]
+    if method == Method.INCREMENT and target.target is not None and target.base is not None:
+        if target.target <= target.base:
             errors.setdefault("target", []).append(_("The target must be greater than the base."))
     if method == Method.BASE_RATIO and target.base is not None and target.base <= 0:
         errors["base"] = [_("The base must be greater than 0.")]
-    if target.leader_id is not None and target.leader.unit_id != target.unit_id:
+    if target.leader is not None and target.leader.unit_id != target.unit_id:
         errors["leader"] = [_("The responsible cadre must be a cadre of the unit.")]
     return errors
 

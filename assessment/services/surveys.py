@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from assessment.access import manages_assessment
 from assessment.lib.codes import code_digest, make_code
+from assessment.lib.history import set_history_user
 from assessment.models import (
     AssessmentYear,
     Indicator,
@@ -57,7 +58,7 @@ from assessment.policy import Action, year_check
 from assessment.scoring.surveys import SurveyTally, rate_decimal, tally
 from assessment.services import records as record_rules
 from assessment.services.records import User
-from units.access import AnyUser, is_admin, is_leader, is_office, user_unit_id
+from units.access import AnyUser, account, is_admin, is_leader, is_office, user_unit_id
 
 CODE_PURPOSE = "survey"
 MAX_BATCH = 500
@@ -208,7 +209,7 @@ def survey_save(
     _office_only(by)
     year_check(year, Action.RUN_EVALUATIONS, by=by)
     if survey is None:
-        instance = Survey(year=year, created_by=by)
+        instance = Survey(year=year, created_by=account(by))
     else:
         instance = Survey.objects.select_for_update().get(pk=survey.pk)
         if instance.status != SurveyStatus.DRAFT:
@@ -221,7 +222,7 @@ def survey_save(
         if name in data:
             value = data[name]
             setattr(instance, name, value.strip() if isinstance(value, str) else value)
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     try:
         instance.full_clean(exclude=["year", "token", "created_by", "closed_by"])
     except ValidationError as error:
@@ -240,7 +241,7 @@ def survey_save(
     if current != texts:
         # A draft has no answers yet: its questions are simply written again, in order.
         for question in instance.questions.all():
-            question._history_user = by  # type: ignore[attr-defined]
+            set_history_user(question, by)
             question.delete()
         for position, text in enumerate(texts, start=1):
             record_rules.save(SurveyQuestion(survey=instance, text=text, position=position), by)
@@ -334,6 +335,14 @@ def pool_for(survey: Survey) -> Pool:
     )
 
 
+@dataclass(frozen=True)
+class BatchUse:
+    """A batch of codes with how many of them have been used."""
+
+    batch: SurveyCodeBatch
+    used: int
+
+
 @dataclass
 class QuestionTally:
     question: SurveyQuestion
@@ -354,7 +363,7 @@ class SurveyReport:
     codes_made: int = 0
     codes_used: int = 0
     codes_voided: int = 0
-    batches: list[SurveyCodeBatch] = field(default_factory=list)
+    batches: list[BatchUse] = field(default_factory=list)
 
 
 def survey_report(survey: Survey) -> SurveyReport:
@@ -411,9 +420,7 @@ def survey_report(survey: Survey) -> SurveyReport:
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for batch in batches:
-            batch.used = used.get(batch.pk, 0)  # type: ignore[attr-defined]
-        report.batches = batches
+        report.batches = [BatchUse(batch, used.get(batch.pk, 0)) for batch in batches]
         report.codes_made = sum(batch.size for batch in batches)
         report.codes_used = sum(used.values())
         report.codes_voided = sum(
@@ -467,7 +474,9 @@ def survey_close(*, survey: Survey, by: User, without_rate: bool = False) -> Sur
     update_fields = ["status", "closed_at", "closed_by"]
     if pool.enough:
         year_check(locked.year, Action.ENTER_ASSESSMENTS, by=by)
-        rate = rate_decimal(pool.tally.rate)  # type: ignore[arg-type]
+        exact_rate = pool.tally.rate
+        assert exact_rate is not None  # enough responses: at least one
+        rate = rate_decimal(exact_rate)
         _write_rate(locked, rate, by)
         locked.rate = rate
         locked.details = {
@@ -492,7 +501,7 @@ def survey_close(*, survey: Survey, by: User, without_rate: bool = False) -> Sur
         update_fields.append("details")
     locked.status = SurveyStatus.CLOSED
     locked.closed_at = timezone.now()
-    locked.closed_by = by  # type: ignore[assignment]
+    locked.closed_by = account(by)
     reason = "" if pool.enough else _("closed without a rate: too few valid responses")
     record_rules.save(locked, by, reason, update_fields=update_fields)
     _sync(survey, locked, [*update_fields, "closed_by_id"])
@@ -549,11 +558,11 @@ def codes_make(
     now = timezone.now()
     if void_earlier:
         for batch in locked.batches.filter(voided_at__isnull=True):
-            batch.voided_at, batch.voided_by = now, by
+            batch.voided_at, batch.voided_by = now, account(by)
             record_rules.save(
                 batch, by, _("voided: a new batch was made"), ["voided_at", "voided_by"]
             )
-    batch = SurveyCodeBatch(survey=locked, size=size, created_by=by)
+    batch = SurveyCodeBatch(survey=locked, size=size, created_by=account(by))
     record_rules.save(batch, by)
     start = (
         SurveyCode.objects.filter(batch__survey=locked).aggregate(top=models.Max("serial"))["top"]

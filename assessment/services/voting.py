@@ -119,7 +119,13 @@ def ballot_paper(code: str, *, today: datetime.date | None = None) -> BallotPape
     )
 
 
-def ballot_problems(paper: BallotPaper, answers: Mapping[tuple[int, int], tuple[str, str]]) -> dict:
+# Messages by (subject id, question id), or None for the whole ballot.
+Problems = dict[tuple[int, int] | None, list[str]]
+
+
+def ballot_problems(
+    paper: BallotPaper, answers: Mapping[tuple[int, int], tuple[str, str]]
+) -> Problems:
     """The ballot's problems as messages: {(subject id, question id) or None: [message]}."""
     evaluation_round = paper.round
     problems = engine.check_ballot(
@@ -132,7 +138,7 @@ def ballot_problems(paper: BallotPaper, answers: Mapping[tuple[int, int], tuple[
     subjects = {subject.pk: subject for subject in paper.subjects}
     questions = {question.pk: question for question in paper.questions}
     several = len(paper.questions) > 1
-    messages: dict = defaultdict(list)
+    messages: Problems = defaultdict(list)
     for problem in problems:
         if problem.code == "unknown":
             messages[None].append(_("The ballot marks someone who is not on it."))
@@ -143,9 +149,12 @@ def ballot_problems(paper: BallotPaper, answers: Mapping[tuple[int, int], tuple[
                 "limit": problem.limit,
             }
             if several:
+                assert problem.question is not None  # the engine names the question
                 text = f"{questions[problem.question].text}: {text}"
             messages[None].append(text)
             continue
+        # Every other problem is of one subject on one question.
+        assert problem.subject is not None and problem.question is not None
         label = subject_label(subjects[problem.subject])
         if several:
             label = f"{label} · {questions[problem.question].text}"
@@ -166,7 +175,7 @@ def ballot_problems(paper: BallotPaper, answers: Mapping[tuple[int, int], tuple[
 class BallotRefused(ValidationError):
     """The ballot breaks the round's rules; ``problems`` as ``ballot_problems`` gives them."""
 
-    def __init__(self, problems: dict) -> None:
+    def __init__(self, problems: Problems) -> None:
         super().__init__([message for messages in problems.values() for message in messages])
         self.problems = problems
 

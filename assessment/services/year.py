@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
+from assessment.lib.history import set_history_user
 from assessment.models import AssessmentYear, YearStatus
 from assessment.policy import TRANSITIONS_WITH_REASON, transition_error
 from assessment.services.roster import roster_keep
+from units.access import AnyUser
 
-User = AbstractBaseUser | AnonymousUser | None
+User = AnyUser | None
 HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
 
 
@@ -127,7 +128,7 @@ def move(
     locked.status = target
     locked.full_clean()
     if by is not None and by.is_authenticated:
-        locked._history_user = by  # type: ignore[attr-defined]
+        set_history_user(locked, by)
     locked.save(update_fields=["status", "updated_at", *update_fields])
     if reason.strip():
         update_change_reason(locked, reason.strip()[:HISTORY_REASON_LENGTH])

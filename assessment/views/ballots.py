@@ -7,11 +7,14 @@ office changes anything (``assessment.manage_evaluationround``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms import BaseModelFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +32,7 @@ from assessment.forms.ballots import (
     SubjectsAddForm,
     VoidForm,
 )
+from assessment.lib.history import set_history_user
 from assessment.models import (
     CodeBatch,
     EvaluationRound,
@@ -173,7 +177,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation_round=evaluation_round, by=request.user, form=form
             )
             updated = form.save(commit=False)
-            updated._history_user = request.user  # type: ignore[attr-defined]
+            set_history_user(updated, request.user)
             updated.save()
         except ValidationError as error:
             form.add_error(None, error)
@@ -187,7 +191,12 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _formset_page(request: HttpRequest, pk: int, formset_class, kind: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _formset_page(
+    request: HttpRequest,
+    pk: int,
+    formset_class: type[BaseModelFormSet[Any, Any]],
+    kind: str,
+) -> HttpResponse:
     evaluation_round = _round_for(request, pk, MANAGE)
     refusal = ballot_service.preparation_refusal(evaluation_round)
     if refusal:
@@ -203,7 +212,8 @@ def _formset_page(request: HttpRequest, pk: int, formset_class, kind: str) -> Ht
                 evaluation_round=evaluation_round, by=request.user, formset=formset
             )
         except ValidationError as error:
-            formset._non_form_errors = formset.error_class(error.messages)
+            # Django's own place for the errors of the whole formset, shown above its rows.
+            formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]  # private: absent from the stubs
         else:
             messages.success(request, _("Saved."))
             return redirect("assessment:round_detail", pk=evaluation_round.pk)
@@ -239,7 +249,7 @@ def round_subjects_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("assessment:round_detail", pk=evaluation_round.pk)
     try:
         added = ballot_service.subjects_add(
@@ -327,7 +337,7 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("assessment:round_detail", pk=evaluation_round.pk)
     try:
         with transaction.atomic():

@@ -22,8 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment.access import evidence_record_refusal, evidence_statement_refusal
-from assessment.forms.base import add_service_errors
+from assessment.access import (
+    evidence_record_refusal,
+    evidence_statement_refusal,
+)
+from assessment.forms.base import add_service_errors, model_choices
 from assessment.forms.evidence import (
     EvidenceCorrectForm,
     EvidenceRecordForm,
@@ -32,7 +35,11 @@ from assessment.forms.evidence import (
 )
 from assessment.forms.records import CorrectionForm
 from assessment.lib.attachments import accepted_kinds_text, attachment_get_for_user
-from assessment.models import AssessmentYear, Highlight
+from assessment.lib.marks import mark
+from assessment.models import (
+    AssessmentYear,
+    Highlight,
+)
 from assessment.selectors import evidence as evidence_selectors
 from assessment.selectors import years as selectors
 from assessment.services import evidence as evidence_service
@@ -140,11 +147,12 @@ def _render_home(
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
     for record in page:
         record.unit = target_unit  # every record is this unit's: no query per record for it
-        record.may_correct = (
-            record.is_current
-            and evidence_record_refusal(user, record.unit, record.indicator) is None
+        mark(
+            record,
+            may_correct=record.is_current
+            and evidence_record_refusal(user, record.unit, record.indicator) is None,
+            may_answer=evidence_statement_refusal(user, record) is None,
         )
-        record.may_answer = evidence_statement_refusal(user, record) is None
     may_record = recording_open(user, record_year) and any(
         evidence_record_refusal(user, target_unit, row.indicator) is None
         for row in progress.indicators
@@ -236,7 +244,7 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         year=record_year,
         initial=_record_initial(request),
     )
-    if not form.fields["indicator"].queryset.exists():
+    if not model_choices(form, "indicator").queryset.exists():
         raise PermissionDenied
     record_evidence = partial(evidence_service.evidence_record, unit=target_unit)
     act = calling(record_evidence, by=request.user, then=_home_url(target_unit, record_year))

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Q, Sum, Window
+from django.db.models import F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,7 +36,7 @@ from assessment.services.grading import (
     grading_units,
     may_edit_row,
 )
-from units.access import is_lead, user_unit_id
+from units.access import AnyUser, account, is_lead, user_unit_id
 from units.models import Unit
 
 LAST_RECORDS = 3
@@ -48,7 +48,7 @@ def _require_assessor(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _assessable(user, year: AssessmentYear):  # type: ignore[no-untyped-def]
+def _assessable(user: AnyUser, year: AssessmentYear) -> QuerySet[Indicator]:
     indicators = Indicator.objects.filter(year=year, method__in=GRADING_METHODS)
     if not manages_assessment(user):
         indicators = indicators.filter(lead_unit_id=user_unit_id(user))
@@ -178,7 +178,7 @@ def grading_grid(request: HttpRequest, year: int, pk: int) -> HttpResponse:
             counts = grading_save(
                 indicator=indicator,
                 rows=form.rows(),
-                by=request.user,
+                by=account(request.user),
                 reason=form.cleaned_data.get("amendment_reason", ""),
                 expected_state=opened_state(form),
             )

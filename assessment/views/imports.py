@@ -9,6 +9,7 @@ task worker while the page shows a progress bar. The office reads the log of eve
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -30,14 +31,14 @@ from assessment.imports.rows import Kind
 from assessment.imports.staging import read_staged
 from assessment.imports.workbooks import marked_workbook, template_workbook
 from assessment.models import ImportJob, ImportJobState, ImportLog
-from units.access import is_staff_member
+from units.access import AnyUser, account, is_staff_member
 from units.submissions import once_per_submission
 
 LOG_PER_PAGE = 50
 RECENT_JOBS = 10
 
 
-def importable_kinds(user) -> list[Kind]:  # type: ignore[no-untyped-def]
+def importable_kinds(user: AnyUser) -> list[Kind]:
     """The kinds ``user`` may import, in the order of the spec."""
     if not is_staff_member(user):
         return []
@@ -53,7 +54,7 @@ def _kind_for(request: HttpRequest, name: str) -> Kind:
     return kind
 
 
-def _job_for(request: HttpRequest, pk) -> ImportJob:  # type: ignore[no-untyped-def]
+def _job_for(request: HttpRequest, pk: uuid.UUID) -> ImportJob:
     """A job is seen by the person who uploaded it and by the office."""
     job = get_object_or_404(ImportJob.objects.select_related("user", "log"), pk=pk)
     if job.user_id != request.user.pk and not manages_assessment(request.user):
@@ -77,7 +78,7 @@ def index(request: HttpRequest) -> HttpResponse:
     kinds = importable_kinds(request.user)
     if not kinds:
         raise PermissionDenied
-    recent = ImportJob.objects.filter(user=request.user)[:RECENT_JOBS]
+    recent = ImportJob.objects.filter(user=account(request.user))[:RECENT_JOBS]
     context = {
         "kinds": kinds,
         "recent": recent,
@@ -128,7 +129,7 @@ def _job_context(job: ImportJob) -> dict[str, object]:
 
 @require_GET
 @login_required
-def job(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
+def job(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     job = recovery.settle(_job_for(request, pk))
     context = _job_context(job)
     context["may_confirm"] = context["may_confirm"] and job.user_id == request.user.pk
@@ -138,7 +139,7 @@ def job(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-de
 
 @require_GET
 @login_required
-def job_progress(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
+def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The progress bar alone, polled by the page; once the job ends, the page reloads."""
     job = recovery.settle(_job_for(request, pk))
     if job.finished:
@@ -150,7 +151,7 @@ def job_progress(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-u
 
 @require_POST
 @login_required
-def confirm(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
+def confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     job = _job_for(request, pk)
     try:
         job = job_confirm(job, request.user)
@@ -175,7 +176,7 @@ def confirm(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untype
 
 @require_POST
 @login_required
-def retry(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
+def retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """再次导入: the same staged file again, as a new job."""
     job = _job_for(request, pk)
     try:
@@ -189,7 +190,7 @@ def retry(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-
 
 @require_GET
 @login_required
-def marked(request: HttpRequest, pk) -> HttpResponse:  # type: ignore[no-untyped-def]
+def marked(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """A copy of the uploaded workbook with every bad cell marked and commented."""
     job = _job_for(request, pk)
     data = read_staged(job.sha256)

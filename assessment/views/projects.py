@@ -37,7 +37,12 @@ from assessment.access import (
 from assessment.forms.project_progress import DecisionForm
 from assessment.forms.projects import MilestoneForm, ProjectFilterForm, ProjectForm, TaskForm
 from assessment.lib.attachments import accepted_kinds_text
-from assessment.models import AssessmentYear, KeyProject, YearStatus
+from assessment.lib.marks import mark
+from assessment.models import (
+    AssessmentYear,
+    KeyProject,
+    YearStatus,
+)
 from assessment.policy import ALLOWED, WITH_REASON, Action
 from assessment.selectors import projects as project_selectors
 from assessment.selectors import years as selectors
@@ -90,7 +95,7 @@ def project_list(request: HttpRequest, year: int) -> HttpResponse:
     page = Paginator(rows, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     counts = project_selectors.task_counts(page, timezone.localdate())
     for project in page:
-        project.counts = counts[project.pk]
+        mark(project, counts=counts[project.pk])
     context = {
         "year": assessment_year,
         "filters": filters,
@@ -120,10 +125,11 @@ def _mark_plan(
         for item in milestone.tasks:
             task = item.task
             task.milestone = milestone.milestone
-            task.may_report = reporting and progress_record_refusal(user, task) is None
+            may_report = reporting and progress_record_refusal(user, task) is None
+            mark(task, may_report=may_report)
             for update in item.updates:
                 update.task = task
-                update.may_correct = update.is_current and task.may_report
+                mark(update, may_correct=update.is_current and may_report)
                 if may_verify and update.awaits_decision:
                     mark_decision(
                         user, "update", update, progress_verify_refusal, decided, DecisionForm
@@ -141,7 +147,7 @@ def _mark_contributions(
     may_verify = verifying_open(project.year) and user.has_perm("assessment.verify_contribution")
     for contribution in progress.contributions:
         contribution.project = project
-        contribution.may_correct = contribution.is_current and may_propose
+        mark(contribution, may_correct=contribution.is_current and may_propose)
         if may_verify and contribution.awaits_decision:
             mark_decision(
                 user,

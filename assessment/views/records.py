@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from assessment.forms.base import add_service_errors
 from assessment.forms.records import CorrectionForm, DecisionForm
+from assessment.lib.marks import mark
 from assessment.models import VerifiedRecord
 from assessment.services.records import superseded_message
 from units.access import AnyUser
@@ -146,10 +147,11 @@ def mark_decision(
     form_class: type[DecisionForm],
 ) -> None:
     """What a verifier sees on a record awaiting a decision: its form, or why not."""
-    record.refusal = refusal_of(user, record)  # type: ignore[attr-defined]
-    if record.refusal is not None:  # type: ignore[attr-defined]
+    refusal = refusal_of(user, record)
+    mark(record, refusal=refusal)
+    if refusal is not None:
         return
     if decided is not None and (decided.kind, decided.pk) == (kind, record.pk):
-        record.decision_form = decided.form  # type: ignore[attr-defined]
+        mark(record, decision_form=decided.form)
     else:
-        record.decision_form = form_class(prefix=f"{kind}-{record.pk}")  # type: ignore[attr-defined]
+        mark(record, decision_form=form_class(prefix=f"{kind}-{record.pk}"))

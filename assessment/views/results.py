@@ -280,7 +280,8 @@ def objection_list(request: HttpRequest, year: int) -> HttpResponse:
         "unit", "indicator", "filed_by", "resolved_by", "resolved_run"
     )
     if not sees_all_units(request.user):
-        objections = objections.filter(unit_id=user_unit_id(request.user))
+        own = user_unit_id(request.user)
+        objections = objections.filter(unit_id=own) if own is not None else objections.none()
     status = request.GET.get("status", "")
     if status in ObjectionStatus.values:
         objections = objections.filter(status=status)

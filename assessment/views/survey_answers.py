@@ -108,7 +108,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 add_service_errors(form, error, form.fields)
             else:
-                response = redirect("survey:thanks", token=survey.token)
+                response: HttpResponse = redirect("survey:thanks", token=survey.token)
                 if not survey.uses_codes:
                     response.set_signed_cookie(
                         answering.answered_cookie_name(survey),

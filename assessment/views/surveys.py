@@ -7,6 +7,7 @@ unit's surveys (and print the poster of its link), district leaders read them al
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,7 +63,7 @@ def public_url(request: HttpRequest, survey: Survey) -> str:
     """The survey's public link: on ``PUBLIC_BASE_URL`` if the site sets one (the address the
     public reaches, when the office works on an internal one), else this site's."""
     path = reverse("survey:respond", kwargs={"token": survey.token})
-    base = survey_service.settings.PUBLIC_BASE_URL
+    base = settings.PUBLIC_BASE_URL
     return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
 
 
@@ -255,7 +256,7 @@ def survey_codes(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("assessment:survey_detail", pk=survey.pk)
     try:
         batch, codes = survey_service.codes_make(

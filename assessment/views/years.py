@@ -8,11 +8,14 @@ year's state is the policy's, asked by the services.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +34,7 @@ from assessment.forms.years import (
     YearParametersForm,
     next_states,
 )
+from assessment.lib.marks import mark
 from assessment.models import AssessmentYear, Indicator, YearStatus
 from assessment.policy import ALLOWED, WITH_REASON, Action, needs_reason, year_check
 from assessment.selectors import results as result_selectors
@@ -68,7 +72,7 @@ def _refuse(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _reason(form) -> str:  # type: ignore[no-untyped-def]
+def _reason(form: forms.BaseForm) -> str:
     return form.cleaned_data.get("reason", "")
 
 
@@ -156,12 +160,12 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 def _parameter_groups(year: AssessmentYear) -> list[tuple[object, list[tuple[object, object]]]]:
     """The parameters as (label, value) pairs per group, for the read-only page."""
-    groups = []
+    groups: list[tuple[object, list[tuple[object, object]]]] = []
     for label, names in PARAMETER_GROUPS:
-        pairs = []
+        pairs: list[tuple[object, object]] = []
         for name in names:
             value = getattr(year, name)
-            field = AssessmentYear._meta.get_field(name)
+            field = cast("models.Field[Any, Any]", AssessmentYear._meta.get_field(name))
             shown = plain_number(value) if isinstance(value, Decimal) else value
             pairs.append((field.verbose_name, shown))
         groups.append((label, pairs))
@@ -311,7 +315,7 @@ def target_index(request: HttpRequest, year: int) -> HttpResponse:
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     needed = selectors.targets_needed_per_category(assessment_year)
     for unit in page:
-        unit.needed = needed.get(unit.category_id, 0)
+        mark(unit, needed=needed.get(unit.category_id, 0))
     context = {
         "year": assessment_year,
         "page": page,
@@ -378,7 +382,7 @@ def results_compute(request: HttpRequest, year: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
     else:
         try:
             compute_service.results_compute(

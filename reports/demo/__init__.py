@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.management.base import OutputWrapper
 
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import AssessmentYear
 from reports.demo.reminders import seed_deadlines
 
 
-def seed(*, stdout) -> None:  # type: ignore[no-untyped-def]
+def seed(*, stdout: OutputWrapper) -> None:
     year = AssessmentYear.objects.filter(year=DEMO_YEAR).first()
     if year is None:
         return

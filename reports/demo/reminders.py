@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
+from django.core.management.base import OutputWrapper
+
+from assessment.lib.history import set_history_user
 from assessment.models import AssessmentYear
 from reports.models import Phase, PhaseDeadline
 
 
-def seed_deadlines(year: AssessmentYear, *, by=None, stdout=None) -> int:  # type: ignore[no-untyped-def]
+def seed_deadlines(
+    year: AssessmentYear, *, by: User | None = None, stdout: OutputWrapper | None = None
+) -> int:
     """Write the demo deadlines of ``year`` that are missing; return how many were written."""
     y = year.year
     wanted = [
@@ -43,7 +49,7 @@ def seed_deadlines(year: AssessmentYear, *, by=None, stdout=None) -> int:  # typ
             continue
         deadline.updated_by = by
         if by is not None:
-            deadline._history_user = by  # type: ignore[attr-defined]
+            set_history_user(deadline, by)
         deadline.full_clean()
         deadline.save()
         written += 1

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -63,7 +64,7 @@ class DigestYear:
 
 @dataclass
 class Digest:
-    user: object
+    user: User
     years: list[DigestYear]
     subject: str = ""
     body: str = ""
@@ -101,14 +102,14 @@ def absolute(path: str, base_url: str) -> str:
     return f"{base_url.rstrip('/')}{path}" if base_url else path
 
 
-def recipients() -> list:  # type: ignore[type-arg]
+def recipients() -> list[User]:
     """Active users with an e-mail address and a role (an administrator without a role, who
     acts for no one, gets no reminders)."""
     users = get_user_model().objects.filter(is_active=True).exclude(email="").order_by("username")
     return [user for user in users if user_roles(user)]
 
 
-def digest_for(user, reminders: Iterable[YearReminders], base_url: str) -> Digest | None:  # type: ignore[no-untyped-def]
+def digest_for(user: User, reminders: Iterable[YearReminders], base_url: str) -> Digest | None:
     years = []
     for found in reminders:
         overdue, due_soon = acting(user, found.overdue), acting(user, found.due_soon)
@@ -149,28 +150,28 @@ def send_digests(
         try:
             with transaction.atomic():
                 log = ReminderLog.objects.create(
-                    user=user,  # type: ignore[misc]
+                    user=user,
                     day=today,
-                    email=user.email,  # type: ignore[attr-defined]
+                    email=user.email,
                     overdue=digest.overdue,
                     upcoming=digest.due_soon,
                     sha256=digest.sha256,
                 )
         except IntegrityError:
-            summary.already.append(user.email)  # type: ignore[attr-defined]
+            summary.already.append(user.email)
             continue
         message = EmailMessage(
             subject=digest.subject,
             body=digest.body,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],  # type: ignore[attr-defined]
+            to=[user.email],
         )
         try:
             message.send()
         except Exception:  # any failure of the mail server: a later run retries
-            logger.exception("reminder e-mail to user %s failed", user.pk)  # type: ignore[attr-defined]
+            logger.exception("reminder e-mail to user %s failed", user.pk)
             log.delete()
-            summary.failed.append(user.email)  # type: ignore[attr-defined]
+            summary.failed.append(user.email)
             continue
-        summary.sent.append(user.email)  # type: ignore[attr-defined]
+        summary.sent.append(user.email)
     return summary

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms.base import DistrictForm
+from assessment.forms.base import DistrictForm, choice_field
 from assessment.models import AssessmentYear
 from assessment.services.concurrency import STATE_FIELD
 from reports.models import DEFAULT_NOTICE_DAYS, MAX_NOTICE_DAYS, Phase, PhaseDeadline
@@ -60,7 +60,8 @@ class DeadlineForm(DistrictForm):
                     "note": deadline.note,
                 },
             )
-        super().__init__(*args, prefix=phase, **kwargs)
+        kwargs["prefix"] = phase
+        super().__init__(*args, **kwargs)
         if self.is_monthly:
             del self.fields["due_on"]
         else:
@@ -151,8 +152,11 @@ class ReminderFilterForm(DistrictForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phase"].choices = [("", _("All phases")), *PHASE_LABELS.items()]
-        self.fields["actor"].choices = [
+        choice_field(self, "phase").choices = [
+            ("", _("All phases")),
+            *PHASE_LABELS.items(),
+        ]
+        choice_field(self, "actor").choices = [
             ("", _("Everyone")),
             (Actor.OFFICE.value, _("Assessment office")),
             (Actor.LEAD.value, _("Lead departments")),

@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.access import manages_assessment, year_is_published
+from assessment.lib.history import set_history_user
 from assessment.models import AssessmentYear
 from assessment.services.concurrency import check_state, instance_values, state_digest
 from reports.models import DEFAULT_NOTICE_DAYS, Phase, PhaseDeadline
-from units.access import AnyUser
+from units.access import AnyUser, account
 
 DEADLINE_FIELDS: tuple[str, ...] = ("due_on", "day_of_month", "first_month", "notice_days", "note")
 
@@ -60,8 +61,8 @@ def deadlines_state(year: AssessmentYear) -> str:
 
 def _audit(deadline: PhaseDeadline, by: AnyUser | None) -> None:
     if by is not None and by.is_authenticated:
-        deadline.updated_by = by  # type: ignore[assignment]
-        deadline._history_user = by  # type: ignore[attr-defined]
+        deadline.updated_by = account(by)
+        set_history_user(deadline, by)
 
 
 def _used(phase: str, given: DeadlineValues) -> DeadlineValues:

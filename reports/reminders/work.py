@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Min
 from django.db.models.functions import ExtractMonth
@@ -89,7 +90,7 @@ PHASE_STATES: dict[str, frozenset[YearStatus]] = {
     VERIFICATION: ALLOWED[Action.VERIFY_EVIDENCE],
 }
 TARGETED_METHODS = TARGET_METHODS | BASE_METHODS
-KIND_OF_METHOD = {
+KIND_OF_METHOD: dict[str, Kind] = {
     MethodChoices.GRADED: Kind.GRADES,
     MethodChoices.CITY_RANK: Kind.CITY_RANKS,
     MethodChoices.SURVEY: Kind.SURVEY_RATES,
@@ -148,10 +149,10 @@ class YearWork:
             .distinct()
         )
 
-    def reminder(self, **values) -> Reminder:  # type: ignore[no-untyped-def]
+    def reminder(self, **values: Any) -> Reminder:
         return Reminder(today=self.today, **values)
 
-    def url(self, name: str, query: dict[str, object] | None = None, **kwargs: object) -> str:
+    def url(self, name: str, query: dict[str, str | int] | None = None, **kwargs: object) -> str:
         address = reverse(name, kwargs={"year": self.year.year, **kwargs})
         return f"{address}?{urlencode(query)}" if query else address
 
@@ -443,7 +444,13 @@ def deadlines_of(year: AssessmentYear) -> dict[str, PhaseDeadline | None]:
     return {phase: found[phase] for phase in Phase if phase in found}
 
 
-def _state(year: AssessmentYear, phase: str, due: datetime.date | None, notice: int, today):  # type: ignore[no-untyped-def]
+def _state(
+    year: AssessmentYear,
+    phase: str,
+    due: datetime.date | None,
+    notice: int,
+    today: datetime.date,
+) -> str:
     if year.status not in PHASE_STATES[phase]:
         return "closed"
     if due is None or is_passed(due, today):
@@ -452,15 +459,16 @@ def _state(year: AssessmentYear, phase: str, due: datetime.date | None, notice: 
 
 
 def _one_off_work(work: YearWork, phase: str, due: datetime.date) -> list[Reminder]:
-    return {
+    work_of: dict[str, Callable[[YearWork, datetime.date], list[Reminder]]] = {
         Phase.TARGETS: target_work,
         Phase.GRADING: grading_work,
         Phase.EVALUATION: evaluation_work,
         Phase.PUBLICITY: publicity_work,
-    }[phase](work, due)
+    }
+    return work_of[phase](work, due)
 
 
-def _sort_key(item: Reminder) -> tuple:  # type: ignore[type-arg]
+def _sort_key(item: Reminder) -> tuple[int, str, int, datetime.date, str, str]:
     return (
         list(Actor).index(item.actor),
         item.actor_unit.code if item.actor_unit else "",

@@ -26,6 +26,7 @@ from reports.staff.projection import (
     problem_json,
     project,
 )
+from units.access import AnyUser, account
 from units.models import UnitCategory
 
 
@@ -114,7 +115,7 @@ def bulletin_create(
     quarter: int | None = None,
     as_of: datetime.date | None = None,
     title: str = "",
-    by=None,  # type: ignore[no-untyped-def]
+    by: AnyUser | None = None,
 ) -> ProgressBulletin:
     """Project the year now and store the bulletin; a quarter has one bulletin at most."""
     year = AssessmentYear.objects.select_for_update().get(pk=year.pk)
@@ -132,7 +133,7 @@ def bulletin_create(
         quarter=quarter,
         as_of=as_of,
         title=title.strip() or default_title(year.year, quarter, as_of),
-        created_by=by,
+        created_by=account(by),
         document=document,
     )
     bulletin.full_clean(exclude=["sha256"])
@@ -234,7 +235,9 @@ class Standing:
 
     @property
     def tier_label(self) -> str:
-        return str(dict(TierChoices.choices).get(self.tier, self.tier or ""))
+        if self.tier is None:
+            return ""
+        return str(dict(TierChoices.choices).get(self.tier, self.tier))
 
 
 @dataclass

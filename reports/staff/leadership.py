@@ -57,11 +57,14 @@ class FormulaLine:
     round: EvaluationRound | None = None
 
 
-def _rounds(model, year: AssessmentYear, field: str) -> dict[int, EvaluationRound]:  # type: ignore[no-untyped-def]
+def _rounds(
+    model: type[TeamEvaluation] | type[CadreEvaluation], year: AssessmentYear, field: str
+) -> dict[int, EvaluationRound]:
     """{unit or cadre id: the round its evaluation comes from}, in one query."""
     return {
         getattr(row, field): row.round
         for row in model.objects.filter(year=year, round__isnull=False).select_related("round")
+        if row.round is not None  # (the filter leaves only these)
     }
 
 
@@ -114,7 +117,9 @@ def cadres_queryset(
     return cadres.order_by("rank", "cadre__unit__code", "cadre__name")
 
 
-def team_lines(year: AssessmentYear, run: ComputationRun, teams: list[TeamResult]):  # type: ignore[no-untyped-def]
+def team_lines(
+    year: AssessmentYear, run: ComputationRun, teams: list[TeamResult]
+) -> list[FormulaLine]:
     """The teams of a page with their formulas: one query for the unit totals."""
     totals = _unit_totals(run, {team.unit_id for team in teams})
     rounds = _rounds(TeamEvaluation, year, "unit_id")
@@ -138,7 +143,9 @@ def team_lines(year: AssessmentYear, run: ComputationRun, teams: list[TeamResult
     return lines
 
 
-def cadre_lines(year: AssessmentYear, run: ComputationRun, cadres: list[CadreResult]):  # type: ignore[no-untyped-def]
+def cadre_lines(
+    year: AssessmentYear, run: ComputationRun, cadres: list[CadreResult]
+) -> list[FormulaLine]:
     """The cadres of a page with their formulas: one query for the unit totals."""
     totals = _unit_totals(run, {c.cadre.unit_id for c in cadres})
     rounds = _rounds(CadreEvaluation, year, "cadre_id")
@@ -174,7 +181,7 @@ def cadre_lines(year: AssessmentYear, run: ComputationRun, cadres: list[CadreRes
 class ProjectLine:
     project: KeyProject
     is_lead: bool
-    points: Decimal  # verified, current contribution points of the cadre on the project
+    points: Decimal | int  # verified, current contribution points of the cadre on the project
 
 
 @dataclass
@@ -188,7 +195,7 @@ class DossierYear:
 
     @property
     def verified_points(self) -> Decimal:
-        return sum((line.points for line in self.projects), Decimal(0))
+        return sum((Decimal(line.points) for line in self.projects), Decimal(0))
 
     @property
     def counted_points(self) -> Decimal:
@@ -208,12 +215,12 @@ def cadre_dossier(cadre: Cadre) -> list[DossierYear]:
     by_run: dict[int, DossierYear] = {
         run.pk: DossierYear(year=run.year, run=run) for run in runs.values()
     }
-    for result in UnitResult.objects.filter(run_id__in=run_ids, unit_id=cadre.unit_id):
-        by_run[result.run_id].unit_result = result
+    for unit_result in UnitResult.objects.filter(run_id__in=run_ids, unit_id=cadre.unit_id):
+        by_run[unit_result.run_id].unit_result = unit_result
     for team in TeamResult.objects.filter(run_id__in=run_ids, unit_id=cadre.unit_id):
         by_run[team.run_id].team_result = team
-    for result in CadreResult.objects.filter(run_id__in=run_ids, cadre=cadre):
-        by_run[result.run_id].cadre_result = result
+    for cadre_result in CadreResult.objects.filter(run_id__in=run_ids, cadre=cadre):
+        by_run[cadre_result.run_id].cadre_result = cadre_result
     years: dict[int, DossierYear] = {entry.year.pk: entry for entry in by_run.values()}
     projects = (
         KeyProject.objects.filter(Q(lead_cadre=cadre) | Q(members=cadre))
@@ -289,7 +296,9 @@ def outstanding_cadres(year: AssessmentYear, threshold: Decimal) -> list[Outstan
     return sorted(lines, key=lambda line: (-line.points, line.cadre.unit.code, line.cadre.name))
 
 
-def outstanding_workbook(year: AssessmentYear, threshold: Decimal, lines: list[OutstandingLine]):  # type: ignore[no-untyped-def]
+def outstanding_workbook(
+    year: AssessmentYear, threshold: Decimal, lines: list[OutstandingLine]
+) -> bytes:
     """The list for the organisation department: numbers as numbers."""
     tiers = dict(TierChoices.choices)
     workbook = new_workbook()

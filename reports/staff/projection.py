@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import TypeVar
 
 from django.db.models import Max
 
@@ -31,6 +33,8 @@ from assessment.lib.problem_messages import problem_message
 from assessment.models import EVIDENCE_METHODS, AssessmentYear, Evidence, Indicator, TierChoices
 from assessment.scoring import Aggregation, Method
 from assessment.services.compute import YearData, inputs_digest, year_data
+
+V = TypeVar("V")
 
 CENTS = Decimal("0.01")
 MAX_ATTEMPTS = 3  # a second run always succeeds; the third is a guard
@@ -89,12 +93,14 @@ def _units_only(inputs: scoring.YearInputs) -> scoring.YearInputs:
     )
 
 
-def _without(inputs: scoring.YearInputs, units: set[str], categories: set[str]):  # type: ignore[no-untyped-def]
+def _without(
+    inputs: scoring.YearInputs, units: set[str], categories: set[str]
+) -> scoring.YearInputs:
     """The inputs less some units and whole categories (their schemes too)."""
     kept = [u for u in inputs.units if u.code not in units and u.category not in categories]
     codes = {u.code for u in kept}
 
-    def pairs(mapping):  # type: ignore[no-untyped-def]
+    def pairs(mapping: Mapping[tuple[str, str], V]) -> dict[tuple[str, str], V]:
         return {key: value for key, value in mapping.items() if key[0] in codes}
 
     return replace(

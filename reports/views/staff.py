@@ -6,11 +6,15 @@ Thin: the access helper decides who may open a page (``reports.staff.access``), 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -62,7 +66,9 @@ def _url_or_none(name: str, **kwargs: object) -> str | None:
         return None
 
 
-def _page(request: HttpRequest, items, size: int = PAGE_SIZE):  # type: ignore[no-untyped-def]
+def _page(
+    request: HttpRequest, items: Sequence[Any] | QuerySet[Any], size: int = PAGE_SIZE
+) -> Page[Any]:
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
@@ -173,7 +179,7 @@ def bulletin_create(request: HttpRequest, year: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("reports:bulletin_list", year=record.year)
     try:
         bulletin = bulletin_reads.bulletin_create(
@@ -229,7 +235,7 @@ def bulletin_compare(request: HttpRequest, year: int) -> HttpResponse:
 # --- leadership teams and cadres ------------------------------------------------------------
 
 
-def _leadership_context(request: HttpRequest, assessment_year: AssessmentYear) -> dict[str, object]:
+def _leadership_context(request: HttpRequest, assessment_year: AssessmentYear) -> dict[str, Any]:
     return {
         "year": assessment_year,
         "run": leadership.current_run(assessment_year),
@@ -277,7 +283,9 @@ def cadre_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/cadre_dossier.html", context)
 
 
-def _outstanding(request: HttpRequest, assessment_year: AssessmentYear):  # type: ignore[no-untyped-def]
+def _outstanding(
+    request: HttpRequest, assessment_year: AssessmentYear
+) -> tuple[OutstandingFilterForm, Decimal, list[leadership.OutstandingLine]]:
     form = OutstandingFilterForm(request.GET or None)
     threshold = form.threshold_or(assessment_year.contribution_cap)
     return form, threshold, leadership.outstanding_cadres(assessment_year, threshold)

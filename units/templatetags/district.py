@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import template
+from django.contrib.auth.models import AbstractUser
 
 register = template.Library()
 
@@ -29,7 +30,7 @@ def amount(value: object) -> str:
 
 
 @register.filter
-def person(user: object) -> str:
+def person(user: AbstractUser | None) -> str:
     """A user as the pages name them: full name, else username; "—" when there is none.
 
     (A filter argument such as ``default:user.get_username`` fails outright when the user is
@@ -37,7 +38,7 @@ def person(user: object) -> str:
     """
     if user is None:
         return "—"
-    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+    return user.get_full_name() or user.get_username()
 
 
 @register.filter
@@ -45,7 +46,7 @@ def get_item(mapping: object, key: object) -> object:
     """``mapping[key]`` in a template (None when absent): ``{{ points|get_item:mark }}``."""
     if not hasattr(mapping, "get"):
         return None
-    return mapping.get(key)  # type: ignore[union-attr]
+    return mapping.get(key)
 
 
 @register.simple_tag

@@ -6,8 +6,9 @@ Writes ``db.sqlite3`` (SQLite's online backup API: consistent while the server r
 """
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 
 from assessment.lib.backup import BackupError, backup_sqlite
 from units.commands import DistrictCommand
@@ -16,7 +17,7 @@ from units.commands import DistrictCommand
 class Command(DistrictCommand):
     help = "Back up the SQLite database and MEDIA_ROOT into a new directory, with a manifest."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
             type=Path,
@@ -24,7 +25,7 @@ class Command(DistrictCommand):
             help="a new or empty directory (default: var/backups/backup-<timestamp>)",
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             directory = backup_sqlite(options["output"])
         except BackupError as error:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.models import EvidenceAttachment
@@ -40,7 +42,7 @@ def orphaned_files(root: Path, older_than_hours: float) -> list[Path]:
 class Command(DistrictCommand):
     help = "List (and with --delete remove) attachment files that no record names."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--delete", action="store_true", help=_("remove the files found"))
         parser.add_argument(
             "--older-than",
@@ -49,7 +51,7 @@ class Command(DistrictCommand):
             help=_("only files older than this many hours (default 24)"),
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         root = Path(settings.MEDIA_ROOT)
         found = orphaned_files(root, max(options["older_than"], 0.0))
         for path in found:

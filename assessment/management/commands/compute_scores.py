@@ -1,7 +1,9 @@
 """``manage.py compute_scores --year Y [--bonus-pool P]``: compute and store a year's results."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
@@ -12,14 +14,14 @@ from units.commands import DistrictCommand
 class Command(DistrictCommand):
     help = _("Compute a year's scores, ranks, tiers and bonuses, acting as the assessment office.")
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument(
             "--bonus-pool", type=int, default=None, help=_("bonus pool in yuan for this run")
         )
         parser.add_argument("--reason", default="", help=_("why, when the year's state asks"))
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         year = AssessmentYear.objects.filter(year=options["year"]).first()
         if year is None:
             raise CommandError(_("There is no %(year)s assessment year.") % options)

@@ -7,9 +7,11 @@ nothing.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
+from django.contrib.auth.models import User
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.imports import KINDS, Preview, RowStatus, workbook_import, workbook_preview
@@ -19,7 +21,7 @@ from units.commands import DistrictCommand
 class Command(DistrictCommand):
     help = _("Import an Excel workbook (units, cadres, indicators, targets, evidence …).")
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=list(KINDS), help=_("what the workbook holds"))
         parser.add_argument("file", help=_("the .xlsx file"))
         parser.add_argument(
@@ -32,7 +34,7 @@ class Command(DistrictCommand):
             "--user", default=None, help=_("act as this user (default: the assessment office)")
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         try:
             data = path.read_bytes()
@@ -51,15 +53,15 @@ class Command(DistrictCommand):
             door="cli",
         )
         if not preview.ok:
-            for error in preview.errors:
-                self.stderr.write(str(error))
+            for problem in preview.errors:
+                self.stderr.write(str(problem))
             raise CommandError(
                 _("Nothing was imported: %(count)d error(s) in %(file)s.")
                 % {"count": len(preview.errors), "file": preview.file_name}
             )
         self._report(preview, verbosity=options["verbosity"])
 
-    def _user(self, username: str | None):  # type: ignore[no-untyped-def]
+    def _user(self, username: str | None) -> User | None:
         if username is None:
             return None
         user = get_user_model()._default_manager.filter(username=username).first()

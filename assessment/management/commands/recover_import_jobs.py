@@ -4,6 +4,8 @@ Run by the worker's service before the worker starts (``deploy/systemd``), and b
 Safe at any time: a job whose worker is alive and reporting is left alone.
 """
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from assessment.imports.recovery import recover_all
@@ -13,7 +15,7 @@ from units.commands import DistrictCommand
 class Command(DistrictCommand):
     help = "End import jobs left running by a worker that stopped (failed, or imported)."
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         ended = recover_all()
         for job in ended:
             self.stdout.write(

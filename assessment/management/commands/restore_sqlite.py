@@ -5,9 +5,10 @@ the backup's. Stop the server and the import worker first. ``make restore BACKUP
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.db import connection
 
 from assessment.lib.backup import BackupError, restore_sqlite
@@ -17,7 +18,7 @@ from units.commands import DistrictCommand
 class Command(DistrictCommand):
     help = "Replace the SQLite database and MEDIA_ROOT with a backup made by backup_sqlite."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("backup", type=Path, help="the backup directory")
         parser.add_argument(
             "--no-input",
@@ -26,7 +27,7 @@ class Command(DistrictCommand):
             help="do not ask for confirmation",
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         directory = options["backup"]
         if options["interactive"]:
             answer = input(

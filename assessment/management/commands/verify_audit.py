@@ -6,7 +6,9 @@ table, which history row, what kind) and history rows without a seal, and exits 
 there is either. Then recomputes every published snapshot's SHA-256 against its document.
 """
 
-from django.core.management.base import CommandError
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.models import Publication
@@ -17,7 +19,7 @@ from units.commands import DistrictCommand
 class Command(DistrictCommand):
     help = "Verify the audit history's hash chain and every publication's SHA-256."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--expect-head",
             metavar="HASH",
@@ -27,7 +29,7 @@ class Command(DistrictCommand):
             ),
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         report = verify()
         self.stdout.write(
             _("Audit chain: %(count)d seals, head %(head)s.")

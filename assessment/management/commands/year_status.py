@@ -6,9 +6,10 @@ way to "published"); ``--to review --reason TEXT`` opens a formal review (复核
 """
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear, YearStatus
@@ -27,7 +28,7 @@ def _date(value: str) -> datetime.date:
 class Command(DistrictCommand):
     help = _("Show an assessment year's state, or move it under the office's rules.")
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--to", choices=YearStatus.values, default=None)
         parser.add_argument("--reason", default="")
@@ -42,7 +43,7 @@ class Command(DistrictCommand):
             help=_("with --to published: publish before the publicity period has ended"),
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         from assessment.services.publication import publish
         from assessment.services.year import year_transition
 

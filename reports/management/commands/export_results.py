@@ -2,8 +2,9 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
@@ -14,12 +15,12 @@ from units.commands import DistrictCommand
 class Command(DistrictCommand):
     help = _("Export a year's current results as JSON or as an Excel workbook.")
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--format", choices=["json", "xlsx"], default="json")
         parser.add_argument("--output", default=None, help=_("file to write (default: stdout)"))
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         year = AssessmentYear.objects.filter(year=options["year"]).first()
         if year is None:
             raise CommandError(_("There is no %(year)s assessment year.") % options)

@@ -1,9 +1,10 @@
 """``manage.py make_bulletin --year Y (--quarter Q | --date YYYY-MM-DD) [--title T]``."""
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
@@ -24,7 +25,7 @@ class Command(DistrictCommand):
         "evidence recorded so far, stored unchangeable."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--quarter", type=int, choices=[1, 2, 3, 4], default=None)
         parser.add_argument(
@@ -32,7 +33,7 @@ class Command(DistrictCommand):
         )
         parser.add_argument("--title", default="", help=_("default: the usual title"))
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         year = AssessmentYear.objects.filter(year=options["year"]).first()
         if year is None:
             raise CommandError(_("There is no %(year)s assessment year.") % options)

@@ -7,8 +7,10 @@ what without sending (whatever the setting). A person gets at most one digest a 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,7 @@ class Command(DistrictCommand):
         "soon, at most once a day (when REMINDER_EMAILS is true)."
     )
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, default=None, help=_("only this year"))
         parser.add_argument(
             "--dry-run", action="store_true", help=_("list the digests, send nothing")
@@ -32,7 +34,7 @@ class Command(DistrictCommand):
             "--url", default=None, help=_("the site's address for the links (default: SITE_URL)")
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         translation.activate(settings.LANGUAGE_CODE)
         year = options["year"]
         if year is not None and not AssessmentYear.objects.filter(year=year).exists():
@@ -45,7 +47,7 @@ class Command(DistrictCommand):
                 self.stdout.write(
                     _("%(email)s: %(overdue)s overdue, %(soon)s due soon")
                     % {
-                        "email": digest.user.email,  # type: ignore[attr-defined]
+                        "email": digest.user.email,
                         "overdue": digest.overdue,
                         "soon": digest.due_soon,
                     }

@@ -1,6 +1,8 @@
 """Load the demo district: every app's ``demo.seed`` in dependency order, then the accounts."""
 
+from argparse import ArgumentParser
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.db import transaction
@@ -12,11 +14,11 @@ from units.demo import seed_accounts
 class Command(DistrictCommand):
     help = "Load the demo district (idempotent) and print the demo accounts."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where to log in.")
 
     @transaction.atomic
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         for config in apps.get_app_configs():
             try:
                 module = import_module(f"{config.name}.demo")

@@ -7,6 +7,7 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import CadreFactory, UnitFactory, UserFactory
+from tests.scheduling import make_scheduler
 from units.models import UnitCategory
 from units.roles import Role
 
@@ -20,6 +21,11 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 TEST_PASSWORD = "a-long-test-password"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):  # type: ignore[no-untyped-def]
+    return make_scheduler(config, log)  # keeps pytest-django's order (tests/scheduling.py)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,6 +10,9 @@ MANAGE := DEBUG=true $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# The suite runs in this many pytest-xdist workers, one test database each (tests/scheduling.py
+# says how the tests are shared); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install migrate seed lint format messages bench loadtest ci clean backup restore
 
@@ -66,7 +69,7 @@ test: install
 	  echo "* Install it with: apt-get install chromium                     *"; \
 	  echo "*****************************************************************"; \
 	fi
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # mypy's Django plugin imports the settings: DEBUG=true lets them load without a SECRET_KEY.
 lint: install

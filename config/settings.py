@@ -102,6 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+    # Tests run on Django's in-memory database. Said outright: pytest-django recognises SQLite
+    # by Django's own engine name only, and would otherwise give each xdist worker a test
+    # database file named after the path of the real one.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

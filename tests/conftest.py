@@ -7,6 +7,8 @@ from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from tests.factories import CadreFactory, UnitFactory, UserFactory
+from tests.postgresql_flush import cheap_flush
+from tests.scheduling import make_scheduler
 from units.models import UnitCategory
 from units.roles import Role
 
@@ -22,6 +24,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 TEST_PASSWORD = "a-long-test-password"
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):  # type: ignore[no-untyped-def]
+    return make_scheduler(config, log)  # keeps pytest-django's order (tests/scheduling.py)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings():
     """What differs under test: a fast hasher, plain HTTP, static files without a manifest."""
@@ -35,6 +42,19 @@ def _test_settings():
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
     ):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_postgresql_flush():
+    """On PostgreSQL, a transactional test's flush deletes the rows it left instead of
+    truncating every table (tests/postgresql_flush.py says why)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with cheap_flush(type(connection.ops)):
         yield
 
 

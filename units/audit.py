@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.db import connections, models, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
@@ -213,8 +214,23 @@ def _seal_rows(chain: _Chain, model: type[models.Model], rows: models.QuerySet) 
     columns = _columns(model)
     key = _key(model)
     id_index = columns.index(key)
-    for values in rows.order_by(key).values_list(*columns).iterator(chunk_size=CHUNK):
-        chain.append(label, values[id_index], row_hash(label, columns, values))
+    for batch in _pages(rows.values_list(*columns), key, id_index):
+        for values in batch:
+            chain.append(label, values[id_index], row_hash(label, columns, values))
+
+
+def _pages(rows: models.QuerySet, key: str, id_index: int) -> Iterator[list[tuple]]:
+    """``rows`` in ``key`` order, ``CHUNK`` at a time: each page one plain query continuing
+    after the last id read. (``iterator()`` would open a server-side cursor on PostgreSQL,
+    three or four round trips for what is most often a single row.)"""
+    page = rows.order_by(key)
+    while True:
+        batch = list(page[:CHUNK])
+        if batch:
+            yield batch
+        if len(batch) < CHUNK:
+            return
+        page = rows.filter(**{f"{key}__gt": batch[-1][id_index]}).order_by(key)
 
 
 def _pending(
@@ -266,6 +282,8 @@ def seal_pending(
     tables = sealed_models() if history is None else list(history)
     with transaction.atomic(using=using, savepoint=False):
         lock_chain(using)
+        if len(tables) == 1:
+            return _seal_table(tables[0], using)
         pending, head = _pending(tables, using)
         if not pending:
             return 0
@@ -273,6 +291,35 @@ def seal_pending(
         for model, last in pending:
             _seal_rows(chain, model, model._base_manager.using(using).filter(pk__gt=last))
         chain.flush()
+    return chain.count
+
+
+def _seal_table(model: type[models.Model], using: str) -> int:
+    """``seal_pending`` of one table, as after each single save: the rows above its last
+    sealed id are read together with the chain's head, in one query (then one insert)."""
+    seals = _seal_model()._base_manager.using(using)
+    label = model._meta.label_lower
+    columns = _columns(model)
+    key = _key(model)
+    id_index = columns.index(key)
+    last_sealed = seals.filter(table=label).order_by("-history_id").values("history_id")[:1]
+    head = seals.order_by("-pk").values("chain_hash")[:1]
+    first = list(
+        model._base_manager.using(using)
+        .filter(**{f"{key}__gt": Coalesce(Subquery(last_sealed), Value(0))})
+        .annotate(audit_chain_head=Subquery(head))
+        .order_by(key)
+        .values_list(*columns, "audit_chain_head")[:CHUNK]
+    )
+    if not first:
+        return 0
+    chain = _Chain(using, first[0][-1] or GENESIS)
+    for values in first:
+        chain.append(label, values[id_index], row_hash(label, columns, values[:-1]))
+    if len(first) == CHUNK:
+        after = first[-1][id_index]
+        _seal_rows(chain, model, model._base_manager.using(using).filter(pk__gt=after))
+    chain.flush()
     return chain.count
 
 

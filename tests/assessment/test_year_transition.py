@@ -15,7 +15,7 @@ from tests.assessment.factories import RunFactory, YearFactory
 pytestmark = pytest.mark.django_db
 
 S = YearStatus
-ALLOWED_MOVES = [(a, b) for a, targets in TRANSITIONS.items() for b in targets]
+ALLOWED_MOVES = [(a, b) for a, targets in TRANSITIONS.items() for b in sorted(targets)]
 # "published" is reached by publishing a version (services.publication), tested there.
 STATE_MOVES = [(a, b) for a, b in ALLOWED_MOVES if b != S.PUBLISHED]
 REFUSED_MOVES = [(a, b) for a in S for b in S if b not in TRANSITIONS[a]]

@@ -5,7 +5,9 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
+from django.test.utils import override_settings
 
 from units.models import Cadre, Unit
 from units.roles import GROUP_NAMES
@@ -13,17 +15,25 @@ from units.roles import GROUP_NAMES
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_accounts_file(tmp_path, settings):
-    settings.VAR_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "media"  # the demo stores an attachment
-    return tmp_path / "demo-accounts.json"
-
-
 def _seed() -> str:
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, seeded once for the module (inside a transaction rolled back at its end; each
+    test's own changes roll back to it). Returns what ``seed_demo`` printed."""
+    var = tmp_path_factory.mktemp("var")
+    with (
+        # the demo accounts file and the demo attachment go here, not into var/
+        override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield _seed()
+        transaction.set_rollback(True)
 
 
 def _snapshot() -> dict[str, int]:
@@ -36,8 +46,7 @@ def _snapshot() -> dict[str, int]:
     }
 
 
-def test_the_demo_district_has_units_in_every_category_with_teams(demo_accounts_file):
-    _seed()
+def test_the_demo_district_has_units_in_every_category_with_teams(seeded):
     per_category = dict(
         Unit.objects.values_list("category__code").annotate(n=Count("id")).order_by()
     )
@@ -47,10 +56,8 @@ def test_the_demo_district_has_units_in_every_category_with_teams(demo_accounts_
     assert all(unit.headcount > 0 for unit in Unit.objects.all())
 
 
-def test_the_demo_has_one_account_per_role_with_a_printed_generated_password(
-    demo_accounts_file,
-):
-    output = _seed()
+def test_the_demo_has_one_account_per_role_with_a_printed_generated_password(seeded):
+    output = seeded
     User = get_user_model()
     for group_name in GROUP_NAMES.values():
         assert User.objects.filter(groups__name=group_name).count() == 1
@@ -62,8 +69,7 @@ def test_the_demo_has_one_account_per_role_with_a_printed_generated_password(
     assert reporter.check_password(password)
 
 
-def test_loading_the_demo_twice_changes_nothing(demo_accounts_file):
-    _seed()
+def test_loading_the_demo_twice_changes_nothing(seeded):
     first = _snapshot()
     output = _seed()
     assert _snapshot() == first

@@ -9,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 from tests.postgresql_flush import cheap_flush
 from tests.scheduling import make_scheduler
+from tests.sqlite_flush import guarded_flush
 from units.models import UnitCategory
 from units.roles import Role
 
@@ -51,6 +52,10 @@ def _cheap_postgresql_flush():
     truncating every table (tests/postgresql_flush.py says why)."""
     from django.db import connection
 
+    if connection.vendor == "sqlite":
+        with guarded_flush(type(connection.ops)):
+            yield
+        return
     if connection.vendor != "postgresql":
         yield
         return

@@ -56,6 +56,7 @@ def without_guard(table: str) -> None:
         sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
     else:
         sql(f"DROP TRIGGER IF EXISTS {table}_no_update")
+        sql(f"DROP TRIGGER IF EXISTS {table}_no_delete")
         sql("DROP TRIGGER IF EXISTS assessment_publication_no_update")
 
 
@@ -142,3 +143,12 @@ def test_a_chain_cut_at_its_end_is_caught_given_the_head_kept_outside(published,
     assert verify()[0] == 0  # consistent without the head kept outside
     code, output = verify("--expect-head", head)
     assert code == 1 and "does not reach the head" in output
+
+
+def test_the_database_itself_refuses_to_delete_a_publication(published):
+    """SQLite as PostgreSQL: below the ORM, a raw DELETE of a publication is refused."""
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        sql(f"DELETE FROM {Publication._meta.db_table} WHERE id = %s", [published.pk])
+    assert Publication.objects.filter(pk=published.pk).exists()

@@ -168,7 +168,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation_round = _round_for(request, pk, MANAGE)
     if evaluation_round.status == RoundStatus.CLOSED:
-        messages.error(request, _("The round is closed and no longer changes."))
+        messages.error(
+            request,
+            _("The round is closed and no longer changes: to evaluate again, create a new round."),
+        )
         return redirect("assessment:round_detail", pk=evaluation_round.pk)
     form = RoundForm(request.POST or None, instance=evaluation_round)
     if request.method == "POST" and form.is_valid():

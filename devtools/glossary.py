@@ -29,6 +29,7 @@ TEMPLATE_DIR = "templates"
 
 PO, TEMPLATE, CODE = "po", "template", "code"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+TAG = re.compile(r"\{%.*?%\}")
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class Rule:
     Chinese names, so a rule can hold for one concept and not for another. Templates and code
     have no msgid: a rule with ``only`` does not apply to them, ``unless`` never excuses them.
     ``keep`` lists (path, literal) pairs left as they are, e.g. a workbook header the spec names.
-    A ``chinese_only`` rule looks at Chinese text only (a template line of English msgids may
-    quote with “”).
+    A ``chinese_only`` rule looks at Chinese text only, and in a template at its text outside
+    the ``{% %}`` tags (an English msgid may quote with “”).
     """
 
     concept: str
@@ -61,7 +62,7 @@ class Rule:
     def applies(self, source: str, english: str | None, text: str) -> bool:
         if source not in self.sources:
             return False
-        if self.chinese_only and not CHINESE.search(text):
+        if self.chinese_only and not CHINESE.search(TAG.sub("", text)):
             return False
         if english is None:
             return self.only is None
@@ -154,8 +155,15 @@ RULES: tuple[Rule, ...] = (
         unless=r"user|account",
     ),
     Rule(
+        "unit taking part",
+        r"启用",
+        "参加考核",
+        "启用 switches on equipment; a unit takes part in the assessment",
+        only=r"\bactivat",
+    ),
+    Rule(
         "unit taking part / not",
-        r"在用|已?停用|启用",
+        r"在用|已?停用",
         "参加考核 / 不参加考核",
         "在用 / 已停用 are words for equipment (已停用 stays right for a user account)",
         unless=r"user|account|cadre",
@@ -290,7 +298,9 @@ def _check(
             continue
         if (path, text) in rule.keep:
             continue
-        for match in rule.pattern.finditer(text):
+        # English msgids may quote with “”: a template's Chinese is its text outside the tags.
+        seen = TAG.sub("", text) if rule.chinese_only and source == TEMPLATE else text
+        for match in rule.pattern.finditer(seen):
             yield Finding(path, line + text.count("\n", 0, match.start()), match.group(), rule)
 
 

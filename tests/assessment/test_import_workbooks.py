@@ -248,7 +248,7 @@ def test_a_marked_workbook_fills_and_comments_the_cells_of_its_errors(bad_target
     assert values(sheet) == values(load(bad_targets).worksheets[0])
     assert marked.sheetnames == [load(bad_targets).sheetnames[0], "错误清单"]
     assert values(marked["错误清单"]) == [
-        ("行号", "列", "值", "问题"),
+        ("行号", "列", "填写内容", "问题"),
         (2, "目标值", "十万", number),
         (3, "单位代码", "@ZZ9", unknown),
         (5, "年度 + 单位代码 + 指标代码", "2026 · B01 · GDP", same),

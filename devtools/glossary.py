@@ -398,7 +398,7 @@ def check_code(text: str, path: str) -> list[Finding]:
             and CHINESE.search(node.value)
         ):
             findings += _check(node.value, CODE, path, node.lineno)
-    return findings
+    return sorted(findings, key=lambda finding: finding.line)
 
 
 def _code_files(root: Path) -> Iterable[Path]:

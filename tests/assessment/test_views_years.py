@@ -109,7 +109,7 @@ def test_once_collecting_a_parameter_change_needs_a_reason(client, office_user):
 
     response = client.post(url, _parameters(year, excellent_quota="0.25"))
     assert response.status_code == 200
-    assert response.context["form"].errors["reason"] == ["这个字段是必填项。"]
+    assert response.context["form"].errors["reason"] == ["此项为必填项。"]
     assert 'value="0.25"' in response.content.decode()  # what was typed stays
     year.refresh_from_db()
     assert year.excellent_quota == Decimal("0.30")

@@ -270,9 +270,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "English left in a template",
-        r"aria-label=\"[A-Za-z][^\"{]*\"",
-        "aria-label=\"{% translate '…' %}\"",
-        "screen readers read the label out in English",
+        r"(?:aria-label|title|placeholder|alt)=\"[A-Za-z][^\"{]*\"",
+        "{% translate '…' %}",
+        "screen readers and tooltips read the label out in English",
         sources=frozenset({TEMPLATE}),
     ),
 )

@@ -1,5 +1,5 @@
 """The navigation bar meets WCAG 2 AA contrast (4.5:1 for normal text), computed from the
-colours the project's CSS gives it: Bootstrap's navbar-dark on bg-primary did not."""
+colours the project's CSS gives it (Bootstrap's navbar-dark on bg-primary does not)."""
 
 import re
 from pathlib import Path

@@ -344,7 +344,8 @@ def _entry(block: list[tuple[int, str]]) -> Entry | None:
 def parse_po(text: str) -> list[Entry]:
     """The entries of a .po file: enough of the format for msgctxt, msgid, msgstr, plurals.
     Entries are separated by blank lines, as msgmerge and makemessages write them."""
-    entries, block = [], []
+    entries: list[Entry] = []
+    block: list[tuple[int, str]] = []
     for number, raw in enumerate([*text.splitlines(), ""], start=1):
         line = raw.strip()
         if not line:

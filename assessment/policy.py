@@ -140,7 +140,10 @@ def year_check(
             code="year_locked",
         )
     raise ValidationError(
-        _("The %(year)s assessment is in the state “%(status)s”: you can no longer %(action)s.")
+        _(
+            "The %(year)s assessment is in the state “%(status)s”: you can no longer %(action)s. "
+            "If something must still change, ask the assessment office."
+        )
         % {"year": year.year, "status": status.label, "action": ACTION_LABELS[action]},
         code="year_locked",
     )

@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import quote
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,6 +27,7 @@ from assessment.documents.pdf import Document
 from assessment.models import Publication
 from reports import public
 from reports.models import PublishedFile
+from units.downloads import attachment
 from units.xlsx import add_sheet, new_workbook, to_bytes
 
 SCORE_FORMAT = "0.00"
@@ -36,7 +36,11 @@ TIER_COLUMN = 4  # in a category sheet: rank, code, name, tier, total, veto, gro
 
 
 def _title(publication: Publication) -> str:
-    return _("%(year)s assessment") % {"year": publication.year.year} + " · " + _("Results")
+    return (
+        _("%(year)s assessment") % {"year": publication.year.year}
+        + " · "
+        + pgettext("assessment", "Results")
+    )
 
 
 def _subtitle(publication: Publication) -> str:
@@ -169,11 +173,6 @@ FORMATS: dict[str, tuple[Callable[[Publication], bytes], str]] = {
 LINKS = [("xlsx", gettext_lazy("Excel workbook (.xlsx)")), ("pdf", "PDF"), ("json", "JSON")]
 
 
-def content_disposition(filename: str, fallback: str) -> str:
-    """An attachment named in Chinese (RFC 5987), with an ASCII name for old clients."""
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 def published_file(publication: Publication, fmt: str) -> PublishedFile:
     """The stored bytes of a download, made and kept the first time they are asked for."""
     found = PublishedFile.objects.filter(publication=publication, fmt=fmt).first()
@@ -221,10 +220,18 @@ def download(request: HttpRequest, publication: Publication, fmt: str) -> HttpRe
     else:
         response = HttpResponse(bytes(stored.content), content_type=FORMATS[fmt][1])
         year, version = publication.year.year, publication.version
-        response["Content-Disposition"] = content_disposition(
-            f"{year}-{_('Results')}-v{version}.{fmt}", f"results-{year}-v{version}.{fmt}"
+        attachment(
+            response, f"{results_name(year, version)}.{fmt}", f"results-{year}-v{version}.{fmt}"
         )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stored.created_at.timestamp())
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def results_name(year: int, version: int) -> str:
+    """The file name (without extension) of a year's published results, in the user's language."""
+    return pgettext("file name", "%(year)s results, version %(version)s") % {
+        "year": year,
+        "version": version,
+    }

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 code_validator = RegexValidator(
@@ -66,7 +67,7 @@ class Unit(models.Model):
         verbose_name=_("parent unit"),
     )
     is_active = models.BooleanField(
-        _("active"),
+        pgettext_lazy("unit", "active"),
         default=True,
         help_text=_("A unit with records is deactivated instead of deleted."),
     )
@@ -145,7 +146,7 @@ class Cadre(models.Model):
         choices=RankKind.choices,
         default=RankKind.DEPUTY,
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("cadre", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -47,7 +47,8 @@ from assessment.imports import (
     workbook_preview,
 )
 from assessment.imports.staging import discard_staged, purge_stale_staging, read_staged, stage
-from assessment.imports.workbooks import template_workbook
+from assessment.imports.workbooks import template_file_names, template_workbook
+from units.downloads import attachment
 
 if TYPE_CHECKING:
     from django.contrib.admin import AdminSite
@@ -228,8 +229,7 @@ class WorkbookImportMixin(_ExportAdmin):
         """The kind's template: headers, a sample row, drop-down lists and instructions."""
         self._require_import_permission(request)
         response = HttpResponse(template_workbook(self.import_kind), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.import_kind}.xlsx"'
-        return response
+        return attachment(response, *template_file_names(KINDS[self.import_kind]))
 
     # --- helpers --------------------------------------------------------------------------------
 

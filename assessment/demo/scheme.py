@@ -75,7 +75,7 @@ REPEAT_PETITIONS = (
     "群众就社保待遇问题重复信访1批次",
 )
 BONUS_ITEM = Item("JF", "争先创优加分", "加分项", "3", M.BONUS, measure="分")
-DEDUCTION_ITEM = Item("KF", "工作失误扣分", "扣分项", "5", M.DEDUCTION, measure="分", lead="ZH01")
+DEDUCTION_ITEM = Item("KF", "履职尽责扣分", "扣分项", "5", M.DEDUCTION, measure="分", lead="ZH01")
 VETO_ITEM = Item("FJ", "安全生产和信访稳定一票否决", "一票否决", "0", M.VETO, lead="ZH07")
 
 SCHEMES: dict[str, list[Item]] = {
@@ -208,7 +208,7 @@ STATEMENT_TEXTS = (
     "已对通报问题逐项整改：明确专人负责，建立周调度台账，整改情况已报区委督查室备案。",
     "情况属实。已向区政府作出书面说明，并修订内部报送制度，确保今后按时准确报送。",
 )
-LATE_REASON = "10月材料因报送系统升级未能按时录入，经区考核办同意补录"
+LATE_REASON = "10月材料因报送系统升级未能按时填报，经区考核办同意补录"
 # A tiny valid PDF: the demo's verified record with a document attached.
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DEMO_PDF_NAME = "佐证材料.pdf"

@@ -114,7 +114,7 @@ def _slip(pdf: FPDF, title: str, slip: Slip, x: float, y: float, wording: tuple[
     pdf.multi_cell(SLIP_W - 2 * pad, 5, title, new_x="LEFT", new_y="NEXT")
     pdf.set_font(FONT, size=8)
     pdf.set_x(x + pad)
-    pdf.cell(SLIP_W - 2 * pad, 4, f"No. {slip.serial:05d}", new_x="LEFT", new_y="NEXT")
+    pdf.cell(SLIP_W - 2 * pad, 4, f"第 {slip.serial:05d} 号", new_x="LEFT", new_y="NEXT")
     top = pdf.get_y() + 1
     draw_qr(pdf, slip.url, x + pad, top, qr_size)
     text_x = x + pad + qr_size + 3

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.forms.base import model_choices
 from assessment.models import EvaluationRound, Mark, Question, RaterGroup, RoundStatus
@@ -112,7 +113,9 @@ class BatchForm(forms.Form):
         required=False,
         label=_("Unit (for a unit's own raters only)"),
     )
-    size = forms.IntegerField(min_value=1, max_value=500, initial=10, label=_("Number of codes"))
+    size = forms.IntegerField(
+        min_value=1, max_value=500, initial=10, label=pgettext_lazy("voting", "Number of codes")
+    )
 
     def __init__(self, *args: Any, round: EvaluationRound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -136,7 +139,7 @@ class CloseForm(forms.Form):
 class CodeForm(forms.Form):
     code = forms.CharField(
         max_length=40,
-        label=_("Your code"),
+        label=pgettext_lazy("voting", "Your code"),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.access import evidence_record_refusal
 from assessment.forms.base import (
@@ -37,7 +38,9 @@ class IndicatorChoiceField(forms.ModelChoiceField):
 
 
 def _value_field() -> forms.DecimalField:
-    return number_field(_("Value"), AMOUNT, _("In the indicator's unit of measure."))
+    return number_field(
+        pgettext_lazy("record", "Value"), AMOUNT, _("In the indicator's unit of measure.")
+    )
 
 
 def recordable_indicators(user: AnyUser, unit: Unit, year: AssessmentYear) -> list[Indicator]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.forms.base import DistrictForm, DistrictModelForm, model_choices
 from assessment.models import AssessmentYear, Survey, SurveyChoice, SurveyQuestion
@@ -72,7 +73,7 @@ class SurveyCloseForm(DistrictForm):
 
 class SurveyCodesForm(DistrictForm):
     size = forms.IntegerField(
-        label=_("Number of codes"),
+        label=pgettext_lazy("survey", "Number of codes"),
         min_value=1,
         max_value=survey_service.MAX_BATCH,
         initial=40,
@@ -98,7 +99,7 @@ class ResponseForm(forms.Form):
         self.questions = questions
         if uses_codes:
             self.fields["code"] = forms.CharField(
-                label=_("Your code"),
+                label=pgettext_lazy("survey", "Your code"),
                 max_length=40,
                 help_text=_("The code printed on your slip, e.g. K7QF-3MXA-9TPW."),
                 widget=forms.TextInput(

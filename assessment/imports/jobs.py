@@ -25,7 +25,7 @@ from django_tasks import task
 from assessment.imports.kinds import KINDS
 from assessment.imports.preview import Preview, RowError, RowResult, RowStatus
 from assessment.imports.recovery import worker_id
-from assessment.imports.service import workbook_import, workbook_preview
+from assessment.imports.service import unexpected_failure, workbook_import, workbook_preview
 from assessment.imports.staging import purge_stale_staging, read_staged, stage
 from assessment.models import ImportJob, ImportJobState
 from units.access import AnyUser, account
@@ -165,9 +165,9 @@ def run_job(job_id: uuid.UUID) -> str:
             door="web",
             progress=_Reporter(job) if job.background else None,
         )
-    except Exception as error:  # logged by the import layer; the page must say it too
+    except Exception:  # logged by the import layer; the page must say it too
         logger.exception("import job %s failed", job.pk)
-        return _end(job, ImportJobState.FAILED, _failure(str(error)))
+        return _end(job, ImportJobState.FAILED, _failure(unexpected_failure()))
     if not preview.ok:
         state = ImportJobState.REFUSED
     else:
@@ -194,7 +194,7 @@ def _failure(message: str) -> dict:
         "failed": True,
         "counts": {},
         "rows": [],
-        "errors": [RowError(_("The import failed: %(error)s") % {"error": message}).as_dict()],
+        "errors": [RowError(message).as_dict()],
         "errors_total": 1,
     }
 

@@ -53,7 +53,11 @@ def _parent(
         return existing[code]
     if code in in_file:
         return NewUnit(code)
-    row.fail("parent", _("Unknown unit code “%(value)s”.") % {"value": code})
+    row.fail(
+        "parent",
+        _("There is no unit with the code “%(value)s”: check the code, or import the unit first.")
+        % {"value": code},
+    )
     return None
 
 

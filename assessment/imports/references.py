@@ -22,7 +22,7 @@ def row_category(row: ParsedRow, ctx: Context) -> UnitCategory | None:
     if category is None:
         row.fail(
             "category",
-            _("Unknown unit category “%(value)s”. Known: %(known)s.")
+            _("There is no unit category “%(value)s”: use one of %(known)s.")
             % {"value": row.get("category"), "known": ctx.lookups.category_names()},
         )
     return category
@@ -53,10 +53,24 @@ def row_unit(
     code = row.get(key)
     unit = ctx.lookups.units.get(code)
     if unit is None:
-        row.fail(key, _("Unknown unit code “%(value)s”.") % {"value": code})
+        row.fail(
+            key,
+            _(
+                "There is no unit with the code “%(value)s”: check the code, or import the unit "
+                "first."
+            )
+            % {"value": code},
+        )
         return None
     if active and not unit.is_active:
-        row.fail(key, _("Unit %(code)s is no longer assessed (inactive).") % {"code": code})
+        row.fail(
+            key,
+            _(
+                "Unit %(code)s no longer takes part in the assessment: remove its rows, or ask "
+                "the assessment office to include the unit again."
+            )
+            % {"code": code},
+        )
         return None
     return unit
 
@@ -108,7 +122,11 @@ def row_indicator(
     else:
         row.fail(
             "indicator",
-            _("Unknown indicator code “%(code)s” for %(year)s.") % {"code": code, "year": year},
+            _(
+                "%(year)s has no indicator with the code “%(code)s”: check the code, or import "
+                "the indicator first."
+            )
+            % {"code": code, "year": year},
         )
     return None
 
@@ -122,7 +140,7 @@ def row_cadre(
     if cadre is None:
         row.fail(
             key,
-            _("%(unit)s has no cadre named “%(name)s”.")
+            _("%(unit)s has no cadre named “%(name)s”: check the name, or import the cadre first.")
             % {"unit": unit.code, "name": row.get(key)},
         )
     return cadre

@@ -9,6 +9,7 @@ problem of the file or its rows: those are in the returned ``Preview``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 
@@ -28,6 +29,17 @@ from assessment.models import ImportLog
 from units.access import AnyUser
 
 User = AnyUser | None
+logger = logging.getLogger(__name__)
+
+
+def unexpected_failure() -> str:
+    """What the page says when an import stops on a bug: the details go to the log."""
+    return _(
+        "The import stopped on an unexpected error and nothing was written. Upload the file "
+        "again; if it stops again, tell the system administrator (the error is in the log)."
+    )
+
+
 # Told how far an import is: the phase ("reading", "checking", "comparing", "writing"), the
 # rows done and the rows in all (an estimate until the sheet is read).
 Progress = Callable[[str, int, int], None]
@@ -99,8 +111,8 @@ def _run(
         if commit and preview.ok and plans is not None:
             report("writing", len(preview.rows), len(preview.rows))
             _commit(kind, plans, preview)
-    except Exception as error:  # recorded, then raised again: a bug must not go unlogged
-        preview.errors.append(RowError(_("The import failed: %(error)s") % {"error": error}))
+    except Exception:  # recorded, then raised again: a bug must not go unlogged
+        preview.errors.append(RowError(unexpected_failure()))
         _log(preview, user, door)
         raise
     _log(preview, user, door)
@@ -184,10 +196,14 @@ def _commit(kind: Kind, analysed: tuple[Context, list[ParsedRow]], preview: Prev
             kind.write(plans[RowStatus.NEW], plans[RowStatus.CHANGED], ctx)
     except (IntegrityError, ValidationError) as error:
         # Someone changed the same records since the file was read: nothing of it is written.
+        # The database's own words help a developer, not the person importing: logged only.
+        logger.warning("import of %s refused on writing: %s", preview.file_name, error)
         preview.errors.append(
             RowError(
-                _("Nothing was written: the database refused the import (%(error)s).")
-                % {"error": error}
+                _(
+                    "Nothing was written: the same records were changed while the file was being "
+                    "checked. Upload the file again to preview it against the current records."
+                )
             )
         )
         return

@@ -26,7 +26,7 @@ from typing import cast
 import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
@@ -50,7 +50,7 @@ INSTRUCTIONS_TITLE = "填写说明"
 LISTS_TITLE = "下拉选项"  # hidden: the dropdown lists, longer than a validation formula may be
 ERRORS_TITLE = "错误清单"
 INSTRUCTION_HEADERS = ("列名", "英文别名", "是否必填", "填写要求", "可选值")
-ERROR_HEADERS = ("行号", "列", "值", "问题")
+ERROR_HEADERS = ("行号", "列", "填写内容", "问题")
 
 SAMPLE_ROW = 2
 TEMPLATE_ROWS = 1000  # the rows of the template that get the dropdown lists
@@ -122,6 +122,12 @@ KIND_DESCRIPTIONS = {
 
 
 # --- the template ------------------------------------------------------------------------------
+
+
+def template_file_names(kind: Kind) -> tuple[str, str]:
+    """The file name of a kind's template in the user's language, and its ASCII fallback."""
+    template = pgettext("file name", "template")
+    return f"{kind.label}-{template}.xlsx", f"{kind.name}-template.xlsx"
 
 
 def template_workbook(kind: str) -> bytes:

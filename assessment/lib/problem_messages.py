@@ -66,11 +66,17 @@ _TEMPLATES: dict[ProblemCode, Promise] = {
         "Cadre %(cadre)s of %(unit)s is listed more than once."
     ),
     # --- per unit and indicator ---
-    ProblemCode.MISSING_TARGET: gettext_lazy("%(unit)s has no target for indicator %(indicator)s."),
+    ProblemCode.MISSING_TARGET: gettext_lazy(
+        "%(unit)s has no target for indicator %(indicator)s: enter it on the unit's targets page "
+        "(or import the targets), then compute again."
+    ),
     ProblemCode.INVALID_TARGET: gettext_lazy(
         "%(unit)s, indicator %(indicator)s: the target must be greater than 0 (given: %(value)s)."
     ),
-    ProblemCode.MISSING_BASE: gettext_lazy("%(unit)s has no base for indicator %(indicator)s."),
+    ProblemCode.MISSING_BASE: gettext_lazy(
+        "%(unit)s has no base for indicator %(indicator)s: enter it on the unit's targets page "
+        "(or import the targets), then compute again."
+    ),
     ProblemCode.INVALID_BASE: gettext_lazy(
         "%(unit)s, indicator %(indicator)s: the base must be greater than 0 (given: %(value)s)."
     ),

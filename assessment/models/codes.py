@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -48,4 +49,4 @@ class OneTimeCodeBase(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return f"No. {self.serial}"
+        return gettext("No. %(serial)s") % {"serial": self.serial}

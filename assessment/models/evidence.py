@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from assessment.models.years import AMOUNT, AssessmentYear, Indicator
@@ -25,10 +26,11 @@ from units.models import Unit
 class EvidenceStatus(models.TextChoices):
     PENDING = "pending", _("pending")
     VERIFIED = "verified", _("verified")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("record", "rejected")
 
 
-# Failures (失误): recorded against a unit by supervision or the office, answered by the unit.
+# Failures (deductions and veto events): recorded against a unit by supervision or the office,
+# answered by the unit.
 FAILURE_METHODS = frozenset({Method.DEDUCTION, Method.VETO})
 # Records of points (bonus and deduction) are never negative.
 POINT_METHODS = frozenset({Method.BONUS, Method.DEDUCTION})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from assessment.models.results import ComputationRun
@@ -14,7 +15,7 @@ from units.models import Unit
 
 class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("open")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("objection", "rejected")
     ACCEPTED = "accepted", _("accepted")
 
 

@@ -114,7 +114,8 @@ def preparation_refusal(evaluation_round: EvaluationRound) -> str | None:
     if evaluation_round.status != RoundStatus.DRAFT:
         return _(
             "The round “%(name)s” is %(status)s: its rater groups, questions, people and rules "
-            "no longer change (votes rely on them)."
+            "no longer change (votes rely on them). To evaluate with other rules, create a new "
+            "round."
         ) % {"name": evaluation_round.name, "status": evaluation_round.get_status_display()}
     return None
 
@@ -177,7 +178,9 @@ def round_update_check(
 ) -> None:
     """Whether the round's edited rules may be saved (the form holds the new values)."""
     if evaluation_round.status == RoundStatus.CLOSED:
-        raise ValidationError(_("The round is closed and no longer changes."))
+        raise ValidationError(
+            _("The round is closed and no longer changes: to evaluate again, create a new round.")
+        )
     _check_year(evaluation_round.year, by)
     changed = set(form.changed_data) - {"closes_on"}
     if evaluation_round.status != RoundStatus.DRAFT and changed:
@@ -217,14 +220,19 @@ def round_problems(evaluation_round: EvaluationRound) -> list[str]:
     """What keeps a draft round from opening (empty when it may open)."""
     problems = []
     if not evaluation_round.groups.exists():
-        problems.append(_("The round has no rater group."))
+        problems.append(
+            _("The round has no rater group yet: add at least one under “Rater groups”.")
+        )
     if not evaluation_round.questions.exists():
-        problems.append(_("The round has no question."))
+        problems.append(_("The round has no question yet: add at least one under “Questions”."))
     if not evaluation_round.subjects.exists():
         problems.append(_("The round evaluates nobody yet: add leadership teams or cadres."))
     if evaluation_round.closes_on < timezone.localdate():
         problems.append(
-            _("Voting would close on %(date)s, which has passed.")
+            _(
+                "Voting would close on %(date)s, which has passed: change the last day of "
+                "voting under “Change the rules” to today or later, then open the voting."
+            )
             % {"date": evaluation_round.closes_on}
         )
     return problems

@@ -144,7 +144,8 @@ def objection_resolve(
         raise ValidationError(
             _(
                 "The %(year)s assessment is in the state “%(status)s”: objections can no longer "
-                "be answered."
+                "be answered. To correct a published result, open a formal review of the year "
+                "first."
             )
             % {"year": locked.year.year, "status": YearStatus(locked.year.status).label},
             code="year_locked",

@@ -150,7 +150,10 @@ def milestone_save(
         late_tasks = milestone.tasks.filter(due__gt=due).count()
         if late_tasks:
             errors.setdefault("due", []).append(
-                _("%(count)s task(s) of this milestone are due after that date.")
+                _(
+                    "%(count)s task(s) of this milestone are due after that date: choose a later "
+                    "date, or first move those tasks' due dates to it or earlier."
+                )
                 % {"count": late_tasks}
             )
     _full_clean(milestone, errors)

@@ -336,11 +336,15 @@ class VerifyCounts:
 def state_problem(record: VerifiedRecord) -> str | None:
     """Why the record cannot be decided whoever asks: superseded, or decided already."""
     if not record.is_current:
-        return _("This record has been superseded by a correction: it can no longer be verified.")
+        return _(
+            "This record has been superseded by a correction: it can no longer be verified. "
+            "Verify the newest correction instead."
+        )
     if record.status != EvidenceStatus.PENDING:
-        return _("This record is already %(status)s: only pending records can be decided.") % {
-            "status": EvidenceStatus(record.status).label
-        }
+        return _(
+            "This record is already %(status)s: only pending records can be decided. To change "
+            "it, the unit records a correction."
+        ) % {"status": EvidenceStatus(record.status).label}
     return None
 
 

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.documents.slips import Slip, slips_pdf
@@ -43,6 +44,7 @@ from assessment.models import (
 )
 from assessment.selectors import years as selectors
 from assessment.services import ballots as ballot_service
+from units.downloads import attachment
 
 VIEW = "assessment.view_evaluationround"
 MANAGE = "assessment.manage_evaluationround"
@@ -168,7 +170,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation_round = _round_for(request, pk, MANAGE)
     if evaluation_round.status == RoundStatus.CLOSED:
-        messages.error(request, _("The round is closed and no longer changes."))
+        messages.error(
+            request,
+            _("The round is closed and no longer changes: to evaluate again, create a new round."),
+        )
         return redirect("assessment:round_detail", pk=evaluation_round.pk)
     form = RoundForm(request.POST or None, instance=evaluation_round)
     if request.method == "POST" and form.is_valid():
@@ -375,11 +380,10 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
         else f"{year} · {evaluation_round.name}"
     )
     response = HttpResponse(slips_pdf(title, slips), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="codes-{evaluation_round.pk}-{batch.pk}.pdf"'
-    )
     response["Cache-Control"] = "no-store"
-    return response
+    tail = f"{evaluation_round.pk}-{batch.pk}.pdf"
+    name = pgettext("file name", "Voting code cards")
+    return attachment(response, f"{name}-{tail}", f"codes-{tail}")
 
 
 @require_POST

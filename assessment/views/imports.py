@@ -10,7 +10,6 @@ task worker while the page shows a progress bar. The office reads the log of eve
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import manages_assessment
@@ -29,9 +29,10 @@ from assessment.imports.jobs import job_confirm, job_percent, job_retry, job_sta
 from assessment.imports.preview import RowStatus
 from assessment.imports.rows import Kind
 from assessment.imports.staging import read_staged
-from assessment.imports.workbooks import marked_workbook, template_workbook
+from assessment.imports.workbooks import marked_workbook, template_file_names, template_workbook
 from assessment.models import ImportJob, ImportJobState, ImportLog
 from units.access import AnyUser, account, is_staff_member
+from units.downloads import attachment
 from units.submissions import once_per_submission
 
 LOG_PER_PAGE = 50
@@ -62,11 +63,10 @@ def _job_for(request: HttpRequest, pk: uuid.UUID) -> ImportJob:
     return job
 
 
-def _xlsx(data: bytes, file_name: str) -> HttpResponse:
+def _xlsx(data: bytes, name: str, fallback: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name, safe='')}"
     response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(response, name, fallback)
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def template(request: HttpRequest, kind: str) -> HttpResponse:
     chosen = _kind_for(request, kind)
-    return _xlsx(template_workbook(chosen.name), f"{chosen.label}-模板.xlsx")
+    return _xlsx(template_workbook(chosen.name), *template_file_names(chosen))
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,7 +197,8 @@ def marked(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if job.state != ImportJobState.REFUSED or data is None:
         raise Http404
     name = job.file_name.rsplit(".", 1)[0] or job.kind
-    return _xlsx(marked_workbook(data, preview_of(job)), f"{name}-错误标注.xlsx")
+    marked_name = name + "-" + pgettext("file name", "errors marked") + ".xlsx"
+    return _xlsx(marked_workbook(data, preview_of(job)), marked_name, f"{job.kind}-errors.xlsx")
 
 
 @require_GET

@@ -54,7 +54,8 @@ def _reporting_warning(user: AnyUser, year: AssessmentYear) -> str:
         return ""
     return _(
         "The year is in the state “%(status)s”: progress and contribution points can no longer "
-        "be reported here."
+        "be reported here. If a report is still due, ask the assessment office to add it as a "
+        "late record."
     ) % {"status": year.get_status_display()}
 
 

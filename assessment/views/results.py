@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import objection_file_refusal
@@ -41,6 +42,7 @@ from assessment.selectors import years as selectors
 from assessment.services import objections as objection_service
 from assessment.services import publication as publication_service
 from units.access import AnyUser, sees_all_units, user_unit_id
+from units.downloads import attachment
 from units.models import Unit
 from units.selectors import unit_get_for_user
 from units.submissions import once_per_submission
@@ -157,10 +159,13 @@ def publication_document(request: HttpRequest, year: int, version: int) -> HttpR
     publication = get_object_or_404(Publication, year=assessment_year, version=version)
     body = json.dumps(publication.document, ensure_ascii=False, indent=2, sort_keys=True)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    name = f"results-{assessment_year.year}-v{publication.version}.json"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
-    return response
+    year, version = assessment_year.year, publication.version
+    name = pgettext("file name", "%(year)s results, version %(version)s") % {
+        "year": year,
+        "version": version,
+    }
+    return attachment(response, f"{name}.json", f"results-{year}-v{version}.json")
 
 
 # --- a unit's score sheet ---------------------------------------------------------------------

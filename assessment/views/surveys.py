@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import manages_assessment
@@ -27,6 +28,7 @@ from assessment.selectors import surveys as survey_selectors
 from assessment.selectors import years as selectors
 from assessment.services import survey_answers as answering
 from assessment.services import surveys as survey_service
+from units.downloads import attachment
 from units.models import Unit
 
 
@@ -67,11 +69,10 @@ def public_url(request: HttpRequest, survey: Survey) -> str:
     return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
+def _pdf(content: bytes, name: str, fallback: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(response, name, fallback)
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -278,8 +279,11 @@ def survey_codes(request: HttpRequest, pk: int) -> HttpResponse:
         Slip(serial=serial, code=code, url=f"{link}?code={code}", lines=lines)
         for serial, code in codes
     ]
+    name = pgettext("file name", "Survey code cards")
     return _pdf(
-        slips_pdf(survey.title, slips, SURVEY_WORDING), f"survey-codes-{survey.pk}-{batch.pk}.pdf"
+        slips_pdf(survey.title, slips, SURVEY_WORDING),
+        f"{name}-{survey.pk}-{batch.pk}.pdf",
+        f"survey-codes-{survey.pk}-{batch.pk}.pdf",
     )
 
 
@@ -298,4 +302,5 @@ def survey_poster(request: HttpRequest, pk: int) -> HttpResponse:
     if survey.closes_on:
         lines.append(_("Answer by %(date)s") % {"date": survey.closes_on.isoformat()})
     content = poster_pdf(survey.title, public_url(request, survey), lines)
-    return _pdf(content, f"survey-poster-{survey.pk}.pdf")
+    name = pgettext("file name", "Survey poster")
+    return _pdf(content, f"{name}-{survey.pk}.pdf", f"survey-poster-{survey.pk}.pdf")

@@ -238,7 +238,11 @@ def _indicator_form_page(
     if not _year_open_for(year, Action.EDIT_SCHEME):
         messages.error(
             request,
-            _("The %(year)s assessment is in the state “%(status)s”: the scheme is fixed.")
+            _(
+                "The %(year)s assessment is in the state “%(status)s”: the scheme is fixed. A "
+                "wrong score is corrected through its inputs (targets, records, grades, ranks), "
+                "with the reason for the amendment."
+            )
             % {"year": year.year, "status": year.get_status_display()},
         )
         return redirect(scheme_url)

@@ -21,7 +21,7 @@ VERIFICATION = "verification"  # a standing rule, not a phase with a deadline
 PHASE_ORDER = [*(p.value for p in Phase), VERIFICATION]
 PHASE_LABELS = {
     **{p.value: p.label for p in Phase},
-    VERIFICATION: gettext_lazy("verification of records (审核)"),
+    VERIFICATION: gettext_lazy("verification of records"),
 }
 
 

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.models import AssessmentYear, YearStatus
@@ -38,6 +39,7 @@ from reports.staff.access import (
 )
 from reports.staff.projection import general_messages, unprojected_messages
 from units.access import is_staff_member, user_unit_code
+from units.downloads import attachment
 from units.models import Cadre, Unit, UnitCategory
 
 PAGE_SIZE = 50
@@ -52,10 +54,8 @@ def _district_year(request: HttpRequest, year: int) -> AssessmentYear:
     return selectors.year_get_for_user(request.user, year)
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _download(content: bytes, content_type: str, name: str, fallback: str) -> HttpResponse:
+    return attachment(HttpResponse(content, content_type=content_type), name, fallback)
 
 
 def _url_or_none(name: str, **kwargs: object) -> str | None:
@@ -148,9 +148,9 @@ def letter_pdf(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     target_unit = letter_unit_get_for_user(request.user, unit)
     assessment_year = selectors.year_get_for_user(request.user, year)
     content = letters.letter_pdf(letters.letter_for(assessment_year, target_unit))
-    return _download(
-        content, "application/pdf", f"letter-{assessment_year.year}-{target_unit.code}.pdf"
-    )
+    tail = f"{assessment_year.year}-{target_unit.code}.pdf"
+    name = pgettext("file name", "Target-responsibility letter")
+    return _download(content, "application/pdf", f"{name}-{tail}", f"letter-{tail}")
 
 
 # --- progress bulletins ---------------------------------------------------------------------
@@ -313,7 +313,10 @@ def outstanding_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     record = _district_year(request, year)
     _form, threshold, lines = _outstanding(request, record)
     content = leadership.outstanding_workbook(record, threshold, lines)
-    return _download(content, XLSX, f"outstanding-cadres-{record.year}.xlsx")
+    name = pgettext("file name", "Outstanding key-project contributions")
+    return _download(
+        content, XLSX, f"{name}-{record.year}.xlsx", f"outstanding-cadres-{record.year}.xlsx"
+    )
 
 
 # --- bonus ----------------------------------------------------------------------------------
@@ -342,7 +345,8 @@ def bonus_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     if run is None or run.bonus_pool is None:
         raise Http404(_("No bonus has been distributed for this year."))
     content = bonus_reads.bonus_workbook(bonus_reads.bonus_table(record, run))
-    return _download(content, XLSX, f"bonus-{record.year}.xlsx")
+    name = pgettext("file name", "Assessment bonus")
+    return _download(content, XLSX, f"{name}-{record.year}.xlsx", f"bonus-{record.year}.xlsx")
 
 
 # --- the leaders' dashboard -----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from decimal import Decimal
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -125,10 +126,10 @@ def test_a_bad_row_is_shown_in_chinese_and_nothing_can_be_confirmed(office, sche
     assert preview.status_code == 200
     assert preview.context["counts"]["error"] == 1
     errors = [(e.row, e.column, e.value, e.message) for e in preview.context["errors"]]
-    assert (3, "单位代码", "ZZ1", "未知的单位代码 “ZZ1”。") in errors
-    assert (3, "目标值", "十", "“十” 不是数字。") in errors
+    assert (3, "单位代码", "ZZ1", "单位代码「ZZ1」不存在，请核对或先导入该单位。") in errors
+    assert (3, "目标值", "十", "「十」不是数字。") in errors
     html = page(preview)
-    assert "未知的单位代码 “ZZ1”。" in html and "“十” 不是数字。" in html
+    assert "单位代码「ZZ1」不存在，请核对或先导入该单位。" in html and "「十」不是数字。" in html
     assert preview.context["confirm_form"] is None and CONFIRM not in html
     assert not staged(media_root, sha256).exists()
 
@@ -202,7 +203,7 @@ def test_a_collecting_year_takes_targets_only_with_a_reason(
 
     refused = upload(office, rows)
     assert refused.context["confirm_form"] is None
-    message = "2026 年度考核处于「平时记录采集中」状态：如需现在修改目标值，请填写调整原因。"
+    message = "2026 年度考核处于「平时考核中」状态：如需现在修改目标值，请填写调整原因。"
     assert [error.message for error in refused.context["errors"]] == [message]
     assert message in page(refused)
     assert not Target.objects.exists()
@@ -279,7 +280,10 @@ def test_evidence_is_bulk_added_by_import_though_it_stays_read_only(
 def test_the_empty_template_has_the_kinds_chinese_headers(office):
     response = office.get(reverse("admin:assessment_cadreevaluation_workbook_template"))
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="evaluations.xlsx"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="evaluations-template.xlsx"; '
+        f"filename*=UTF-8''{quote('班子和干部测评-模板.xlsx')}"
+    )
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
     assert rows[0] == ("年度", "单位代码", "干部姓名", "测评得分")

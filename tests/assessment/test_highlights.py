@@ -32,7 +32,7 @@ def test_the_first_highlight_warns_the_second_does_not(year, unit_a, reporter_a)
 def test_a_fifth_highlight_is_refused(year, unit_a, reporter_a, office_user):
     for number in range(4):
         register(year, unit_a, reporter_a if number % 2 else office_user, f"亮点{number}")
-    with pytest.raises(ValidationError, match="最多登记 4 个亮点"):
+    with pytest.raises(ValidationError, match="最多登记 4 个工作亮点"):
         register(year, unit_a, reporter_a, "第五个")
     assert Highlight.objects.filter(unit=unit_a).count() == 4
 
@@ -56,9 +56,9 @@ def test_nothing_changes_once_the_year_is_being_scored(year, unit_a, reporter_a,
     registered = register(year, unit_a, reporter_a)
     year.status = status
     year.save()
-    with pytest.raises(ValidationError, match="才能修改亮点"):
+    with pytest.raises(ValidationError, match="才能修改工作亮点"):
         register(year, unit_a, reporter_a)
-    with pytest.raises(ValidationError, match="才能修改亮点"):
+    with pytest.raises(ValidationError, match="才能修改工作亮点"):
         highlight_withdraw(highlight=registered.highlight, by=reporter_a)
     assert Highlight.objects.count() == 1
 

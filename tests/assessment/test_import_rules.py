@@ -75,8 +75,10 @@ def test_unknown_units_and_indicators_and_foreign_categories_are_named(scheme, l
     rows = [TARGETS, [2026, "ZZ1", "GDP", 1], [2026, "A01", "NOPE", 1], [2026, "A01", "TAX", 1]]
     rows += [[2026, "JJ01", "GDP", 1], [2031, "A01", "GDP", 1]]
     assert messages(run("targets", rows)) == [
-        "Row 2, “单位代码”: Unknown unit code “ZZ1”.",
-        "Row 3, “指标代码”: Unknown indicator code “NOPE” for 2026.",
+        "Row 2, “单位代码”: There is no unit with the code “ZZ1”: check the code, or import "
+        "the unit first.",
+        "Row 3, “指标代码”: 2026 has no indicator with the code “NOPE”: check the code, or "
+        "import the indicator first.",
         "Row 4, “指标代码”: Units of the category “镇街” have no indicator TAX in 2026.",
         "Row 5, “指标代码”: Units of the category “经济部门” have no indicator GDP in 2026.",
         "Row 6, “年度”: There is no 2031 assessment year: import its indicators first.",
@@ -93,7 +95,9 @@ def test_unknown_units_and_indicators_and_foreign_categories_are_named(scheme, l
         "row": 2,
         "column": "单位代码",
         "value": "ZZ1",
-        "message": "Unknown unit code “ZZ1”.",
+        "message": (
+            "There is no unit with the code “ZZ1”: check the code, or import the unit first."
+        ),
     }
 
 
@@ -130,7 +134,8 @@ def test_a_team_and_its_cadres_are_evaluated_from_one_file(scheme, cadres):
     rows = [["年度", "单位代码", "干部姓名", "测评得分"], [2026, "A01", None, 90]]
     rows += [[2026, "A01", "张三", 85], [2026, "A01", "无名", 70]]
     assert messages(run("evaluations", rows)) == [
-        "Row 4, “干部姓名”: A01 has no cadre named “无名”."
+        "Row 4, “干部姓名”: A01 has no cadre named “无名”: check the name, or import the cadre "
+        "first."
     ]
     del rows[3]
     assert run("evaluations", rows).committed
@@ -194,7 +199,8 @@ def test_a_year_whose_state_forbids_the_import_refuses_it_whatever_the_reason(sc
 def test_evidence_before_collecting_starts_is_refused_once_per_year(scheme):
     rows = [EVIDENCE, ["A01", "GDP", "2026-03-01", 1, "x", "已核实"]]
     assert messages(run("evidence", rows)) == [
-        "The 2026 assessment is in the state “setting up”: you can no longer record evidence."
+        "The 2026 assessment is in the state “setting up”: you can no longer record evidence. "
+        "If something must still change, ask the assessment office."
     ]
 
 

@@ -92,7 +92,7 @@ def test_text_where_a_number_belongs_is_reported_in_the_users_language(scheme):
         text = str(preview.errors[0])
     error = preview.errors[0]
     assert (error.row, error.column, error.value) == (3, "目标值", "十万")
-    assert "“十万” 不是数字" in text and "目标值" in text and "3" in text
+    assert "「十万」不是数字" in text and "目标值" in text and "3" in text
     assert not Target.objects.exists()
 
 
@@ -229,8 +229,8 @@ def test_categories_methods_and_aggregations_by_code_or_chinese_name(town, econo
     ]
     preview = run("indicators", rows)
     assert messages(preview) == [
-        "Row 4, “单位类别”: Unknown unit category “乡镇”. Known: town 镇街、economic 经济部门、"
-        "management 综合管理部门、social 社会事业部门.",
+        "Row 4, “单位类别”: There is no unit category “乡镇”: use one of town 镇街、"
+        "economic 经济部门、management 综合管理部门、social 社会事业部门.",
         "Row 4, “计分方法”: “排名” is not a scoring method. Use one of: 完成率 (completion)、"
         "控制类 (ceiling)、增量 (increment)、基数比例 (base_ratio)、全市排名 (city_rank)、"
         "定性评价 (graded)、测评 (survey)、加分 (bonus)、扣分 (deduction)、一票否决 (veto).",
@@ -309,8 +309,10 @@ def test_every_error_of_the_file_is_listed_not_only_the_first(scheme):
     assert messages(preview) == [
         "Row 2, “目标值”: “x” is not a number.",
         "Row 3, “年度”: “twenty” is not a year.",
-        "Row 3, “单位代码”: Unknown unit code “ZZ9”.",
-        "Row 4, “指标代码”: Unknown indicator code “NOPE” for 2026.",
+        "Row 3, “单位代码”: There is no unit with the code “ZZ9”: check the code, or import "
+        "the unit first.",
+        "Row 4, “指标代码”: 2026 has no indicator with the code “NOPE”: check the code, or "
+        "import the indicator first.",
     ]
     assert [row.status for row in preview.rows] == [RowStatus.ERROR] * 3
     assert AssessmentYear.objects.count() == 1

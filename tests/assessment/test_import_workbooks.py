@@ -235,7 +235,7 @@ def marked_cells(sheet) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def test_a_marked_workbook_fills_and_comments_the_cells_of_its_errors(bad_targets):
     preview = preview_of("targets", bad_targets)
     number = "“十万” is not a number."
-    unknown = "Unknown unit code “@ZZ9”."
+    unknown = "There is no unit with the code “@ZZ9”: check the code, or import the unit first."
     same = "The same record as row 4: a record may appear only once in a file."
     assert [(e.row, e.column, e.message) for e in preview.errors] == [
         (2, "目标值", number),
@@ -248,7 +248,7 @@ def test_a_marked_workbook_fills_and_comments_the_cells_of_its_errors(bad_target
     assert values(sheet) == values(load(bad_targets).worksheets[0])
     assert marked.sheetnames == [load(bad_targets).sheetnames[0], "错误清单"]
     assert values(marked["错误清单"]) == [
-        ("行号", "列", "值", "问题"),
+        ("行号", "列", "填写内容", "问题"),
         (2, "目标值", "十万", number),
         (3, "单位代码", "@ZZ9", unknown),
         (5, "年度 + 单位代码 + 指标代码", "2026 · B01 · GDP", same),

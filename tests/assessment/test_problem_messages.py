@@ -34,7 +34,10 @@ def test_every_problem_code_has_a_complete_message(code):
 
 def test_a_missing_target_names_unit_and_indicator_by_name_and_code():
     message = _word(Problem(ProblemCode.MISSING_TARGET, "town", "A01", "E01"))
-    assert message == "甲镇 (A01) has no target for indicator 地区生产总值 (E01)."
+    assert message == (
+        "甲镇 (A01) has no target for indicator 地区生产总值 (E01): enter it on the unit's "
+        "targets page (or import the targets), then compute again."
+    )
 
 
 def test_the_indicator_name_is_the_one_of_the_problems_category():
@@ -44,7 +47,10 @@ def test_the_indicator_name_is_the_one_of_the_problems_category():
 
 def test_unknown_names_fall_back_to_the_codes():
     message = _word(Problem(ProblemCode.MISSING_BASE, "social", "Z09", "S07"))
-    assert message == "Z09 has no base for indicator S07."
+    assert message == (
+        "Z09 has no base for indicator S07: enter it on the unit's targets page (or import "
+        "the targets), then compute again."
+    )
 
 
 def test_values_are_written_as_a_clerk_would_write_them():

@@ -207,7 +207,10 @@ def test_a_computation_stopped_by_setup_errors_lists_them(client, office_user, c
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert messages == ["乙镇 (B01) has no target for indicator 地区生产总值 (E01)."]
+    assert messages == [
+        "乙镇 (B01) has no target for indicator 地区生产总值 (E01): enter it on the unit's "
+        "targets page (or import the targets), then compute again."
+    ]
     assert not ComputationRun.objects.exists()
 
 

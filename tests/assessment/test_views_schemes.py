@@ -136,7 +136,7 @@ def test_an_amendment_to_an_indicator_needs_a_reason_once_collecting(client, off
     data = _form(code="E01", name="地区生产总值", method="completion", points="55")
     response = client.post(url, data)
     assert response.status_code == 200
-    assert response.context["form"].errors["reason"] == ["这个字段是必填项。"]
+    assert response.context["form"].errors["reason"] == ["此项为必填项。"]
     assert 'value="55"' in response.content.decode()
     assert client.post(url, data | {"reason": "市里下调权重"}).status_code == 302
     scheme[0].refresh_from_db()

@@ -123,7 +123,7 @@ def test_once_collecting_the_office_gives_a_reason(client, office_user, scheme, 
     client.force_login(office_user)
     data = _fields(scheme, C01_target="480")
     response = client.post(_url(), data)
-    assert response.context["form"].errors["reason"] == ["这个字段是必填项。"]
+    assert response.context["form"].errors["reason"] == ["此项为必填项。"]
     assert client.post(_url(), data | {"reason": "年中调整目标"}).status_code == 302
     assert Target.history.get().history_change_reason == "年中调整目标"
 

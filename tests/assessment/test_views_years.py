@@ -109,7 +109,7 @@ def test_once_collecting_a_parameter_change_needs_a_reason(client, office_user):
 
     response = client.post(url, _parameters(year, excellent_quota="0.25"))
     assert response.status_code == 200
-    assert response.context["form"].errors["reason"] == ["这个字段是必填项。"]
+    assert response.context["form"].errors["reason"] == ["此项为必填项。"]
     assert 'value="0.25"' in response.content.decode()  # what was typed stays
     year.refresh_from_db()
     assert year.excellent_quota == Decimal("0.30")
@@ -127,7 +127,7 @@ def test_a_negative_factor_is_refused_naming_the_field_in_chinese(client, office
         reverse("assessment:year_detail", args=[2026]), _parameters(year, grade_b="-0.85")
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["grade_b"] == ["确保该值大于或等于0。"]
+    assert response.context["form"].errors["grade_b"] == ["此项不能小于 0。"]
     page = response.content.decode()
     assert 'value="-0.85"' in page
     assert 'id="id_grade_b_error"' in page

@@ -78,7 +78,10 @@ def _xlsx_text(content: bytes) -> str:
 def test_an_anonymous_visitor_sees_the_published_years_newest_first(client, district):
     page = _page(client, "year_list")
     rows = table_rows(page, "published-years")
-    assert [row[:2] for row in rows[1:]] == [["2025 年度考核", "v2"], ["2024 年度考核", "v1"]]
+    assert [row[:2] for row in rows[1:]] == [
+        ["2025 年度考核", "第 2 版"],
+        ["2024 年度考核", "第 1 版"],
+    ]
     assert 'href="/results/2025/"' in page and "/results/2026/" not in page
 
 
@@ -295,7 +298,7 @@ def test_downloads_are_attachments_named_in_chinese(client, district):
         response = client.get(reverse("public:download", kwargs={"year": 2025, "fmt": fmt}))
         disposition = response["Content-Disposition"]
         assert disposition.startswith("attachment;")
-        assert f"filename*=UTF-8''{quote(f'2025-考核结果-v2.{fmt}')}" in disposition
+        assert f"filename*=UTF-8''{quote(f'2025年度考核结果-第2版.{fmt}')}" in disposition
         assert 'filename="results-2025-v2.' in disposition
 
 

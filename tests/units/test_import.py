@@ -87,9 +87,9 @@ def test_a_bad_row_is_reported_with_its_column_and_value_and_nothing_is_written(
     assert not result.ok and not result.committed
     errors = {error.column: error for error in result.errors}
     assert (errors["category"].row, errors["category"].value) == (3, "乡镇")
-    assert "未知的单位类别 “乡镇”" in errors["category"].message
+    assert "单位类别「乡镇」不存在" in errors["category"].message
     assert (errors["headcount"].row, errors["headcount"].value) == (3, "十")
-    assert "“十” 不是数字" in errors["headcount"].message
+    assert "「十」不是数字" in errors["headcount"].message
     assert [row.status for row in result.rows] == [RowStatus.NEW, RowStatus.ERROR]
     assert not Unit.objects.filter(code__in=["Q01", "Q02"]).exists()
 

@@ -56,7 +56,7 @@ def test_a_missing_headcount_is_named_in_chinese(client, office_user, town):
         {"code": "N01", "name": "新镇", "category": town.pk, "headcount": ""},
     )
     errors = response.context["adminform"].form.errors
-    assert errors["headcount"] == ["这个字段是必填项。"]
+    assert errors["headcount"] == ["此项为必填项。"]
     assert "编制人数" in response.content.decode()
 
 
@@ -74,7 +74,7 @@ def test_a_unit_with_records_cannot_be_deleted_only_deactivated(client, office_u
     assert response.status_code == 302
     unit_a.refresh_from_db()
     assert unit_a.is_active is False
-    assert unit_a.history.first().history_change_reason == "已停用"
+    assert unit_a.history.first().history_change_reason == "设为不参加考核"
 
 
 def test_a_unit_without_records_may_be_deleted(client, office_user, town):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from assessment.models import Evidence, EvidenceStatus, YearStatus
-from assessment.policy import ALLOWED, WITH_REASON, Action
+from assessment.policy import Action
 from assessment.services.evidence import (
     VerifyCounts,
     evidence_correct,
@@ -18,6 +18,7 @@ from assessment.services.evidence import (
     evidence_verify_many,
 )
 from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.policy_table import expected
 from tests.factories import UserFactory
 from units.roles import Role
 
@@ -220,9 +221,10 @@ def test_verification_follows_the_years_clock(status, year, unit_a, gdp, reporte
     record = make(unit_a, gdp, reporter_a)
     year.status = status
     year.save()
-    if status in ALLOWED[Action.VERIFY_EVIDENCE]:
+    outcome = expected(Action.VERIFY_EVIDENCE, status)
+    if outcome == "allowed":
         evidence_verify(record=record, by=office_user, accept=True)
-    elif status in WITH_REASON[Action.VERIFY_EVIDENCE]:  # publicity, review: an amendment
+    elif outcome == "reason":  # publicity, review: an amendment
         with pytest.raises(ValidationError) as refused:
             evidence_verify(record=record, by=office_user, accept=True)
         assert refused.value.error_list[0].code == "reason_required"

@@ -21,8 +21,8 @@ from assessment.models import (
     ComputationRun,
     Publication,
     YearStatus,
-    document_sha256,
 )
+from tests.canonical import canonical_sha256
 from tests.factories import UserFactory
 
 CADRE_NAME = "欧阳明远"
@@ -215,7 +215,7 @@ def json_island(html: str, element_id: str) -> Any:
 def test_the_built_district_follows_the_documented_format():
     publications = publish_district()
     latest = publications["2025v2"]
-    assert latest.intact and latest.sha256 == document_sha256(latest.document)
+    assert latest.intact and latest.sha256 == canonical_sha256(latest.document)
     town = [u for u in latest.document["units"] if u["category"] == "town"]
     assert [(u["unit"], u["rank"], u["total"]) for u in town] == [
         ("ZJ01", 1, "91.35"),

@@ -30,7 +30,7 @@ from assessment.models import (
     TeamEvaluation,
 )
 from tests.factories import CadreFactory, UnitFactory
-from tests.imports_helpers import make_scheme
+from tests.imports_helpers import make_scheme, workbook_headers
 from units.models import Unit
 from units.resources import CadreResource, UnitResource
 
@@ -166,6 +166,18 @@ def test_every_export_imports_back_unchanged(
     preview = preview_of(kind, data, office_user)
     assert [str(error) for error in preview.errors] == []
     assert [row.status for row in preview.rows] == [RowStatus.UNCHANGED] * count
+
+
+@pytest.mark.parametrize(("kind", "model", "resource", "count"), EXPORTS)
+def test_every_export_has_its_kinds_headers_in_the_workbooks_order(
+    client, office_user, district, kind, model, resource, count
+):
+    client.force_login(office_user)
+    headers = [cell.value for cell in sheet_of(admin_export(client, model, resource))[1]]
+    if model == "assessment_teamevaluation":  # a team's evaluation names no cadre
+        assert headers == ["年度", "单位代码", "测评得分"]
+    else:
+        assert headers == workbook_headers(kind)
 
 
 @pytest.mark.parametrize(("kind", "model", "resource", "count"), EXPORTS)

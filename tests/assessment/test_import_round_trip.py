@@ -32,7 +32,6 @@ from assessment.models import (
 from tests.factories import CadreFactory, UnitFactory
 from tests.imports_helpers import make_scheme, workbook_headers
 from units.models import Unit
-from units.resources import CadreResource, UnitResource
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +41,8 @@ FORMULA_LIKE = ["=SUM(A1)", "+86 电话回访", "-5 万元差额", "@工作组",
 EXPORTS = [
     pytest.param(kind, model, resource, count, id=model)
     for kind, model, resource, count in [
-        ("units", "units_unit", UnitResource, 9),
-        ("cadres", "units_cadre", CadreResource, 4),
+        ("units", "units_unit", resources.UnitResource, 9),
+        ("cadres", "units_cadre", resources.CadreResource, 4),
         ("indicators", "assessment_indicator", resources.IndicatorExport, 6),
         ("targets", "assessment_target", resources.TargetExport, 3),
         ("evidence", "assessment_evidence", resources.EvidenceExport, 9),
@@ -230,8 +229,8 @@ def export_import_export(client, user, kind, model, resource, forget=None):  # t
 
 
 TEXT_COLUMNS = [
-    pytest.param("units", "units_unit", UnitResource, "单位名称", id="unit names"),
-    pytest.param("cadres", "units_cadre", CadreResource, "职务", id="positions"),
+    pytest.param("units", "units_unit", resources.UnitResource, "单位名称", id="unit names"),
+    pytest.param("cadres", "units_cadre", resources.CadreResource, "职务", id="positions"),
     pytest.param(
         "indicators",
         "assessment_indicator",
@@ -272,7 +271,13 @@ def _delete_evidence() -> None:
     ("kind", "model", "resource", "header", "forget", "status"),
     [
         pytest.param(
-            "units", "units_unit", UnitResource, "单位名称", _rename_units, "changed", id="units"
+            "units",
+            "units_unit",
+            resources.UnitResource,
+            "单位名称",
+            _rename_units,
+            "changed",
+            id="units",
         ),
         pytest.param(
             "evidence",

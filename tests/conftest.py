@@ -72,6 +72,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def in_english(_default_language):
+    """Messages made in code (services, validation, titles) are read in English; a module asks
+    for it with ``pytest.mark.usefixtures("in_english")``."""
+    with translation.override("en"):
+        yield
+
+
 # The categories come from a data migration; get_or_create keeps these fixtures working after a
 # transactional (browser) test has flushed the database.
 @pytest.fixture

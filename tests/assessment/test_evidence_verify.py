@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from assessment.models import Evidence, EvidenceStatus, YearStatus
 from assessment.policy import Action
@@ -17,25 +16,14 @@ from assessment.services.evidence import (
     evidence_verify,
     evidence_verify_many,
 )
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
 from tests.assessment.policy_table import expected
 from tests.factories import UserFactory
 from units.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _english(_default_language):
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture
@@ -53,11 +41,6 @@ def veto(year, town, lead_unit):
     return IndicatorFactory(
         year=year, category=town, code="VETO", method="veto", points=D(0), lead_unit=lead_unit
     )
-
-
-@pytest.fixture
-def office_2(db):
-    return UserFactory(username="office2", role=Role.OFFICE, unit=None)
 
 
 MAY_DAY = datetime.date(2026, 5, 1)

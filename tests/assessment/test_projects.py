@@ -9,71 +9,30 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from assessment.models import Contribution, EvidenceStatus, ProgressUpdate, YearStatus
 from assessment.policy import ALLOWED, WITH_REASON, Action
 from assessment.selectors.projects import project_progress
 from assessment.services import projects as service
 from assessment.services.compute import year_data
-from tests.assessment.factories import YearFactory
 from tests.factories import CadreFactory, UserFactory
 from units.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 D = Decimal
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _english(_default_language):
-    with translation.override("en"):
-        yield
+@pytest.fixture
+def project_members(cadres):
+    """李四 of 甲镇 and 王五 of 乙镇 beside the lead 张三."""
+    return cadres[1:]
 
 
 @pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
-
-
-@pytest.fixture
-def office_2(db):
-    return UserFactory(username="office2", role=Role.OFFICE, unit=None)
-
-
-@pytest.fixture
-def project(year, unit_a, cadres, office_user):
-    zhang, li, wang = cadres
-    return service.project_save(
-        year=year,
-        name="高标准农田建设",
-        unit=unit_a,
-        lead_cadre=zhang,
-        members=[li, wang],
-        description="新建高标准农田 1000 亩",
-        by=office_user,
-    )
-
-
-@pytest.fixture
-def milestone(project, office_user):
-    return service.milestone_save(
-        project=project, title="完成土地平整", due=datetime.date(2026, 6, 30), by=office_user
-    )
-
-
-@pytest.fixture
-def task(milestone, cadres, office_user):
-    return service.task_save(
-        milestone=milestone,
-        cadre=cadres[1],
-        description="平整土地",
-        quantity=D(100),
-        measure="亩",
-        due=datetime.date(2026, 6, 30),
-        by=office_user,
-    )
+def project_due():
+    return datetime.date(2026, 6, 30)
 
 
 def _progress(task, by, amount, day=datetime.date(2026, 3, 1), **kwargs):

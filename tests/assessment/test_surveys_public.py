@@ -46,11 +46,6 @@ def _fresh_limits():
 
 
 @pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
-
-
-@pytest.fixture
 def survey(year, town, unit_a):
     return build_survey(year=year, unit=unit_a, indicator=survey_indicator(year, town))
 

@@ -26,7 +26,7 @@ from assessment.models import (
 from assessment.services import survey_answers as answering
 from assessment.services import surveys as service
 from tests.access_matrix_surveys import add_response, build_survey, survey_indicator
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
 
 D = Decimal
 SAT, FAIR, DIS = "satisfied", "fair", "dissatisfied"
@@ -37,11 +37,6 @@ def english():
     """The messages are asserted in English (the site's language is Chinese)."""
     with translation.override("en"):
         yield
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture

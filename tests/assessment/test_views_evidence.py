@@ -33,11 +33,6 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
-
-
-@pytest.fixture
 def gdp(year, town, unit_a):
     indicator = IndicatorFactory(
         year=year, category=town, code="E01", name="地区生产总值", measure="万元", points=D(20)

@@ -22,9 +22,7 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.services import projects as service
-from tests.assessment.factories import YearFactory
-from tests.factories import CadreFactory, UnitFactory, UserFactory
-from units.roles import Role
+from tests.factories import CadreFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,51 +41,6 @@ def media_root(settings, tmp_path):
 def fixed_today(monkeypatch):
     """Overdue is judged against today: the pages see 2026-07-01 whatever the clock says."""
     monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
-
-
-@pytest.fixture
-def office_2(db):
-    return UserFactory(username="office2", role=Role.OFFICE, unit=None)
-
-
-@pytest.fixture
-def project(year, unit_a, cadres, office_user):
-    """Led by 张三 of 甲镇 with 李四 (甲镇) in the team; 乙镇 has nobody in it."""
-    zhang, li, _wang = cadres
-    return service.project_save(
-        year=year,
-        name="高标准农田建设",
-        unit=unit_a,
-        lead_cadre=zhang,
-        members=[li],
-        description="新建高标准农田 1000 亩",
-        by=office_user,
-    )
-
-
-@pytest.fixture
-def milestone(project, office_user):
-    return service.milestone_save(
-        project=project, title="完成土地平整", due=datetime.date(2026, 9, 30), by=office_user
-    )
-
-
-@pytest.fixture
-def task(milestone, cadres, office_user):
-    return service.task_save(
-        milestone=milestone,
-        cadre=cadres[1],
-        description="平整土地",
-        quantity=D(100),
-        measure="亩",
-        due=datetime.date(2026, 9, 30),
-        by=office_user,
-    )
 
 
 def logged_in(client, user):

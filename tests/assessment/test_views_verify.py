@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessment.models import Evidence, EvidenceStatus, YearStatus
+from assessment.models import Evidence, EvidenceStatus
 from assessment.services.evidence import evidence_record
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
 from tests.factories import UserFactory
 from units.roles import Role
 
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 MAY_DAY = datetime.date(2026, 5, 1)
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture
@@ -48,11 +43,6 @@ def veto(year, town):
     return IndicatorFactory(
         year=year, category=town, code="VETO", name="一票否决", method="veto", points=D(0)
     )
-
-
-@pytest.fixture
-def office_2(db):
-    return UserFactory(username="office2", role=Role.OFFICE, unit=None)
 
 
 def record(unit, indicator, by, value=100, day=MAY_DAY):

@@ -10,7 +10,6 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from assessment.models import Evidence, Indicator
 from reports.models import ProgressBulletin
@@ -19,14 +18,7 @@ from tests.factories import UnitFactory
 from tests.reports import test_staff_district as staff_district
 from tests.reports.test_staff_district import record
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(_default_language):
-    """Titles and messages are made in the active language: these tests read them in English."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 # The small district's fixtures (tests.reports.test_staff_district), shared.

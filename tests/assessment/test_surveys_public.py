@@ -31,6 +31,7 @@ from assessment.services import surveys as service
 from tests.access_matrix_surveys import build_survey, survey_indicator
 from tests.assessment.factories import YearFactory
 from tests.factories import UserFactory
+from tests.races import race
 from tests.test_csp_pages import _assert_keeps_to_the_policy
 from units.roles import Role
 
@@ -323,37 +324,19 @@ def test_one_code_sent_twice_at_once_answers_once(town, unit_a, office_user):
     _batch, [(_serial, code)] = service.codes_make(survey=survey, size=1, by=office_user)
     question = survey.questions.get()
     barrier = threading.Barrier(2, timeout=30)
-    outcomes: dict[str, str] = {}
 
-    def phone(name: str) -> None:
-        from django.db import connection as own
-
+    def phone(name: str) -> str:
+        stamp = answering.form_stamp(survey, at=time.time() - 60)
+        barrier.wait()
         try:
-            stamp = answering.form_stamp(survey, at=time.time() - 60)
-            barrier.wait()
-            try:
-                answering.response_submit(
-                    survey=survey,
-                    choices={question.pk: SAT},
-                    fingerprint=name,
-                    stamp=stamp,
-                    code=code,
-                )
-            except service.ValidationError as error:
-                outcomes[name] = error.error_dict["code"][0].code
-            else:
-                outcomes[name] = "stored"
-        except Exception as error:  # reported by the main thread
-            outcomes[name] = f"error: {error!r}"
-        finally:
-            own.close()
+            answering.response_submit(
+                survey=survey, choices={question.pk: SAT}, fingerprint=name, stamp=stamp, code=code
+            )
+        except service.ValidationError as error:
+            return error.error_dict["code"][0].code
+        return "stored"
 
-    threads = [threading.Thread(target=phone, args=(name,)) for name in ("one", "two")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-
+    outcomes = race(phone, ["one", "two"])
     assert sorted(outcomes.values()) == ["code_used", "stored"], outcomes
     assert SurveyResponse.objects.filter(survey=survey).count() == 1
     assert SurveyCode.objects.get().used_on is not None

@@ -80,6 +80,13 @@ def in_english(_default_language):
         yield
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads, staged imports and attachments go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
 # The categories come from a data migration; get_or_create keeps these fixtures working after a
 # transactional (browser) test has flushed the database.
 @pytest.fixture

@@ -183,3 +183,37 @@ def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead
         method="completion",
     )
     return assessment_year
+
+
+def import_context(user, file_name: str):  # type: ignore[no-untyped-def]
+    """The context the import layer writes in: ``user`` importing ``file_name``."""
+    from assessment.imports.rows import Context
+
+    return Context(
+        kind=None,
+        user=user,
+        present=frozenset(),
+        lookups=None,
+        reason="",
+        change_reason=f"导入 {file_name}",
+        column_order={},
+    )  # type: ignore[arg-type]
+
+
+def unsaved_evidence(unit, indicator, count: int, note: str = "快报"):  # type: ignore[no-untyped-def]
+    """``count`` records of March, not saved yet: "``note`` 0" of 0.5 on the 1st, and so on."""
+    import datetime
+    from decimal import Decimal
+
+    from assessment.models import Evidence
+
+    return [
+        Evidence(
+            unit=unit,
+            indicator=indicator,
+            date=datetime.date(2026, 3, 1 + n),
+            value=Decimal(f"{n}.5"),
+            description=f"{note} {n}",
+        )
+        for n in range(count)
+    ]

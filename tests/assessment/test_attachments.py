@@ -39,7 +39,7 @@ from tests.assessment.factories import IndicatorFactory
 from tests.factories import UserFactory
 from units.roles import Role
 
-pytestmark = pytest.mark.usefixtures("in_english")
+pytestmark = pytest.mark.usefixtures("media_root", "in_english")
 
 D = Decimal
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
@@ -47,12 +47,6 @@ SVG_WITH_SCRIPT = (
     b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
     b"<script>fetch('/admin/')</script></svg>"
 )
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:

@@ -8,9 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q, Sum
-from django.test.utils import override_settings
 
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import (
@@ -38,6 +36,7 @@ from assessment.models import (
 )
 from assessment.scoring import Aggregation, Method
 from tests.canonical import canonical_sha256
+from tests.demo_seed import seeded_demo
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db
@@ -58,17 +57,8 @@ AUDITED = [
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo, seeded once for the module (inside a transaction rolled back at its end; each
     test's own changes roll back to it). Returns what ``seed_demo`` printed."""
-    var = tmp_path_factory.mktemp("var")
-    with (
-        # the demo accounts file and the demo attachment go here, not into var/
-        override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    with seeded_demo(django_db_blocker, tmp_path_factory) as out:
+        yield out
 
 
 def _counts() -> dict[str, int]:

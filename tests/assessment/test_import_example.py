@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from assessment import scoring
 from assessment.models import (
@@ -25,7 +24,7 @@ from tests.example_district import load_expected
 from tests.imports_helpers import example, run_import
 from units.models import Cadre, Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 SETUP_KINDS = ["units", "cadres", "indicators", "targets"]
 RECORD_KINDS = ["evidence", "city_ranks", "grades", "surveys", "evaluations"]
@@ -42,12 +41,6 @@ AUDITED = [
     TeamEvaluation,
     CadreEvaluation,
 ]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

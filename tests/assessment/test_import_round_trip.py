@@ -33,7 +33,7 @@ from tests.factories import CadreFactory, UnitFactory
 from tests.imports_helpers import make_scheme, workbook_headers
 from units.models import Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 FORMULA_LIKE = ["=SUM(A1)", "+86 电话回访", "-5 万元差额", "@工作组", "＝全角等号开头"]
 
@@ -54,11 +54,6 @@ EXPORTS = [
         ("evaluations", "assessment_cadreevaluation", resources.CadreEvaluationExport, 3),
     ]
 ]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture

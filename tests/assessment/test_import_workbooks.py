@@ -11,7 +11,7 @@ import re
 
 import openpyxl
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from assessment.imports import KINDS, RowError, RowStatus, workbook_preview
 from assessment.imports.lookups import Lookups
@@ -22,7 +22,7 @@ from units.cells import header_key
 from units.models import Unit, UnitCategory
 from units.xlsx import to_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 CATEGORIES = ["镇街", "经济部门", "综合管理部门", "社会事业部门"]
 CATEGORIES += ["town", "economic", "management", "social"]
@@ -47,12 +47,6 @@ DROPDOWNS = {
 SCHEME_KINDS = {"units", "cadres", "indicators", "targets"}  # imported while setting up
 RED = "00FFC7CE"
 _RANGE = re.compile(r"^'(?P<sheet>.+)'!\$(?P<col>[A-Z]+)\$1:\$(?P=col)\$(?P<end>\d+)$")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def load(data: bytes) -> openpyxl.Workbook:

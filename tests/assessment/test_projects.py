@@ -249,9 +249,8 @@ def test_project_progress_adds_up_the_verified_amounts(task, reporter_a, office_
 
 
 def test_progress_updates_carry_attachments_seen_with_the_project(
-    task, reporter_a, reporter_b, settings, tmp_path, client
+    task, reporter_a, reporter_b, media_root, client
 ):
-    settings.MEDIA_ROOT = tmp_path
     photo = SimpleUploadedFile("现场.pdf", PDF_BYTES, content_type="application/pdf")
     update = _progress(task, reporter_a, "10", attachments=[photo])
     (attachment,) = update.attachments.all()

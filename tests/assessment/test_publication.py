@@ -5,11 +5,10 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from assessment.models import (
     Grade,
@@ -29,15 +28,7 @@ from assessment.services.year import year_transition
 from tests.assessment.workflow import build_district, open_publicity
 from tests.canonical import canonical_sha256
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(_default_language, client):
-    """Messages are asserted in English: the services' (here) and the pages' (the cookie)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "english")]
 
 
 @pytest.fixture

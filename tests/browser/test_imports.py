@@ -11,15 +11,9 @@ from playwright.sync_api import expect
 from assessment.models import ImportJob, ImportJobState, Target
 from tests.imports_helpers import make_scheme, xlsx_bytes
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 TARGETS = ["年度", "单位代码", "指标代码", "目标值"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

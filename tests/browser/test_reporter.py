@@ -8,17 +8,9 @@ from playwright.sync_api import expect
 from assessment.models import Evidence, EvidenceStatus, YearStatus
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def test_a_reporter_records_evidence_with_a_pdf_and_sees_it_pending(

@@ -30,10 +30,9 @@ def _recompute(page, why: str) -> None:
 
 
 def test_publicity_objection_correction_publication_and_review(
-    page, log_in, csp_violations, office_user, reporter_a, town, unit_a, unit_b, screenshot_dir,
-    settings, tmp_path,
+    page, log_in, csp_violations, media_root, office_user, reporter_a, town, unit_a, unit_b,
+    screenshot_dir,
 ):  # fmt: skip
-    settings.MEDIA_ROOT = tmp_path / "media"
     year = build_district(town, unit_a, unit_b, office_user)
     party = Indicator.objects.get(year=year, code="G01")
     page.on("dialog", lambda dialog: dialog.accept())  # every data-confirm question: yes

@@ -16,12 +16,7 @@ from tests.example_district import EXAMPLE_DIR
 from tests.imports_helpers import xlsx_bytes
 from units.models import Cadre, Unit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # where the admin stages an upload between its two steps
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def _import(kind: str, data: bytes):  # type: ignore[no-untyped-def]

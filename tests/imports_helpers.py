@@ -217,3 +217,21 @@ def unsaved_evidence(unit, indicator, count: int, note: str = "快报"):  # type
         )
         for n in range(count)
     ]
+
+
+def imported_models() -> list:  # type: ignore[type-arg]
+    """The models the workbook kinds write (an indicators workbook may add a year as well)."""
+    from assessment.models import (
+        CadreEvaluation,
+        CityRank,
+        Evidence,
+        Grade,
+        Indicator,
+        SurveyRate,
+        Target,
+        TeamEvaluation,
+    )
+    from units.models import Cadre, Unit
+
+    models = [Unit, Cadre, Indicator, Target, Evidence, CityRank, Grade, SurveyRate]
+    return [*models, TeamEvaluation, CadreEvaluation]

@@ -21,12 +21,11 @@ from assessment.models import (
     AssessmentYear,
     Evidence,
     Grade,
-    Indicator,
     Target,
     YearStatus,
 )
 from reports.staff.projection import average, overdue_by_unit, project
-from tests.assessment.factories import town_indicators
+from tests.assessment.factories import IndicatorFactory, town_indicators
 from tests.factories import CadreFactory, UnitFactory
 
 D = Decimal
@@ -85,14 +84,8 @@ def district(town, unit_a, unit_b, unit_c, lead_unit):
 def district_with_problem(district, economic, lead_unit):
     """Plus a scheme for the economic category whose only unit has no target: JJ01 cannot be
     projected (missing target), the towns still are."""
-    Indicator.objects.create(
-        year=district,
-        category=economic,
-        code="X01",
-        name="招商引资",
-        group="经济发展",
-        points=D(100),
-        method="completion",
+    IndicatorFactory(  # a completion indicator of the group 经济发展
+        year=district, category=economic, code="X01", name="招商引资", points=D(100)
     )
     return district
 

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test.utils import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -61,6 +62,18 @@ def _cheap_postgresql_flush():
         return
     with cheap_flush(type(connection.ops)):
         yield
+
+
+def clear_caches() -> None:
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: rate limits and hourly counters live there, keyed
+    by ids that SQLite hands out again once an earlier test's rows are rolled back."""
+    clear_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -36,14 +35,6 @@ from tests.test_csp_pages import _assert_keeps_to_the_policy
 from units.roles import Role
 
 SAT, FAIR, DIS = "satisfied", "fair", "dissatisfied"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    """The rate limit counts in the cache: each test starts with none."""
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 @pytest.fixture

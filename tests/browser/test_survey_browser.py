@@ -2,7 +2,6 @@
 large choices, no login, a thank-you page, and a second attempt refused."""
 
 import pytest
-from django.core.cache import caches
 from playwright.sync_api import expect
 
 from assessment.models import SurveyResponse, YearStatus
@@ -17,7 +16,6 @@ def test_a_visitor_answers_on_a_phone_and_cannot_answer_twice(
     phone, phone_errors, town, unit_a, settings, screenshot_dir
 ):
     settings.SURVEY_MIN_SECONDS = 0  # a script answers faster than any person
-    caches["default"].clear()
     year = YearFactory(year=2026, status=YearStatus.COLLECTING)
     survey = build_survey(year=year, unit=unit_a, indicator=survey_indicator(year, town))
     link = f"{phone.base_url}/survey/{survey.token}/"

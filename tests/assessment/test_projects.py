@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment.models import Contribution, EvidenceStatus, ProgressUpdate, YearStatus
-from assessment.policy import ALLOWED, WITH_REASON, Action
+from assessment.policy import Action
 from assessment.selectors.projects import project_progress
 from assessment.services import projects as service
 from assessment.services.compute import year_data
+from tests.assessment.policy_table import expected
 from tests.factories import CadreFactory, UserFactory
 from units.roles import Role
 
@@ -334,9 +335,10 @@ def test_progress_is_verified_on_the_same_clock_as_evidence(
     update = _progress(task, reporter_a, "10")
     year.status = status
     year.save()
-    if status in ALLOWED[Action.VERIFY_EVIDENCE]:
+    outcome = expected(Action.VERIFY_EVIDENCE, status)
+    if outcome == "allowed":
         service.progress_verify(update=update, by=supervision_user, accept=True)
-    elif status in WITH_REASON[Action.VERIFY_EVIDENCE]:
+    elif outcome == "reason":
         with pytest.raises(ValidationError) as refused:
             service.progress_verify(update=update, by=office_user, accept=True)
         assert refused.value.error_list[0].code == "reason_required"

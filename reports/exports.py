@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from assessment.imports import KINDS
 from assessment.models import AssessmentYear, ComputationRun, TierChoices
 from assessment.services.compute import warning_messages
 from units.xlsx import add_sheet, new_workbook, to_bytes
@@ -73,12 +74,18 @@ def results_workbook(document: dict[str, Any]) -> bytes:
     from decimal import Decimal
 
     tiers = dict(TierChoices.choices)
+    # Columns that a workbook import also has are headed as the import reads them.
+    unit_code = KINDS["units"].column("code").header
+    unit_name = KINDS["units"].column("name").header
+    category = KINDS["units"].column("category").header
+    indicator_code = KINDS["indicators"].column("code").header
+    cadre_name = KINDS["cadres"].column("name").header
     workbook = new_workbook()
     add_sheet(
         workbook,
         _("Units"),
-        [_("Unit code"), _("Unit name"), _("Unit category"), _("Total"), _("Rank"), _("Tier"),
-         _("One-vote veto"), _("Bonus (yuan)")],
+        [unit_code, unit_name, category, _("Total"), _("Rank"), _("Tier"), _("One-vote veto"),
+         _("Bonus (yuan)")],
         (
             [u["unit"], u["name"], u["category"], Decimal(u["total"]), u["rank"],
              str(tiers[u["tier"]]), _("yes") if u["veto"] else "", u["bonus"]]
@@ -89,7 +96,7 @@ def results_workbook(document: dict[str, Any]) -> bytes:
     add_sheet(
         workbook,
         _("Indicator scores"),
-        [_("Unit code"), _("Indicator code"), _("Score")],
+        [unit_code, indicator_code, _("Score")],
         (
             [u["unit"], code, Decimal(score)]
             for u in document["units"]
@@ -100,14 +107,14 @@ def results_workbook(document: dict[str, Any]) -> bytes:
     add_sheet(
         workbook,
         _("Leadership teams"),
-        [_("Unit code"), _("Score"), _("Tier")],
+        [unit_code, _("Score"), _("Tier")],
         ([t["unit"], Decimal(t["score"]), str(tiers[t["tier"]])] for t in document["teams"]),
         number_formats={2: "0.00"},
     )
     add_sheet(
         workbook,
         _("Cadres"),
-        [_("Unit code"), _("Name"), _("Score"), _("Tier")],
+        [unit_code, cadre_name, _("Score"), _("Tier")],
         (
             [c["unit"], c["name"], Decimal(c["score"]), str(tiers[c["tier"]])]
             for c in document["cadres"]

@@ -53,7 +53,7 @@ from assessment.services.publication import publish
 from assessment.services.year import year_transition
 from reports.models import ProgressBulletin
 from reports.staff.bulletins import bulletin_create
-from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory, town_indicators
 from tests.assessment.workflow import ENDS, build_district, open_publicity
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 from tests.imports_helpers import xlsx_bytes
@@ -159,13 +159,9 @@ def _build(publicity: bool) -> World:
 
     # 2026: collecting.
     year = YearFactory(year=2026, status=YearStatus.COLLECTING)
-    gdp = IndicatorFactory(
-        year=year, category=town, code="E01", name="地区生产总值", points=Decimal(50),
-        group="经济发展", measure="亿元", lead_unit=lead_unit,
-    )  # fmt: skip
-    party = IndicatorFactory(
-        year=year, category=town, code="G01", name="党建工作", points=Decimal(30),
-        method="graded", group="党的建设", lead_unit=lead_unit,
+    gdp, party = town_indicators(
+        year, town, points=(Decimal(50), Decimal(30)),
+        gdp={"lead_unit": lead_unit}, party={"lead_unit": lead_unit},
     )  # fmt: skip
     other_graded = IndicatorFactory(
         year=year, category=town, code="G02", name="平安建设", points=Decimal(20),

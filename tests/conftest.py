@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test.utils import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -63,6 +64,18 @@ def _cheap_postgresql_flush():
         yield
 
 
+def clear_caches() -> None:
+    for cache in caches.all():
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: rate limits and hourly counters live there, keyed
+    by ids that SQLite hands out again once an earlier test's rows are rolled back."""
+    clear_caches()
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's default language: a request that chose English must
@@ -70,6 +83,21 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def in_english(_default_language):
+    """Messages made in code (services, validation, titles) are read in English; a module asks
+    for it with ``pytest.mark.usefixtures("in_english")``."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads, staged imports and attachments go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 # The categories come from a data migration; get_or_create keeps these fixtures working after a

@@ -13,6 +13,84 @@ from django.core.management import call_command
 
 from tests.example_district import EXAMPLE_DIR
 
+# Each kind's columns as spec/workbooks.md lists them: (Chinese header, English alias, optional),
+# in the order a template and an export write them. The spec's ``items`` kind and the evidence
+# columns 事项代码 and 文号 are not read by the import yet, so they are not listed here.
+WORKBOOK_COLUMNS: dict[str, list[tuple[str, str, bool]]] = {
+    "units": [
+        ("单位代码", "code", False),
+        ("单位名称", "name", False),
+        ("单位类别", "category", False),
+        ("编制人数", "headcount", False),
+        ("上级单位代码", "parent", True),
+    ],
+    "cadres": [
+        ("单位代码", "unit", False),
+        ("姓名", "name", False),
+        ("职务", "position", False),
+        ("正副职", "rank_kind", True),
+    ],
+    "indicators": [
+        ("年度", "year", False),
+        ("单位类别", "category", False),
+        ("指标代码", "code", False),
+        ("指标名称", "name", False),
+        ("指标分组", "group", False),
+        ("分值", "points", False),
+        ("计分方法", "method", False),
+        ("汇总方式", "aggregation", True),
+        ("封顶系数", "cap", True),
+        ("总量占比", "total_share", True),
+        ("名次步长", "step", True),
+        ("牵头单位代码", "lead_unit", True),
+    ],
+    "targets": [
+        ("年度", "year", False),
+        ("单位代码", "unit", False),
+        ("指标代码", "indicator", False),
+        ("目标值", "target", False),
+        ("基数", "base", True),
+        ("责任领导", "leader", True),
+    ],
+    "evidence": [
+        ("单位代码", "unit", False),
+        ("指标代码", "indicator", False),
+        ("日期", "date", False),
+        ("数值", "value", False),
+        ("说明", "description", False),
+        ("状态", "status", True),
+    ],
+    "city_ranks": [
+        ("年度", "year", False),
+        ("单位代码", "unit", False),
+        ("指标代码", "indicator", False),
+        ("名次", "rank", False),
+        ("参评总数", "total", False),
+    ],
+    "grades": [
+        ("年度", "year", False),
+        ("单位代码", "unit", False),
+        ("指标代码", "indicator", False),
+        ("等级", "grade", False),
+    ],
+    "surveys": [
+        ("年度", "year", False),
+        ("单位代码", "unit", False),
+        ("指标代码", "indicator", False),
+        ("得分率", "rate", False),
+    ],
+    "evaluations": [
+        ("年度", "year", False),
+        ("单位代码", "unit", False),
+        ("干部姓名", "cadre", True),
+        ("测评得分", "score", False),
+    ],
+}
+
+
+def workbook_headers(kind: str) -> list[str]:
+    return [header for header, _alias, _optional in WORKBOOK_COLUMNS[kind]]
+
 
 def xlsx_bytes(rows: list[list[object]]) -> bytes:
     """A workbook whose first sheet holds these rows (row 1: the headers)."""
@@ -105,3 +183,55 @@ def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead
         method="completion",
     )
     return assessment_year
+
+
+def import_context(user, file_name: str):  # type: ignore[no-untyped-def]
+    """The context the import layer writes in: ``user`` importing ``file_name``."""
+    from assessment.imports.rows import Context
+
+    return Context(
+        kind=None,
+        user=user,
+        present=frozenset(),
+        lookups=None,
+        reason="",
+        change_reason=f"导入 {file_name}",
+        column_order={},
+    )  # type: ignore[arg-type]
+
+
+def unsaved_evidence(unit, indicator, count: int, note: str = "快报"):  # type: ignore[no-untyped-def]
+    """``count`` records of March, not saved yet: "``note`` 0" of 0.5 on the 1st, and so on."""
+    import datetime
+    from decimal import Decimal
+
+    from assessment.models import Evidence
+
+    return [
+        Evidence(
+            unit=unit,
+            indicator=indicator,
+            date=datetime.date(2026, 3, 1 + n),
+            value=Decimal(f"{n}.5"),
+            description=f"{note} {n}",
+        )
+        for n in range(count)
+    ]
+
+
+def imported_models() -> list:  # type: ignore[type-arg]
+    """The models the workbook kinds write (an indicators workbook may add a year as well)."""
+    from assessment.models import (
+        CadreEvaluation,
+        CityRank,
+        Evidence,
+        Grade,
+        Indicator,
+        SurveyRate,
+        Target,
+        TeamEvaluation,
+    )
+    from units.models import Cadre, Unit
+
+    models = [Unit, Cadre, Indicator, Target, Evidence, CityRank, Grade, SurveyRate]
+    return [*models, TeamEvaluation, CadreEvaluation]

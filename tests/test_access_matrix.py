@@ -113,6 +113,17 @@ def outcome(response) -> object:  # type: ignore[no-untyped-def]
     return REDIRECT
 
 
+def outcome_of_get(world, role: str, url: str) -> object:  # type: ignore[no-untyped-def]
+    """What ``role`` (logged in, or anonymous) gets for a GET of ``url``."""
+    client = Client()
+    if (user := world.users[role]) is not None:
+        client.force_login(user)
+    response = client.get(url)
+    if response.streaming:  # read to the end: the client then closes the file (and only it)
+        b"".join(response.streaming_content)
+    return outcome(response)
+
+
 def _cases() -> list:
     cases = []
     for key in MATRIX:
@@ -129,12 +140,6 @@ def _cases() -> list:
 def test_access(world, key, role):
     build_kwargs, statuses = MATRIX[key]
     url = reverse(base_name(key), kwargs=build_kwargs(world))
-    client = Client()
-    if (user := world.users[role]) is not None:
-        client.force_login(user)
-    response = client.get(url)
-    got = outcome(response)
-    if response.streaming:  # read to the end: the client then closes the file (and only it)
-        b"".join(response.streaming_content)
+    got = outcome_of_get(world, role, url)
     expected = statuses[role]
     assert got == expected, f"GET {url} as {role}: expected {expected}, got {got}"

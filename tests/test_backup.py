@@ -33,9 +33,9 @@ from assessment.models import (
     Publication,
     Target,
 )
-from assessment.models.publication import document_sha256
 from assessment.services.publication import publish
 from tests.assessment.workflow import build_district, open_publicity
+from tests.canonical import canonical_sha256
 from tests.factories import UnitFactory
 from units.models import Unit
 
@@ -183,7 +183,7 @@ def test_postgresql_dump_and_restore_into_a_scratch_database(district, media, tm
         assert (Path(media) / file_name).read_bytes() == PDF
         if isinstance(document, str):  # Django's connection parameters load JSON as text
             document = json.loads(document)
-        assert document_sha256(document) == sha256  # what Publication.intact checks
+        assert canonical_sha256(document) == sha256  # what Publication.intact checks
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{scratch}"')

@@ -12,20 +12,17 @@ anonymous visitor, and its HTML is walked with ``html.parser``:
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import EvaluationRound, KeyProject, Survey
+from tests.demo_seed import seeded_demo
 from tests.imports_helpers import xlsx_bytes
 from units.models import Unit
 
@@ -38,13 +35,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlin
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo district, seeded once for the module and rolled back afterwards."""
-    var = tmp_path_factory.mktemp("var")
-    with (
-        override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=io.StringIO())
+    with seeded_demo(django_db_blocker, tmp_path_factory):
         town_unit = Unit.objects.filter(category__code="town").order_by("code").first()
         project = KeyProject.objects.filter(year__year=DEMO_YEAR).order_by("pk").first()
         rounds = list(EvaluationRound.objects.order_by("pk").values_list("pk", flat=True))
@@ -57,12 +48,10 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             "survey": surveys[0].pk,
             "open survey token": surveys[1].token,
         }
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def office(demo, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"  # import staging goes here
+def office(demo, media_root):  # import staging goes to the media folder
     from django.contrib.auth import get_user_model
 
     client = Client()

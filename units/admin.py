@@ -11,13 +11,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_stubs_ext import WithAnnotations
-from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from units.models import Cadre, Membership, Unit, UnitCategory
-from units.resources import CadreResource, UnitResource
 from units.services import unit_set_active
-from units.xlsx import SafeXLSX
 
 admin.site.site_header = _("District target-responsibility assessment")
 admin.site.site_title = _("Assessment administration")
@@ -62,9 +59,7 @@ class CadreInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ExportMixin, SimpleHistoryAdmin):
-    resource_classes = [UnitResource]  # export only
-    export_formats = [SafeXLSX]  # the workbooks of spec/workbooks.md
+class UnitAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "category", "headcount", "parent", "is_active", "updated_at"]
     list_display_links = ["code", "name"]
     list_filter = ["category", "is_active"]
@@ -110,9 +105,7 @@ class UnitAdmin(ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ExportMixin, SimpleHistoryAdmin):
-    resource_classes = [CadreResource]  # export only
-    export_formats = [SafeXLSX]
+class CadreAdmin(SimpleHistoryAdmin):
     list_display = ["name", "position", "rank_kind", "unit", "unit_category", "is_active"]
     list_filter = ["rank_kind", "is_active", "unit__category"]
     search_fields = ["name", "position", "unit__code", "unit__name"]

@@ -1,7 +1,8 @@
-"""Column mapping of the assessment workbooks for django-import-export, nothing more.
+"""Column mapping of the workbooks for django-import-export's admin export, nothing more.
 
-The columns and headers are those of spec/workbooks.md, so an exported file can be edited and
-imported again (through ``assessment.imports``, the one import layer of every door).
+Every column is headed by its column of the import kind (``assessment.imports.KINDS``), so an
+exported file can be edited and imported again (through ``assessment.imports``, the one import
+layer of every door) and a header is written in one place only.
 """
 
 from collections.abc import Sequence
@@ -10,6 +11,7 @@ from typing import Any, cast
 from django.db.models import QuerySet
 from import_export import fields, resources, widgets
 
+from assessment.imports import KINDS
 from assessment.models import (
     CadreEvaluation,
     CityRank,
@@ -21,10 +23,70 @@ from assessment.models import (
     Target,
     TeamEvaluation,
 )
+from units.models import Cadre, Unit, UnitCategory
+
+_WHOLE = widgets.IntegerWidget(coerce_to_string=False)  # numbers stay numeric cells
+_NUMBER = widgets.DecimalWidget(coerce_to_string=False)
 
 
-def _field(attribute: str, header: str, widget: widgets.Widget | None = None) -> fields.Field:
-    return fields.Field(attribute=attribute, column_name=header, widget=widget, readonly=True)
+def _header(kind: str, key: str) -> str:
+    return KINDS[kind].column(key).header
+
+
+def _field(
+    kind: str, key: str, attribute: str, widget: widgets.Widget | None = None
+) -> fields.Field:
+    """The read-only export of ``attribute`` as the column ``key`` of the workbook ``kind``."""
+    return fields.Field(
+        attribute=attribute, column_name=_header(kind, key), widget=widget, readonly=True
+    )
+
+
+# --- units and cadres: a category, a parent unit and a cadre's unit by their codes -----------
+
+
+class UnitResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name=_header("units", "code"))
+    name = fields.Field(attribute="name", column_name=_header("units", "name"))
+    category = fields.Field(
+        attribute="category",
+        column_name=_header("units", "category"),
+        widget=widgets.ForeignKeyWidget(UnitCategory, field="code"),
+    )
+    headcount = fields.Field(
+        attribute="headcount",
+        column_name=_header("units", "headcount"),
+        widget=widgets.IntegerWidget(coerce_to_string=False),
+    )
+    parent = fields.Field(
+        attribute="parent",
+        column_name=_header("units", "parent"),
+        widget=widgets.ForeignKeyWidget(Unit, field="code"),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ("code", "name", "category", "headcount", "parent")
+        export_order = fields
+
+
+class CadreResource(resources.ModelResource):
+    unit = fields.Field(
+        attribute="unit",
+        column_name=_header("cadres", "unit"),
+        widget=widgets.ForeignKeyWidget(Unit, field="code"),
+    )
+    name = fields.Field(attribute="name", column_name=_header("cadres", "name"))
+    position = fields.Field(attribute="position", column_name=_header("cadres", "position"))
+    rank_kind = fields.Field(attribute="rank_kind", column_name=_header("cadres", "rank_kind"))
+
+    class Meta:
+        model = Cadre
+        fields = ("unit", "name", "position", "rank_kind")
+        export_order = fields
+
+
+# --- the assessment's workbooks ---------------------------------------------------------------
 
 
 class ExportResource(resources.ModelResource):
@@ -37,18 +99,18 @@ class ExportResource(resources.ModelResource):
 
 
 class IndicatorExport(ExportResource):
-    year = _field("year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
-    category = _field("category__code", "单位类别")
-    code = _field("code", "指标代码")
-    name = _field("name", "指标名称")
-    group = _field("group", "指标分组")
-    points = _field("points", "分值", widgets.DecimalWidget(coerce_to_string=False))
-    method = _field("method", "计分方法")
-    aggregation = _field("aggregation", "汇总方式")
-    cap = _field("cap", "封顶系数", widgets.DecimalWidget(coerce_to_string=False))
-    total_share = _field("total_share", "总量占比", widgets.DecimalWidget(coerce_to_string=False))
-    step = _field("step", "名次步长", widgets.DecimalWidget(coerce_to_string=False))
-    lead_unit = _field("lead_unit__code", "牵头单位代码")
+    year = _field("indicators", "year", "year__year", _WHOLE)
+    category = _field("indicators", "category", "category__code")
+    code = _field("indicators", "code", "code")
+    name = _field("indicators", "name", "name")
+    group = _field("indicators", "group", "group")
+    points = _field("indicators", "points", "points", _NUMBER)
+    method = _field("indicators", "method", "method")
+    aggregation = _field("indicators", "aggregation", "aggregation")
+    cap = _field("indicators", "cap", "cap", _NUMBER)
+    total_share = _field("indicators", "total_share", "total_share", _NUMBER)
+    step = _field("indicators", "step", "step", _NUMBER)
+    lead_unit = _field("indicators", "lead_unit", "lead_unit__code")
 
     class Meta:
         model = Indicator
@@ -69,12 +131,12 @@ class IndicatorExport(ExportResource):
 
 
 class TargetExport(ExportResource):
-    year = _field("indicator__year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
-    unit = _field("unit__code", "单位代码")
-    indicator = _field("indicator__code", "指标代码")
-    target = _field("target", "目标值", widgets.DecimalWidget(coerce_to_string=False))
-    base = _field("base", "基数", widgets.DecimalWidget(coerce_to_string=False))
-    leader = _field("leader__name", "责任领导")
+    year = _field("targets", "year", "indicator__year__year", _WHOLE)
+    unit = _field("targets", "unit", "unit__code")
+    indicator = _field("targets", "indicator", "indicator__code")
+    target = _field("targets", "target", "target", _NUMBER)
+    base = _field("targets", "base", "base", _NUMBER)
+    leader = _field("targets", "leader", "leader__name")
 
     class Meta:
         model = Target
@@ -82,12 +144,14 @@ class TargetExport(ExportResource):
 
 
 class EvidenceExport(ExportResource):
-    unit = _field("unit__code", "单位代码")
-    indicator = _field("indicator__code", "指标代码")
-    date = _field("date", "日期", widgets.DateWidget("%Y-%m-%d", coerce_to_string=False))
-    value = _field("value", "数值", widgets.DecimalWidget(coerce_to_string=False))
-    description = _field("description", "说明")
-    status = _field("status", "状态")
+    unit = _field("evidence", "unit", "unit__code")
+    indicator = _field("evidence", "indicator", "indicator__code")
+    date = _field(
+        "evidence", "date", "date", widgets.DateWidget("%Y-%m-%d", coerce_to_string=False)
+    )
+    value = _field("evidence", "value", "value", _NUMBER)
+    description = _field("evidence", "description", "description")
+    status = _field("evidence", "status", "status")
 
     class Meta:
         model = Evidence
@@ -104,11 +168,11 @@ class EvidenceExport(ExportResource):
 
 
 class CityRankExport(ExportResource):
-    year = _field("indicator__year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
-    unit = _field("unit__code", "单位代码")
-    indicator = _field("indicator__code", "指标代码")
-    rank = _field("rank", "名次", widgets.IntegerWidget(coerce_to_string=False))
-    total = _field("total", "参评总数", widgets.IntegerWidget(coerce_to_string=False))
+    year = _field("city_ranks", "year", "indicator__year__year", _WHOLE)
+    unit = _field("city_ranks", "unit", "unit__code")
+    indicator = _field("city_ranks", "indicator", "indicator__code")
+    rank = _field("city_ranks", "rank", "rank", _WHOLE)
+    total = _field("city_ranks", "total", "total", _WHOLE)
 
     class Meta:
         model = CityRank
@@ -116,10 +180,10 @@ class CityRankExport(ExportResource):
 
 
 class GradeExport(ExportResource):
-    year = _field("indicator__year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
-    unit = _field("unit__code", "单位代码")
-    indicator = _field("indicator__code", "指标代码")
-    grade = _field("grade", "等级")
+    year = _field("grades", "year", "indicator__year__year", _WHOLE)
+    unit = _field("grades", "unit", "unit__code")
+    indicator = _field("grades", "indicator", "indicator__code")
+    grade = _field("grades", "grade", "grade")
 
     class Meta:
         model = Grade
@@ -127,10 +191,10 @@ class GradeExport(ExportResource):
 
 
 class SurveyExport(ExportResource):
-    year = _field("indicator__year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
-    unit = _field("unit__code", "单位代码")
-    indicator = _field("indicator__code", "指标代码")
-    rate = _field("rate", "得分率", widgets.DecimalWidget(coerce_to_string=False))
+    year = _field("surveys", "year", "indicator__year__year", _WHOLE)
+    unit = _field("surveys", "unit", "unit__code")
+    indicator = _field("surveys", "indicator", "indicator__code")
+    rate = _field("surveys", "rate", "rate", _NUMBER)
 
     class Meta:
         model = SurveyRate
@@ -138,9 +202,9 @@ class SurveyExport(ExportResource):
 
 
 class TeamEvaluationExport(ExportResource):
-    year = _field("year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
-    unit = _field("unit__code", "单位代码")
-    score = _field("score", "测评得分", widgets.DecimalWidget(coerce_to_string=False))
+    year = _field("evaluations", "year", "year__year", _WHOLE)
+    unit = _field("evaluations", "unit", "unit__code")
+    score = _field("evaluations", "score", "score", _NUMBER)
 
     class Meta:
         model = TeamEvaluation
@@ -148,10 +212,10 @@ class TeamEvaluationExport(ExportResource):
 
 
 class CadreEvaluationExport(ExportResource):
-    year = _field("year__year", "年度", widgets.IntegerWidget(coerce_to_string=False))
-    unit = _field("cadre__unit__code", "单位代码")
-    cadre = _field("cadre__name", "干部姓名")
-    score = _field("score", "测评得分", widgets.DecimalWidget(coerce_to_string=False))
+    year = _field("evaluations", "year", "year__year", _WHOLE)
+    unit = _field("evaluations", "unit", "cadre__unit__code")
+    cadre = _field("evaluations", "cadre", "cadre__name")
+    score = _field("evaluations", "score", "score", _NUMBER)
 
     class Meta:
         model = CadreEvaluation

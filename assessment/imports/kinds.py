@@ -31,26 +31,52 @@ from units.models import Cadre
 
 
 def _year() -> Column:
-    return Column("year", "年度", v.year)
+    return Column("year", "年度", v.year, help=_("The assessment year, e.g. 2026."))
 
 
 def _unit() -> Column:
-    return Column("unit", "单位代码", v.text)
+    return Column(
+        "unit",
+        "单位代码",
+        v.text,
+        help=_("The unit's code, e.g. TO01; it must be a unit already known."),
+    )
 
 
 def _indicator() -> Column:
-    return Column("indicator", "指标代码", v.text)
+    return Column("indicator", "指标代码", v.text, help=_("The indicator's code, e.g. GDP."))
+
+
+def _category() -> Column:
+    return Column(
+        "category", "单位类别", v.text, help=_("The unit category: its Chinese name or its code.")
+    )
 
 
 UNITS = Kind(
     name="units",
     label=_("units"),
     columns=(
-        Column("code", "单位代码", v.text),
-        Column("name", "单位名称", v.text),
-        Column("category", "单位类别", v.text),
-        Column("headcount", "编制人数", v.count),
-        Column("parent", "上级单位代码", v.text, optional=True),
+        Column(
+            "code",
+            "单位代码",
+            v.text,
+            help=_(
+                "The unit's code (letters, digits, '-' or '_'), e.g. TO01; a new code adds a unit."
+            ),
+        ),
+        Column("name", "单位名称", v.text, help=_("The unit's full name.")),
+        _category(),
+        Column(
+            "headcount", "编制人数", v.count, help=_("Authorised staff numbers: a whole number.")
+        ),
+        Column(
+            "parent",
+            "上级单位代码",
+            v.text,
+            optional=True,
+            help=_("The code of the parent unit (known, or new in the same file); blank: none."),
+        ),
     ),
     identity=("code",),
     fields={
@@ -72,9 +98,21 @@ CADRES = Kind(
     label=_("cadres"),
     columns=(
         _unit(),
-        Column("name", "姓名", v.text),
-        Column("position", "职务", v.text),
-        Column("rank_kind", "正副职", v.rank_kind, optional=True, default=Cadre.RankKind.DEPUTY),
+        Column(
+            "name",
+            "姓名",
+            v.text,
+            help=_("The cadre's name; with the unit code it identifies the cadre."),
+        ),
+        Column("position", "职务", v.text, help=_("The cadre's position, e.g. 党委书记.")),
+        Column(
+            "rank_kind",
+            "正副职",
+            v.rank_kind,
+            optional=True,
+            default=Cadre.RankKind.DEPUTY,
+            help=_("Principal (正职) or deputy (副职); blank: deputy."),
+        ),
     ),
     identity=("unit", "name"),
     fields={"name": "name", "position": "position", "rank_kind": "rank_kind"},
@@ -90,20 +128,78 @@ INDICATORS = Kind(
     label=_("indicators"),
     columns=(
         _year(),
-        Column("category", "单位类别", v.text),
-        Column("code", "指标代码", v.text),
-        Column("name", "指标名称", v.text),
-        # An indicator may have no group (the indicator form allows it): left blank, none.
-        Column("group", "指标分组", v.text, default=""),
-        Column("points", "分值", v.points),
-        Column("method", "计分方法", v.method),
+        _category(),
         Column(
-            "aggregation", "汇总方式", v.aggregation, optional=True, default=AggregationChoices.SUM
+            "code",
+            "指标代码",
+            v.text,
+            help=_(
+                "The indicator's code (letters, digits, '-' or '_'), e.g. GDP; a new code adds an "
+                "indicator."
+            ),
         ),
-        Column("cap", "封顶系数", v.share, optional=True, default=Decimal(1)),
-        Column("total_share", "总量占比", v.share, optional=True, default=Decimal("0.5")),
-        Column("step", "名次步长", v.points, optional=True),
-        Column("lead_unit", "牵头单位代码", v.text, optional=True),
+        Column("name", "指标名称", v.text, help=_("The indicator's name.")),
+        # An indicator may have no group (the indicator form allows it): left blank, none.
+        Column(
+            "group",
+            "指标分组",
+            v.text,
+            default="",
+            help=_("The group the indicator is listed under; blank: none."),
+        ),
+        Column(
+            "points",
+            "分值",
+            v.points,
+            help=_("The indicator's points, e.g. 20 (a trailing 分 is allowed)."),
+        ),
+        Column(
+            "method",
+            "计分方法",
+            v.method,
+            help=_("How the indicator is scored: its Chinese name or its code."),
+        ),
+        Column(
+            "aggregation",
+            "汇总方式",
+            v.aggregation,
+            optional=True,
+            default=AggregationChoices.SUM,
+            help=_("How the year's records add up; blank: 累计求和 (sum)."),
+        ),
+        Column(
+            "cap",
+            "封顶系数",
+            v.share,
+            optional=True,
+            default=Decimal(1),
+            help=_("Upper bound of the completion ratio, at least 1; blank: 1."),
+        ),
+        Column(
+            "total_share",
+            "总量占比",
+            v.share,
+            optional=True,
+            default=Decimal("0.5"),
+            help=_(
+                "Increment method only: the weight of the total, 0 to 1 or a percentage; "
+                "blank: 0.5."
+            ),
+        ),
+        Column(
+            "step",
+            "名次步长",
+            v.points,
+            optional=True,
+            help=_("City ranking only: points lost per place; blank: points ÷ ranked."),
+        ),
+        Column(
+            "lead_unit",
+            "牵头单位代码",
+            v.text,
+            optional=True,
+            help=_("The code of the lead department; blank: none."),
+        ),
     ),
     identity=("year", "category", "code"),
     fields={
@@ -133,9 +229,27 @@ TARGETS = Kind(
         _unit(),
         _indicator(),
         # Left empty, a target is still missing: computing lists it (as the targets form does).
-        Column("target", "目标值", v.amount, default=None),
-        Column("base", "基数", v.amount, optional=True),
-        Column("leader", "责任领导", v.text, optional=True),
+        Column(
+            "target",
+            "目标值",
+            v.amount,
+            default=None,
+            help=_("The target, a number; blank: still missing."),
+        ),
+        Column(
+            "base",
+            "基数",
+            v.amount,
+            optional=True,
+            help=_("The base, a number: needed by the increment and base-ratio methods."),
+        ),
+        Column(
+            "leader",
+            "责任领导",
+            v.text,
+            optional=True,
+            help=_("The name of the responsible cadre, a cadre of the unit."),
+        ),
     ),
     identity=("year", "unit", "indicator"),
     fields={"target": "target", "base": "base", "leader": "leader"},
@@ -152,10 +266,32 @@ EVIDENCE = Kind(
     columns=(
         _unit(),
         _indicator(),
-        Column("date", "日期", v.date),
-        Column("value", "数值", v.points),  # 分 is refused later except for bonus/deduction
-        Column("description", "说明", v.text),
-        Column("status", "状态", v.status, optional=True, default=EvidenceStatus.PENDING),
+        Column(
+            "date", "日期", v.date, help=_("The date of the record: an Excel date or YYYY-MM-DD.")
+        ),
+        Column(
+            "value",
+            "数值",
+            v.points,
+            help=_("The value recorded, a number (points for bonus and deduction items)."),
+        ),  # 分 is refused later except for bonus/deduction
+        Column(
+            "description",
+            "说明",
+            v.text,
+            help=_(
+                "What the record is about; with the unit, indicator and date it identifies "
+                "the record."
+            ),
+        ),
+        Column(
+            "status",
+            "状态",
+            v.status,
+            optional=True,
+            default=EvidenceStatus.PENDING,
+            help=_("Verified (已核实) or pending (待核实); blank: pending."),
+        ),
     ),
     identity=("unit", "indicator", "date", "description"),
     fields={"date": "date", "value": "value", "description": "description", "status": "status"},
@@ -174,8 +310,13 @@ CITY_RANKS = Kind(
         _year(),
         _unit(),
         _indicator(),
-        Column("rank", "名次", v.whole),
-        Column("total", "参评总数", v.whole),
+        Column(
+            "rank",
+            "名次",
+            v.whole,
+            help=_("The unit's place in the city ranking: a whole number from 1."),
+        ),
+        Column("total", "参评总数", v.whole, help=_("How many were ranked: a whole number.")),
     ),
     identity=("year", "unit", "indicator"),
     fields={"rank": "rank", "total": "total"},
@@ -189,7 +330,12 @@ CITY_RANKS = Kind(
 GRADES = Kind(
     name="grades",
     label=_("grades"),
-    columns=(_year(), _unit(), _indicator(), Column("grade", "等级", v.grade)),
+    columns=(
+        _year(),
+        _unit(),
+        _indicator(),
+        Column("grade", "等级", v.grade, help=_("The grade: A, B, C or D.")),
+    ),
     identity=("year", "unit", "indicator"),
     fields={"grade": "grade"},
     action=Action.ENTER_ASSESSMENTS,
@@ -203,7 +349,12 @@ SURVEYS = Kind(
     name="surveys",
     label=_("survey rates"),
     # A rate in [0, 1] or a percentage up to 100, stored as given; "85%" is the rate 0.85.
-    columns=(_year(), _unit(), _indicator(), Column("rate", "得分率", v.share)),
+    columns=(
+        _year(),
+        _unit(),
+        _indicator(),
+        Column("rate", "得分率", v.share, help=_("The rate: 0 to 1, or a percentage such as 85%.")),
+    ),
     identity=("year", "unit", "indicator"),
     fields={"rate": "rate"},
     action=Action.ENTER_ASSESSMENTS,
@@ -220,8 +371,14 @@ EVALUATIONS = Kind(
     columns=(
         _year(),
         _unit(),
-        Column("cadre", "干部姓名", v.text, optional=True),
-        Column("score", "测评得分", v.points),
+        Column(
+            "cadre",
+            "干部姓名",
+            v.text,
+            optional=True,
+            help=_("The cadre's name for a personal evaluation; blank: the leadership team's."),
+        ),
+        Column("score", "测评得分", v.points, help=_("The evaluation score, 0 to 100.")),
     ),
     identity=("year", "unit", "cadre"),
     fields={"score": "score"},

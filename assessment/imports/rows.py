@@ -39,6 +39,7 @@ class Column:
 
     ``optional``: the column may be left out of the file. A blank cell takes ``default``
     unless the column is required and ``default`` is MISSING (then a value is required).
+    ``help`` says what a clerk should type (the instructions sheet of a template).
     """
 
     key: str  # the English alias, also the key of the parsed value
@@ -46,6 +47,7 @@ class Column:
     parse: Callable[[object], object]
     optional: bool = False
     default: object = MISSING
+    help: str | Promise = ""
 
     def __post_init__(self) -> None:
         if self.optional and self.default is MISSING:

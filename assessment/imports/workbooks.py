@@ -26,8 +26,7 @@ from typing import cast
 import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
-from django_stubs_ext import StrOrPromise
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
@@ -65,61 +64,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 _LETTERS = re.compile(r"^[A-Z]{1,3}$")
 _DEFAULT_CATEGORY = "镇街"
-
-# What a clerk should type, by Chinese header (the same header means the same in every kind).
-DESCRIPTIONS: dict[str, StrOrPromise] = {
-    "单位代码": gettext_lazy("The unit's code, e.g. TO01; it must be a unit already known."),
-    "单位名称": gettext_lazy("The unit's full name."),
-    "单位类别": gettext_lazy("The unit category: its Chinese name or its code."),
-    "编制人数": gettext_lazy("Authorised staff numbers: a whole number."),
-    "上级单位代码": gettext_lazy(
-        "The code of the parent unit (known, or new in the same file); blank: none."
-    ),
-    "姓名": gettext_lazy("The cadre's name; with the unit code it identifies the cadre."),
-    "职务": gettext_lazy("The cadre's position, e.g. 党委书记."),
-    "正副职": gettext_lazy("Principal (正职) or deputy (副职); blank: deputy."),
-    "年度": gettext_lazy("The assessment year, e.g. 2026."),
-    "指标代码": gettext_lazy("The indicator's code, e.g. GDP."),
-    "指标名称": gettext_lazy("The indicator's name."),
-    "指标分组": gettext_lazy("The group the indicator is listed under; blank: none."),
-    "分值": gettext_lazy("The indicator's points, e.g. 20 (a trailing 分 is allowed)."),
-    "计分方法": gettext_lazy("How the indicator is scored: its Chinese name or its code."),
-    "汇总方式": gettext_lazy("How the year's records add up; blank: 累计求和 (sum)."),
-    "封顶系数": gettext_lazy("Upper bound of the completion ratio, at least 1; blank: 1."),
-    "总量占比": gettext_lazy(
-        "Increment method only: the weight of the total, 0 to 1 or a percentage; blank: 0.5."
-    ),
-    "名次步长": gettext_lazy("City ranking only: points lost per place; blank: points ÷ ranked."),
-    "牵头单位代码": gettext_lazy("The code of the lead department; blank: none."),
-    "目标值": gettext_lazy("The target, a number; blank: still missing."),
-    "基数": gettext_lazy("The base, a number: needed by the increment and base-ratio methods."),
-    "责任领导": gettext_lazy("The name of the responsible cadre, a cadre of the unit."),
-    "日期": gettext_lazy("The date of the record: an Excel date or YYYY-MM-DD."),
-    "数值": gettext_lazy("The value recorded, a number (points for bonus and deduction items)."),
-    "说明": gettext_lazy(
-        "What the record is about; with the unit, indicator and date it identifies the record."
-    ),
-    "状态": gettext_lazy("Verified (已核实) or pending (待核实); blank: pending."),
-    "名次": gettext_lazy("The unit's place in the city ranking: a whole number from 1."),
-    "参评总数": gettext_lazy("How many were ranked: a whole number."),
-    "等级": gettext_lazy("The grade: A, B, C or D."),
-    "得分率": gettext_lazy("The rate: 0 to 1, or a percentage such as 85%."),
-    "干部姓名": gettext_lazy(
-        "The cadre's name for a personal evaluation; blank: the leadership team's."
-    ),
-    "测评得分": gettext_lazy("The evaluation score, 0 to 100."),
-}
-# Where a header means something else in one kind.
-KIND_DESCRIPTIONS = {
-    ("units", "单位代码"): gettext_lazy(
-        "The unit's code (letters, digits, '-' or '_'), e.g. TO01; a new code adds a unit."
-    ),
-    ("indicators", "指标代码"): gettext_lazy(
-        "The indicator's code (letters, digits, '-' or '_'), e.g. GDP; a new code adds an "
-        "indicator."
-    ),
-}
-
 
 # --- the template ------------------------------------------------------------------------------
 
@@ -311,7 +255,7 @@ def _instructions(workbook: Workbook, kind: Kind, lists: dict[str, list[str]]) -
     ]
     rows: list[list[object]] = [[note] for note in notes]
     rows += [[], list(INSTRUCTION_HEADERS)]
-    rows += [_column_row(kind, column, lists.get(column.key, [])) for column in kind.columns]
+    rows += [_column_row(column, lists.get(column.key, [])) for column in kind.columns]
     sheet = workbook.create_sheet(title=INSTRUCTIONS_TITLE)
     for row_number, row in enumerate(rows, start=1):
         for column_number, value in enumerate(row, start=1):
@@ -326,12 +270,9 @@ def _instructions(workbook: Workbook, kind: Kind, lists: dict[str, list[str]]) -
         sheet.column_dimensions[letter].width = width
 
 
-def _column_row(kind: Kind, column: Column, choices: list[str]) -> list[object]:
+def _column_row(column: Column, choices: list[str]) -> list[object]:
     required = _("optional column") if column.optional else _("required column")
-    description = KIND_DESCRIPTIONS.get((kind.name, column.header)) or DESCRIPTIONS.get(
-        column.header, ""
-    )
-    return [column.header, column.key, required, str(description), "、".join(choices)]
+    return [column.header, column.key, required, str(column.help), "、".join(choices)]
 
 
 # --- widths ------------------------------------------------------------------------------------

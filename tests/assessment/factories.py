@@ -65,3 +65,20 @@ class UnitResultFactory(factory.django.DjangoModelFactory):
     total = Decimal("85.00")
     rank = 1
     tier = "good"
+
+
+def town_indicators(year, town, *, points=(Decimal(60), Decimal(40)), gdp=None, party=None):  # type: ignore[no-untyped-def]
+    """The two indicators most district tests score towns on: E01 地区生产总值 (completion, in
+    亿元, group 经济发展) and G01 党建工作 (graded, group 党的建设), worth ``points``; ``gdp``
+    and ``party`` give further field values of each."""
+    gdp_points, party_points = points
+    return (
+        IndicatorFactory(
+            year=year, category=town, code="E01", name="地区生产总值", points=gdp_points,
+            group="经济发展", measure="亿元", **(gdp or {}),
+        ),
+        IndicatorFactory(
+            year=year, category=town, code="G01", name="党建工作", points=party_points,
+            method="graded", group="党的建设", **(party or {}),
+        ),
+    )  # fmt: skip

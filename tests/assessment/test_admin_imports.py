@@ -19,7 +19,7 @@ from assessment.models import Evidence, ImportLog, Target
 from tests.imports_helpers import example, make_scheme, xlsx_bytes
 from units.models import Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 TARGETS = ["年度", "单位代码", "指标代码", "目标值"]
 UPLOAD = reverse("admin:assessment_target_workbook_import")
@@ -28,12 +28,6 @@ NOT_WAITING = (
     "This file is not waiting for confirmation: it was imported already, its preview had "
     "errors or it expired. Upload it again."
 )
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import timezone
 from PIL import Image
 
 from assessment.lib import attachments
@@ -33,11 +33,13 @@ from assessment.lib.attachments import (
     safe_original_name,
     sniff,
 )
-from assessment.models import Evidence, EvidenceAttachment, YearStatus
+from assessment.models import Evidence, EvidenceAttachment
 from assessment.services.evidence import evidence_correct, evidence_record
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
 from tests.factories import UserFactory
 from units.roles import Role
+
+pytestmark = pytest.mark.usefixtures("media_root", "in_english")
 
 D = Decimal
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
@@ -45,18 +47,6 @@ SVG_WITH_SCRIPT = (
     b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg">'
     b"<script>fetch('/admin/')</script></svg>"
 )
-
-
-@pytest.fixture(autouse=True)
-def _english(_default_language):
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
@@ -390,11 +380,6 @@ def test_a_long_name_is_cut_to_150_characters_keeping_the_extension():
 
 
 # --- stored with a record ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture

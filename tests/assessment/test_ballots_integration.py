@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from assessment.imports import workbook_import
 from assessment.models import CadreEvaluation, TeamEvaluation
@@ -15,15 +14,9 @@ from tests.assessment.ballots_world import cast, codes, opened_round
 from tests.assessment.workflow import build_district
 from tests.imports_helpers import xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 HEADER = ["年度", "单位代码", "干部姓名", "测评得分"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

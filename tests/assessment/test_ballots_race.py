@@ -13,6 +13,7 @@ from assessment.services import voting
 from assessment.services.voting import CodeRefused
 from tests.assessment.ballots_world import answers, codes, opened_round
 from tests.assessment.workflow import build_district
+from tests.races import race
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a real race needs PostgreSQL")
@@ -36,28 +37,15 @@ def test_two_simultaneous_casts_with_one_code_store_one_ballot(
         barrier.wait()  # both have read the code as unused and checked their ballot
         return problems
 
-    outcomes: dict[str, str] = {}
-
-    def phone(mark: str) -> None:
-        from django.db import connection as own  # this thread's own connection
-
+    def phone(mark: str) -> str:
         try:
             voting.ballot_cast(code=code, answers=ballots[mark])
         except CodeRefused as refused:
-            outcomes[mark] = f"refused: {refused.reason}"
-        except Exception as error:  # reported by the main thread
-            outcomes[mark] = f"error: {error!r}"
-        else:
-            outcomes[mark] = "cast"
-        finally:
-            own.close()
+            return f"refused: {refused.reason}"
+        return "cast"
 
     with mock.patch.object(voting, "ballot_problems", check_then_wait):
-        threads = [threading.Thread(target=phone, args=(mark,)) for mark in ballots]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
+        outcomes = race(phone, ballots)
 
     assert sorted(outcomes.values()) == ["cast", "refused: used"], outcomes
     (winner,) = [mark for mark, outcome in outcomes.items() if outcome == "cast"]

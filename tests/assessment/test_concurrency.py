@@ -20,6 +20,7 @@ from assessment.services.concurrency import StaleError
 from assessment.services.grading import grading_save
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
 from tests.factories import UnitFactory
+from tests.races import race
 
 D = Decimal
 STALE = "This data has been changed by someone else"
@@ -197,41 +198,27 @@ def test_two_concurrent_saves_of_the_same_target_one_wins_one_is_refused(
     year, scheme = targets_setup
     field = f"target-{scheme['C01'].pk}"
     barrier = threading.Barrier(2, timeout=30)
-    outcomes: dict[str, str] = {}
 
-    def user(value: str) -> None:
-        from django.db import connection as own  # this thread's own connection
-
+    def user(value: str) -> str:
+        grid = targets_grid(year, unit_a)
+        opened = _data(TargetsForm(grid=grid, year=year))
+        barrier.wait()  # both have opened the form before either saves
+        form = TargetsForm({**opened, field: value}, grid=targets_grid(year, unit_a), year=year)
+        assert form.is_valid(), form.errors
+        barrier.wait()  # and both save at once
         try:
-            grid = targets_grid(year, unit_a)
-            opened = _data(TargetsForm(grid=grid, year=year))
-            barrier.wait()  # both have opened the form before either saves
-            form = TargetsForm({**opened, field: value}, grid=targets_grid(year, unit_a), year=year)
-            assert form.is_valid(), form.errors
-            barrier.wait()  # and both save at once
-            try:
-                scheme_service.targets_save_many(
-                    year=year,
-                    unit=unit_a,
-                    rows=form.rows(),
-                    by=office_user,
-                    expected_state=form.cleaned_data["state"],
-                )
-            except StaleError:
-                outcomes[value] = "stale"
-            else:
-                outcomes[value] = "saved"
-        except Exception as error:  # reported by the main thread
-            outcomes[value] = f"error: {error!r}"
-        finally:
-            own.close()
+            scheme_service.targets_save_many(
+                year=year,
+                unit=unit_a,
+                rows=form.rows(),
+                by=office_user,
+                expected_state=form.cleaned_data["state"],
+            )
+        except StaleError:
+            return "stale"
+        return "saved"
 
-    threads = [threading.Thread(target=user, args=(value,)) for value in ("600", "700")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-
+    outcomes = race(user, ["600", "700"])
     assert sorted(outcomes.values()) == ["saved", "stale"], outcomes
     (winner,) = [value for value, outcome in outcomes.items() if outcome == "saved"]
     target = Target.objects.get(indicator=scheme["C01"], unit=unit_a)

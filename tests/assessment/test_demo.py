@@ -8,11 +8,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q, Sum
-from django.test.utils import override_settings
 
-from assessment.demo.scheme import BONUS_POOL, DEMO_YEAR, OFFICE_USERNAME
+from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,
@@ -37,6 +35,8 @@ from assessment.models import (
     UnitResult,
 )
 from assessment.scoring import Aggregation, Method
+from tests.canonical import canonical_sha256
+from tests.demo_seed import seeded_demo
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db
@@ -57,17 +57,8 @@ AUDITED = [
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo, seeded once for the module (inside a transaction rolled back at its end; each
     test's own changes roll back to it). Returns what ``seed_demo`` printed."""
-    var = tmp_path_factory.mktemp("var")
-    with (
-        # the demo accounts file and the demo attachment go here, not into var/
-        override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    with seeded_demo(django_db_blocker, tmp_path_factory) as out:
+        yield out
 
 
 def _counts() -> dict[str, int]:
@@ -79,9 +70,9 @@ def _counts() -> dict[str, int]:
 def test_the_demo_year_is_left_in_scoring_with_a_current_run(seeded):
     year = AssessmentYear.objects.get(year=DEMO_YEAR)
     assert year.status == "scoring"
-    assert year.bonus_pool == BONUS_POOL
+    assert year.bonus_pool == 5_000_000  # yuan
     run = ComputationRun.objects.get(year=year, is_current=True)
-    assert run.bonus_pool == BONUS_POOL and run.bonus_paid
+    assert run.bonus_pool == 5_000_000 and run.bonus_paid
     assert run.warnings == [] and run.missing == {"teams": [], "cadres": []}
     # the year went through its states, each change on record
     assert list(year.history.order_by("history_id").values_list("status", flat=True)) == [
@@ -211,7 +202,7 @@ def test_every_unit_has_a_result_and_the_bonus_adds_up_to_the_pool(seeded):
     assert set(results.values_list("unit_id", flat=True)) == set(
         Unit.objects.active().values_list("id", flat=True)
     )
-    assert results.aggregate(total=Sum("bonus"))["total"] == BONUS_POOL
+    assert results.aggregate(total=Sum("bonus"))["total"] == 5_000_000  # the whole pool
     assert results.filter(veto=True, tier="poor", bonus=0).exists()
     assert {"excellent", "good", "average"} <= set(results.values_list("tier", flat=True))
     assert TeamResult.objects.filter(run=run).count() == results.count()
@@ -266,24 +257,22 @@ def test_loading_the_demo_twice_changes_nothing(seeded):
 
 
 def test_the_previous_year_is_published_once_with_an_intact_document(seeded):
-    from assessment.demo.previous import BONUS_POOL as PREVIOUS_POOL
-    from assessment.demo.previous import PREVIOUS_YEAR
-    from assessment.models import Publication, document_sha256
+    from assessment.models import Publication
 
-    year = AssessmentYear.objects.get(year=PREVIOUS_YEAR)
-    assert (year.status, year.bonus_pool) == ("published", PREVIOUS_POOL)
+    year = AssessmentYear.objects.get(year=2025)
+    assert (year.status, year.bonus_pool) == ("published", 4_800_000)
     assert year.publicity_ends_on < datetime.date.today()
     (publication,) = Publication.objects.filter(year=year)
     assert (publication.version, publication.early, publication.changes) == (1, False, [])
-    assert publication.sha256 == document_sha256(publication.document) and publication.intact
-    assert publication.published_by.username == OFFICE_USERNAME
+    assert publication.sha256 == canonical_sha256(publication.document) and publication.intact
+    assert publication.published_by.username == "kaoheban"  # the demo office account
     run = ComputationRun.objects.get(year=year, is_current=True)
     assert publication.run == run and run.warnings == []
     document = publication.document
-    assert (document["year"], document["input_sha256"]) == (PREVIOUS_YEAR, run.input_hash)
+    assert (document["year"], document["input_sha256"]) == (2025, run.input_hash)
     units = Unit.objects.active()
     assert {u["unit"] for u in document["units"]} == set(units.values_list("code", flat=True))
-    assert sum(u["bonus"] for u in document["units"]) == PREVIOUS_POOL
+    assert sum(u["bonus"] for u in document["units"]) == 4_800_000
     assert all(u["explanations"] and u["highlights"] for u in document["units"])
     assert {u["tier"] for u in document["units"]} >= {"excellent", "good"}
     assert list(year.history.order_by("history_id").values_list("status", flat=True)) == [
@@ -292,17 +281,16 @@ def test_the_previous_year_is_published_once_with_an_intact_document(seeded):
 
 
 def test_the_previous_year_has_its_own_full_year_of_verified_evidence(seeded):
-    from assessment.demo.previous import PREVIOUS_YEAR
 
-    evidence = Evidence.objects.filter(indicator__year__year=PREVIOUS_YEAR)
+    evidence = Evidence.objects.filter(indicator__year__year=2025)
     assert evidence.exists()
     assert not evidence.exclude(status="verified").exists()
-    assert evidence.filter(date__year=PREVIOUS_YEAR).count() == evidence.count()
+    assert evidence.filter(date__year=2025).count() == evidence.count()
     assert evidence.filter(date__month=12).exists()
-    assert Target.objects.filter(indicator__year__year=PREVIOUS_YEAR).count() == (
+    assert Target.objects.filter(indicator__year__year=2025).count() == (
         Target.objects.filter(indicator__year__year=DEMO_YEAR).count()
     )
-    assert not KeyProject.objects.filter(year__year=PREVIOUS_YEAR).exists()
+    assert not KeyProject.objects.filter(year__year=2025).exists()
 
 
 def test_the_towns_evaluations_come_from_a_closed_round_and_an_open_one_takes_votes(seeded):

@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.utils import translation
 
 from assessment.admin.evidence import EvidenceAdmin
 from assessment.models import (
@@ -26,23 +25,12 @@ from assessment.services.evidence import (
     evidence_statement_create,
     evidence_verify,
 )
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 D = Decimal
 DAY = datetime.date(2026, 3, 15)
-
-
-@pytest.fixture(autouse=True)
-def _english(_default_language):
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture

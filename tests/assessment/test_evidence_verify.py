@@ -7,34 +7,23 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from assessment.models import Evidence, EvidenceStatus, YearStatus
-from assessment.policy import ALLOWED, WITH_REASON, Action
+from assessment.policy import Action
 from assessment.services.evidence import (
     VerifyCounts,
     evidence_correct,
     evidence_verify,
     evidence_verify_many,
 )
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
+from tests.assessment.policy_table import expected
 from tests.factories import UserFactory
 from units.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _english(_default_language):
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture
@@ -52,11 +41,6 @@ def veto(year, town, lead_unit):
     return IndicatorFactory(
         year=year, category=town, code="VETO", method="veto", points=D(0), lead_unit=lead_unit
     )
-
-
-@pytest.fixture
-def office_2(db):
-    return UserFactory(username="office2", role=Role.OFFICE, unit=None)
 
 
 MAY_DAY = datetime.date(2026, 5, 1)
@@ -220,9 +204,10 @@ def test_verification_follows_the_years_clock(status, year, unit_a, gdp, reporte
     record = make(unit_a, gdp, reporter_a)
     year.status = status
     year.save()
-    if status in ALLOWED[Action.VERIFY_EVIDENCE]:
+    outcome = expected(Action.VERIFY_EVIDENCE, status)
+    if outcome == "allowed":
         evidence_verify(record=record, by=office_user, accept=True)
-    elif status in WITH_REASON[Action.VERIFY_EVIDENCE]:  # publicity, review: an amendment
+    elif outcome == "reason":  # publicity, review: an amendment
         with pytest.raises(ValidationError) as refused:
             evidence_verify(record=record, by=office_user, accept=True)
         assert refused.value.error_list[0].code == "reason_required"

@@ -8,12 +8,10 @@ itself is written once: the model, its queryset and a database trigger refuse to
 import io
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
-from django.utils import translation
 
 from assessment.imports import workbook_import
 from assessment.models import (
@@ -30,18 +28,11 @@ from assessment.services.publication import publish
 from tests.assessment.workflow import build_district, open_publicity
 from tests.imports_helpers import write_xlsx, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "english")]
 
 TARGETS = ["年度", "单位代码", "指标代码", "目标值"]
 EVIDENCE = ["单位代码", "指标代码", "日期", "数值", "说明", "状态"]
 FROZEN = "The 2026 results are published and cannot change"
-
-
-@pytest.fixture(autouse=True)
-def _english(_default_language, client):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

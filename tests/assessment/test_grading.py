@@ -12,18 +12,13 @@ from assessment.models import CityRank, Grade, SurveyRate, YearStatus
 from assessment.policy import Action, year_check
 from assessment.services.evidence import evidence_record
 from assessment.services.grading import GridError, grading_save
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
 from tests.factories import UnitFactory, UserFactory
 from units.roles import Role
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture

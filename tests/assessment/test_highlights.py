@@ -11,11 +11,6 @@ from tests.assessment.factories import IndicatorFactory, YearFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
-
-
 def register(year, unit, by, title="亮点"):
     return highlight_register(year=year, unit=unit, title=title, description="做法与成效", by=by)
 

@@ -5,21 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from assessment.imports import workbook_import
 from assessment.models import AssessmentYear, Evidence, Indicator
 from tests.imports_helpers import make_scheme, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 EVIDENCE = ["单位代码", "指标代码", "日期", "数值", "说明", "状态"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 from django.core.management.base import CommandError
 from django.test import override_settings
-from django.utils import translation
 
 from assessment.imports import files, workbook_import, workbook_preview
 from assessment.lib import ooxml
@@ -27,16 +26,10 @@ from tests.imports_helpers import (
 )
 from units.models import Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "town")]
 
 HEADER = ["单位代码", "单位名称", "单位类别", "编制人数"]
 GOOD = xlsx_bytes([HEADER, ["Q01", "测试镇", "town", 12]])
-
-
-@pytest.fixture(autouse=True)
-def english(town):
-    with translation.override("en"):
-        yield
 
 
 def import_units(data: bytes):  # type: ignore[no-untyped-def]

@@ -7,24 +7,11 @@ import pytest
 from simple_history.utils import bulk_create_with_history
 
 from assessment.imports import writes
-from assessment.imports.rows import Context
 from assessment.models import Evidence
 from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.imports_helpers import import_context, unsaved_evidence
 
 pytestmark = pytest.mark.django_db
-
-
-def _records(unit, indicator, note: str, count: int) -> list[Evidence]:
-    return [
-        Evidence(
-            unit=unit,
-            indicator=indicator,
-            date=datetime.date(2026, 3, 1 + n),
-            value=Decimal(f"{n}.5"),
-            description=f"{note} {n}",
-        )
-        for n in range(count)
-    ]
 
 
 def _history(records) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -39,18 +26,10 @@ def test_created_rows_get_the_history_rows_simple_history_would_write(
 ):
     indicator = IndicatorFactory(year=YearFactory(year=2026), category=town, code="GDP")
     monkeypatch.setattr(writes, "CHUNK", 2)  # several chunks, with a short last one
-    ctx = Context(
-        kind=None,
-        user=office_user,
-        present=frozenset(),
-        lookups=None,
-        reason="",
-        change_reason="导入 目标.xlsx",
-        column_order={},
-    )  # type: ignore[arg-type]
-    ours = writes.create_with_history(Evidence, _records(unit_a, indicator, "ours", 5), ctx)
+    ctx = import_context(office_user, "目标.xlsx")
+    ours = writes.create_with_history(Evidence, unsaved_evidence(unit_a, indicator, 5, "ours"), ctx)
     theirs = bulk_create_with_history(
-        _records(unit_a, indicator, "theirs", 5),
+        unsaved_evidence(unit_a, indicator, 5, "theirs"),
         Evidence,
         default_user=office_user,
         default_change_reason="导入 目标.xlsx",
@@ -69,7 +48,7 @@ def test_created_rows_get_the_history_rows_simple_history_would_write(
 def test_no_history_rows_when_history_is_turned_off(settings, town, unit_a):
     settings.SIMPLE_HISTORY_ENABLED = False
     indicator = IndicatorFactory(year=YearFactory(year=2026), category=town, code="GDP")
-    records = Evidence.objects.bulk_create(_records(unit_a, indicator, "x", 2))
+    records = Evidence.objects.bulk_create(unsaved_evidence(unit_a, indicator, 2, "x"))
     writes.insert_history(
         Evidence,
         [r.pk for r in records],

@@ -15,17 +15,11 @@ from django_tasks_db.models import DBTaskResult
 from assessment.models import Evidence, ImportJobState, ImportLog, Target
 from tests.imports_helpers import make_scheme, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 TARGETS = ["年度", "单位代码", "指标代码", "目标值"]
 EVIDENCE = ["单位代码", "指标代码", "日期", "数值", "说明"]
 INDEX = reverse("assessment:import_index")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture

@@ -30,11 +30,10 @@ from assessment.models import (
     TeamEvaluation,
 )
 from tests.factories import CadreFactory, UnitFactory
-from tests.imports_helpers import make_scheme
+from tests.imports_helpers import make_scheme, workbook_headers
 from units.models import Unit
-from units.resources import CadreResource, UnitResource
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 FORMULA_LIKE = ["=SUM(A1)", "+86 电话回访", "-5 万元差额", "@工作组", "＝全角等号开头"]
 
@@ -42,8 +41,8 @@ FORMULA_LIKE = ["=SUM(A1)", "+86 电话回访", "-5 万元差额", "@工作组",
 EXPORTS = [
     pytest.param(kind, model, resource, count, id=model)
     for kind, model, resource, count in [
-        ("units", "units_unit", UnitResource, 9),
-        ("cadres", "units_cadre", CadreResource, 4),
+        ("units", "units_unit", resources.UnitResource, 9),
+        ("cadres", "units_cadre", resources.CadreResource, 4),
         ("indicators", "assessment_indicator", resources.IndicatorExport, 6),
         ("targets", "assessment_target", resources.TargetExport, 3),
         ("evidence", "assessment_evidence", resources.EvidenceExport, 9),
@@ -55,11 +54,6 @@ EXPORTS = [
         ("evaluations", "assessment_cadreevaluation", resources.CadreEvaluationExport, 3),
     ]
 ]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -169,6 +163,18 @@ def test_every_export_imports_back_unchanged(
 
 
 @pytest.mark.parametrize(("kind", "model", "resource", "count"), EXPORTS)
+def test_every_export_has_its_kinds_headers_in_the_workbooks_order(
+    client, office_user, district, kind, model, resource, count
+):
+    client.force_login(office_user)
+    headers = [cell.value for cell in sheet_of(admin_export(client, model, resource))[1]]
+    if model == "assessment_teamevaluation":  # a team's evaluation names no cadre
+        assert headers == ["年度", "单位代码", "测评得分"]
+    else:
+        assert headers == workbook_headers(kind)
+
+
+@pytest.mark.parametrize(("kind", "model", "resource", "count"), EXPORTS)
 def test_numbers_are_exported_as_numbers(
     client, office_user, district, kind, model, resource, count
 ):
@@ -218,8 +224,8 @@ def export_import_export(client, user, kind, model, resource, forget=None):  # t
 
 
 TEXT_COLUMNS = [
-    pytest.param("units", "units_unit", UnitResource, "单位名称", id="unit names"),
-    pytest.param("cadres", "units_cadre", CadreResource, "职务", id="positions"),
+    pytest.param("units", "units_unit", resources.UnitResource, "单位名称", id="unit names"),
+    pytest.param("cadres", "units_cadre", resources.CadreResource, "职务", id="positions"),
     pytest.param(
         "indicators",
         "assessment_indicator",
@@ -260,7 +266,13 @@ def _delete_evidence() -> None:
     ("kind", "model", "resource", "header", "forget", "status"),
     [
         pytest.param(
-            "units", "units_unit", UnitResource, "单位名称", _rename_units, "changed", id="units"
+            "units",
+            "units_unit",
+            resources.UnitResource,
+            "单位名称",
+            _rename_units,
+            "changed",
+            id="units",
         ),
         pytest.param(
             "evidence",

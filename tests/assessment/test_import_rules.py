@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from assessment.imports import RowStatus, workbook_import, workbook_preview
 from assessment.models import (
@@ -21,17 +20,11 @@ from assessment.models import (
 from tests.imports_helpers import make_scheme, run_import, write_xlsx, xlsx_bytes
 from units.models import Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 TARGETS = ["年度", "单位代码", "指标代码", "目标值"]
 EVIDENCE = ["单位代码", "指标代码", "日期", "数值", "说明", "状态"]
 INDICATORS = ["年度", "单位类别", "指标代码", "指标名称", "指标分组", "分值", "计分方法"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

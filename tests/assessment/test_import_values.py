@@ -22,15 +22,9 @@ from assessment.models import (
 from tests.imports_helpers import make_scheme, xlsx_bytes
 from units.models import Cadre, Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 UNIT_HEADER = ["单位代码", "单位名称", "单位类别", "编制人数"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -11,18 +11,18 @@ import re
 
 import openpyxl
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from assessment.imports import KINDS, RowError, RowStatus, workbook_preview
 from assessment.imports.lookups import Lookups
 from assessment.imports.workbooks import marked_workbook, template_workbook
 from tests.factories import CadreFactory, UnitFactory
-from tests.imports_helpers import make_scheme, xlsx_bytes
+from tests.imports_helpers import WORKBOOK_COLUMNS, make_scheme, workbook_headers, xlsx_bytes
 from units.cells import header_key
 from units.models import Unit, UnitCategory
 from units.xlsx import to_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 CATEGORIES = ["镇街", "经济部门", "综合管理部门", "社会事业部门"]
 CATEGORIES += ["town", "economic", "management", "social"]
@@ -47,12 +47,6 @@ DROPDOWNS = {
 SCHEME_KINDS = {"units", "cadres", "indicators", "targets"}  # imported while setting up
 RED = "00FFC7CE"
 _RANGE = re.compile(r"^'(?P<sheet>.+)'!\$(?P<col>[A-Z]+)\$1:\$(?P=col)\$(?P<end>\d+)$")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def load(data: bytes) -> openpyxl.Workbook:
@@ -84,11 +78,15 @@ def dropdowns(workbook: openpyxl.Workbook) -> dict[str, list[str]]:
 # --- templates ---------------------------------------------------------------------------------
 
 
+def test_every_kind_of_the_spec_that_the_import_reads_has_a_template():
+    assert set(KINDS) == set(WORKBOOK_COLUMNS)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_template_has_the_headers_of_its_kind_frozen_and_bold(kind):
     workbook = load(template_workbook(kind))
     sheet = workbook.worksheets[0]
-    assert [cell.value for cell in sheet[1]] == [column.header for column in KINDS[kind].columns]
+    assert [cell.value for cell in sheet[1]] == workbook_headers(kind)
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
     assert all(sheet.column_dimensions[cell.column_letter].width >= 10 for cell in sheet[1])
@@ -148,9 +146,9 @@ def test_the_instructions_describe_every_column(kind):
     assert "delete it before importing" in texts
     start = rows.index(("列名", "英文别名", "是否必填", "填写要求", "可选值"))
     table = rows[start + 1 :]
-    columns = KINDS[kind].columns
     assert [row[:3] for row in table] == [
-        (c.header, c.key, "optional column" if c.optional else "required column") for c in columns
+        (header, alias, "optional column" if optional else "required column")
+        for header, alias, optional in WORKBOOK_COLUMNS[kind]
     ]
     assert all(row[3] for row in table)  # what is expected
     allowed = {row[0]: row[4].split("、") for row in table if row[4]}

@@ -9,71 +9,31 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 
 from assessment.models import Contribution, EvidenceStatus, ProgressUpdate, YearStatus
-from assessment.policy import ALLOWED, WITH_REASON, Action
+from assessment.policy import Action
 from assessment.selectors.projects import project_progress
 from assessment.services import projects as service
 from assessment.services.compute import year_data
-from tests.assessment.factories import YearFactory
+from tests.assessment.policy_table import expected
 from tests.factories import CadreFactory, UserFactory
 from units.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 D = Decimal
 PDF_BYTES = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _english(_default_language):
-    with translation.override("en"):
-        yield
+@pytest.fixture
+def project_members(cadres):
+    """李四 of 甲镇 and 王五 of 乙镇 beside the lead 张三."""
+    return cadres[1:]
 
 
 @pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
-
-
-@pytest.fixture
-def office_2(db):
-    return UserFactory(username="office2", role=Role.OFFICE, unit=None)
-
-
-@pytest.fixture
-def project(year, unit_a, cadres, office_user):
-    zhang, li, wang = cadres
-    return service.project_save(
-        year=year,
-        name="高标准农田建设",
-        unit=unit_a,
-        lead_cadre=zhang,
-        members=[li, wang],
-        description="新建高标准农田 1000 亩",
-        by=office_user,
-    )
-
-
-@pytest.fixture
-def milestone(project, office_user):
-    return service.milestone_save(
-        project=project, title="完成土地平整", due=datetime.date(2026, 6, 30), by=office_user
-    )
-
-
-@pytest.fixture
-def task(milestone, cadres, office_user):
-    return service.task_save(
-        milestone=milestone,
-        cadre=cadres[1],
-        description="平整土地",
-        quantity=D(100),
-        measure="亩",
-        due=datetime.date(2026, 6, 30),
-        by=office_user,
-    )
+def project_due():
+    return datetime.date(2026, 6, 30)
 
 
 def _progress(task, by, amount, day=datetime.date(2026, 3, 1), **kwargs):
@@ -290,9 +250,8 @@ def test_project_progress_adds_up_the_verified_amounts(task, reporter_a, office_
 
 
 def test_progress_updates_carry_attachments_seen_with_the_project(
-    task, reporter_a, reporter_b, settings, tmp_path, client
+    task, reporter_a, reporter_b, media_root, client
 ):
-    settings.MEDIA_ROOT = tmp_path
     photo = SimpleUploadedFile("现场.pdf", PDF_BYTES, content_type="application/pdf")
     update = _progress(task, reporter_a, "10", attachments=[photo])
     (attachment,) = update.attachments.all()
@@ -376,9 +335,10 @@ def test_progress_is_verified_on_the_same_clock_as_evidence(
     update = _progress(task, reporter_a, "10")
     year.status = status
     year.save()
-    if status in ALLOWED[Action.VERIFY_EVIDENCE]:
+    outcome = expected(Action.VERIFY_EVIDENCE, status)
+    if outcome == "allowed":
         service.progress_verify(update=update, by=supervision_user, accept=True)
-    elif status in WITH_REASON[Action.VERIFY_EVIDENCE]:
+    elif outcome == "reason":
         with pytest.raises(ValidationError) as refused:
             service.progress_verify(update=update, by=office_user, accept=True)
         assert refused.value.error_list[0].code == "reason_required"

@@ -5,11 +5,10 @@ import io
 import json
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from assessment.models import (
     Grade,
@@ -18,8 +17,8 @@ from assessment.models import (
     Publication,
     TeamEvaluation,
     YearStatus,
-    document_sha256,
 )
+from assessment.models.publication import document_sha256
 from assessment.selectors.changes import score_changes
 from assessment.services.compute import results_compute
 from assessment.services.grading import grading_save
@@ -27,16 +26,9 @@ from assessment.services.objections import objection_file
 from assessment.services.publication import publication_document, publish
 from assessment.services.year import year_transition
 from tests.assessment.workflow import build_district, open_publicity
+from tests.canonical import canonical_sha256
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(_default_language, client):
-    """Messages are asserted in English: the services' (here) and the pages' (the cookie)."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "english")]
 
 
 @pytest.fixture
@@ -93,6 +85,19 @@ def test_the_document_has_the_published_format(district, settings):
     json.dumps(document)  # plain JSON values only
 
 
+def test_the_digest_is_that_of_the_sorted_compact_utf8_json():
+    """Keys in any order and Chinese text: the digest is the one ``sha256sum`` gives for
+    {"format":1,"units":[{"name":"甲镇","total":"89.20","unit":"A01"}],"year":2026}."""
+    document = {
+        "year": 2026,
+        "units": [{"unit": "A01", "total": "89.20", "name": "甲镇"}],
+        "format": 1,
+    }
+    digest = "f278f1386a74ccc70bcd601a2d047ebfd0609246f03c3fec366e95fab290d6b3"
+    assert document_sha256(document) == digest
+    assert canonical_sha256(document) == digest  # the tests' own computation agrees
+
+
 def test_publishing_early_needs_a_confirmation_and_is_recorded(district, office_user):
     with pytest.raises(ValidationError) as refused:
         publish(year=district, by=office_user)
@@ -105,7 +110,7 @@ def test_publishing_early_needs_a_confirmation_and_is_recorded(district, office_
     assert district.status == YearStatus.PUBLISHED
     assert (publication.version, publication.early, publication.reason) == (1, True, "区委决定")
     assert publication.published_by == office_user and publication.changes == []
-    assert publication.sha256 == document_sha256(publication.document) and publication.intact
+    assert publication.sha256 == canonical_sha256(publication.document) and publication.intact
     assert publication.document["published_at"] == publication.published_at.isoformat()
     assert district.history.first().history_change_reason == "区委决定"
 
@@ -223,7 +228,7 @@ def test_the_publications_page_lists_versions_and_changes(
     assert client.get(download).status_code == 403
     client.force_login(office_user)
     document = json.loads(client.get(download).content)
-    assert document_sha256(document) == v1.sha256
+    assert canonical_sha256(document) == v1.sha256
 
 
 def test_the_command_line_publishes_only_through_publish(district, office_user):

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from assessment.models import AssessmentYear, Indicator, Target, YearStatus
-from assessment.policy import ALLOWED, WITH_REASON, Action
+from assessment.policy import Action
 from assessment.scoring import ProblemCode
 from assessment.selectors.scheme import scheme_summary
 from assessment.services.scheme import (
@@ -19,20 +19,13 @@ from assessment.services.scheme import (
     year_update_parameters,
 )
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.assessment.policy_table import expected
 from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
 
 D = Decimal
 ALL_STATES = list(YearStatus)
-
-
-def _expected(action: Action, status: YearStatus) -> str:
-    if status in ALLOWED[action]:
-        return "allowed"
-    if status in WITH_REASON[action]:
-        return "reason"
-    return "locked"
 
 
 # --- years ------------------------------------------------------------------------------------
@@ -64,21 +57,21 @@ def test_a_year_cannot_be_created_twice(office_user):
 @pytest.mark.parametrize("status", ALL_STATES)
 def test_parameters_follow_the_policy_in_every_state(status, office_user):
     year = YearFactory(status=status)
-    expected = _expected(Action.EDIT_PARAMETERS, status)
+    outcome = expected(Action.EDIT_PARAMETERS, status)
 
-    if expected == "allowed":
+    if outcome == "allowed":
         year_update_parameters(year=year, by=office_user, data={"bonus_pool": 1_000_000})
     else:
         with pytest.raises(ValidationError) as refused:
             year_update_parameters(year=year, by=office_user, data={"bonus_pool": 1_000_000})
-        code = "reason_required" if expected == "reason" else "year_locked"
+        code = "reason_required" if outcome == "reason" else "year_locked"
         assert refused.value.error_list[0].code == code
-        if expected == "reason":
+        if outcome == "reason":
             year_update_parameters(
                 year=year, by=office_user, data={"bonus_pool": 1_000_000}, reason="市委调整奖金"
             )
     year.refresh_from_db()
-    assert year.bonus_pool == (None if expected == "locked" else 1_000_000)
+    assert year.bonus_pool == (None if outcome == "locked" else 1_000_000)
 
 
 def test_an_amended_parameter_keeps_who_and_why_in_the_history(office_user):
@@ -134,20 +127,20 @@ def test_only_parameters_can_be_changed_through_the_parameters_service(office_us
 @pytest.mark.parametrize("status", ALL_STATES)
 def test_indicators_follow_the_policy_in_every_state(status, office_user, town):
     year = YearFactory(status=status)
-    expected = _expected(Action.EDIT_SCHEME, status)
+    outcome = expected(Action.EDIT_SCHEME, status)
     indicator = Indicator(
         year=year, category=town, code="E01", name="地区生产总值", points=D(20), method="completion"
     )
-    if expected == "allowed":
+    if outcome == "allowed":
         indicator_save(indicator=indicator, by=office_user)
-    elif expected == "reason":
+    elif outcome == "reason":
         with pytest.raises(ValidationError):
             indicator_save(indicator=indicator, by=office_user)
         indicator_save(indicator=indicator, by=office_user, reason="补充指标")
     else:
         with pytest.raises(ValidationError):
             indicator_save(indicator=indicator, by=office_user, reason="补充指标")
-    assert Indicator.objects.filter(code="E01").exists() == (expected != "locked")
+    assert Indicator.objects.filter(code="E01").exists() == (outcome != "locked")
 
 
 def test_an_amended_indicator_keeps_the_reason_and_only_its_changes(office_user, town):
@@ -245,11 +238,11 @@ def test_targets_follow_the_policy_in_every_state(status, office_user, scheme, u
     indicator = scheme["completion"]
     AssessmentYear.objects.filter(pk=indicator.year_id).update(status=status)
     indicator.year.refresh_from_db()
-    expected = _expected(Action.EDIT_TARGETS, status)
+    outcome = expected(Action.EDIT_TARGETS, status)
     target = Target(indicator=indicator, unit=unit_a, target=D(500))
-    if expected == "allowed":
+    if outcome == "allowed":
         target_save(target=target, by=office_user)
-    elif expected == "reason":
+    elif outcome == "reason":
         with pytest.raises(ValidationError):
             target_save(target=target, by=office_user)
         target_save(target=target, by=office_user, reason="目标调整")
@@ -257,7 +250,7 @@ def test_targets_follow_the_policy_in_every_state(status, office_user, scheme, u
     else:
         with pytest.raises(ValidationError):
             target_save(target=target, by=office_user, reason="目标调整")
-    assert Target.objects.exists() == (expected != "locked")
+    assert Target.objects.exists() == (outcome != "locked")
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from assessment.services.compute import results_compute
 from assessment.services.grading import GridError, grading_save
 from assessment.services.surveys import survey_close
 from tests.access_matrix_surveys import add_response, build_survey, survey_indicator
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
 from tests.assessment.workflow import build_district
 from tests.factories import UserFactory
 from tests.imports_helpers import xlsx_bytes
@@ -33,11 +33,6 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 SAT, FAIR, DIS = "satisfied", "fair", "dissatisfied"
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.utils import translation
 
 from assessment.lib.codes import code_digest
 from assessment.models import (
@@ -26,22 +25,12 @@ from assessment.models import (
 from assessment.services import survey_answers as answering
 from assessment.services import surveys as service
 from tests.access_matrix_surveys import add_response, build_survey, survey_indicator
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
+
+pytestmark = pytest.mark.usefixtures("in_english")
 
 D = Decimal
 SAT, FAIR, DIS = "satisfied", "fair", "dissatisfied"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """The messages are asserted in English (the site's language is Chinese)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture

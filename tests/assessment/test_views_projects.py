@@ -22,11 +22,9 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.services import projects as service
-from tests.assessment.factories import YearFactory
-from tests.factories import CadreFactory, UnitFactory, UserFactory
-from units.roles import Role
+from tests.factories import CadreFactory, UnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 D = Decimal
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
@@ -34,60 +32,9 @@ TODAY = datetime.date(2026, 7, 1)
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
     """Overdue is judged against today: the pages see 2026-07-01 whatever the clock says."""
     monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
-
-
-@pytest.fixture
-def office_2(db):
-    return UserFactory(username="office2", role=Role.OFFICE, unit=None)
-
-
-@pytest.fixture
-def project(year, unit_a, cadres, office_user):
-    """Led by 张三 of 甲镇 with 李四 (甲镇) in the team; 乙镇 has nobody in it."""
-    zhang, li, _wang = cadres
-    return service.project_save(
-        year=year,
-        name="高标准农田建设",
-        unit=unit_a,
-        lead_cadre=zhang,
-        members=[li],
-        description="新建高标准农田 1000 亩",
-        by=office_user,
-    )
-
-
-@pytest.fixture
-def milestone(project, office_user):
-    return service.milestone_save(
-        project=project, title="完成土地平整", due=datetime.date(2026, 9, 30), by=office_user
-    )
-
-
-@pytest.fixture
-def task(milestone, cadres, office_user):
-    return service.task_save(
-        milestone=milestone,
-        cadre=cadres[1],
-        description="平整土地",
-        quantity=D(100),
-        measure="亩",
-        due=datetime.date(2026, 9, 30),
-        by=office_user,
-    )
 
 
 def logged_in(client, user):
@@ -228,19 +175,26 @@ def test_the_list_shows_progress_overdue_and_pending_hand_checked(
 # --- planning ---------------------------------------------------------------------------------
 
 
+def create_project(client, user, name, unit, lead, members, description):  # type: ignore[no-untyped-def]
+    """The office's project form, filled in and sent."""
+    return logged_in(client, user).post(
+        reverse("assessment:project_create", args=[2026]),
+        {
+            "name": name,
+            "unit": unit.pk,
+            "lead_cadre": lead.pk,
+            "members": [member.pk for member in members],
+            "description": description,
+        },
+    )
+
+
 def test_the_office_creates_a_project_with_its_team_through_the_form(
     client, year, unit_a, cadres, office_user
 ):
     zhang, li, wang = cadres
-    response = logged_in(client, office_user).post(
-        reverse("assessment:project_create", args=[2026]),
-        {
-            "name": "  美丽乡村示范点  ",
-            "unit": unit_a.pk,
-            "lead_cadre": zhang.pk,
-            "members": [li.pk, wang.pk],
-            "description": "建成示范村 3 个",
-        },
+    response = create_project(
+        client, office_user, "  美丽乡村示范点  ", unit_a, zhang, [li, wang], "建成示范村 3 个"
     )
     project = KeyProject.objects.get()
     assert response.status_code == 302 and response["Location"] == detail_url(project)
@@ -253,15 +207,8 @@ def test_a_bad_project_is_shown_again_with_the_reasons_and_what_was_typed(
     english, project, unit_a, cadres, office_user
 ):
     zhang, _li, wang = cadres
-    response = logged_in(english, office_user).post(
-        reverse("assessment:project_create", args=[2026]),
-        {
-            "name": "高标准农田建设",
-            "unit": unit_a.pk,
-            "lead_cadre": zhang.pk,
-            "members": [zhang.pk, wang.pk],
-            "description": "第二期",
-        },
+    response = create_project(
+        english, office_user, "高标准农田建设", unit_a, zhang, [zhang, wang], "第二期"
     )
     assert response.status_code == 200
     form = response.context["form"]

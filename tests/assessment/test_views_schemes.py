@@ -18,28 +18,15 @@ def scheme(town, lead_unit):
     year = YearFactory(year=2026)
     return [
         IndicatorFactory(
-            year=year,
-            category=town,
-            code="E01",
-            name="地区生产总值",
-            group="经济发展",
-            points=Decimal(60),
-            method="completion",
-            lead_unit=lead_unit,
-        ),
-        IndicatorFactory(
-            year=year,
-            category=town,
-            code="E02",
-            name="安全生产事故",
-            group="安全稳定",
-            points=Decimal(35),
-            method="ceiling",
-        ),
-        IndicatorFactory(
-            year=year, category=town, code="B01", name="上级表彰", points=Decimal(3), method="bonus"
-        ),
-    ]
+            year=year, category=town, code=code, name=name, group=group, points=Decimal(points),
+            method=method, lead_unit=lead,
+        )
+        for code, name, group, points, method, lead in [
+            ("E01", "地区生产总值", "经济发展", 60, "completion", lead_unit),
+            ("E02", "安全生产事故", "安全稳定", 35, "ceiling", None),
+            ("B01", "上级表彰", "经济发展", 3, "bonus", None),
+        ]
+    ]  # fmt: skip
 
 
 def _form(**changes) -> dict[str, str]:

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessment.models import Evidence, EvidenceStatus, YearStatus
+from assessment.models import Evidence, EvidenceStatus
 from assessment.services.evidence import evidence_record
-from tests.assessment.factories import IndicatorFactory, YearFactory
+from tests.assessment.factories import IndicatorFactory
 from tests.factories import UserFactory
 from units.roles import Role
 
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 D = Decimal
 MAY_DAY = datetime.date(2026, 5, 1)
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
 
 
 @pytest.fixture
@@ -50,11 +45,6 @@ def veto(year, town):
     )
 
 
-@pytest.fixture
-def office_2(db):
-    return UserFactory(username="office2", role=Role.OFFICE, unit=None)
-
-
 def record(unit, indicator, by, value=100, day=MAY_DAY):
     return evidence_record(
         unit=unit, indicator=indicator, date=day, value=D(value), description="记录", by=by
@@ -71,6 +61,14 @@ def decide_url(year=2026):
 
 def failure_url(year=2026):
     return reverse("assessment:verify_failure_record", kwargs={"year": year})
+
+
+def failure_form(indicator, description, *, value="2", date="2026-06-03"):  # type: ignore[no-untyped-def]
+    """The failure form filled in against 甲镇 (``value`` None: left out)."""
+    data = {"unit": "A01", "indicator": indicator.pk, "date": date, "description": description}
+    if value is not None:
+        data["value"] = value
+    return data
 
 
 def shown(response):
@@ -234,16 +232,7 @@ def test_supervision_records_a_deduction_against_a_unit(client, supervision_user
     client.force_login(supervision_user)
     assert client.get(failure_url(), {"unit": "A01"}).status_code == 200
 
-    response = client.post(
-        failure_url(),
-        {
-            "unit": "A01",
-            "indicator": safety.pk,
-            "date": "2026-06-03",
-            "value": "2",
-            "description": "发生一般安全事故",
-        },
-    )
+    response = client.post(failure_url(), failure_form(safety, "发生一般安全事故"))
 
     assert response.status_code == 302
     evidence = Evidence.objects.get()
@@ -255,10 +244,7 @@ def test_supervision_records_a_deduction_against_a_unit(client, supervision_user
 def test_a_veto_recorded_by_the_office_waits_for_a_second_member(client, office_user, unit_a, veto):
     client.force_login(office_user)
 
-    client.post(
-        failure_url(),
-        {"unit": "A01", "indicator": veto.pk, "date": "2026-06-03", "description": "重大事故"},
-    )
+    client.post(failure_url(), failure_form(veto, "重大事故", value=None))
 
     evidence = Evidence.objects.get()
     assert (evidence.value, evidence.status) == (D(1), EvidenceStatus.PENDING)
@@ -269,11 +255,7 @@ def test_supervision_cannot_pick_a_completion_indicator(
 ):
     client.force_login(supervision_user)
 
-    response = client.post(
-        failure_url(),
-        {"unit": "A01", "indicator": gdp.pk, "date": "2026-06-03", "value": "2",
-         "description": "不应记录"},
-    )  # fmt: skip
+    response = client.post(failure_url(), failure_form(gdp, "不应记录"))
 
     assert response.status_code == 200
     assert response.context["form"].errors["indicator"]
@@ -288,10 +270,8 @@ def test_a_failure_form_with_errors_keeps_the_input_and_names_the_fields(
     client.force_login(supervision_user)
 
     response = client.post(
-        failure_url(),
-        {"unit": "A01", "indicator": safety.pk, "date": "2025-06-03", "value": "",
-         "description": "typed text"},
-    )  # fmt: skip
+        failure_url(), failure_form(safety, "typed text", value="", date="2025-06-03")
+    )
 
     assert response.status_code == 200
     form = response.context["form"]
@@ -307,11 +287,7 @@ def test_get_on_the_post_urls_changes_nothing(client, office_user, reporter_a, u
     assert (
         client.get(decide_url(), {"records": evidence.pk, "decision": "verify"}).status_code == 405
     )
-    client.get(
-        failure_url(),
-        {"unit": "A01", "indicator": safety.pk, "date": "2026-06-03", "value": "2",
-         "description": "x"},
-    )  # fmt: skip
+    client.get(failure_url(), failure_form(safety, "x"))
 
     assert Evidence.objects.get(pk=evidence.pk).status == EvidenceStatus.PENDING
     assert Evidence.objects.count() == 1

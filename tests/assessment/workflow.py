@@ -15,7 +15,7 @@ from decimal import Decimal
 from assessment.models import AssessmentYear, Evidence, EvidenceStatus, Grade, YearStatus
 from assessment.services.compute import results_compute
 from assessment.services.year import year_transition
-from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.assessment.factories import TargetFactory, YearFactory, town_indicators
 
 ENDS = datetime.date(2099, 12, 31)  # a publicity that has not ended
 
@@ -23,14 +23,7 @@ ENDS = datetime.date(2099, 12, 31)  # a publicity that has not ended
 def build_district(town, unit_a, unit_b, office_user, *, year: int = 2026) -> AssessmentYear:
     """The year in `scoring`, computed once by the office."""
     record = YearFactory(year=year, status=YearStatus.SCORING)
-    gdp = IndicatorFactory(
-        year=record, category=town, code="E01", name="地区生产总值", points=Decimal(60),
-        group="经济发展", measure="亿元",
-    )  # fmt: skip
-    party = IndicatorFactory(
-        year=record, category=town, code="G01", name="党建工作", points=Decimal(40),
-        method="graded", group="党的建设",
-    )  # fmt: skip
+    gdp, party = town_indicators(record, town)
     TargetFactory(indicator=gdp, unit=unit_a, target=Decimal(500))
     TargetFactory(indicator=gdp, unit=unit_b, target=Decimal(400))
     for unit, values in [(unit_a, (120, 180, 160)), (unit_b, (300,))]:

@@ -7,29 +7,19 @@ from playwright.sync_api import expect
 
 from assessment.models import AssessmentYear, Target, YearStatus
 from tests.assessment.factories import IndicatorFactory, YearFactory
-from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _log_in(page, username: str) -> None:
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
 def test_the_office_sets_up_a_year_scheme_and_targets(
-    page, office_user, unit_a, cadres, town, screenshot_dir
+    page, log_in, csp_violations, office_user, unit_a, cadres, town, screenshot_dir
 ):
     year = YearFactory(year=2026)
     gdp = IndicatorFactory(
         year=year, category=town, code="E01", name="地区生产总值", points=Decimal(60)
     )
     IndicatorFactory(year=year, category=town, code="G01", name="党建工作", method="graded")
-    console = []
-    page.on("console", lambda message: console.append(message.text))
-    _log_in(page, "office")
+    log_in("office")
 
     page.locator('nav a[href="/years/"]').click()
     page.locator('a[href="/years/2026/"]').click()
@@ -65,4 +55,4 @@ def test_the_office_sets_up_a_year_scheme_and_targets(
 
     target = Target.objects.get()
     assert (target.unit, target.target, target.leader.name) == (unit_a, Decimal(500), "张三")
-    assert not [m for m in console if "Content Security Policy" in m]
+    assert csp_violations == []

@@ -18,20 +18,10 @@ from playwright.sync_api import expect
 
 from assessment.models import CadreResult, EvaluationRound, RoundStatus, TeamResult
 from tests.assessment.workflow import build_district
-from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CODE = re.compile(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}")
-PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True}
-
-
-def _log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def _print(page, evaluation_round, group: str, size: int, unit: str = "") -> list[str]:
@@ -60,13 +50,13 @@ def _mark(
 
 
 def test_a_round_from_printed_codes_to_the_three_in_one_scores(
-    page, browser, office_user, town, unit_a, unit_b, cadres, screenshot_dir
+    page, phone, log_in, office_user, town, unit_a, unit_b, cadres, screenshot_dir
 ):
     build_district(town, unit_a, unit_b, office_user)  # 甲镇 89.20, 乙镇 85.00
     page.on("dialog", lambda dialog: dialog.accept())
 
     # --- the office prepares the round
-    _log_in(page, "office")
+    log_in("office")
     page.goto(page.base_url + "/years/2026/")
     page.locator("#evaluations-link").click()
     page.locator("#id_name").fill("2026年度民主测评")
@@ -104,13 +94,11 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     page.screenshot(path=str(screenshot_dir / "evaluation-round.png"), full_page=True)
 
     # --- raters vote on their phones
-    context = browser.new_context(locale="zh-CN", **PHONE)
-    phone = context.new_page()
-    phone.set_default_timeout(10_000)
     vote = page.base_url + "/vote/?c="
 
     phone.goto(vote + leaders[0])
-    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    expect(phone.locator("fieldset[data-subject]").first).to_be_visible()
+    expect(phone.locator("html")).to_have_js_property("scrollWidth", 375)  # no sideways scroll
     _mark(phone, evaluation_round, {"甲镇": "excellent", "张三": "excellent", "李四": "excellent",
                           "乙镇": "good", "王五": "average"})  # fmt: skip
     phone.locator("#cast-ballot").click()
@@ -150,7 +138,6 @@ def test_a_round_from_printed_codes_to_the_three_in_one_scores(
     expect(phone.locator("#id_code.is-invalid")).to_be_visible()
     expect(phone.locator("fieldset[data-subject]")).to_have_count(0)
     phone.screenshot(path=str(screenshot_dir / "evaluation-code-used.png"), full_page=True)
-    context.close()
 
     # --- the office closes the round and computes
     page.goto(page.base_url + f"/evaluations/{evaluation_round.pk}/")

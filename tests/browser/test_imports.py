@@ -9,30 +9,16 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from assessment.models import ImportJob, ImportJobState, Target
-from tests.conftest import TEST_PASSWORD
 from tests.imports_helpers import make_scheme, xlsx_bytes
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 TARGETS = ["年度", "单位代码", "指标代码", "目标值"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.fixture
 def scheme(town, economic, unit_a, unit_b, lead_unit):
     return make_scheme(status="setup", town=town, economic=economic, lead_unit=lead_unit)
-
-
-def _log_in(page, username: str) -> None:
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def _upload(page, tmp_path, rows) -> None:  # type: ignore[no-untyped-def]
@@ -46,11 +32,11 @@ def _upload(page, tmp_path, rows) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_the_office_previews_confirms_and_sees_the_targets(
-    page, office_user, scheme, unit_a, tmp_path, screenshot_dir
+    page, log_in, office_user, scheme, unit_a, tmp_path, screenshot_dir
 ):
     gdp = scheme.indicators.get(code="GDP", category__code="town")
     Target.objects.create(unit=unit_a, indicator=gdp, target=Decimal(100))
-    _log_in(page, "office")
+    log_in("office")
     _upload(page, tmp_path, [TARGETS, [2026, "A01", "GDP", 120], [2026, "B01", "GDP", 90]])
 
     expect(page.locator("#import-outcome")).to_have_attribute("data-state", "previewed")
@@ -70,10 +56,10 @@ def test_the_office_previews_confirms_and_sees_the_targets(
 
 
 def test_a_large_workbook_shows_its_progress_until_the_worker_has_read_it(
-    page, office_user, scheme, tmp_path, settings
+    page, log_in, office_user, scheme, tmp_path, settings
 ):
     settings.IMPORT_BACKGROUND_BYTES = 0  # every file goes to the background worker
-    _log_in(page, "office")
+    log_in("office")
     _upload(page, tmp_path, [TARGETS, [2026, "A01", "GDP", 120]])
 
     # The bar shows 0 % (its filled part has no width yet, which Playwright calls hidden).

@@ -9,21 +9,12 @@ from playwright.sync_api import expect
 
 from assessment.models import Contribution, EvidenceStatus, KeyProject, ProgressUpdate, YearStatus
 from tests.assessment.factories import YearFactory
-from tests.conftest import TEST_PASSWORD
 from tests.factories import UserFactory
 from units.roles import Role
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def _submit(page) -> None:
@@ -84,16 +75,14 @@ def _report(page, li) -> None:
 
 
 def test_a_key_project_is_planned_reported_and_verified(
-    page, office_user, reporter_a, unit_a, cadres, screenshot_dir
+    page, log_in, csp_violations, office_user, reporter_a, unit_a, cadres, screenshot_dir
 ):
     YearFactory(year=2026, status=YearStatus.COLLECTING)
     UserFactory(username="office2", role=Role.OFFICE, unit=None)
     zhang, li, _wang = cadres
     page.screenshot_dir = screenshot_dir  # type: ignore[attr-defined]
-    console = []
-    page.on("console", lambda message: console.append(message.text))
 
-    _log_in(page, "office")
+    log_in("office")
     _plan(page, zhang, li)
     project = KeyProject.objects.get()
     assert project.unit == unit_a and list(project.members.all()) == [li]
@@ -103,10 +92,10 @@ def test_a_key_project_is_planned_reported_and_verified(
     expect(row.locator("[data-field='percent']")).to_contain_text("0 %")
     page.screenshot(path=str(screenshot_dir / "project-list.png"), full_page=True)
 
-    _log_in(page, "reporter_a")
+    log_in("reporter_a")
     _report(page, li)
 
-    _log_in(page, "office2")
+    log_in("office2")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(page.base_url + f"/projects/{project.pk}/")
     update, proposal = ProgressUpdate.objects.get(), Contribution.objects.get()
@@ -129,4 +118,4 @@ def test_a_key_project_is_planned_reported_and_verified(
     proposal.refresh_from_db()
     assert (update.status, update.verified_by.username) == (EvidenceStatus.VERIFIED, "office2")
     assert (proposal.status, proposal.points) == (EvidenceStatus.VERIFIED, Decimal(2))
-    assert not [m for m in console if "Content Security Policy" in m]
+    assert csp_violations == []

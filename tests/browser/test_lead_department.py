@@ -5,14 +5,13 @@ from playwright.sync_api import expect
 
 from assessment.models import Grade, YearStatus
 from tests.assessment.factories import IndicatorFactory, YearFactory
-from tests.conftest import TEST_PASSWORD
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_lead_department_grades_the_units_of_its_indicator(
-    page, lead_user, lead_unit, economic, screenshot_dir
+    page, log_in, lead_user, lead_unit, economic, screenshot_dir
 ):
     year = YearFactory(year=2026, status=YearStatus.COLLECTING)
     for number, name in [(2, "区商务局"), (3, "区财政局")]:
@@ -22,10 +21,7 @@ def test_a_lead_department_grades_the_units_of_its_indicator(
         lead_unit=lead_unit,
     )  # fmt: skip
 
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill("lead")
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in("lead")
     page.goto(page.base_url + "/years/2026/grading/")
     page.get_by_role("link", name="营商环境评价").click()
 

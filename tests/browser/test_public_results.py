@@ -1,31 +1,15 @@
 """An anonymous visitor reads the published results in a real browser: charts drawn from the
 page's data under the CSP, tables always there, clean print and no-script fallbacks."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import px_at_least
 from tests.reports.test_public_documents import publish_district
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _watch_errors(page) -> list[str]:  # type: ignore[no-untyped-def]
-    """Script errors, and failed requests but the browser's own favicon look-up (the site has
-    none; its console line does not say which URL failed, so the responses are checked)."""
-    errors: list[str] = []
-
-    def on_console(message) -> None:  # type: ignore[no-untyped-def]
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            errors.append(message.text)
-
-    def on_response(response) -> None:  # type: ignore[no-untyped-def]
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            errors.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return errors
 
 
 def _expect_chart(page, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -34,9 +18,8 @@ def _expect_chart(page, key: str) -> None:  # type: ignore[no-untyped-def]
     expect(chart).to_have_attribute("data-drawn", "true")
 
 
-def test_an_anonymous_visitor_reads_the_ranking_and_a_unit(page, screenshot_dir):
+def test_an_anonymous_visitor_reads_the_ranking_and_a_unit(page, page_errors, screenshot_dir):
     publish_district()
-    errors = _watch_errors(page)
 
     page.goto(page.base_url + "/results/")
     expect(page).to_have_url(page.base_url + "/results/")  # no detour to the login page
@@ -55,9 +38,8 @@ def test_an_anonymous_visitor_reads_the_ranking_and_a_unit(page, screenshot_dir)
     expect(page.locator("#ranking-economic")).to_be_visible()
     expect(page.locator("#ranking-town")).to_be_hidden()
     _expect_chart(page, "ranking-economic")  # drawn once its tab is shown, at full width
-    box = page.locator('[data-chart="ranking-economic"]').bounding_box()
-    assert box and box["width"] > 400
-    assert page.url.endswith("#category-economic")
+    expect(page.locator('[data-chart="ranking-economic"]')).to_have_css("width", px_at_least(401))
+    expect(page).to_have_url(re.compile(r"#category-economic$"))
 
     page.locator("#ranking-economic a", has_text="区发展和改革局").click()
     expect(page.locator("h1")).to_contain_text("区发展和改革局")
@@ -69,7 +51,7 @@ def test_an_anonymous_visitor_reads_the_ranking_and_a_unit(page, screenshot_dir)
 
     page.go_back()
     expect(page.locator("#ranking-economic")).to_be_visible()  # the address kept the tab
-    assert errors == []
+    assert page_errors == []
 
 
 def test_printing_keeps_every_table_and_drops_charts_and_navigation(page):

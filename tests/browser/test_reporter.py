@@ -7,30 +7,14 @@ from playwright.sync_api import expect
 
 from assessment.models import Evidence, EvidenceStatus, YearStatus
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
-from tests.conftest import TEST_PASSWORD
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def _log_in(page, username: str) -> None:
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
 def test_a_reporter_records_evidence_with_a_pdf_and_sees_it_pending(
-    page, reporter_a, unit_a, town, screenshot_dir
+    page, log_in, csp_violations, reporter_a, unit_a, town, screenshot_dir
 ):
     year = YearFactory(year=2026, status=YearStatus.COLLECTING)
     gdp = IndicatorFactory(
@@ -42,10 +26,8 @@ def test_a_reporter_records_evidence_with_a_pdf_and_sees_it_pending(
         points=Decimal(20),
     )
     TargetFactory(indicator=gdp, unit=unit_a, target=Decimal(500))
-    console = []
-    page.on("console", lambda message: console.append(message.text))
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
-    _log_in(page, "reporter_a")
+    log_in("reporter_a")
 
     page.goto(page.base_url + "/years/2026/units/A01/")
     expect(page.locator(f"#indicator-{gdp.pk}")).to_contain_text("地区生产总值")
@@ -70,4 +52,4 @@ def test_a_reporter_records_evidence_with_a_pdf_and_sees_it_pending(
     page.screenshot(path=str(screenshot_dir / "reporter-unit-home.png"), full_page=True)
 
     assert record.status == EvidenceStatus.PENDING and record.attachments.count() == 1
-    assert not [m for m in console if "Content Security Policy" in m]
+    assert csp_violations == []

@@ -6,19 +6,10 @@ from playwright.sync_api import expect
 
 from assessment.models import Indicator, Objection, ObjectionStatus, Publication, YearStatus
 from tests.assessment.workflow import build_district
-from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def _regrade(page, party: Indicator, unit: str, grade: str, why: str) -> None:
@@ -39,17 +30,15 @@ def _recompute(page, why: str) -> None:
 
 
 def test_publicity_objection_correction_publication_and_review(
-    page, office_user, reporter_a, town, unit_a, unit_b, screenshot_dir, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path / "media"
+    page, log_in, csp_violations, media_root, office_user, reporter_a, town, unit_a, unit_b,
+    screenshot_dir,
+):  # fmt: skip
     year = build_district(town, unit_a, unit_b, office_user)
     party = Indicator.objects.get(year=year, code="G01")
-    console = []
-    page.on("console", lambda message: console.append(message.text))
     page.on("dialog", lambda dialog: dialog.accept())  # every data-confirm question: yes
 
     # The office opens the publicity until a day to come.
-    _log_in(page, "office")
+    log_in("office")
     page.goto(page.base_url + "/years/2026/")
     page.locator("#id_transition-publicity_ends").fill("2099-12-31")
     page.locator('#transition-form button[value="publicity"]').click()
@@ -57,7 +46,7 @@ def test_publicity_objection_correction_publication_and_review(
     expect(page.locator("#publicity-notice")).to_contain_text("2099-12-31")
 
     # 甲镇's reporter reads the score sheet with its rules and objects to the grade.
-    _log_in(page, "reporter_a")
+    log_in("reporter_a")
     page.goto(page.base_url + "/years/2026/results/town/")
     expect(page.locator("#results-table tbody tr")).to_have_count(2)  # the category's ranking
     page.goto(page.base_url + "/years/2026/scores/A01/")
@@ -74,7 +63,7 @@ def test_publicity_objection_correction_publication_and_review(
     objection = Objection.objects.get()
 
     # The office accepts it, corrects the grade and recomputes: the change is shown.
-    _log_in(page, "office")
+    log_in("office")
     page.goto(page.base_url + f"/objections/{objection.pk}/")
     page.locator("#id_resolution").fill("经核实，市委组织部已通报表扬，改评A等。")
     page.locator("#accept-objection").click()
@@ -122,4 +111,4 @@ def test_publicity_objection_correction_publication_and_review(
         {"unit": "B01", "indicator": "G01", "before": "40.00", "after": "34.00"},
         {"unit": "B01", "indicator": "total", "before": "85.00", "after": "79.00"},
     ]
-    assert not [m for m in console if "Content Security Policy" in m]
+    assert csp_violations == []

@@ -10,24 +10,16 @@ from playwright.sync_api import expect
 from assessment.models import Evidence, EvidenceStatus, YearStatus
 from assessment.services.evidence import evidence_record
 from tests.assessment.factories import IndicatorFactory, YearFactory
-from tests.conftest import TEST_PASSWORD
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
 
-def _log_in(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-
-
 def test_the_office_verifies_two_records_and_supervision_records_a_failure(
-    page, office_user, supervision_user, reporter_a, unit_a, town, screenshot_dir
-):
+    page, log_in, csp_violations, office_user, supervision_user, reporter_a, unit_a, town,
+    screenshot_dir,
+):  # fmt: skip
     year = YearFactory(year=2026, status=YearStatus.COLLECTING)
     gdp = IndicatorFactory(year=year, category=town, code="E01", name="地区生产总值")
     safety = IndicatorFactory(
@@ -40,9 +32,7 @@ def test_the_office_verifies_two_records_and_supervision_records_a_failure(
         )
         for day in (1, 2, 3)
     ]  # fmt: skip
-    console = []
-    page.on("console", lambda message: console.append(message.text))
-    _log_in(page, "office")
+    log_in("office")
 
     page.goto(page.base_url + "/years/2026/verify/")
     rows = page.locator("#queue-table tbody tr[data-record]")
@@ -57,7 +47,7 @@ def test_the_office_verifies_two_records_and_supervision_records_a_failure(
     statuses = [Evidence.objects.get(pk=r.pk).status for r in records]
     assert statuses == [EvidenceStatus.VERIFIED, EvidenceStatus.VERIFIED, EvidenceStatus.PENDING]
 
-    _log_in(page, "supervision")
+    log_in("supervision")
     page.goto(page.base_url + "/years/2026/failures/record/")
     page.locator("#failure-unit-form select").select_option(value="A01")  # submits itself
     page.locator("#id_indicator").select_option(value=str(safety.pk))
@@ -75,4 +65,4 @@ def test_the_office_verifies_two_records_and_supervision_records_a_failure(
         EvidenceStatus.PENDING,
     )
     assert failure.recorded_by == supervision_user
-    assert not [m for m in console if "Content Security Policy" in m]
+    assert csp_violations == []

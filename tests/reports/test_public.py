@@ -16,9 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from assessment.models import TierChoices
 from reports import public
-from reports.public import TIER_FILLS
 from tests.reports.test_public_documents import (
     CADRE_NAME,
     PUBLISHER_NAME,
@@ -32,7 +30,9 @@ from tests.reports.test_public_documents import (
 
 pytestmark = pytest.mark.django_db
 
-TIER_LABELS = {str(value): str(label) for value, label in TierChoices.choices}
+TIER_LABELS = {"excellent": "优秀", "good": "良好", "average": "一般", "poor": "较差"}
+# The tier cell's fill in the workbook: Bootstrap's light green, blue, yellow and red.
+TIER_FILLS = {"优秀": "D1E7DD", "良好": "CFE2FF", "一般": "FFF3CD", "较差": "F8D7DA"}
 FORMATS = ("xlsx", "pdf", "json")
 
 
@@ -317,8 +317,7 @@ def test_the_workbook_holds_the_numbers_of_the_page_as_numbers(client, district)
             assert isinstance(total, float | int | Decimal) and isinstance(rank, int)
             assert [str(rank), name, tier, f"{total:.2f}"] == row[:4]
             assert [f"{g:.2f}" for g in groups] == row[4:]
-            tier_value = next(k for k, v in TIER_LABELS.items() if v == tier)
-            assert cells[3].fill.fgColor.rgb.endswith(TIER_FILLS[tier_value])
+            assert cells[3].fill.fgColor.rgb.endswith(TIER_FILLS[tier])
     scores = book["指标得分"]
     assert scores.freeze_panes == "A2"
     lines = {(r[0], r[3]): r[7] for r in scores.iter_rows(min_row=2, values_only=True)}

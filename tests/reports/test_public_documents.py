@@ -21,35 +21,38 @@ from assessment.models import (
     ComputationRun,
     Publication,
     YearStatus,
-    document_sha256,
 )
+from tests.canonical import canonical_sha256
 from tests.factories import UserFactory
 
 CADRE_NAME = "欧阳明远"
 PUBLISHER_NAME = "司马光辉"
+
+
+def _indicator(
+    code: str, name: str, group: str, points: str, method: str, measure: str = ""
+) -> dict[str, str]:
+    return {"code": code, "name": name, "group": group, "points": points, "method": method,
+            "measure": measure}  # fmt: skip
+
+
+def _category(code: str, name: str, *indicators: dict[str, str]) -> dict[str, Any]:
+    """A category of the document: its indicators, and their groups in order."""
+    groups = list(dict.fromkeys(indicator["group"] for indicator in indicators))
+    return {"code": code, "name": name, "groups": groups, "indicators": list(indicators)}
+
+
 CATEGORIES = [
-    {
-        "code": "town",
-        "name": "镇街",
-        "groups": ["经济发展", "社会治理"],
-        "indicators": [
-            {"code": "GDP", "name": "地区生产总值", "group": "经济发展", "points": "60.00",
-             "method": "completion", "measure": "亿元"},
-            {"code": "SAFE", "name": "安全生产", "group": "社会治理", "points": "40.00",
-             "method": "graded", "measure": ""},
-        ],
-    },
-    {
-        "code": "economic",
-        "name": "经济部门",
-        "groups": ["业务工作", "党建工作"],
-        "indicators": [
-            {"code": "BIZ", "name": "重点业务", "group": "业务工作", "points": "70.00",
-             "method": "completion", "measure": "项"},
-            {"code": "PARTY", "name": "党建考核", "group": "党建工作", "points": "30.00",
-             "method": "graded", "measure": ""},
-        ],
-    },
+    _category(
+        "town", "镇街",
+        _indicator("GDP", "地区生产总值", "经济发展", "60.00", "completion", "亿元"),
+        _indicator("SAFE", "安全生产", "社会治理", "40.00", "graded"),
+    ),
+    _category(
+        "economic", "经济部门",
+        _indicator("BIZ", "重点业务", "业务工作", "70.00", "completion", "项"),
+        _indicator("PARTY", "党建考核", "党建工作", "30.00", "graded"),
+    ),
 ]  # fmt: skip
 UNITS = {
     "ZJ01": ("城关街道", "town"),
@@ -215,7 +218,7 @@ def json_island(html: str, element_id: str) -> Any:
 def test_the_built_district_follows_the_documented_format():
     publications = publish_district()
     latest = publications["2025v2"]
-    assert latest.intact and latest.sha256 == document_sha256(latest.document)
+    assert latest.intact and latest.sha256 == canonical_sha256(latest.document)
     town = [u for u in latest.document["units"] if u["category"] == "town"]
     assert [(u["unit"], u["rank"], u["total"]) for u in town] == [
         ("ZJ01", 1, "91.35"),

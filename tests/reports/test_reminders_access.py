@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
 from tests.access_matrix import ROLES, build_world
 from tests.access_matrix_all import MATRIX
 from tests.access_matrix_reminders import MATRIX_REMINDERS
-from tests.test_access_matrix import base_name, outcome, url_names
+from tests.test_access_matrix import base_name, outcome_of_get, url_names
 
 try:
     from tests.access_matrix_all import MATRIX
@@ -46,8 +45,5 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 def test_access(world, key, role):
     build_kwargs, statuses = MATRIX_REMINDERS[key]
     url = reverse(base_name(key), kwargs=build_kwargs(world))
-    client = Client()
-    if (user := world.users[role]) is not None:
-        client.force_login(user)
-    got = outcome(client.get(url))
+    got = outcome_of_get(world, role, url)
     assert got == statuses[role], f"GET {url} as {role}: expected {statuses[role]}, got {got}"

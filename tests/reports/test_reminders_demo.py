@@ -4,14 +4,10 @@ late November 2026, the home page shows the office and the lead department their
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +16,7 @@ from assessment.models import AssessmentYear
 from reports.demo.reminders import seed_deadlines
 from reports.models import PhaseDeadline
 from reports.reminders.work import year_reminders
+from tests.demo_seed import seeded_demo
 from tests.test_csp_pages import _assert_keeps_to_the_policy
 
 pytestmark = pytest.mark.django_db
@@ -28,16 +25,8 @@ DEMO_DAY = datetime.date(DEMO_YEAR, 11, 28)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    var = tmp_path_factory.mktemp("var")
-    with (
-        override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        yield {"year": AssessmentYear.objects.get(year=DEMO_YEAR), "out": out.getvalue()}
-        transaction.set_rollback(True)
+    with seeded_demo(django_db_blocker, tmp_path_factory) as out:
+        yield {"year": AssessmentYear.objects.get(year=DEMO_YEAR), "out": out}
 
 
 @pytest.fixture(autouse=True)

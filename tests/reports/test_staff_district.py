@@ -21,11 +21,11 @@ from assessment.models import (
     AssessmentYear,
     Evidence,
     Grade,
-    Indicator,
     Target,
     YearStatus,
 )
 from reports.staff.projection import average, overdue_by_unit, project
+from tests.assessment.factories import IndicatorFactory, town_indicators
 from tests.factories import CadreFactory, UnitFactory
 
 D = Decimal
@@ -47,27 +47,8 @@ def build_district(town, units, lead_unit=None):  # type: ignore[no-untyped-def]
     """The year, scheme, targets, evidence and grades described above; returns the year."""
     unit_a, unit_b, unit_c = units
     year = AssessmentYear.objects.create(year=YEAR, status=YearStatus.COLLECTING)
-    gdp = Indicator.objects.create(
-        year=year,
-        category=town,
-        code="E01",
-        name="地区生产总值",
-        group="经济发展",
-        points=D(60),
-        method="completion",
-        measure="亿元",
-        lead_unit=lead_unit,
-        sort_order=1,
-    )
-    party = Indicator.objects.create(
-        year=year,
-        category=town,
-        code="G01",
-        name="党建工作",
-        group="党的建设",
-        points=D(40),
-        method="graded",
-        sort_order=2,
+    gdp, party = town_indicators(
+        year, town, gdp={"lead_unit": lead_unit, "sort_order": 1}, party={"sort_order": 2}
     )
     leader = CadreFactory(unit=unit_a, name="张三", position="党委书记", rank_kind="principal")
     for unit, target in [(unit_a, 500), (unit_b, 400), (unit_c, 200)]:
@@ -103,14 +84,8 @@ def district(town, unit_a, unit_b, unit_c, lead_unit):
 def district_with_problem(district, economic, lead_unit):
     """Plus a scheme for the economic category whose only unit has no target: JJ01 cannot be
     projected (missing target), the towns still are."""
-    Indicator.objects.create(
-        year=district,
-        category=economic,
-        code="X01",
-        name="招商引资",
-        group="经济发展",
-        points=D(100),
-        method="completion",
+    IndicatorFactory(  # a completion indicator of the group 经济发展
+        year=district, category=economic, code="X01", name="招商引资", points=D(100)
     )
     return district
 

@@ -45,26 +45,16 @@ def run(district, unit_a, unit_b, zhang, li):
     TeamResult.objects.create(
         run=run, unit=unit_a, evaluation=D("90.00"), score=D("88.88"), rank=1, tier="good"
     )
-    # 0.6 × 88.40 + 0.4 × 90.00 + 3.50 = 53.04 + 36.00 + 3.50 = 92.54
-    CadreResult.objects.create(
-        run=run,
-        cadre=zhang,
-        evaluation=D("90.00"),
-        contribution=D("3.50"),
-        score=D("92.54"),
-        rank=1,
-        tier="excellent",
-    )
-    # 0.6 × 80 + 0.4 × 80 = 80.00
-    CadreResult.objects.create(
-        run=run,
-        cadre=li,
-        evaluation=D("80.00"),
-        contribution=D("0.00"),
-        score=D("80.00"),
-        rank=2,
-        tier="good",
-    )
+    for cadre, evaluation, contribution, score, rank, tier in [
+        # 0.6 × 88.40 + 0.4 × 90.00 + 3.50 = 53.04 + 36.00 + 3.50 = 92.54
+        (zhang, "90.00", "3.50", "92.54", 1, "excellent"),
+        # 0.6 × 80 + 0.4 × 80 = 80.00
+        (li, "80.00", "0.00", "80.00", 2, "good"),
+    ]:
+        CadreResult.objects.create(
+            run=run, cadre=cadre, evaluation=D(evaluation), contribution=D(contribution),
+            score=D(score), rank=rank, tier=tier,
+        )  # fmt: skip
     return run
 
 

@@ -8,29 +8,22 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.utils import translation
 from simple_history.utils import bulk_create_with_history
 
 from assessment.imports import workbook_import, writes
-from assessment.imports.rows import Context
 from assessment.models import Evidence, KeyProject, Publication
 from assessment.services.publication import publish
 from tests.assessment.factories import IndicatorFactory, YearFactory
 from tests.assessment.workflow import build_district, open_publicity
 from tests.example_district import EXAMPLE_DIR
+from tests.imports_helpers import import_context, unsaved_evidence
 from units import audit
 from units.models import AuditSeal, Unit
 from units.services import unit_set_active
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 UNIT_HISTORY = "units.historicalunit"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def _verify() -> tuple[int, str]:
@@ -48,31 +41,6 @@ def _sql(statement: str, params: list) -> None:  # type: ignore[type-arg]
         cursor.execute(statement, params)
 
 
-def _ctx(user) -> Context:  # type: ignore[no-untyped-def]
-    return Context(
-        kind=None,
-        user=user,
-        present=frozenset(),
-        lookups=None,
-        reason="",
-        change_reason="导入 证据.xlsx",
-        column_order={},
-    )  # type: ignore[arg-type]
-
-
-def _evidence(unit, indicator, count: int) -> list[Evidence]:  # type: ignore[no-untyped-def]
-    return [
-        Evidence(
-            unit=unit,
-            indicator=indicator,
-            date=datetime.date(2026, 3, 1 + n),
-            value=Decimal(f"{n}.25"),
-            description=f"快报 {n}",
-        )
-        for n in range(count)
-    ]
-
-
 def test_a_normal_save_is_sealed_and_chained(unit_a):
     unit_a.headcount = 51
     unit_a.save()
@@ -88,7 +56,7 @@ def test_a_normal_save_is_sealed_and_chained(unit_a):
 def test_every_history_row_of_a_bulk_import_is_sealed(office_user, town, unit_a):
     indicator = IndicatorFactory(year=YearFactory(year=2026), category=town, code="GDP")
     records = writes.create_with_history(
-        Evidence, _evidence(unit_a, indicator, 7), _ctx(office_user)
+        Evidence, unsaved_evidence(unit_a, indicator, 7), import_context(office_user, "证据.xlsx")
     )
     ids = Evidence.history.filter(id__in=[r.pk for r in records]).values_list(
         "history_id", flat=True
@@ -108,7 +76,9 @@ def test_every_history_row_of_a_bulk_import_is_sealed(office_user, town, unit_a)
 
 def test_bulk_writes_elsewhere_are_sealed_by_seal_pending(office_user, town, unit_a):
     indicator = IndicatorFactory(year=YearFactory(year=2026), category=town, code="GDP")
-    bulk_create_with_history(_evidence(unit_a, indicator, 3), Evidence, default_user=office_user)
+    bulk_create_with_history(
+        unsaved_evidence(unit_a, indicator, 3), Evidence, default_user=office_user
+    )
     assert list(audit.verify().unsealed) == ["assessment.historicalevidence"]
     assert audit.seal_pending() == 3
     assert audit.seal_pending() == 0

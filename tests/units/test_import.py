@@ -16,12 +16,7 @@ from tests.example_district import EXAMPLE_DIR
 from tests.imports_helpers import xlsx_bytes
 from units.models import Cadre, Unit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # where the admin stages an upload between its two steps
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 def _import(kind: str, data: bytes):  # type: ignore[no-untyped-def]
@@ -114,10 +109,19 @@ def test_the_admin_import_previews_then_confirms(client, office_user, town):
     assert Unit.objects.get(code="Q01").name == "预览镇"
 
 
-def test_the_library_import_of_the_admin_is_gone(client, office_user):
+@pytest.mark.parametrize(("model", "verbose_name"), [("unit", "单位"), ("cadre", "领导干部")])
+def test_the_library_import_of_the_admin_is_gone(client, office_user, model, verbose_name):
     client.force_login(office_user)
-    assert client.get("/admin/units/unit/import/").status_code != 200
-    assert client.get("/admin/units/cadre/import/").status_code != 200
+    response = client.get(f"/admin/units/{model}/import/", follow=True)
+    # The admin reads "import" as the id of a record, finds none and says so on its index.
+    assert response.redirect_chain == [
+        (f"/admin/units/{model}/import/change/", 302),
+        ("/admin/", 302),
+    ]
+    assert f"ID 为“import”的 {verbose_name} 不存在" in response.content.decode()
+    changelist = client.get(f"/admin/units/{model}/").content.decode()
+    assert f'href="/admin/units/{model}/import/"' not in changelist
+    assert f'href="/admin/units/{model}/workbook-import/"' in changelist
 
 
 def test_only_users_who_may_add_units_may_import_them(client, leader_user):

@@ -13,20 +13,13 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.utils import translation
 
 from assessment.models import Evidence, EvidenceStatus, Publication, UnitResult
 from assessment.services.publication import publish
 from tests.assessment.workflow import build_district, open_publicity
 from units.models import AuditSeal
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 @pytest.fixture

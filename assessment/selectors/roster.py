@@ -26,19 +26,25 @@ def live_units() -> list[dict[str, Any]]:
     return list(Unit.objects.active().order_by("category__sort_order", "code").values(*FIELDS))
 
 
+def _unit_row(headcount: str) -> dict[str, F]:
+    """The unit fields of a roster or result row, named as ``live_units`` names them (with a
+    trailing "_" where the name is a field of the row's own model; ``_plain`` drops it)."""
+    return {
+        "id_": F("unit_id"),
+        "code": F("unit__code"),
+        "name": F("unit__name"),
+        "category_id_": F("category_id"),
+        "category__code_": F("category__code"),
+        "headcount_": F(headcount),
+    }
+
+
 def kept_units(year: AssessmentYear) -> list[Mapping[str, Any]]:
     """The year's roster as kept, or [] if none is."""
     return list(
         YearUnit.objects.filter(year=year)
         .order_by("category__sort_order", "unit__code")
-        .values(
-            id_=F("unit_id"),
-            code=F("unit__code"),
-            name=F("unit__name"),
-            category_id_=F("category_id"),
-            category__code_=F("category__code"),
-            headcount_=F("headcount"),
-        )
+        .values(**_unit_row("headcount"))
     )
 
 
@@ -53,14 +59,7 @@ def year_units(year: AssessmentYear) -> list[dict[str, Any]]:
     scored = list(
         UnitResult.objects.filter(run__year=year, run__is_current=True)
         .order_by("category__sort_order", "unit__code")
-        .values(
-            id_=F("unit_id"),
-            code=F("unit__code"),
-            name=F("unit__name"),
-            category_id_=F("category_id"),
-            category__code_=F("category__code"),
-            headcount_=F("unit__headcount"),
-        )
+        .values(**_unit_row("unit__headcount"))
     )
     return [_plain(row) for row in scored] if scored else live_units()
 

@@ -92,7 +92,8 @@ def number_forms(client: Client, url: str) -> list[dict]:
     response = client.get(url)
     assert response.status_code == 200, url  # a page the access matrix opens for this role
     if "text/html" not in response.get("Content-Type", ""):  # a download: no forms
-        response.close()  # and its file handle is let go
+        if response.streaming:  # read to the end: the client then closes the file (only it)
+            b"".join(response.streaming_content)
         return []
     parser = Forms()
     parser.feed(response.content.decode())

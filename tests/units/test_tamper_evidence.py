@@ -46,6 +46,7 @@ def sql(statement: str, params: list | None = None) -> None:  # type: ignore[typ
 def without_guard(table: str) -> None:
     """Play someone who bypasses the database's guard (rolled back with the test)."""
     if connection.vendor == "postgresql":
+        sql("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending deferred checks
         sql(f"ALTER TABLE {table} DISABLE TRIGGER USER")
     else:
         sql(f"DROP TRIGGER IF EXISTS {table}_no_update")

@@ -36,7 +36,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
-def send_twice(client: Client, url: str, form_id: str, data: dict, files: dict):  # type: ignore[no-untyped-def]
+def send_twice(client: Client, url: str, form_id: str, data: dict, files=None):  # type: ignore[no-untyped-def]
+    """Open the form, fill it with ``data`` and post its fields twice (``files()``: the files
+    of each post, made anew as a browser sends them anew)."""
     page = client.get(url)
     assert page.status_code == 200, page.status_code
     parser = Forms()
@@ -45,13 +47,9 @@ def send_twice(client: Client, url: str, form_id: str, data: dict, files: dict):
     fields = parser.forms[0]["fields"]
     assert "submission" in fields, f"{url}: the form carries no one-time token"
     posted = {**fields, **data}
-    for upload in files.values():
-        upload.seek(0)
-    first = client.post(url, {**posted, **files})
+    first = client.post(url, {**posted, **(files() if files else {})})
     assert first.status_code == 302, first.content.decode()[:3000]
-    for upload in files.values():  # the same file, read again from its start
-        upload.seek(0)
-    second = client.post(url, {**posted, **files}, follow=True)
+    second = client.post(url, {**posted, **(files() if files else {})}, follow=True)
     return first, second
 
 
@@ -66,20 +64,24 @@ def _record(world):  # type: ignore[no-untyped-def]
         "indicator": str(world.gdp.pk), "date": "2026-06-15", "value": "12",
         "description": "六月统计快报",
     }  # fmt: skip
-    files = {"attachments": SimpleUploadedFile("六月.pdf", PDF, "application/pdf")}
     url = reverse("assessment:evidence_record", kwargs={"year": 2026, "unit": "A01"})
-    return url, "record-form", data, files
+    return (
+        url,
+        "record-form",
+        data,
+        lambda: {"attachments": SimpleUploadedFile("六月.pdf", PDF, "application/pdf")},
+    )
 
 
 def _correction(world):  # type: ignore[no-untyped-def]
     data = {"date": "2026-05-31", "value": "21", "description": "五月统计快报（更正）"}
     url = reverse("assessment:evidence_correct", kwargs={"pk": world.evidence_a.pk})
-    return url, "correct-form", data, {}
+    return url, "correct-form", data, None
 
 
 def _statement(world):  # type: ignore[no-untyped-def]
     url = reverse("assessment:evidence_statement", kwargs={"pk": world.failure_a.pk})
-    return url, "statement-form", {"text": "事故已整改完毕。"}, {}
+    return url, "statement-form", {"text": "事故已整改完毕。"}, None
 
 
 def _failure(world):  # type: ignore[no-untyped-def]
@@ -88,26 +90,30 @@ def _failure(world):  # type: ignore[no-untyped-def]
         "description": "发生一般安全生产事故（二）",
     }  # fmt: skip
     url = reverse("assessment:verify_failure_record", kwargs={"year": 2026}) + "?unit=A01"
-    return url, "failure-form", data, {}
+    return url, "failure-form", data, None
 
 
 def _progress(world):  # type: ignore[no-untyped-def]
     data = {"date": "2026-06-25", "amount": "1", "description": "完成第二批"}
     url = reverse("assessment:project_progress_record", kwargs={"pk": world.task.pk})
-    return url, "project-form", data, {}
+    return url, "project-form", data, None
 
 
 def _points(world):  # type: ignore[no-untyped-def]
     data = {"cadre": str(world.cadre_a.pk), "points": "1", "description": "牵头协调"}
     url = reverse("assessment:project_contribution_record", kwargs={"pk": world.project.pk})
-    return url, "project-form", data, {}
+    return url, "project-form", data, None
 
 
 def _upload(world):  # type: ignore[no-untyped-def]
     rows = [["年度", "单位代码", "指标代码", "目标值"], [2026, "A01", "E01", 520]]
-    files = {"file": SimpleUploadedFile("目标.xlsx", xlsx_bytes(rows))}
     url = reverse("assessment:import_upload", kwargs={"kind": "targets"})
-    return url, "upload-form", {"reason": "年中调整"}, files
+    return (
+        url,
+        "upload-form",
+        {"reason": "年中调整"},
+        lambda: {"file": SimpleUploadedFile("目标.xlsx", xlsx_bytes(rows))},
+    )
 
 
 @pytest.mark.django_db

@@ -39,7 +39,7 @@ may_import = is_admin | is_office | is_lead | is_reporter | is_supervision
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem(_("Home"), "home", is_staff_member, ""),
+    NavItem(_("Workbench"), "home", is_staff_member, ""),
     NavItem(_("Units"), "units:unit_list", is_staff_member, "units"),
     NavItem(_("Cadres"), "units:cadre_list", is_staff_member, "cadres"),
     NavItem(_("Categories"), "units:category_list", sees_all_units, "categories"),

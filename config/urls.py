@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from units import views as unit_views
+from reports.views.workbench import workbench
 
 urlpatterns = [
-    path("", unit_views.home, name="home"),
+    path("", workbench, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -253,6 +253,27 @@ class ReminderLog(models.Model):
         return f"{self.day:%Y-%m-%d} · {self.email}"
 
 
+class WorkbenchVisit(models.Model):
+    """When a person last opened their workbench, and the headline figures it showed them then:
+    the next visit says what changed since."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    seen_at = models.DateTimeField(_("seen at"))
+    figures = models.JSONField(_("figures shown"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("workbench visit")
+        verbose_name_plural = _("workbench visits")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.seen_at:%Y-%m-%d %H:%M}"
+
+
 # --- the public downloads of a publication ------------------------------------------------------
 
 

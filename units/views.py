@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from units import selectors
-from units.access import is_staff_member, sees_all_units, user_roles, user_unit_id
-from units.models import Unit, UnitCategory
+from units.access import is_staff_member, sees_all_units
+from units.models import UnitCategory
 
 PAGE_SIZE = 50
 
@@ -23,21 +23,6 @@ def _require_staff_member(request: HttpRequest) -> None:
 
 def _active_filter(value: str) -> bool | None:
     return {"": True, "1": True, "0": False, "all": None}.get(value, True)
-
-
-@require_GET
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    _require_staff_member(request)
-    unit = None
-    if (unit_id := user_unit_id(request.user)) is not None:
-        unit = Unit.objects.select_related("category").filter(pk=unit_id).first()
-    context = {
-        "unit": unit,
-        "roles": user_roles(request.user),
-        "categories": selectors.categories_with_counts() if sees_all_units(request.user) else [],
-    }
-    return render(request, "units/home.html", context)
 
 
 @require_GET

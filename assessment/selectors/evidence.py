@@ -3,14 +3,15 @@ highlights) and one record for a user.
 
 ``evidence_get_for_user`` is the access helper of a record: 404 when it does not exist, 403 when
 the user may not see it. ``unit_progress`` projects the scores with the engine's method
-functions on the verified records so far; ``indicators_overdue`` finds the quantitative
-indicators without a recent record.
+functions on the verified records so far; ``indicators_overdue`` finds the indicators whose
+silence is a gap without a recent record (``overdue_by_unit``: the same for many units).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
@@ -23,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from assessment.access import sees_every_record
 from assessment.models import (
     EVIDENCE_METHODS,
+    OVERDUE_METHODS,
     POINT_METHODS,
     AssessmentYear,
     CityRank,
@@ -35,6 +37,7 @@ from assessment.models import (
     SurveyRate,
     Target,
 )
+from assessment.policy import ALLOWED, Action
 from assessment.scoring import (
     EvidenceRow,
     Method,
@@ -114,44 +117,80 @@ class OverdueIndicator:
     indicator: Indicator
     last_date: datetime.date | None  # of the latest record, whatever its status
     days: int  # since that record, or since the year began when there is none
+    unit_id: int = 0
+
+    @property
+    def indicator_name(self) -> str:
+        return self.indicator.name
+
+
+def reporting_alarms_on(year: AssessmentYear) -> bool:
+    """Whether the year still asks for records: no reporting alarm once collection has closed."""
+    return year.status in ALLOWED[Action.RECORD_EVIDENCE]
+
+
+def overdue_by_unit(
+    *, year: AssessmentYear, today: datetime.date, units: Mapping[int, int | None]
+) -> dict[int, list[OverdueIndicator]]:
+    """The overdue indicators of the given units (unit id → category id), by unit id.
+
+    Overdue: an indicator whose silence is a gap (``OVERDUE_METHODS``: not a ceiling,
+    deduction or veto indicator, where no record is good news, nor a bonus) whose latest record
+    (by its date; pending, rejected and superseded ones count as reported) is more than
+    ``year.reporting_period_days`` days old, or that has none that many days after 1 January.
+    After the year's end, the year's last day is "today". The year's state is the caller's to
+    weigh (``reporting_alarms_on``): a bulletin looks back, an alarm looks at now. Two queries.
+    """
+    start, end = _year_span(year)
+    today = min(today, end)
+    if today < start or not units:
+        return {}
+    indicators = list(
+        Indicator.objects.filter(
+            year=year,
+            category_id__in={c for c in units.values() if c is not None},
+            method__in=OVERDUE_METHODS,
+        ).order_by("sort_order", "code")
+    )
+    last_dates = {
+        (unit_id, indicator_id): last
+        for unit_id, indicator_id, last in Evidence.objects.filter(
+            unit_id__in=list(units),
+            indicator_id__in=[i.pk for i in indicators],
+            date__range=(start, end),
+        )
+        .values("unit_id", "indicator_id")
+        .annotate(last=Max("date"))
+        .order_by()
+        .values_list("unit_id", "indicator_id", "last")
+    }
+    by_category: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        by_category[indicator.category_id].append(indicator)
+    overdue: dict[int, list[OverdueIndicator]] = {}
+    for unit_id, category_id in units.items():
+        for indicator in by_category.get(category_id or 0, []):
+            last = last_dates.get((unit_id, indicator.pk))
+            days = (today - (last or start)).days
+            if days > year.reporting_period_days:
+                overdue.setdefault(unit_id, []).append(
+                    OverdueIndicator(
+                        indicator=indicator, last_date=last, days=days, unit_id=unit_id
+                    )
+                )
+    return overdue
 
 
 def indicators_overdue(
     *, unit: Unit, year: AssessmentYear, today: datetime.date
 ) -> list[OverdueIndicator]:
-    """The unit's quantitative indicators without a record for longer than the period.
-
-    Overdue: the latest record (by its date; pending, rejected and superseded ones count as
-    reported) is more than ``year.reporting_period_days`` days old, or there is none and that
-    many days have passed since 1 January. After the year's end, the year's last day is
-    "today". Two queries.
-    """
-    start, end = _year_span(year)
-    today = min(today, end)
-    if today < start:
+    """The unit's indicators overdue by ``overdue_by_unit``'s rule, while the year still
+    collects records (none once collection has closed)."""
+    if not reporting_alarms_on(year):
         return []
-    period = year.reporting_period_days
-    indicators = list(
-        Indicator.objects.filter(
-            year=year, category_id=unit.category_id, method__in=EVIDENCE_METHODS
-        ).order_by("sort_order", "code")
+    return overdue_by_unit(year=year, today=today, units={unit.pk: unit.category_id}).get(
+        unit.pk, []
     )
-    last_dates = dict(
-        Evidence.objects.filter(
-            unit=unit, indicator_id__in=[i.pk for i in indicators], date__range=(start, end)
-        )
-        .values("indicator_id")
-        .annotate(last=Max("date"))
-        .order_by()
-        .values_list("indicator_id", "last")
-    )
-    overdue = []
-    for indicator in indicators:
-        last = last_dates.get(indicator.pk)
-        days = (today - (last or start)).days
-        if days > period:
-            overdue.append(OverdueIndicator(indicator=indicator, last_date=last, days=days))
-    return overdue
 
 
 @dataclass(frozen=True)

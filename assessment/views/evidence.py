@@ -39,6 +39,8 @@ from assessment.lib.marks import mark
 from assessment.models import (
     AssessmentYear,
     Highlight,
+    Indicator,
+    MethodChoices,
 )
 from assessment.selectors import evidence as evidence_selectors
 from assessment.selectors import years as selectors
@@ -74,6 +76,14 @@ def _percent(ratio: Decimal | None) -> int | None:
     if ratio is None:
         return None
     return max(0, min(100, int((ratio * 100).to_integral_value())))
+
+
+def _exceeded(indicator: Indicator, ratio: Decimal | None) -> int | None:
+    """For a ceiling indicator above its ceiling, the share of the ceiling reached (in %):
+    shown as exceeded, never as a full bar."""
+    if indicator.method != MethodChoices.CEILING or ratio is None or ratio <= 1:
+        return None
+    return int((ratio * 100).to_integral_value())
 
 
 # --- the unit's home --------------------------------------------------------------------------
@@ -138,7 +148,12 @@ def _render_home(
     }
     readable = evidence_selectors.readable_indicators(user, target_unit)
     rows = [
-        {"row": row, "percent": _percent(row.ratio), "overdue": overdue.get(row.indicator.pk)}
+        {
+            "row": row,
+            "percent": _percent(row.ratio),
+            "overdue": overdue.get(row.indicator.pk),
+            "exceeded": _exceeded(row.indicator, row.ratio),
+        }
         for row in progress.indicators
         # A lead department reads the figures of the indicators it leads, not the others'.
         if readable is None or row.indicator.lead_unit_id == user_unit_id(user)

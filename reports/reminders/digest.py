@@ -34,7 +34,8 @@ from assessment.models import AssessmentYear
 from reports.models import ReminderLog
 from reports.reminders.audience import acting
 from reports.reminders.items import Reminder
-from reports.reminders.work import YearReminders, year_reminders
+from reports.reminders.work import YearReminders
+from reports.waiting import Waiting
 from units.access import user_roles
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,7 @@ def digest_for(user: User, reminders: Iterable[YearReminders], base_url: str) ->
 
 def digests(*, today: datetime.date, year: int | None = None, base_url: str = "") -> list[Digest]:
     base_url = base_url.rstrip("/")
-    found = [year_reminders(assessment_year, today) for assessment_year in open_years(year)]
+    found = [Waiting(assessment_year, today).reminders for assessment_year in open_years(year)]
     if not found:
         return []
     return [d for user in recipients() if (d := digest_for(user, found, base_url)) is not None]

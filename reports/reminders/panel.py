@@ -13,7 +13,8 @@ from assessment.models import AssessmentYear
 from reports.models import Phase
 from reports.reminders.audience import acting, reads_every_reminder, records_for_unit
 from reports.reminders.items import Reminder
-from reports.reminders.work import ScheduleLine, year_reminders
+from reports.reminders.work import ScheduleLine
+from reports.waiting import Waiting
 from units.access import AnyUser, is_lead, is_staff_member, user_unit_id
 
 PANEL_ITEMS = 5  # per list; the reminders page has the rest
@@ -68,15 +69,17 @@ def concerned_phases(user: AnyUser) -> set[str]:
     return phases
 
 
-def reminders_panel(user: AnyUser, today: datetime.date) -> Panel:
-    """The panel for ``user``: every year not yet published, the latest first."""
+def reminders_panel(user: AnyUser, today: datetime.date, known: Waiting | None = None) -> Panel:
+    """The panel for ``user``: every year not yet published, the latest first (``known``: a
+    year's open work the page has already read)."""
     if not is_staff_member(user):
         return Panel()
     phases = concerned_phases(user)
     follows_all = reads_every_reminder(user)
     panel = Panel()
     for year in AssessmentYear.objects.exclude(status__in=PUBLISHED_STATES).order_by("-year"):
-        reminders = year_reminders(year, today)
+        waiting = known if known is not None and known.year.pk == year.pk else None
+        reminders = (waiting or Waiting(year, today)).reminders
         panel.years.append(
             PanelYear(
                 year=year,

@@ -12,8 +12,9 @@ what the data says now. What a reminder is (``Reminder``, who acts, the phases' 
 - Target setting (目标制定): a unit's targets or bases still missing where its scheme needs them
   (``assessment.services.scheme.needs_target``/``needs_base``, the engine's rule) → the office.
 - Monthly reporting (月度报送): a unit with no record dated in a month whose deadline has passed,
-  on the indicators reported regularly (``EVIDENCE_METHODS``: completion, ceiling, increment,
-  ratio to base; any status counts as reported) → that unit's users.
+  if its scheme has an indicator whose silence is a gap (``OVERDUE_METHODS``: completion,
+  increment, ratio to base — not a ceiling, where no record is good news); a record of any
+  status on any regularly reported indicator counts as reported → that unit's users.
 - Grading (定性评价): a grade, city rank or survey rate missing for a unit on an indicator a lead
   department assesses (``GRADING_METHODS``) → the lead department of the indicator, or the office
   for the lead department's own row and for indicators without one (as the grading grid does).
@@ -46,6 +47,7 @@ from django.utils.translation import gettext as _
 from assessment.access import year_is_published
 from assessment.models import (
     EVIDENCE_METHODS,
+    OVERDUE_METHODS,
     AssessmentYear,
     CadreEvaluation,
     Evidence,
@@ -126,9 +128,10 @@ class YearWork:
 
     @cached_property
     def reporting_categories(self) -> set[int]:
-        """The categories whose scheme has an indicator reported regularly."""
+        """The categories whose scheme has an indicator whose silence is a gap
+        (``OVERDUE_METHODS``: where no record is good news, no month is missing)."""
         return set(
-            Indicator.objects.filter(year=self.year, method__in=EVIDENCE_METHODS).values_list(
+            Indicator.objects.filter(year=self.year, method__in=OVERDUE_METHODS).values_list(
                 "category_id", flat=True
             )
         )

@@ -4,8 +4,8 @@
   its average, best and last units.
 - At risk: indicators whose verified value is below 80% of the pro-rata target
   (``projection.at_risk`` states the rule).
-- Overdue reporting: per unit, the indicators overdue by ``indicators_overdue``'s rule.
-- Open objections to the published results, and the records waiting for verification.
+- Overdue reporting, open objections and the records waiting for verification: read from
+  ``reports.waiting``, as the workbench and the reminders read them.
 
 About twenty queries, whatever the number of units.
 """
@@ -17,21 +17,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
-from assessment.models import AssessmentYear, Contribution, Evidence, ProgressUpdate
-from assessment.services.compute import YearData, year_data
+from assessment.models import AssessmentYear
+from assessment.services.compute import year_data
 from reports.staff.projection import (
-    Overdue,
     ProjectedUnit,
     Projection,
     Risk,
     at_risk,
     average,
-    overdue_by_unit,
     project,
 )
+from reports.waiting import Pending, UnitOverdue, Waiting
 from units.models import UnitCategory
 
 TOP = 3  # best and last units shown per category
@@ -57,32 +55,6 @@ class CategoryStanding:
 
 
 @dataclass
-class UnitOverdue:
-    code: str
-    name: str
-    indicators: list[Overdue]
-
-    @property
-    def count(self) -> int:
-        return len(self.indicators)
-
-    @property
-    def longest(self) -> int:
-        return max(row.days for row in self.indicators)
-
-
-@dataclass(frozen=True)
-class Pending:
-    evidence: int
-    progress: int
-    contributions: int
-
-    @property
-    def total(self) -> int:
-        return self.evidence + self.progress + self.contributions
-
-
-@dataclass
 class Dashboard:
     year: AssessmentYear
     today: datetime.date
@@ -91,7 +63,7 @@ class Dashboard:
     risks: list[Risk]
     overdue: list[UnitOverdue]
     pending: Pending
-    open_objections: int | None  # None: objections are not recorded by this system yet
+    open_objections: int | None  # None: not shown
 
     @property
     def overdue_count(self) -> int:
@@ -141,55 +113,18 @@ def standings(projection: Projection) -> list[CategoryStanding]:
     return result
 
 
-def overdue_units(year: AssessmentYear, data: YearData, today: datetime.date) -> list[UnitOverdue]:
-    """Units with overdue indicators, the most first."""
-    code_of_id = {pk: code for code, pk in data.unit_ids.items()}
-    units = [
-        UnitOverdue(code_of_id[pk], data.unit_names[code_of_id[pk]], rows)
-        for pk, rows in overdue_by_unit(year, data, today).items()
-    ]
-    return sorted(units, key=lambda u: (-u.count, -u.longest, u.code))
-
-
-def pending_counts(year: AssessmentYear) -> Pending:
-    """Records waiting for a verifier: evidence, key-project progress and contributions."""
-    return Pending(
-        evidence=Evidence.objects.awaiting_verification()
-        .filter(indicator__year=year, unit__is_active=True)
-        .count(),
-        progress=ProgressUpdate.objects.awaiting_verification()
-        .filter(task__milestone__project__year=year)
-        .count(),
-        contributions=Contribution.objects.awaiting_verification()
-        .filter(project__year=year)
-        .count(),
-    )
-
-
-def open_objections(year: AssessmentYear) -> int | None:
-    """The year's open objections (异议) to its results, or None where they are not recorded.
-
-    ``assessment.models.Objection`` belongs to the results workflow; looked up by name so the
-    dashboard keeps working (and says objections are not recorded) without it.
-    """
-    try:
-        model = apps.get_model("assessment", "Objection")
-    except LookupError:
-        return None
-    return model._default_manager.filter(year=year, status="open").count()
-
-
 def dashboard(year: AssessmentYear, today: datetime.date) -> Dashboard:
     projection = project(year)
+    waiting = Waiting(year, today)
     return Dashboard(
         year=year,
         today=today,
         projection=projection,
         standings=standings(projection),
         risks=at_risk(projection.data, year.year, today),
-        overdue=overdue_units(year, projection.data, today),
-        pending=pending_counts(year),
-        open_objections=open_objections(year),
+        overdue=waiting.overdue,
+        pending=waiting.pending,
+        open_objections=waiting.open_objections,
     )
 
 
@@ -200,4 +135,4 @@ def risks(year: AssessmentYear, today: datetime.date) -> list[Risk]:
 
 def overdue(year: AssessmentYear, today: datetime.date) -> list[UnitOverdue]:
     """Every unit with overdue indicators (the dashboard's full list), without projecting."""
-    return overdue_units(year, year_data(year), today)
+    return Waiting(year, today).overdue

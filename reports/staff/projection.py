@@ -11,9 +11,8 @@ a problem are set aside with their problems, a category whose scheme is invalid 
 whole, and the rest is scored; ranks and tiers are then among the units that could be
 projected. A problem of the year itself (its parameters) leaves nothing to project.
 
-Also here, set-wise versions of two per-unit reads of ``assessment.selectors.evidence``:
-``overdue_by_unit`` (same rule as ``indicators_overdue``) and ``at_risk`` (the dashboard's
-rule, see its docstring).
+Also here, over every unit at once: ``overdue_by_unit`` (the rule of ``indicators_overdue``)
+and ``at_risk`` (the dashboard's rule, see its docstring).
 """
 
 from __future__ import annotations
@@ -26,12 +25,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TypeVar
 
-from django.db.models import Max
-
 from assessment import scoring
 from assessment.lib.problem_messages import problem_message
-from assessment.models import EVIDENCE_METHODS, AssessmentYear, Evidence, Indicator, TierChoices
+from assessment.models import AssessmentYear, TierChoices
 from assessment.scoring import Aggregation, Method
+from assessment.selectors.evidence import OverdueIndicator
+from assessment.selectors.evidence import overdue_by_unit as evidence_overdue
 from assessment.services.compute import YearData, inputs_digest, year_data
 
 V = TypeVar("V")
@@ -209,59 +208,13 @@ def problem_json(problem: scoring.Problem) -> dict[str, object]:
 # --- overdue reporting, for every unit at once --------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Overdue:
-    unit_id: int
-    indicator_id: int
-    indicator_code: str
-    indicator_name: str
-    last_date: datetime.date | None
-    days: int
-
-
 def overdue_by_unit(
     year: AssessmentYear, data: YearData, today: datetime.date
-) -> dict[int, list[Overdue]]:
-    """``indicators_overdue`` for every active unit in two queries (unit id → its overdue).
-
-    The same rule: a quantitative indicator whose latest record of the year (any status) is
-    more than ``reporting_period_days`` old, or that has none that many days after 1 January;
-    after the year's end its last day is "today".
-    """
-    start, end = datetime.date(year.year, 1, 1), datetime.date(year.year, 12, 31)
-    today = min(today, end)
-    if today < start:
-        return {}
-    indicators = list(
-        Indicator.objects.filter(year=year, method__in=EVIDENCE_METHODS)
-        .order_by("sort_order", "code")
-        .values_list("id", "category_id", "code", "name")
-    )
-    last_dates = {
-        (unit_id, indicator_id): last
-        for unit_id, indicator_id, last in Evidence.objects.filter(
-            indicator_id__in=[row[0] for row in indicators], date__range=(start, end)
-        )
-        .values("unit_id", "indicator_id")
-        .annotate(last=Max("date"))
-        .order_by()
-        .values_list("unit_id", "indicator_id", "last")
-    }
-    by_category: dict[int, list[tuple[int, int, str, str]]] = defaultdict(list)
-    for row in indicators:
-        by_category[row[1]].append(row)
-    overdue: dict[int, list[Overdue]] = {}
-    for code, unit_id in data.unit_ids.items():
-        for indicator_id, _category, indicator_code, name in by_category.get(
-            data.unit_categories[code], []
-        ):
-            last = last_dates.get((unit_id, indicator_id))
-            days = (today - (last or start)).days
-            if days > year.reporting_period_days:
-                overdue.setdefault(unit_id, []).append(
-                    Overdue(unit_id, indicator_id, indicator_code, name, last, days)
-                )
-    return overdue
+) -> dict[int, list[OverdueIndicator]]:
+    """``assessment.selectors.evidence.overdue_by_unit`` for every active unit of the year's
+    data (unit id → its overdue indicators), as of ``today`` whatever the year's state."""
+    units = {pk: data.unit_categories[code] for code, pk in data.unit_ids.items()}
+    return evidence_overdue(year=year, today=today, units=units)
 
 
 # --- indicators at risk of missing their target ------------------------------------------------

@@ -18,4 +18,5 @@ register = template.Library()
 @register.inclusion_tag("includes/reminders_panel.html", takes_context=True)
 def reminders_panel(context: template.Context) -> dict[str, object]:
     request = context["request"]
-    return {"panel": build_panel(request.user, timezone.localdate())}
+    known = context.get("waiting")  # the workbench's, read once for both
+    return {"panel": build_panel(request.user, timezone.localdate(), known)}

@@ -73,19 +73,44 @@ def test_without_any_record_an_indicator_is_overdue_once_the_period_has_passed(y
     assert (late.indicator, late.last_date, late.days) == (gdp, None, 32)
 
 
-def test_only_the_units_quantitative_indicators_of_the_year_can_be_overdue(
+def test_only_the_units_indicators_whose_silence_is_a_gap_can_be_overdue(
     year, town, economic, unit_a, unit_b
 ):
-    ceiling = IndicatorFactory(year=year, category=town, code="ENERGY", method="ceiling")
-    for method in ("bonus", "deduction", "veto", "graded", "city_rank", "survey"):
+    gdp = IndicatorFactory(year=year, category=town, code="GDP", method="completion")
+    growth = IndicatorFactory(year=year, category=town, code="GROWTH", method="increment")
+    for method in ("ceiling", "bonus", "deduction", "veto", "graded", "city_rank", "survey"):
         IndicatorFactory(year=year, category=town, code=method.upper()[:8], method=method)
     IndicatorFactory(year=year, category=economic, code="TAX")
     other_year = YearFactory(year=2025)
     IndicatorFactory(year=other_year, category=town, code="OLD")
-    add(unit_b, ceiling, (6, 1), 1)  # another unit's record does not help unit A
+    add(unit_b, gdp, (6, 1), 1)  # another unit's record does not help unit A
 
     overdue = indicators_overdue(unit=unit_a, year=year, today=datetime.date(2026, 7, 1))
-    assert [o.indicator for o in overdue] == [ceiling]
+    assert [o.indicator for o in overdue] == [gdp, growth]
+
+
+def test_a_ceiling_indicator_with_no_records_is_not_overdue(year, town, unit_a):
+    # No accident recorded all year is good news, not a gap in the reporting.
+    IndicatorFactory(year=year, category=town, code="ACCIDENT", method="ceiling")
+
+    assert indicators_overdue(unit=unit_a, year=year, today=datetime.date(2026, 11, 30)) == []
+
+
+@pytest.mark.parametrize("method", ["bonus", "deduction", "veto"])
+def test_bonus_and_failure_indicators_are_never_overdue(year, town, unit_a, method):
+    indicator = IndicatorFactory(year=year, category=town, code="X", method=method)
+    add(unit_a, indicator, (1, 5), 1)
+
+    assert indicators_overdue(unit=unit_a, year=year, today=datetime.date(2026, 12, 31)) == []
+
+
+@pytest.mark.parametrize("status", [YearStatus.SETUP, YearStatus.SCORING, YearStatus.PUBLISHED])
+def test_no_reporting_alarm_while_the_year_does_not_collect_records(year, town, unit_a, status):
+    IndicatorFactory(year=year, category=town, code="GDP")  # nothing recorded since 1 January
+    year.status = status
+    year.save(update_fields=["status"])
+
+    assert indicators_overdue(unit=unit_a, year=year, today=datetime.date(2026, 7, 1)) == []
 
 
 def test_a_past_year_is_judged_at_its_last_day(year, town, unit_a):

@@ -128,7 +128,7 @@ def test_the_page_makes_a_fixed_number_of_queries(
     client.force_login(office_user)
     url = reverse("reminders:year", args=[2026])
     client.get(url)
-    with django_assert_max_num_queries(30) as few:
+    with django_assert_max_num_queries(40) as few:
         client.get(url)
     for n in range(12):
         UnitFactory(code=f"T{n:02d}", category=town)
@@ -294,7 +294,7 @@ def test_the_home_page_makes_a_fixed_number_of_queries(
 ):
     client.force_login(reporter_b)
     client.get(reverse("home"))
-    with django_assert_max_num_queries(30) as few:
+    with django_assert_max_num_queries(40) as few:
         client.get(reverse("home"))
     for n in range(12):
         unit = UnitFactory(code=f"T{n:02d}", category=town)

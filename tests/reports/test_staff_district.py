@@ -153,6 +153,6 @@ def test_overdue_counts_follow_the_rule_of_indicators_overdue(district, unit_a, 
         expected = [
             o.indicator.pk for o in indicators_overdue(unit=unit, year=district, today=today)
         ]
-        assert [o.indicator_id for o in counted.get(unit.pk, [])] == expected
+        assert [o.indicator.pk for o in counted.get(unit.pk, [])] == expected
     # A01 last reported on 10 May (66 days), B01 on 1 June (44), C01 on 20 June (25).
     assert {pk: len(rows) for pk, rows in counted.items()} == {unit_a.pk: 1, unit_b.pk: 1}

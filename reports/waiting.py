@@ -1,0 +1,148 @@
+"""What is waiting in a year, as of a day: the one definition behind every count of open work.
+
+The workbench (``reports.workbench``), the reminders panel and page, the e-mail digest and the
+leaders' dashboard all read the open work of a year from a ``Waiting``, so the same question
+gets the same number on every page:
+
+- ``reminders``: the phases' overdue and coming work (``reports.reminders.work``), which the
+  panel, the digest and the workbench filter by who acts (``audience.acting``);
+- ``overdue``: per active unit, the indicators overdue by the method-aware rule of
+  ``assessment.selectors.evidence.overdue_by_unit``, and none once collection has closed;
+- ``pending``: the records waiting for a verifier (evidence, key-project progress,
+  contributions);
+- ``open_objections``: objections to the results not yet resolved;
+- ``targets_missing``, ``grading_missing``, ``evaluations_missing``: the phases' open work
+  whatever their deadlines (what blocks the year's next step), by the reminders' own rules.
+
+Nothing is stored; each read is made once per ``Waiting``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+
+from assessment.models import (
+    AssessmentYear,
+    Contribution,
+    Evidence,
+    Objection,
+    ObjectionStatus,
+    ProgressUpdate,
+)
+from assessment.selectors.evidence import OverdueIndicator, overdue_by_unit, reporting_alarms_on
+from reports.reminders.items import Reminder, UnitRef
+from reports.reminders.work import (
+    YearReminders,
+    YearWork,
+    evaluation_work,
+    grading_work,
+    target_work,
+    year_reminders,
+)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Records waiting for a verifier: evidence, key-project progress and contributions."""
+
+    evidence: int
+    progress: int
+    contributions: int
+
+    @property
+    def total(self) -> int:
+        return self.evidence + self.progress + self.contributions
+
+
+@dataclass
+class UnitOverdue:
+    """One unit's overdue indicators."""
+
+    unit: UnitRef
+    indicators: list[OverdueIndicator]
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+    @property
+    def count(self) -> int:
+        return len(self.indicators)
+
+    @property
+    def longest(self) -> int:
+        return max(row.days for row in self.indicators)
+
+
+class Waiting:
+    """One year's open work as of ``today``."""
+
+    def __init__(self, year: AssessmentYear, today: datetime.date) -> None:
+        self.year = year
+        self.today = today
+        self.work = YearWork(year, today)
+
+    @cached_property
+    def reminders(self) -> YearReminders:
+        return year_reminders(self.year, self.today)
+
+    @cached_property
+    def overdue(self) -> list[UnitOverdue]:
+        """Units with overdue indicators, the most first; none once collection has closed."""
+        if not reporting_alarms_on(self.year):
+            return []
+        units = {unit.id: unit for unit in self.work.units}
+        found = overdue_by_unit(
+            year=self.year,
+            today=self.today,
+            units={unit.id: unit.category_id for unit in units.values()},
+        )
+        rows = [UnitOverdue(units[pk], indicators) for pk, indicators in found.items()]
+        return sorted(rows, key=lambda u: (-u.count, -u.longest, u.code))
+
+    @property
+    def overdue_count(self) -> int:
+        """Overdue indicators over every unit."""
+        return sum(unit.count for unit in self.overdue)
+
+    def overdue_of(self, unit_id: int) -> list[OverdueIndicator]:
+        return next((u.indicators for u in self.overdue if u.unit.id == unit_id), [])
+
+    @cached_property
+    def pending(self) -> Pending:
+        year = self.year
+        return Pending(
+            evidence=Evidence.objects.awaiting_verification()
+            .filter(indicator__year=year, unit__is_active=True)
+            .count(),
+            progress=ProgressUpdate.objects.awaiting_verification()
+            .filter(task__milestone__project__year=year)
+            .count(),
+            contributions=Contribution.objects.awaiting_verification()
+            .filter(project__year=year)
+            .count(),
+        )
+
+    @cached_property
+    def open_objections(self) -> int:
+        return Objection.objects.filter(year=self.year, status=ObjectionStatus.OPEN).count()
+
+    # The phases' open work whatever their deadlines: what the year's next step waits for.
+
+    @cached_property
+    def targets_missing(self) -> list[Reminder]:
+        return target_work(self.work, self.today)
+
+    @cached_property
+    def grading_missing(self) -> list[Reminder]:
+        return grading_work(self.work, self.today)
+
+    @cached_property
+    def evaluations_missing(self) -> list[Reminder]:
+        return evaluation_work(self.work, self.today)

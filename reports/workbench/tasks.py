@@ -1,0 +1,326 @@
+"""The workbench's tasks, role by role: what waits, how much, and the one link to do it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from assessment.access import evidence_record_refusal
+from assessment.models import (
+    FAILURE_METHODS,
+    AssessmentYear,
+    Evidence,
+    EvidenceStatus,
+    Highlight,
+    ImportJob,
+    ImportJobState,
+    Indicator,
+    MethodChoices,
+    YearStatus,
+)
+from assessment.selectors.verify import queue_for_user
+from assessment.services.highlights import MIN_HIGHLIGHTS, highlights_open
+from assessment.services.records import recording_open
+from reports.reminders.audience import acting
+from reports.waiting import Waiting
+from units.access import (
+    AnyUser,
+    account,
+    user_unit_id,
+)
+from units.models import Unit
+
+DETAILS_SHOWN = 5  # names listed under a task; its page has them all
+
+
+@dataclass(frozen=True)
+class Task:
+    """One kind of work waiting for the user: how much, and the one link to do it."""
+
+    key: str
+    title: str
+    url: str
+    count: int | None = None  # None: a standing action, not a pile of work
+    action: str = ""
+    urgent: bool = False  # overdue or refused work: the danger colour
+    details: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def waiting(self) -> bool:
+        return self.count is None or self.count > 0
+
+    @property
+    def details_shown(self) -> tuple[str, ...]:
+        return self.details[:DETAILS_SHOWN]
+
+    @property
+    def details_more(self) -> int:
+        return max(0, len(self.details) - DETAILS_SHOWN)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    tasks: list[Task]
+
+
+def year_url(name: str, year: AssessmentYear, **kwargs: object) -> str:
+    return reverse(name, kwargs={"year": year.year, **kwargs})
+
+
+def _unit_home(year: AssessmentYear, code: str) -> str:
+    return year_url("assessment:evidence_unit_home", year, unit=code)
+
+
+def _records_url(year: AssessmentYear, records: list[Evidence]) -> str:
+    """The page of the first record's unit: where a reader sees it among its unit's records."""
+    return _unit_home(year, records[0].unit.code) if records else ""
+
+
+# --- unit reporter ------------------------------------------------------------------------------
+
+
+def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
+    year = waiting.year
+    home = _unit_home(year, unit.code)
+    records = Evidence.objects.current().filter(unit=unit, indicator__year=year)
+    tasks = []
+    if recording_open(account(user), year):
+        indicators = [
+            indicator
+            for indicator in Indicator.objects.filter(year=year, category_id=unit.category_id)
+            if evidence_record_refusal(user, unit, indicator) is None
+        ]
+        tasks.append(
+            Task(
+                "record",
+                _("Record evidence"),
+                year_url("assessment:evidence_record", year, unit=unit.code),
+                count=len(indicators),
+                action=_("Record"),
+                note=ngettext(
+                    "%(count)s indicator your unit reports",
+                    "%(count)s indicators your unit reports",
+                    len(indicators),
+                )
+                % {"count": len(indicators)},
+            )
+        )
+    rejected = list(records.filter(status=EvidenceStatus.REJECTED).order_by("date", "pk"))
+    tasks.append(
+        Task(
+            "rejected",
+            _("Rejected records to correct"),
+            reverse("assessment:evidence_correct", kwargs={"pk": rejected[0].pk})
+            if rejected
+            else home,
+            count=len(rejected),
+            action=_("Correct"),
+            urgent=bool(rejected),
+            details=tuple(f"{r.indicator.name} · {r.date:%Y-%m-%d}" for r in rejected),
+        )
+    )
+    overdue = waiting.overdue_of(unit.pk)
+    tasks.append(
+        Task(
+            "overdue",
+            _("Overdue indicators"),
+            home,
+            count=len(overdue),
+            action=_("Open"),
+            urgent=bool(overdue),
+            details=tuple(row.indicator.name for row in overdue),
+        )
+    )
+    unanswered = list(
+        records.filter(
+            indicator__method__in=FAILURE_METHODS,
+            status__in=[EvidenceStatus.PENDING, EvidenceStatus.VERIFIED],
+        )
+        .exclude(statements__unit=unit)
+        .select_related("indicator")
+        .order_by("date", "pk")
+    )
+    tasks.append(
+        Task(
+            "statements",
+            _("Failures to answer with a statement"),
+            reverse("assessment:evidence_statement", kwargs={"pk": unanswered[0].pk})
+            if unanswered
+            else home,
+            count=len(unanswered),
+            action=_("Answer"),
+            details=tuple(f"{r.indicator.name} · {r.date:%Y-%m-%d}" for r in unanswered),
+        )
+    )
+    if highlights_open(year):
+        registered = Highlight.objects.filter(year=year, unit=unit).count()
+        tasks.append(
+            Task(
+                "highlights",
+                _("Highlights to register"),
+                f"{home}#highlights",
+                count=max(0, MIN_HIGHLIGHTS - registered),
+                action=_("Register"),
+                note=_("%(registered)s registered, at least %(minimum)s a year")
+                % {"registered": registered, "minimum": MIN_HIGHLIGHTS},
+            )
+        )
+    if year.status == YearStatus.PUBLICITY:
+        ends = year.publicity_ends_on
+        tasks.append(
+            Task(
+                "objection",
+                _("The results are out for comment: object to a score"),
+                year_url("assessment:objection_file", year, unit=unit.code),
+                action=_("Object"),
+                note=_("until %(date)s") % {"date": f"{ends:%Y-%m-%d}"} if ends else "",
+            )
+        )
+    tasks.append(
+        Task(
+            "letter",
+            _("Your unit's target-responsibility letter"),
+            year_url("reports:letter", year, unit=unit.code),
+            action=_("Read"),
+        )
+    )
+    return tasks
+
+
+# --- lead department ----------------------------------------------------------------------------
+
+
+def lead_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
+    year, own = waiting.year, user_unit_id(user)
+    queue = queue_for_user(user, year).count()
+    grids = acting(user, waiting.grading_missing)
+    lagging = [
+        unit
+        for unit in waiting.overdue
+        if any(row.indicator.lead_unit_id == own for row in unit.indicators)
+    ]
+    return [
+        Task(
+            "verify",
+            _("Records waiting for your verification"),
+            year_url("assessment:verify_queue", year),
+            count=queue,
+            action=_("Verify"),
+        ),
+        Task(
+            "grading",
+            _("Grading grids not complete"),
+            grids[0].url if len(grids) == 1 else year_url("assessment:grading_index", year),
+            count=len(grids),
+            action=_("Enter"),
+            details=tuple(f"{item.indicator} · {item.text}" for item in grids),
+        ),
+        Task(
+            "overdue_units",
+            _("Units overdue on your indicators"),
+            _unit_home(year, lagging[0].code) if lagging else "",
+            count=len(lagging),
+            action=_("Open"),
+            urgent=bool(lagging),
+            details=tuple(unit.name for unit in lagging),
+        ),
+    ]
+
+
+# --- supervision --------------------------------------------------------------------------------
+
+
+def _pending_records(year: AssessmentYear, **filters: object) -> list[Evidence]:
+    return list(
+        Evidence.objects.awaiting_verification()
+        .filter(indicator__year=year, **filters)
+        .select_related("unit", "indicator")
+        .order_by("date", "pk")
+    )
+
+
+def _record_line(record: Evidence) -> str:
+    return f"{record.unit.name} · {record.indicator.name} · {record.date:%Y-%m-%d}"
+
+
+def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
+    year = waiting.year
+    tasks = []
+    if recording_open(account(user), year):
+        tasks.append(
+            Task(
+                "failure",
+                _("Record a failure against a unit"),
+                year_url("assessment:verify_failure_record", year),
+                action=_("Record"),
+            )
+        )
+    mine = _pending_records(year, recorded_by=account(user))
+    vetoes = _pending_records(year, indicator__method=MethodChoices.VETO)
+    tasks += [
+        Task(
+            "mine",
+            _("Your records waiting for verification"),
+            _records_url(year, mine),
+            count=len(mine),
+            action=_("Open"),
+            details=tuple(_record_line(r) for r in mine),
+        ),
+        Task(
+            "vetoes_waiting",
+            _("Veto events waiting for a second confirmer"),
+            _records_url(year, vetoes),
+            count=len(vetoes),
+            action=_("Open"),
+            details=tuple(_record_line(r) for r in vetoes),
+        ),
+    ]
+    return tasks
+
+
+# --- assessment office --------------------------------------------------------------------------
+
+
+def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
+    year = waiting.year
+    queue = queue_for_user(user, year)
+    vetoes = list(queue.filter(indicator__method=MethodChoices.VETO))
+    imports = list(
+        ImportJob.objects.filter(state__in=[ImportJobState.QUEUED, ImportJobState.RUNNING])
+    )
+    return [
+        Task(
+            "verify",
+            _("Verification queue"),
+            year_url("assessment:verify_queue", year),
+            count=queue.count(),
+            action=_("Verify"),
+        ),
+        Task(
+            "vetoes",
+            _("Veto events to confirm"),
+            year_url("assessment:verify_record", year, pk=vetoes[0].pk)
+            if vetoes
+            else year_url("assessment:verify_queue", year),
+            count=len(vetoes),
+            action=_("Confirm"),
+            urgent=bool(vetoes),
+            details=tuple(_record_line(r) for r in vetoes),
+        ),
+        Task(
+            "imports",
+            _("Imports in progress"),
+            reverse("assessment:import_job", kwargs={"pk": imports[0].pk})
+            if len(imports) == 1
+            else reverse("assessment:import_index"),
+            count=len(imports),
+            action=_("Follow"),
+            details=tuple(f"{job.file_name} · {job.get_state_display()}" for job in imports),
+        ),
+    ]

@@ -95,29 +95,45 @@ def _units_lacking(items: list[Reminder], kind: Kind) -> int:
 
 def _scoring_blockers(waiting: Waiting) -> list[str]:
     grading = waiting.grading_missing
+    ranks = _units_lacking(grading, Kind.CITY_RANKS)
+    grades = _units_lacking(grading, Kind.GRADES)
+    rates = _units_lacking(grading, Kind.SURVEY_RATES)
+    evaluations = len(waiting.evaluations_missing)
     lacking = [
         (
-            _units_lacking(grading, Kind.CITY_RANKS),
-            "Before computing, %(count)s unit still lacks its city rank",
-            "Before computing, %(count)s units still lack their city rank",
+            ranks,
+            ngettext(
+                "Before computing, %(count)s unit still lacks its city rank",
+                "Before computing, %(count)s units still lack their city rank",
+                ranks,
+            ),
         ),
         (
-            _units_lacking(grading, Kind.GRADES),
-            "Before computing, %(count)s unit still lacks a grade",
-            "Before computing, %(count)s units still lack a grade",
+            grades,
+            ngettext(
+                "Before computing, %(count)s unit still lacks a grade",
+                "Before computing, %(count)s units still lack a grade",
+                grades,
+            ),
         ),
         (
-            _units_lacking(grading, Kind.SURVEY_RATES),
-            "Before computing, %(count)s unit still lacks its survey rate",
-            "Before computing, %(count)s units still lack their survey rate",
+            rates,
+            ngettext(
+                "Before computing, %(count)s unit still lacks its survey rate",
+                "Before computing, %(count)s units still lack their survey rate",
+                rates,
+            ),
         ),
         (
-            len(waiting.evaluations_missing),
-            "Before computing, %(count)s unit still lacks evaluation scores",
-            "Before computing, %(count)s units still lack evaluation scores",
+            evaluations,
+            ngettext(
+                "Before computing, %(count)s unit still lacks evaluation scores",
+                "Before computing, %(count)s units still lack evaluation scores",
+                evaluations,
+            ),
         ),
     ]
-    return [ngettext(one, many, n) % {"count": n} for n, one, many in lacking if n]
+    return [words % {"count": n} for n, words in lacking if n]
 
 
 def next_step(waiting: Waiting) -> NextStep | None:
@@ -227,9 +243,12 @@ def changes_since(year: AssessmentYear, since: datetime.datetime) -> list[str]:
     lines = [
         (recorded, ngettext("%(count)s record added", "%(count)s records added", recorded)),
         (verified, ngettext("%(count)s record verified", "%(count)s records verified", verified)),
-        (runs, ngettext("results computed once", "results computed %(count)s times", runs)),
+        (
+            runs,
+            ngettext("results computed %(count)s time", "results computed %(count)s times", runs),
+        ),
     ]
-    return [words % {"count": n} if "%(count)s" in words else words for n, words in lines if n]
+    return [words % {"count": n} for n, words in lines if n]
 
 
 # --- the page -----------------------------------------------------------------------------------

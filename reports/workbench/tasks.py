@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from assessment.access import evidence_record_refusal
 from assessment.models import (
@@ -102,7 +102,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
                 _("Record evidence"),
                 year_url("assessment:evidence_record", year, unit=unit.code),
                 count=len(indicators),
-                action=_("Record"),
+                action=pgettext("workbench", "Record"),
                 note=ngettext(
                     "%(count)s indicator your unit reports",
                     "%(count)s indicators your unit reports",
@@ -120,7 +120,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
             if rejected
             else home,
             count=len(rejected),
-            action=_("Correct"),
+            action=pgettext("workbench", "Correct"),
             urgent=bool(rejected),
             details=tuple(f"{r.indicator.name} · {r.date:%Y-%m-%d}" for r in rejected),
         )
@@ -132,7 +132,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
             _("Overdue indicators"),
             home,
             count=len(overdue),
-            action=_("Open"),
+            action=pgettext("workbench", "Open"),
             urgent=bool(overdue),
             details=tuple(row.indicator.name for row in overdue),
         )
@@ -154,7 +154,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
             if unanswered
             else home,
             count=len(unanswered),
-            action=_("Answer"),
+            action=pgettext("workbench", "Answer"),
             details=tuple(f"{r.indicator.name} · {r.date:%Y-%m-%d}" for r in unanswered),
         )
     )
@@ -166,7 +166,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
                 _("Highlights to register"),
                 f"{home}#highlights",
                 count=max(0, MIN_HIGHLIGHTS - registered),
-                action=_("Register"),
+                action=pgettext("workbench", "Register"),
                 note=_("%(registered)s registered, at least %(minimum)s a year")
                 % {"registered": registered, "minimum": MIN_HIGHLIGHTS},
             )
@@ -178,7 +178,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
                 "objection",
                 _("The results are out for comment: object to a score"),
                 year_url("assessment:objection_file", year, unit=unit.code),
-                action=_("Object"),
+                action=pgettext("workbench", "Object"),
                 note=_("until %(date)s") % {"date": f"{ends:%Y-%m-%d}"} if ends else "",
             )
         )
@@ -187,7 +187,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
             "letter",
             _("Your unit's target-responsibility letter"),
             year_url("reports:letter", year, unit=unit.code),
-            action=_("Read"),
+            action=pgettext("workbench", "Read"),
         )
     )
     return tasks
@@ -211,14 +211,14 @@ def lead_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             _("Records waiting for your verification"),
             year_url("assessment:verify_queue", year),
             count=queue,
-            action=_("Verify"),
+            action=pgettext("workbench", "Verify"),
         ),
         Task(
             "grading",
             _("Grading grids not complete"),
             grids[0].url if len(grids) == 1 else year_url("assessment:grading_index", year),
             count=len(grids),
-            action=_("Enter"),
+            action=pgettext("workbench", "Enter"),
             details=tuple(f"{item.indicator} · {item.text}" for item in grids),
         ),
         Task(
@@ -226,7 +226,7 @@ def lead_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             _("Units overdue on your indicators"),
             _unit_home(year, lagging[0].code) if lagging else "",
             count=len(lagging),
-            action=_("Open"),
+            action=pgettext("workbench", "Open"),
             urgent=bool(lagging),
             details=tuple(unit.name for unit in lagging),
         ),
@@ -258,7 +258,7 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
                 "failure",
                 _("Record a failure against a unit"),
                 year_url("assessment:verify_failure_record", year),
-                action=_("Record"),
+                action=pgettext("workbench", "Record"),
             )
         )
     mine = _pending_records(year, recorded_by=account(user))
@@ -269,7 +269,7 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             _("Your records waiting for verification"),
             _records_url(year, mine),
             count=len(mine),
-            action=_("Open"),
+            action=pgettext("workbench", "Open"),
             details=tuple(_record_line(r) for r in mine),
         ),
         Task(
@@ -277,7 +277,7 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             _("Veto events waiting for a second confirmer"),
             _records_url(year, vetoes),
             count=len(vetoes),
-            action=_("Open"),
+            action=pgettext("workbench", "Open"),
             details=tuple(_record_line(r) for r in vetoes),
         ),
     ]
@@ -300,7 +300,7 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             _("Verification queue"),
             year_url("assessment:verify_queue", year),
             count=queue.count(),
-            action=_("Verify"),
+            action=pgettext("workbench", "Verify"),
         ),
         Task(
             "vetoes",
@@ -309,7 +309,7 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             if vetoes
             else year_url("assessment:verify_queue", year),
             count=len(vetoes),
-            action=_("Confirm"),
+            action=pgettext("workbench", "Confirm"),
             urgent=bool(vetoes),
             details=tuple(_record_line(r) for r in vetoes),
         ),
@@ -320,7 +320,7 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             if len(imports) == 1
             else reverse("assessment:import_index"),
             count=len(imports),
-            action=_("Follow"),
+            action=pgettext("workbench", "Follow"),
             details=tuple(f"{job.file_name} · {job.get_state_display()}" for job in imports),
         ),
     ]

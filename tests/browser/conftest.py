@@ -78,10 +78,12 @@ def log_in(page) -> Callable[..., None]:
     login form, and the call returns once a page of the logged-in site is there.
 
     ``log_in(username, password=...)`` sends another password and returns once the form is
-    answered, whatever the answer.
+    answered, whatever the answer; ``log_in(username, on=phone)`` logs in on another page.
     """
+    default = page
 
-    def log_in(username: str, *, password: str = TEST_PASSWORD) -> None:
+    def log_in(username: str, *, password: str = TEST_PASSWORD, on: Page | None = None) -> None:
+        page = on or default
         page.context.clear_cookies()
         page.goto(page.base_url + "/accounts/login/")
         page.get_by_label("用户名").fill(username)

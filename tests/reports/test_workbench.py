@@ -115,7 +115,7 @@ def test_the_office_sees_its_queues_and_the_years_next_step(client, district, of
     html = response.content.decode()
     # one click to the veto event, whose confirmation is a second person's
     assert reverse("assessment:verify_record", args=[2026, district.b_veto.pk]) in html
-    assert "下一步" in text(response) and "结束平时考核" in text(response)
+    assert "本年度下一步：结束平时考核" in text(response)
     assert "还有 3 条记录待核实" in text(response)
 
 

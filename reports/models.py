@@ -260,6 +260,7 @@ class WorkbenchVisit(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        primary_key=True,
         related_name="+",
         verbose_name=_("user"),
     )

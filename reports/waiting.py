@@ -58,18 +58,13 @@ class Pending:
 
 @dataclass
 class UnitOverdue:
-    """One unit's overdue indicators."""
+    """One unit's overdue indicators (``code`` and ``name`` are the unit's)."""
 
     unit: UnitRef
     indicators: list[OverdueIndicator]
 
-    @property
-    def code(self) -> str:
-        return self.unit.code
-
-    @property
-    def name(self) -> str:
-        return self.unit.name
+    code = property(lambda self: self.unit.code)
+    name = property(lambda self: self.unit.name)
 
     @property
     def count(self) -> int:

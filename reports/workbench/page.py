@@ -136,6 +136,10 @@ def _scoring_blockers(waiting: Waiting) -> list[str]:
     return [words % {"count": n} for n, words in lacking if n]
 
 
+def _blocker(count: int, words: str) -> tuple[str, ...]:
+    return (words % {"count": count},) if count else ()
+
+
 def next_step(waiting: Waiting) -> NextStep | None:
     """What the office does next with the year, and what must be done first."""
     year = waiting.year
@@ -143,34 +147,32 @@ def next_step(waiting: Waiting) -> NextStep | None:
     detail = year_url("assessment:year_detail", year)
     if status == YearStatus.SETUP:
         missing = len(waiting.targets_missing)
-        blockers = (
-            [
+        return NextStep(
+            _("Start collecting evidence"),
+            detail,
+            _blocker(
+                missing,
                 ngettext(
                     "%(count)s unit still lacks targets or bases",
                     "%(count)s units still lack targets or bases",
                     missing,
-                )
-                % {"count": missing}
-            ]
-            if missing
-            else []
+                ),
+            ),
         )
-        return NextStep(_("Start collecting evidence"), detail, tuple(blockers))
     if status == YearStatus.COLLECTING:
         pending = waiting.pending.evidence
-        blockers = (
-            [
+        return NextStep(
+            _("Close the collection and start scoring"),
+            detail,
+            _blocker(
+                pending,
                 ngettext(
                     "%(count)s record is still waiting for verification",
                     "%(count)s records are still waiting for verification",
                     pending,
-                )
-                % {"count": pending}
-            ]
-            if pending
-            else []
+                ),
+            ),
         )
-        return NextStep(_("Close the collection and start scoring"), detail, tuple(blockers))
     if status == YearStatus.SCORING:
         blockers = _scoring_blockers(waiting)
         if blockers or not year.runs.exists():
@@ -180,20 +182,17 @@ def next_step(waiting: Waiting) -> NextStep | None:
         return NextStep(_("Put the results out for comment (publicity)"), detail)
     if status == YearStatus.PUBLICITY:
         objections = waiting.open_objections
-        blockers = (
-            [
+        return NextStep(
+            _("Publish the results"),
+            year_url("assessment:publish", year),
+            _blocker(
+                objections,
                 ngettext(
                     "%(count)s objection is still open",
                     "%(count)s objections are still open",
                     objections,
-                )
-                % {"count": objections}
-            ]
-            if objections
-            else []
-        )
-        return NextStep(
-            _("Publish the results"), year_url("assessment:publish", year), tuple(blockers)
+                ),
+            ),
         )
     return None
 

@@ -40,9 +40,9 @@ DETAILS_SHOWN = 5  # names listed under a task; its page has them all
 class Task:
     """One kind of work waiting for the user: how much, and the one link to do it."""
 
-    key: str
+    key: str  # names the task on the page (``data-task``)
     title: str
-    url: str
+    url: str  # "": nowhere to go (nothing is waiting)
     count: int | None = None  # None: a standing action, not a pile of work
     action: str = ""
     urgent: bool = False  # overdue or refused work: the danger colour
@@ -82,6 +82,28 @@ def _records_url(year: AssessmentYear, records: list[Evidence]) -> str:
     return _unit_home(year, records[0].unit.code) if records else ""
 
 
+def _first_record_task(
+    key: str,
+    title: str,
+    records: list[Evidence],
+    url_name: str,
+    action: str,
+    otherwise: str,
+    *,
+    urgent: bool = False,
+) -> Task:
+    """A pile of records, done one at a time: the link opens the oldest one's page."""
+    return Task(
+        key,
+        title,
+        reverse(url_name, kwargs={"pk": records[0].pk}) if records else otherwise,
+        count=len(records),
+        action=action,
+        urgent=urgent and bool(records),
+        details=tuple(f"{r.indicator.name} · {r.date:%Y-%m-%d}" for r in records),
+    )
+
+
 # --- unit reporter ------------------------------------------------------------------------------
 
 
@@ -112,31 +134,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
             )
         )
     rejected = list(records.filter(status=EvidenceStatus.REJECTED).order_by("date", "pk"))
-    tasks.append(
-        Task(
-            "rejected",
-            _("Rejected records to correct"),
-            reverse("assessment:evidence_correct", kwargs={"pk": rejected[0].pk})
-            if rejected
-            else home,
-            count=len(rejected),
-            action=pgettext("workbench", "Correct"),
-            urgent=bool(rejected),
-            details=tuple(f"{r.indicator.name} · {r.date:%Y-%m-%d}" for r in rejected),
-        )
-    )
     overdue = waiting.overdue_of(unit.pk)
-    tasks.append(
-        Task(
-            "overdue",
-            _("Overdue indicators"),
-            home,
-            count=len(overdue),
-            action=pgettext("workbench", "Open"),
-            urgent=bool(overdue),
-            details=tuple(row.indicator.name for row in overdue),
-        )
-    )
     unanswered = list(
         records.filter(
             indicator__method__in=FAILURE_METHODS,
@@ -146,18 +144,21 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
         .select_related("indicator")
         .order_by("date", "pk")
     )
-    tasks.append(
+    tasks += [
+        _first_record_task(
+            "rejected", _("Rejected records to correct"), rejected, "assessment:evidence_correct",
+            pgettext("workbench", "Correct"), home, urgent=True,
+        ),
         Task(
-            "statements",
-            _("Failures to answer with a statement"),
-            reverse("assessment:evidence_statement", kwargs={"pk": unanswered[0].pk})
-            if unanswered
-            else home,
-            count=len(unanswered),
-            action=pgettext("workbench", "Answer"),
-            details=tuple(f"{r.indicator.name} · {r.date:%Y-%m-%d}" for r in unanswered),
-        )
-    )
+            "overdue", _("Overdue indicators"), home, count=len(overdue),
+            action=pgettext("workbench", "Open"), urgent=bool(overdue),
+            details=tuple(row.indicator.name for row in overdue),
+        ),
+        _first_record_task(
+            "statements", _("Failures to answer with a statement"), unanswered,
+            "assessment:evidence_statement", pgettext("workbench", "Answer"), home,
+        ),
+    ]  # fmt: skip
     if highlights_open(year):
         registered = Highlight.objects.filter(year=year, unit=unit).count()
         tasks.append(
@@ -173,23 +174,17 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
         )
     if year.status == YearStatus.PUBLICITY:
         ends = year.publicity_ends_on
+        until = _("until %(date)s") % {"date": f"{ends:%Y-%m-%d}"} if ends else ""
+        objection = year_url("assessment:objection_file", year, unit=unit.code)
         tasks.append(
-            Task(
-                "objection",
-                _("The results are out for comment: object to a score"),
-                year_url("assessment:objection_file", year, unit=unit.code),
-                action=pgettext("workbench", "Object"),
-                note=_("until %(date)s") % {"date": f"{ends:%Y-%m-%d}"} if ends else "",
-            )
-        )
+            Task("objection", _("The results are out for comment: object to a score"), objection,
+                 action=pgettext("workbench", "Object"), note=until)
+        )  # fmt: skip
+    letter = year_url("reports:letter", year, unit=unit.code)
     tasks.append(
-        Task(
-            "letter",
-            _("Your unit's target-responsibility letter"),
-            year_url("reports:letter", year, unit=unit.code),
-            action=pgettext("workbench", "Read"),
-        )
-    )
+        Task("letter", _("Your unit's target-responsibility letter"), letter,
+             action=pgettext("workbench", "Read"))
+    )  # fmt: skip
     return tasks
 
 
@@ -263,24 +258,20 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
         )
     mine = _pending_records(year, recorded_by=account(user))
     vetoes = _pending_records(year, indicator__method=MethodChoices.VETO)
-    tasks += [
-        Task(
-            "mine",
-            _("Your records waiting for verification"),
-            _records_url(year, mine),
-            count=len(mine),
-            action=pgettext("workbench", "Open"),
-            details=tuple(_record_line(r) for r in mine),
-        ),
-        Task(
-            "vetoes_waiting",
-            _("Veto events waiting for a second confirmer"),
-            _records_url(year, vetoes),
-            count=len(vetoes),
-            action=pgettext("workbench", "Open"),
-            details=tuple(_record_line(r) for r in vetoes),
-        ),
-    ]
+    for key, title, records in [
+        ("mine", _("Your records waiting for verification"), mine),
+        ("vetoes_waiting", _("Veto events waiting for a second confirmer"), vetoes),
+    ]:
+        tasks.append(
+            Task(
+                key,
+                title,
+                _records_url(year, records),
+                count=len(records),
+                action=pgettext("workbench", "Open"),
+                details=tuple(_record_line(r) for r in records),
+            )
+        )
     return tasks
 
 

@@ -159,3 +159,18 @@ def px_at_least(minimum: int) -> re.Pattern[str]:
 def screenshot_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def fill_record(  # type: ignore[no-untyped-def]
+    page: Page, *, indicator: int, day: str, value: str, description: str, pdf: tuple[str, bytes]
+):
+    """Fill a unit's record form (one PDF attached) and send it."""
+    page.locator("#id_indicator").select_option(str(indicator))
+    page.locator("#id_date").fill(day)
+    page.locator("#id_value").fill(value)
+    page.locator("#id_description").fill(description)
+    name, content = pdf
+    page.locator("#id_attachments").set_input_files(
+        {"name": name, "mimeType": "application/pdf", "buffer": content}
+    )
+    page.locator('#record-form button[type="submit"]').click()

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from assessment.models import Evidence, EvidenceStatus, YearStatus
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.browser.conftest import fill_record
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("media_root")]
 
@@ -33,14 +34,10 @@ def test_a_reporter_records_evidence_with_a_pdf_and_sees_it_pending(
     expect(page.locator(f"#indicator-{gdp.pk}")).to_contain_text("地区生产总值")
     page.locator("#record-link").click()
 
-    page.locator("#id_indicator").select_option(str(gdp.pk))
-    page.locator("#id_date").fill("2026-11-20")
-    page.locator("#id_value").fill("150")
-    page.locator("#id_description").fill("前三季度完成情况")
-    page.locator("#id_attachments").set_input_files(
-        {"name": "完成情况.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
-    )
-    page.locator('#record-form button[type="submit"]').click()
+    fill_record(
+        page, indicator=gdp.pk, day="2026-11-20", value="150", description="前三季度完成情况",
+        pdf=("完成情况.pdf", PDF_BYTES),
+    )  # fmt: skip
 
     expect(page.locator(".alert-success")).to_be_visible()
     record = Evidence.objects.get()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from assessment.models import Evidence, EvidenceAttachment, EvidenceStatus
+from tests.browser.conftest import fill_record
 from tests.workbench_district import PDF_BYTES, TODAY, build, record
 
 VERIFIED = EvidenceStatus.VERIFIED
@@ -51,9 +52,12 @@ def shoot(page: Page, folder, role: str, size: str) -> None:  # type: ignore[no-
     page.screenshot(path=str(folder / f"workbench-{role}-{size}.png"), full_page=True)
 
 
-def shoot_phone(log_in, phone: Page, folder, username: str, role: str) -> None:  # type: ignore[no-untyped-def]
+def open_workbench(log_in, page: Page, phone: Page, folder, username: str, role: str) -> None:  # type: ignore[no-untyped-def]
+    """Log in on a phone and on the desktop, picturing the workbench on each."""
     log_in(username, on=phone)
     shoot(phone, folder, role, "phone")
+    log_in(username)
+    shoot(page, folder, role, "desktop")
 
 
 def test_a_reporter_records_evidence_from_its_workbench_on_a_phone(
@@ -68,14 +72,10 @@ def test_a_reporter_records_evidence_from_its_workbench_on_a_phone(
     shoot(phone, screenshot_dir, "reporter", "phone")
 
     phone.locator('[data-action="record"]').click()  # one click: the record form
-    phone.locator("#id_indicator").select_option(str(district.gdp.pk))
-    phone.locator("#id_date").fill("2026-04-18")
-    phone.locator("#id_value").fill("150")
-    phone.locator("#id_description").fill("一季度完成情况")
-    phone.locator("#id_attachments").set_input_files(
-        {"name": "一季度快报.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
-    )
-    phone.locator('#record-form button[type="submit"]').click()
+    fill_record(
+        phone, indicator=district.gdp.pk, day="2026-04-18", value="150",
+        description="一季度完成情况", pdf=("一季度快报.pdf", PDF_BYTES),
+    )  # fmt: skip
 
     expect(phone.locator(".alert-success")).to_be_visible()
     # back on the unit's page: 5 accidents against a ceiling of 4 show as exceeded, in red
@@ -91,10 +91,8 @@ def test_a_reporter_records_evidence_from_its_workbench_on_a_phone(
 def test_a_lead_department_verifies_a_record_opening_its_attachment(
     page, phone, log_in, district, lead_user, screenshot_dir, page_errors
 ):
-    shoot_phone(log_in, phone, screenshot_dir, "lead", "lead")
-    log_in("lead")
+    open_workbench(log_in, page, phone, screenshot_dir, "lead", "lead")
     expect(task(page, "verify").locator("[data-field='count']")).to_have_text("1")
-    shoot(page, screenshot_dir, "lead", "desktop")
 
     page.locator('[data-action="verify"]').click()  # one click: its queue
     page.locator(f'tr[data-record="{district.b_pending.pk}"] a').click()  # two: the record
@@ -115,10 +113,8 @@ def test_a_lead_department_verifies_a_record_opening_its_attachment(
 def test_supervision_records_a_failure_from_its_workbench(
     page, phone, log_in, district, supervision_user, screenshot_dir, page_errors
 ):
-    shoot_phone(log_in, phone, screenshot_dir, "supervision", "supervision")
-    log_in("supervision")
+    open_workbench(log_in, page, phone, screenshot_dir, "supervision", "supervision")
     expect(task(page, "mine").locator("[data-field='count']")).to_have_text("2")
-    shoot(page, screenshot_dir, "supervision", "desktop")
 
     page.locator('[data-action="failure"]').click()  # one click: the failure form
     page.locator("#failure-unit-form select").select_option(value="B01")  # submits itself
@@ -137,11 +133,9 @@ def test_supervision_records_a_failure_from_its_workbench(
 def test_the_office_confirms_a_veto_event_as_its_second_confirmer(
     page, phone, log_in, district, office_user, screenshot_dir, page_errors
 ):
-    shoot_phone(log_in, phone, screenshot_dir, "office", "office")
-    log_in("office")
+    open_workbench(log_in, page, phone, screenshot_dir, "office", "office")
     expect(task(page, "vetoes").locator("[data-field='count']")).to_have_text("1")
     expect(page.locator("#workbench-next-step")).to_contain_text("还有 3 条记录待核实")
-    shoot(page, screenshot_dir, "office", "desktop")
 
     page.locator('[data-action="vetoes"]').click()  # one click: the veto event itself
     expect(page.get_by_role("heading", name="乙镇 · 一票否决")).to_be_visible()
@@ -157,11 +151,9 @@ def test_the_office_confirms_a_veto_event_as_its_second_confirmer(
 def test_a_district_leader_opens_the_dashboard_from_the_workbench(
     page, phone, log_in, district, leader_user, screenshot_dir, page_errors
 ):
-    shoot_phone(log_in, phone, screenshot_dir, "leader", "leader")
-    log_in("leader")
+    open_workbench(log_in, page, phone, screenshot_dir, "leader", "leader")
     expect(page.locator('[data-figure="overdue"] [data-field="value"]')).to_have_text("1")
     expect(page.locator('[data-figure="pending"] [data-field="value"]')).to_have_text("3")
-    shoot(page, screenshot_dir, "leader", "desktop")
 
     page.locator("#dashboard-link").click()  # one click
 

@@ -3,6 +3,7 @@ the small district of ``tests.workbench_district`` (20 April 2026)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -229,3 +230,19 @@ def test_a_verified_record_leaves_every_queue_at_once(client, district, office_u
 
     assert tasks(bench_of(client, office_user))["office"]["verify"] == 2
     assert tasks(bench_of(client, lead_user))["lead"]["verify"] == 0
+
+
+def test_while_the_results_are_out_for_comment_a_reporter_may_object_and_no_longer_record(
+    client, district, reporter_a
+):
+    district.year.status = YearStatus.PUBLICITY
+    district.year.publicity_ends_on = datetime.date(2026, 5, 10)
+    district.year.save(update_fields=["status", "publicity_ends_on"])
+
+    response = bench_of(client, reporter_a)
+
+    found = tasks(response)["reporter"]
+    assert "record" not in found and "highlights" not in found
+    assert found["objection"] is None
+    assert reverse("assessment:objection_file", args=[2026, "A01"]) in response.content.decode()
+    assert "截至 2026-05-10" in text(response)

@@ -25,7 +25,7 @@ from reports.reminders.audience import readable, reads_every_reminder, sets_dead
 from reports.reminders.forms import DeadlinesForm, ReminderFilterForm
 from reports.reminders.items import ACTOR_LABELS, Actor, Reminder, UnitRef
 from reports.reminders.services import deadline_refusal, deadlines_save, deadlines_state
-from reports.reminders.work import year_reminders
+from reports.waiting import Waiting
 from units.access import is_staff_member
 
 
@@ -80,7 +80,7 @@ def latest(request: HttpRequest) -> HttpResponse:
 def year_page(request: HttpRequest, year: int) -> HttpResponse:
     _require_staff_member(request)
     assessment_year = selectors.year_get_for_user(request.user, year)
-    reminders = year_reminders(assessment_year, timezone.localdate())
+    reminders = Waiting(assessment_year, timezone.localdate()).reminders
     mine = readable(request.user, reminders.items)
     form = ReminderFilterForm(request.GET or None)
     shown = form.apply(mine)

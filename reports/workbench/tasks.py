@@ -110,7 +110,11 @@ def _first_record_task(
 def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
     year = waiting.year
     home = _unit_home(year, unit.code)
-    records = Evidence.objects.current().filter(unit=unit, indicator__year=year)
+    records = (
+        Evidence.objects.current()
+        .filter(unit=unit, indicator__year=year)
+        .select_related("indicator")
+    )
     tasks = []
     if recording_open(account(user), year):
         indicators = [

@@ -246,3 +246,28 @@ def test_while_the_results_are_out_for_comment_a_reporter_may_object_and_no_long
     assert found["objection"] is None
     assert reverse("assessment:objection_file", args=[2026, "A01"]) in response.content.decode()
     assert "截至 2026-05-10" in text(response)
+
+
+@pytest.mark.parametrize("username", ["reporter_a", "office", "supervision", "lead", "leader"])
+def test_a_workbench_makes_a_fixed_number_of_queries(
+    request, client, district, unit_a, unit_b, reporter_a, username, django_assert_max_num_queries
+):
+    user = {
+        "reporter_a": reporter_a,
+        "office": request.getfixturevalue("office_user"),
+        "supervision": request.getfixturevalue("supervision_user"),
+        "lead": request.getfixturevalue("lead_user"),
+        "leader": request.getfixturevalue("leader_user"),
+    }[username]
+    client.force_login(user)
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(60) as few:
+        client.get(reverse("home"))
+    supervision = request.getfixturevalue("supervision_user")
+    for day in range(1, 6):  # more of every kind of work, for both towns
+        for unit in (unit_a, unit_b):
+            record(unit, district.gdp, (2, day), 1, reporter_a, EvidenceStatus.REJECTED)
+            record(unit, district.safety, (2, day), 1, supervision)
+            record(unit, district.veto, (2, day), 1, supervision)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("home"))

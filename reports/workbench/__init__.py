@@ -14,8 +14,10 @@ the digest and the dashboard read too) or from the same queues the linked pages 
   for a second confirmer;
 - assessment office: the verification queue, veto events to confirm, imports in progress,
   and the year's next step with what blocks it;
-- district leader: the dashboard's headline figures (``headline``), compared with the last
-  visit by ``reports.visits``.
+- district leader: the dashboard's headline figures (``page.headline``), compared with the
+  last visit (``visits``).
+
+The modules:
 
 - ``tasks``: the sections of tasks per role;
 - ``page``: the page as a whole: the year, the office's next step, the leaders' figures;

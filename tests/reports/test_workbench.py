@@ -271,3 +271,22 @@ def test_a_workbench_makes_a_fixed_number_of_queries(
             record(unit, district.veto, (2, day), 1, supervision)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("home"))
+
+
+def test_another_lead_department_sees_none_of_this_ones_work(client, district, economic):
+    from tests.factories import UnitFactory
+
+    other = UserFactory(
+        username="lead_2", role=Role.LEAD, unit=UnitFactory(code="JJ09", category=economic)
+    )
+    response = bench_of(client, other)
+
+    assert tasks(response) == {"lead": {"verify": 0, "grading": 0, "overdue_units": 0}}
+    assert "甲镇" not in text(response)
+
+
+def test_the_workbench_reads_in_english_when_chosen(client, district, reporter_a):
+    client.cookies["django_language"] = "en"
+    page = text(bench_of(client, reporter_a))
+
+    assert "Workbench" in page and "Rejected records to correct" in page

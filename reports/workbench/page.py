@@ -73,10 +73,6 @@ class Workbench:
     reminders_url: str = ""
     unit: Unit | None = None  # the user's own unit
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.sections or self.figures or self.next_step)
-
 
 def current_year() -> AssessmentYear | None:
     """The year people work on: the latest not yet published (or the latest)."""

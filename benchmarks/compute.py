@@ -110,7 +110,7 @@ def setup_django(database: dict[str, Any]) -> None:
 # --- building (in a child process) -----------------------------------------------------------
 
 
-def build_in_child(shape) -> float:  # type: ignore[no-untyped-def]
+def build_in_child(shape) -> float:
     """Build ``shape`` in a forked child; return the seconds it took."""
     started = time.perf_counter()
     in_child(_build, shape, doing="building the data set")
@@ -147,7 +147,7 @@ def _child(sender: Connection, target: Callable[..., Any], args: tuple[Any, ...]
     connections.close_all()
 
 
-def _build(shape) -> None:  # type: ignore[no-untyped-def]
+def _build(shape) -> None:
     from django.db import connection
 
     from benchmarks.dataset import build
@@ -214,7 +214,7 @@ def phase_timers(into: dict[str, list[float]]) -> Iterator[None]:
         original = getattr(module, name)
         originals.append((module, name, original))
 
-        def timed(*args, _original=original, _label=label, **kwargs):  # type: ignore[no-untyped-def]
+        def timed(*args, _original=original, _label=label, **kwargs):
             started = time.perf_counter()
             try:
                 return _original(*args, **kwargs)
@@ -229,7 +229,7 @@ def phase_timers(into: dict[str, list[float]]) -> Iterator[None]:
             setattr(module, name, original)
 
 
-def floor_query(year) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def floor_query(year) -> list[dict[str, Any]]:
     """ONE aggregate query: the verified, current evidence of the year per unit and indicator."""
     import datetime
 
@@ -262,7 +262,7 @@ def measure(*, repeat: int, with_floor: bool) -> Figures:
     if with_floor:
         runs = [_timed(lambda: floor_query(year)) for _ in range(repeat)]
         figures.floor = statistics.median(seconds for seconds, _ in runs)
-        figures.floor_groups = len(runs[0][1])  # type: ignore[arg-type]
+        figures.floor_groups = len(runs[0][1])
     with phase_timers(figures.phases):
         figures.wall = [
             _timed(lambda: results_compute(year=year, bonus_pool=POOL))[0] for _ in range(repeat)
@@ -379,7 +379,7 @@ def server_version() -> str:
     if connection.vendor == "sqlite":
         return ".".join(map(str, connection.Database.sqlite_version_info))
     connection.ensure_connection()
-    major, minor = divmod(connection.pg_version, 10000)  # type: ignore[attr-defined]
+    major, minor = divmod(connection.pg_version, 10000)
     return f"{major}.{minor}"
 
 

@@ -123,7 +123,7 @@ def units_and_indicators(
     return units, _indicators(year, mix)
 
 
-def _users():  # type: ignore[no-untyped-def]
+def _users():
     User = get_user_model()
     office = User.objects.create(username="bench_office", password="!")
     reporter = User.objects.create(username="bench_reporter", password="!")
@@ -267,7 +267,7 @@ def _evidence(
     stamp, ts, true, false = _formats()
     next_id = 1
 
-    def row(unit_id, indicator_id, value, status, current=true, supersedes=None):  # type: ignore[no-untyped-def]
+    def row(unit_id, indicator_id, value, status, current=true, supersedes=None):
         nonlocal next_id
         next_id += 1
         checked = status != "pending"
@@ -309,7 +309,7 @@ def _formats() -> tuple[str, str, object, object]:
     return "2026-11-01 02:00:00", "2026-11-05 02:00:00", 1, 0
 
 
-def _insert(model, fields: list[str], rows: Iterable[tuple]) -> int:  # type: ignore[no-untyped-def]
+def _insert(model, fields: list[str], rows: Iterable[tuple]) -> int:
     """Stream ``rows`` into ``model``'s table; returns how many were written."""
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
@@ -380,7 +380,7 @@ def _score(rng: random.Random) -> Decimal:
     return Decimal(f"{rng.uniform(70, 99):.2f}")
 
 
-def _projects(  # type: ignore[no-untyped-def]
+def _projects(
     year: AssessmentYear,
     units: list[Unit],
     cadres: dict[int, list[Cadre]],

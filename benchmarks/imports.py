@@ -207,7 +207,7 @@ def _ours(commit: bool) -> Callable[[bytes, str, list[tuple[str, float]]], str]:
     return run
 
 
-def _default_resource():  # type: ignore[no-untyped-def]
+def _default_resource():
     """What a typical user of django-import-export writes for the evidence workbook."""
     from import_export import fields, resources, widgets
 
@@ -217,13 +217,13 @@ def _default_resource():  # type: ignore[no-untyped-def]
     class IndicatorOfUnit(widgets.ForeignKeyWidget):
         """An indicator code is unique within a category and year: the row's unit's, in 2026."""
 
-        def get_queryset(self, value, row, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def get_queryset(self, value, row, *args, **kwargs):
             return self.model.objects.filter(year__year=YEAR, category__units__code=row["单位代码"])
 
     class StatusWidget(widgets.CharWidget):
         NAMES = {"待核实": "pending", "已核实": "verified"}
 
-        def clean(self, value, row=None, **kwargs):  # type: ignore[no-untyped-def]
+        def clean(self, value, row=None, **kwargs):
             value = (value or "").strip()
             return self.NAMES.get(value, value) or "pending"
 
@@ -328,10 +328,10 @@ def _clear() -> None:
     from assessment.models import Evidence
 
     with connection.cursor() as cursor:
-        for model in (Evidence.history.model, Evidence):  # type: ignore[attr-defined]
+        for model in (Evidence.history.model, Evidence):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
         if connection.vendor == "postgresql":  # outside a transaction: Django autocommits
-            for model in (Evidence.history.model, Evidence):  # type: ignore[attr-defined]
+            for model in (Evidence.history.model, Evidence):
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"VACUUM ANALYZE {table}")
     connection.close()
@@ -342,7 +342,7 @@ def _stored() -> tuple[int, int]:
 
     from assessment.models import Evidence
 
-    counts = Evidence.objects.count(), Evidence.history.count()  # type: ignore[attr-defined]
+    counts = Evidence.objects.count(), Evidence.history.count()
     connection.close()
     return counts
 

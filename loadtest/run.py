@@ -211,7 +211,7 @@ class Stats:
 class NoRedirect(urllib.request.HTTPErrorProcessor):
     """Hand every response back as it is: redirects are measured, not followed."""
 
-    def http_response(self, request, response):  # type: ignore[no-untyped-def]
+    def http_response(self, request, response):
         return response
 
     https_response = http_response

@@ -118,11 +118,11 @@ def world_survey(w: World, *, status: str = SurveyStatus.OPEN) -> Survey:
 # --- the matrix -------------------------------------------------------------------------------
 
 
-def _survey(status: str = SurveyStatus.OPEN):  # type: ignore[no-untyped-def]
+def _survey(status: str = SurveyStatus.OPEN):
     return lambda w: {"pk": world_survey(w, status=status).pk}
 
 
-def _token(status: str = SurveyStatus.OPEN):  # type: ignore[no-untyped-def]
+def _token(status: str = SurveyStatus.OPEN):
     return lambda w: {"token": world_survey(w, status=status).token}
 
 

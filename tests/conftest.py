@@ -27,7 +27,7 @@ TEST_PASSWORD = "a-long-test-password"
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):  # type: ignore[no-untyped-def]
+def pytest_xdist_make_scheduler(config, log):
     return make_scheduler(config, log)  # keeps pytest-django's order (tests/scheduling.py)
 
 

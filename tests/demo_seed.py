@@ -16,7 +16,7 @@ from tests.conftest import clear_caches
 
 
 @contextlib.contextmanager
-def seeded_demo(django_db_blocker, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def seeded_demo(django_db_blocker, tmp_path_factory) -> Iterator[str]:
     """The demo, seeded; gives what ``seed_demo`` printed. The demo accounts file and the demo
     attachment go to a folder of the test run, not into var/."""
     var = tmp_path_factory.mktemp("var")

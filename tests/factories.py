@@ -47,11 +47,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("a-long-test-password")
 
     @factory.post_generation
-    def role(self, create, extracted: Role | None, **kwargs):  # type: ignore[no-untyped-def]
+    def role(self, create, extracted: Role | None, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get(name=GROUP_NAMES[extracted]))
 
     @factory.post_generation
-    def unit(self, create, extracted: Unit | None, **kwargs):  # type: ignore[no-untyped-def]
+    def unit(self, create, extracted: Unit | None, **kwargs):
         if create:
             Membership.objects.create(user=self, unit=extracted)

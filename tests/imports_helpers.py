@@ -109,7 +109,7 @@ def write_xlsx(directory: Path, name: str, rows: list[list[object]]) -> Path:
     return path
 
 
-def rewrite_part(data: bytes, part: str, edit) -> bytes:  # type: ignore[no-untyped-def]
+def rewrite_part(data: bytes, part: str, edit) -> bytes:
     """The same archive with one part's text passed through ``edit``."""
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
@@ -153,7 +153,7 @@ def example(kind: str) -> Path:
     return EXAMPLE_DIR / f"{kind}.xlsx"
 
 
-def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead_unit=None):  # type: ignore[no-untyped-def]
+def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead_unit=None):
     """A year with a small scheme: five town indicators and one economic one."""
     from assessment.models import AssessmentYear, Indicator
 
@@ -185,7 +185,7 @@ def make_scheme(*, year: int = 2026, status: str = "setup", town, economic, lead
     return assessment_year
 
 
-def import_context(user, file_name: str):  # type: ignore[no-untyped-def]
+def import_context(user, file_name: str):
     """The context the import layer writes in: ``user`` importing ``file_name``."""
     from assessment.imports.rows import Context
 
@@ -197,10 +197,10 @@ def import_context(user, file_name: str):  # type: ignore[no-untyped-def]
         reason="",
         change_reason=f"导入 {file_name}",
         column_order={},
-    )  # type: ignore[arg-type]
+    )
 
 
-def unsaved_evidence(unit, indicator, count: int, note: str = "快报"):  # type: ignore[no-untyped-def]
+def unsaved_evidence(unit, indicator, count: int, note: str = "快报"):
     """``count`` records of March, not saved yet: "``note`` 0" of 0.5 on the 1st, and so on."""
     import datetime
     from decimal import Decimal
@@ -219,7 +219,7 @@ def unsaved_evidence(unit, indicator, count: int, note: str = "快报"):  # type
     ]
 
 
-def imported_models() -> list:  # type: ignore[type-arg]
+def imported_models() -> list:
     """The models the workbook kinds write (an indicators workbook may add a year as well)."""
     from assessment.models import (
         CadreEvaluation,

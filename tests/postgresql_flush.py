@@ -72,7 +72,7 @@ def cheap_flush(operations: type) -> Iterator[None]:
     class) for ``flush_sql`` while the context is open."""
     original: Callable = operations.sql_flush
 
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # type: ignore[no-untyped-def]
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if reset_sequences or allow_cascade:
             return original(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade

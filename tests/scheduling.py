@@ -23,7 +23,7 @@ from __future__ import annotations
 import pytest
 
 
-def make_scheduler(config: pytest.Config, log):  # type: ignore[no-untyped-def]
+def make_scheduler(config: pytest.Config, log):
     """The scheduler for ``--dist loadscope``; None (xdist's own) for any other mode."""
     if config.getvalue("dist") != "loadscope":
         return None

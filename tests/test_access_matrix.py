@@ -102,7 +102,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
-def outcome(response) -> object:  # type: ignore[no-untyped-def]
+def outcome(response) -> object:
     if response.status_code != 302:
         return response.status_code
     path = urlsplit(response["Location"]).path
@@ -113,7 +113,7 @@ def outcome(response) -> object:  # type: ignore[no-untyped-def]
     return REDIRECT
 
 
-def outcome_of_get(world, role: str, url: str) -> object:  # type: ignore[no-untyped-def]
+def outcome_of_get(world, role: str, url: str) -> object:
     """What ``role`` (logged in, or anonymous) gets for a GET of ``url``."""
     client = Client()
     if (user := world.users[role]) is not None:

@@ -127,7 +127,7 @@ def _script_src(policy: str) -> list[str]:
     return directives.get("script-src", directives.get("default-src", []))
 
 
-def _assert_keeps_to_the_policy(response, url: str) -> _PageWalker:  # type: ignore[no-untyped-def]
+def _assert_keeps_to_the_policy(response, url: str) -> _PageWalker:
     assert response.status_code == 200, (url, response.status_code)
     policy = response.headers.get("Content-Security-Policy")
     assert policy, f"{url}: no Content-Security-Policy header"

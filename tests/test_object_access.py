@@ -54,20 +54,20 @@ class ClosingClient(Client):
     ``response.close()``: its request_finished signal would close the database connection of
     the module's transaction.)"""
 
-    def request(self, **request):  # type: ignore[no-untyped-def]
+    def request(self, **request):
         response = super().request(**request)
         if response.streaming:
             response.content_read = b"".join(response.streaming_content)
         return response
 
 
-def as_user(world, role: str) -> Client:  # type: ignore[no-untyped-def]
+def as_user(world, role: str) -> Client:
     client = ClosingClient()
     client.force_login(world.users[role])
     return client
 
 
-def snapshot(*querysets) -> list:  # type: ignore[no-untyped-def]
+def snapshot(*querysets) -> list:
     """Every row of these tables, every field: equal before and after means nothing changed."""
     return [list(queryset.order_by("pk").values()) for queryset in querysets]
 
@@ -238,7 +238,7 @@ def test_unpublished_scores_are_the_units_own(world):
 # --- lead departments grade their own indicators ----------------------------------------------
 
 
-def grid_url(indicator) -> str:  # type: ignore[no-untyped-def]
+def grid_url(indicator) -> str:
     return reverse("assessment:grading_grid", kwargs={"year": 2026, "pk": indicator.pk})
 
 
@@ -265,7 +265,7 @@ def test_units_do_not_grade_at_all(world):
 # --- nobody verifies their own unit -----------------------------------------------------------
 
 
-def decide(world, role, record, decision="verify"):  # type: ignore[no-untyped-def]
+def decide(world, role, record, decision="verify"):
     data = {"records": [record.pk], "decision": decision, "reason": "核实", "query": ""}
     return as_user(world, role).post(reverse("assessment:verify_decide", args=[2026]), data)
 

@@ -36,7 +36,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
-def send_twice(client: Client, url: str, form_id: str, data: dict, files=None):  # type: ignore[no-untyped-def]
+def send_twice(client: Client, url: str, form_id: str, data: dict, files=None):
     """Open the form, fill it with ``data`` and post its fields twice (``files()``: the files
     of each post, made anew as a browser sends them anew)."""
     page = client.get(url)
@@ -53,13 +53,13 @@ def send_twice(client: Client, url: str, form_id: str, data: dict, files=None): 
     return first, second
 
 
-def login(world, role: str) -> Client:  # type: ignore[no-untyped-def]
+def login(world, role: str) -> Client:
     client = Client()
     client.force_login(world.users[role])
     return client
 
 
-def _record(world):  # type: ignore[no-untyped-def]
+def _record(world):
     data = {
         "indicator": str(world.gdp.pk), "date": "2026-06-15", "value": "12",
         "description": "六月统计快报",
@@ -73,18 +73,18 @@ def _record(world):  # type: ignore[no-untyped-def]
     )
 
 
-def _correction(world):  # type: ignore[no-untyped-def]
+def _correction(world):
     data = {"date": "2026-05-31", "value": "21", "description": "五月统计快报（更正）"}
     url = reverse("assessment:evidence_correct", kwargs={"pk": world.evidence_a.pk})
     return url, "correct-form", data, None
 
 
-def _statement(world):  # type: ignore[no-untyped-def]
+def _statement(world):
     url = reverse("assessment:evidence_statement", kwargs={"pk": world.failure_a.pk})
     return url, "statement-form", {"text": "事故已整改完毕。"}, None
 
 
-def _failure(world):  # type: ignore[no-untyped-def]
+def _failure(world):
     data = {
         "indicator": str(world.deduction.pk), "date": "2026-06-20", "value": "1",
         "description": "发生一般安全生产事故（二）",
@@ -93,19 +93,19 @@ def _failure(world):  # type: ignore[no-untyped-def]
     return url, "failure-form", data, None
 
 
-def _progress(world):  # type: ignore[no-untyped-def]
+def _progress(world):
     data = {"date": "2026-06-25", "amount": "1", "description": "完成第二批"}
     url = reverse("assessment:project_progress_record", kwargs={"pk": world.task.pk})
     return url, "project-form", data, None
 
 
-def _points(world):  # type: ignore[no-untyped-def]
+def _points(world):
     data = {"cadre": str(world.cadre_a.pk), "points": "1", "description": "牵头协调"}
     url = reverse("assessment:project_contribution_record", kwargs={"pk": world.project.pk})
     return url, "project-form", data, None
 
 
-def _upload(world):  # type: ignore[no-untyped-def]
+def _upload(world):
     rows = [["年度", "单位代码", "指标代码", "目标值"], [2026, "A01", "E01", 520]]
     url = reverse("assessment:import_upload", kwargs={"kind": "targets"})
     return (

@@ -18,7 +18,7 @@ from assessment.services import ballots as ballot_service
 from assessment.services import voting
 
 
-def prepared_round(year, office_user, units) -> EvaluationRound:  # type: ignore[no-untyped-def]
+def prepared_round(year, office_user, units) -> EvaluationRound:
     evaluation_round = ballot_service.round_create(
         year=year,
         by=office_user,
@@ -45,13 +45,13 @@ def prepared_round(year, office_user, units) -> EvaluationRound:  # type: ignore
     return evaluation_round
 
 
-def opened_round(year, office_user, units) -> EvaluationRound:  # type: ignore[no-untyped-def]
+def opened_round(year, office_user, units) -> EvaluationRound:
     evaluation_round = prepared_round(year, office_user, units)
     ballot_service.round_open(evaluation_round=evaluation_round, by=office_user)
     return evaluation_round
 
 
-def codes(evaluation_round, office_user, group_name, size, unit=None) -> list[str]:  # type: ignore[no-untyped-def]
+def codes(evaluation_round, office_user, group_name, size, unit=None) -> list[str]:
     group = evaluation_round.groups.get(name=group_name)
     _batch, issued = ballot_service.batch_create(
         evaluation_round=evaluation_round, by=office_user, group=group, unit=unit, size=size
@@ -59,13 +59,13 @@ def codes(evaluation_round, office_user, group_name, size, unit=None) -> list[st
     return [item.code for item in issued]
 
 
-def subject(evaluation_round, name: str) -> RoundSubject:  # type: ignore[no-untyped-def]
+def subject(evaluation_round, name: str) -> RoundSubject:
     """A subject by cadre name, or a team by its unit's name."""
     found = evaluation_round.subjects.filter(cadre__name=name).first()
     return found or evaluation_round.subjects.get(cadre__isnull=True, unit__name=name)
 
 
-def answers(evaluation_round, marks: dict[str, str], reasons: dict[str, str] | None = None) -> dict:  # type: ignore[no-untyped-def]
+def answers(evaluation_round, marks: dict[str, str], reasons: dict[str, str] | None = None) -> dict:
     """{subject name: mark} → the service's answers on the round's only question."""
     question = evaluation_round.questions.get()
     reasons = reasons or {}
@@ -75,5 +75,5 @@ def answers(evaluation_round, marks: dict[str, str], reasons: dict[str, str] | N
     }
 
 
-def cast(evaluation_round, code: str, marks: dict[str, str], reasons=None):  # type: ignore[no-untyped-def]
+def cast(evaluation_round, code: str, marks: dict[str, str], reasons=None):
     return voting.ballot_cast(code=code, answers=answers(evaluation_round, marks, reasons))

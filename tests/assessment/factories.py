@@ -67,7 +67,7 @@ class UnitResultFactory(factory.django.DjangoModelFactory):
     tier = "good"
 
 
-def town_indicators(year, town, *, points=(Decimal(60), Decimal(40)), gdp=None, party=None):  # type: ignore[no-untyped-def]
+def town_indicators(year, town, *, points=(Decimal(60), Decimal(40)), gdp=None, party=None):
     """The two indicators most district tests score towns on: E01 地区生产总值 (completion, in
     亿元, group 经济发展) and G01 党建工作 (graded, group 党的建设), worth ``points``; ``gdp``
     and ``party`` give further field values of each."""

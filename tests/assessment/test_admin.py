@@ -27,7 +27,7 @@ def indicator(year, town):
     )  # fmt: skip
 
 
-def _indicator_form(indicator, **changes):  # type: ignore[no-untyped-def]
+def _indicator_form(indicator, **changes):
     data = {
         "year": indicator.year_id,
         "category": indicator.category_id,

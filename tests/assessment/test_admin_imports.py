@@ -41,24 +41,24 @@ def office(client, office_user):
     return client
 
 
-def upload(client, rows_or_data, url=UPLOAD, name="目标.xlsx", reason=""):  # type: ignore[no-untyped-def]
+def upload(client, rows_or_data, url=UPLOAD, name="目标.xlsx", reason=""):
     data = rows_or_data if isinstance(rows_or_data, bytes) else xlsx_bytes(rows_or_data)
     return client.post(url, {"file": SimpleUploadedFile(name, data), "reason": reason})
 
 
-def confirm(client, preview, url=CONFIRM):  # type: ignore[no-untyped-def]
+def confirm(client, preview, url=CONFIRM):
     return client.post(url, preview.context["confirm_form"].initial)
 
 
-def staged(media_root, sha256: str):  # type: ignore[no-untyped-def]
+def staged(media_root, sha256: str):
     return media_root / "import-staging" / f"{sha256}.xlsx"
 
 
-def page(response) -> str:  # type: ignore[no-untyped-def]
+def page(response) -> str:
     return response.content.decode()
 
 
-def flash(response) -> list[str]:  # type: ignore[no-untyped-def]
+def flash(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 

@@ -44,7 +44,7 @@ def round_(year, office_user, unit_a, unit_b):
     return opened_round(year, office_user, [unit_a, unit_b])
 
 
-def vote_the_district(evaluation_round, office_user, unit_a, unit_b):  # type: ignore[no-untyped-def]
+def vote_the_district(evaluation_round, office_user, unit_a, unit_b):
     leaders = codes(evaluation_round, office_user, LEADERS, 3)
     staff_a = codes(evaluation_round, office_user, STAFF, 2, unit=unit_a)
     staff_b = codes(evaluation_round, office_user, STAFF, 2, unit=unit_b)

@@ -24,13 +24,13 @@ def year(town, unit_a, unit_b, office_user, cadres):
     return build_district(town, unit_a, unit_b, office_user)
 
 
-def run(rows, user):  # type: ignore[no-untyped-def]
+def run(rows, user):
     return workbook_import(
         kind="evaluations", data=xlsx_bytes([HEADER, *rows]), file_name="e.xlsx", user=user
     )
 
 
-def closed_round(year, office_user, unit_a, unit_b):  # type: ignore[no-untyped-def]
+def closed_round(year, office_user, unit_a, unit_b):
     evaluation_round = opened_round(year, office_user, [unit_a])  # 甲镇's team, 张三 and 李四
     for code in codes(evaluation_round, office_user, "区领导", 2):
         cast(evaluation_round, code, {"甲镇": "good", "张三": "good", "李四": "average"})

@@ -32,7 +32,7 @@ def test_two_simultaneous_casts_with_one_code_store_one_ballot(
     barrier = threading.Barrier(2, timeout=30)
     checked = voting.ballot_problems
 
-    def check_then_wait(paper, given):  # type: ignore[no-untyped-def]
+    def check_then_wait(paper, given):
         problems = checked(paper, given)
         barrier.wait()  # both have read the code as unused and checked their ballot
         return problems

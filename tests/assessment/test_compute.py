@@ -59,7 +59,7 @@ def _store_inputs(inputs: YearInputs, *, status: str = "scoring") -> AssessmentY
                 sort_order=order,
             )
 
-    def indicator(unit_code, code):  # type: ignore[no-untyped-def]
+    def indicator(unit_code, code):
         return indicators[(units[unit_code].category.code, code)]
 
     for unit_code, code in set(inputs.targets) | set(inputs.bases):
@@ -179,7 +179,7 @@ def test_only_verified_current_records_dated_in_the_year_count(town, office_user
     )  # fmt: skip
     Target.objects.create(unit=unit, indicator=gdp, target=Decimal(200))
 
-    def record(day, value, status="verified", **extra):  # type: ignore[no-untyped-def]
+    def record(day, value, status="verified", **extra):
         return Evidence.objects.create(
             unit=unit, indicator=gdp, date=day, value=Decimal(value), description=f"{day} {value}",
             status=status, **extra,

@@ -26,7 +26,7 @@ D = Decimal
 STALE = "This data has been changed by someone else"
 
 
-def _data(form) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _data(form) -> dict[str, str]:
     """What the browser sends back for an unchanged form: every field's shown value."""
     data = {}
     for field in form:
@@ -35,7 +35,7 @@ def _data(form) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return data
 
 
-def _refused(response) -> bool:  # type: ignore[no-untyped-def]
+def _refused(response) -> bool:
     return response.status_code == 200 and any(
         STALE in str(error) for error in response.context["form"].non_field_errors()
     )

@@ -147,7 +147,7 @@ def test_evidence_is_verified_by_the_office_and_recorded_by_the_units_reporter(s
     assert evidence.filter(date__year=DEMO_YEAR, date__month__lte=10).count() == evidence.count()
 
 
-def _recorders(records):  # type: ignore[no-untyped-def]
+def _recorders(records):
     User = get_user_model()
     return User.objects.filter(pk__in=records.values("recorded_by"))
 

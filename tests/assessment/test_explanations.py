@@ -31,7 +31,7 @@ def _english_site(settings):
     settings.LANGUAGE_CODE = "en"
 
 
-def _records(unit, indicator, *values, status=EvidenceStatus.VERIFIED):  # type: ignore[no-untyped-def]
+def _records(unit, indicator, *values, status=EvidenceStatus.VERIFIED):
     for n, value in enumerate(values, start=1):
         Evidence.objects.create(
             unit=unit, indicator=indicator, date=datetime.date(2026, n, 15), value=D(str(value)),
@@ -44,7 +44,7 @@ def details(town, unit_a, unit_b):
     """Every method once for 甲镇 (A01) and 乙镇 (B01); see each test for the numbers."""
     year = YearFactory(year=2026, status=YearStatus.SCORING)
 
-    def indicator(code, method, points, **extra):  # type: ignore[no-untyped-def]
+    def indicator(code, method, points, **extra):
         return IndicatorFactory(
             year=year, category=town, code=code, method=method, points=D(points), **extra
         )

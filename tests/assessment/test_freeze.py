@@ -45,7 +45,7 @@ def published(town, unit_a, unit_b, office_user):
     return year
 
 
-def _state(year):  # type: ignore[no-untyped-def]
+def _state(year):
     """Everything a change could touch: the inputs' digest, the runs, the publication."""
     year.refresh_from_db()
     publication = Publication.objects.get(year=year)

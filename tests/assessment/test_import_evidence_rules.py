@@ -26,7 +26,7 @@ def scheme(town, economic, unit_a, unit_b, lead_unit) -> AssessmentYear:
     return year
 
 
-def run(rows: list[list[object]], user=None, reason: str = ""):  # type: ignore[no-untyped-def]
+def run(rows: list[list[object]], user=None, reason: str = ""):
     return workbook_import(
         kind="evidence",
         data=xlsx_bytes([EVIDENCE, *rows]),
@@ -36,7 +36,7 @@ def run(rows: list[list[object]], user=None, reason: str = ""):  # type: ignore[
     )
 
 
-def refused(preview) -> list[str]:  # type: ignore[no-untyped-def]
+def refused(preview) -> list[str]:
     """The messages of an import that wrote nothing."""
     assert not preview.committed
     return [str(error) for error in preview.errors]

@@ -32,7 +32,7 @@ HEADER = ["单位代码", "单位名称", "单位类别", "编制人数"]
 GOOD = xlsx_bytes([HEADER, ["Q01", "测试镇", "town", 12]])
 
 
-def import_units(data: bytes):  # type: ignore[no-untyped-def]
+def import_units(data: bytes):
     return workbook_import(kind="units", data=data, file_name="units.xlsx", user=None)
 
 

@@ -14,7 +14,7 @@ from tests.imports_helpers import import_context, unsaved_evidence
 pytestmark = pytest.mark.django_db
 
 
-def _history(records) -> list[dict]:  # type: ignore[no-untyped-def]
+def _history(records) -> list[dict]:
     """Each record's history rows, without the columns that differ by nature (ids, times)."""
     skip = {"id", "history_id", "history_date", "recorded_at", "description"}
     rows = Evidence.history.filter(id__in=[r.pk for r in records]).order_by("date").values()

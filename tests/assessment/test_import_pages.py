@@ -27,13 +27,13 @@ def scheme(town, economic, unit_a, unit_b, lead_unit):
     return make_scheme(status="collecting", town=town, economic=economic, lead_unit=lead_unit)
 
 
-def _upload(client, kind, rows, name="目标.xlsx", reason="年中调整"):  # type: ignore[no-untyped-def]
+def _upload(client, kind, rows, name="目标.xlsx", reason="年中调整"):
     data = xlsx_bytes(rows)
     url = reverse("assessment:import_upload", kwargs={"kind": kind})
     return client.post(url, {"file": SimpleUploadedFile(name, data), "reason": reason})
 
 
-def _job_page(client, response):  # type: ignore[no-untyped-def]
+def _job_page(client, response):
     assert response.status_code == 302, response.content.decode()[:2000]
     return client.get(response["Location"])
 

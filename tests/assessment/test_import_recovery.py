@@ -48,7 +48,7 @@ def dead_worker() -> str:
     return f"{socket.gethostname()}:{child.pid}"
 
 
-def queued_import(client, user) -> ImportJob:  # type: ignore[no-untyped-def]
+def queued_import(client, user) -> ImportJob:
     """A targets file previewed by the worker and confirmed: queued for the import."""
     client.force_login(user)
     data = xlsx_bytes([TARGETS, [2026, "A01", "GDP", 120]])
@@ -154,7 +154,7 @@ def test_killing_the_real_worker_mid_import_ends_the_job(office_user, scheme, tm
     root = Path(__file__).resolve().parents[2]
     command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--no-reload"]
 
-    def worker() -> subprocess.Popen:  # type: ignore[type-arg]
+    def worker() -> subprocess.Popen:
         return subprocess.Popen(command, cwd=root, env=env, start_new_session=True)
 
     process = worker()

@@ -79,7 +79,7 @@ def district(town, economic, unit_a, unit_b, lead_unit, cadres):
     return year
 
 
-def _targets(indicators, unit_a, unit_b, lead_unit, cadres):  # type: ignore[no-untyped-def]
+def _targets(indicators, unit_a, unit_b, lead_unit, cadres):
     gdp = indicators["GDP"]
     Target.objects.create(
         indicator=gdp, unit=unit_a, target=Decimal("12000.5"), base=10000, leader=cadres[0]
@@ -90,10 +90,10 @@ def _targets(indicators, unit_a, unit_b, lead_unit, cadres):  # type: ignore[no-
     )
 
 
-def _evidence(indicators, unit_a, unit_b):  # type: ignore[no-untyped-def]
+def _evidence(indicators, unit_a, unit_b):
     gdp = indicators["GDP"]
 
-    def record(unit, day, value, description, **extra):  # type: ignore[no-untyped-def]
+    def record(unit, day, value, description, **extra):
         return Evidence.objects.create(
             unit=unit,
             indicator=extra.pop("indicator", gdp),
@@ -115,7 +115,7 @@ def _evidence(indicators, unit_a, unit_b):  # type: ignore[no-untyped-def]
     record(unit_b, (8, 1), "7", "重复填报", status=EvidenceStatus.REJECTED)
 
 
-def _assessments(year, indicators, unit_a, unit_b, cadres):  # type: ignore[no-untyped-def]
+def _assessments(year, indicators, unit_a, unit_b, cadres):
     for unit, rank, grade, rate, score in [
         (unit_a, 3, "A", "0.9235", "92.5"),
         (unit_b, 7, "B", "88.5", "88"),
@@ -129,7 +129,7 @@ def _assessments(year, indicators, unit_a, unit_b, cadres):  # type: ignore[no-u
     CadreEvaluation.objects.create(year=year, cadre=cadres[3], score=Decimal("86"))
 
 
-def admin_export(client, model: str, resource) -> bytes:  # type: ignore[no-untyped-def]
+def admin_export(client, model: str, resource) -> bytes:
     """The admin's export of ``model`` with every column of ``resource`` (its xlsx format)."""
     prefix = resource.__name__.lower()
     form = {"format": "0", "resource": "0"}
@@ -139,7 +139,7 @@ def admin_export(client, model: str, resource) -> bytes:  # type: ignore[no-unty
     return response.content
 
 
-def sheet_of(data: bytes):  # type: ignore[no-untyped-def]
+def sheet_of(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
 
 
@@ -147,7 +147,7 @@ def values_of(data: bytes) -> list[tuple]:
     return sorted(sheet_of(data).iter_rows(values_only=True), key=repr)
 
 
-def preview_of(kind: str, data: bytes, user):  # type: ignore[no-untyped-def]
+def preview_of(kind: str, data: bytes, user):
     return workbook_preview(kind=kind, data=data, file_name=f"{kind}.xlsx", user=user)
 
 
@@ -212,7 +212,7 @@ def _texts(data: bytes, header: str) -> list[str]:
     return sorted(str(cell.value) for cell in cells)
 
 
-def export_import_export(client, user, kind, model, resource, forget=None):  # type: ignore[no-untyped-def]
+def export_import_export(client, user, kind, model, resource, forget=None):
     """Export, let ``forget`` change the database, import the export, export again."""
     client.force_login(user)
     first = admin_export(client, model, resource)

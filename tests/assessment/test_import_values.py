@@ -32,13 +32,13 @@ def scheme(town, economic, unit_a, unit_b, lead_unit):
     return make_scheme(status="collecting", town=town, economic=economic, lead_unit=lead_unit)
 
 
-def run(kind: str, rows: list[list[object]], **kwargs):  # type: ignore[no-untyped-def]
+def run(kind: str, rows: list[list[object]], **kwargs):
     return workbook_import(
         kind=kind, data=xlsx_bytes(rows), file_name=f"{kind}.xlsx", user=None, **kwargs
     )
 
 
-def messages(preview) -> list[str]:  # type: ignore[no-untyped-def]
+def messages(preview) -> list[str]:
     assert not preview.committed
     return [str(error) for error in preview.errors]
 

@@ -53,7 +53,7 @@ def load(data: bytes) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(data))
 
 
-def preview_of(kind: str, data: bytes):  # type: ignore[no-untyped-def]
+def preview_of(kind: str, data: bytes):
     return workbook_preview(kind=kind, data=data, file_name=f"{kind}.xlsx", user=None)
 
 
@@ -216,11 +216,11 @@ def bad_targets(scheme) -> bytes:
     )
 
 
-def values(sheet) -> list[tuple]:  # type: ignore[no-untyped-def]
+def values(sheet) -> list[tuple]:
     return list(sheet.iter_rows(values_only=True))
 
 
-def marked_cells(sheet) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def marked_cells(sheet) -> dict[str, str]:
     """Cell reference → its comment, for every cell filled light red."""
     return {
         cell.coordinate: cell.comment.text if cell.comment else ""

@@ -45,7 +45,7 @@ def party(district):
     return Indicator.objects.get(year=district, code="G01")
 
 
-def _file(year, unit, indicator, by, **extra):  # type: ignore[no-untyped-def]
+def _file(year, unit, indicator, by, **extra):
     return objection_file(
         year=year, unit=unit, indicator=indicator, by=by,
         reason=extra.pop("reason", "党建工作年度检查评为先进，应评A"), **extra,

@@ -15,7 +15,7 @@ def test_the_table_names_every_action_in_every_state():
     assert set(POLICY) == {(action, status) for action in Action for status in STATES}
 
 
-def _refusal(year, action, by, reason="") -> str | None:  # type: ignore[no-untyped-def]
+def _refusal(year, action, by, reason="") -> str | None:
     try:
         year_check(year, action, reason=reason, by=by)
     except ValidationError as refused:

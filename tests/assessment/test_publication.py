@@ -41,7 +41,7 @@ def district(town, unit_a, unit_b, office_user, cadres):
     return year
 
 
-def _party(year):  # type: ignore[no-untyped-def]
+def _party(year):
     return Indicator.objects.get(year=year, code="G01")
 
 

@@ -73,7 +73,7 @@ def simple_year(
             **{(code, "SAFE"): EvidenceTotal(D(1), 1) for code in vetoed},
         },
         bonus_pool=bonus_pool,
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 

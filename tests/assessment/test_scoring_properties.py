@@ -159,7 +159,7 @@ def _spec_round(value: F) -> D:
     return D(-hundredths if value < 0 else hundredths).scaleb(-2)
 
 
-def _clamp(x, lo, hi):  # type: ignore[no-untyped-def]
+def _clamp(x, lo, hi):
     return max(lo, min(x, hi))
 
 

@@ -45,7 +45,7 @@ def survey(year, indicator, unit_a):
     return build_survey(year=year, unit=unit_a, indicator=indicator, min_responses=2)
 
 
-def page(client, name: str, **kwargs) -> str:  # type: ignore[no-untyped-def]
+def page(client, name: str, **kwargs) -> str:
     response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == 200, response.status_code
     return response.content.decode()

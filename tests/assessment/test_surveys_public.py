@@ -54,15 +54,15 @@ def code_survey(year, town, unit_a):
     )
 
 
-def url(survey) -> str:  # type: ignore[no-untyped-def]
+def url(survey) -> str:
     return reverse("survey:respond", kwargs={"token": survey.token})
 
 
-def thanks_url(survey) -> str:  # type: ignore[no-untyped-def]
+def thanks_url(survey) -> str:
     return f"/survey/{survey.token}/thanks/"
 
 
-def answers(survey, choice: str = SAT, **extra) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def answers(survey, choice: str = SAT, **extra) -> dict[str, str]:
     """A filled form, as if served a minute ago."""
     data = {"stamp": answering.form_stamp(survey, at=time.time() - 60), "extra_note": ""}
     for question in survey.questions.all():
@@ -71,7 +71,7 @@ def answers(survey, choice: str = SAT, **extra) -> dict[str, str]:  # type: igno
     return data
 
 
-def message(response) -> str:  # type: ignore[no-untyped-def]
+def message(response) -> str:
     return response.content.decode()
 
 

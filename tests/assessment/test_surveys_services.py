@@ -38,11 +38,11 @@ def indicator(year, town):
     return survey_indicator(year, town)
 
 
-def _settings(indicator, unit, **extra):  # type: ignore[no-untyped-def]
+def _settings(indicator, unit, **extra):
     return {"indicator": indicator, "unit": unit, "title": "政务服务满意度调查", **extra}
 
 
-def _past_stamp(survey) -> str:  # type: ignore[no-untyped-def]
+def _past_stamp(survey) -> str:
     return answering.form_stamp(survey, at=time.time() - 60)
 
 
@@ -340,7 +340,7 @@ def open_survey(year, indicator, unit_a):
     return build_survey(year=year, unit=unit_a, indicator=indicator)
 
 
-def _submit(survey, **extra):  # type: ignore[no-untyped-def]
+def _submit(survey, **extra):
     questions = list(survey.questions.order_by("position"))
     values = {
         "choices": {q.pk: SAT for q in questions},

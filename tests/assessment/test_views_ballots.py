@@ -29,7 +29,7 @@ def codes_in(pdf: bytes) -> list[str]:
     return CODE.findall(re.sub(r"[\s\x00]+", "", text))
 
 
-def print_codes(client, evaluation_round, group_name, size, unit=None):  # type: ignore[no-untyped-def]
+def print_codes(client, evaluation_round, group_name, size, unit=None):
     group = evaluation_round.groups.get(name=group_name)
     response = client.post(
         reverse("assessment:batch_create", kwargs={"pk": evaluation_round.pk}),
@@ -41,7 +41,7 @@ def print_codes(client, evaluation_round, group_name, size, unit=None):  # type:
     return codes_in(response.content)
 
 
-def ballot_post(page_context, mark: str = "good") -> dict:  # type: ignore[no-untyped-def]
+def ballot_post(page_context, mark: str = "good") -> dict:
     data = {"code": page_context["paper"].code, "opened": page_context["opened"]}
     for row in page_context["rows"]:
         for item in row["items"]:

@@ -175,7 +175,7 @@ def test_the_list_shows_progress_overdue_and_pending_hand_checked(
 # --- planning ---------------------------------------------------------------------------------
 
 
-def create_project(client, user, name, unit, lead, members, description):  # type: ignore[no-untyped-def]
+def create_project(client, user, name, unit, lead, members, description):
     """The office's project form, filled in and sent."""
     return logged_in(client, user).post(
         reverse("assessment:project_create", args=[2026]),

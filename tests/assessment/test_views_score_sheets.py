@@ -28,7 +28,7 @@ def district(town, unit_a, unit_b, office_user):
     return build_district(town, unit_a, unit_b, office_user)
 
 
-def _results(client, category="town"):  # type: ignore[no-untyped-def]
+def _results(client, category="town"):
     return client.get(reverse("assessment:results", args=[2026, category]))
 
 

@@ -63,7 +63,7 @@ def failure_url(year=2026):
     return reverse("assessment:verify_failure_record", kwargs={"year": year})
 
 
-def failure_form(indicator, description, *, value="2", date="2026-06-03"):  # type: ignore[no-untyped-def]
+def failure_form(indicator, description, *, value="2", date="2026-06-03"):
     """The failure form filled in against 甲镇 (``value`` None: left out)."""
     data = {"unit": "A01", "indicator": indicator.pk, "date": date, "description": description}
     if value is not None:

@@ -38,5 +38,5 @@ def build_district(town, unit_a, unit_b, office_user, *, year: int = 2026) -> As
     return record
 
 
-def open_publicity(year: AssessmentYear, office_user, ends: datetime.date = ENDS) -> None:  # type: ignore[no-untyped-def]
+def open_publicity(year: AssessmentYear, office_user, ends: datetime.date = ENDS) -> None:
     year_transition(year=year, to=YearStatus.PUBLICITY, by=office_user, publicity_ends=ends)

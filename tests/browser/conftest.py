@@ -50,10 +50,10 @@ def browser():
         browser.close()
 
 
-def _open(browser, live_server, **options) -> Page:  # type: ignore[no-untyped-def]
+def _open(browser, live_server, **options) -> Page:
     page = browser.new_context(locale="zh-CN", **options).new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    page.base_url = live_server.url  # type: ignore[attr-defined]
+    page.base_url = live_server.url
     return page
 
 
@@ -103,7 +103,7 @@ def csp_violations(page) -> list[str]:
     blocked (an inline script or style): a test ends by checking that there are none."""
     found: list[str] = []
 
-    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+    def on_console(message) -> None:
         if "Content Security Policy" in message.text:
             found.append(message.text)
 
@@ -117,11 +117,11 @@ def watch_errors(page: Page) -> list[str]:
     checked instead)."""
     errors: list[str] = []
 
-    def on_console(message) -> None:  # type: ignore[no-untyped-def]
+    def on_console(message) -> None:
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             errors.append(message.text)
 
-    def on_response(response) -> None:  # type: ignore[no-untyped-def]
+    def on_response(response) -> None:
         if response.status >= 400 and not response.url.endswith("/favicon.ico"):
             errors.append(f"{response.status} {response.url}")
 

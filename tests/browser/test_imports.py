@@ -21,7 +21,7 @@ def scheme(town, economic, unit_a, unit_b, lead_unit):
     return make_scheme(status="setup", town=town, economic=economic, lead_unit=lead_unit)
 
 
-def _upload(page, tmp_path, rows) -> None:  # type: ignore[no-untyped-def]
+def _upload(page, tmp_path, rows) -> None:
     """From the menu to the targets' upload form, and send the file."""
     page.locator("nav a[href='/imports/']").first.click()
     page.locator("[data-kind='targets'] a[href$='/upload/']").click()

@@ -80,7 +80,7 @@ def test_a_key_project_is_planned_reported_and_verified(
     YearFactory(year=2026, status=YearStatus.COLLECTING)
     UserFactory(username="office2", role=Role.OFFICE, unit=None)
     zhang, li, _wang = cadres
-    page.screenshot_dir = screenshot_dir  # type: ignore[attr-defined]
+    page.screenshot_dir = screenshot_dir
 
     log_in("office")
     _plan(page, zhang, li)

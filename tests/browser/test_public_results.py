@@ -12,7 +12,7 @@ from tests.reports.test_public_documents import publish_district
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _expect_chart(page, key: str) -> None:  # type: ignore[no-untyped-def]
+def _expect_chart(page, key: str) -> None:
     chart = page.locator(f'[data-chart="{key}"]')
     expect(chart.locator("canvas, svg").first).to_be_visible()
     expect(chart).to_have_attribute("data-drawn", "true")

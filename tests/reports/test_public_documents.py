@@ -130,7 +130,7 @@ def build_document(year: int, scores: dict[str, dict[str, str]], version: int = 
     }  # fmt: skip
 
 
-def publish(year: int, document: dict, version: int = 1, changes=(), publisher=None):  # type: ignore[no-untyped-def]
+def publish(year: int, document: dict, version: int = 1, changes=(), publisher=None):
     """Store a publication as the publish service would: a year, a computation, the document."""
     record, _created = AssessmentYear.objects.get_or_create(
         year=year, defaults={"status": YearStatus.PUBLISHED}
@@ -177,7 +177,7 @@ class _Tables(HTMLParser):
         super().__init__()
         self.table_id, self.depth, self.rows, self.cell = table_id, 0, [], None
 
-    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+    def handle_starttag(self, tag, attrs):
         if tag == "table" and (self.depth or dict(attrs).get("id") == self.table_id):
             self.depth += 1
         elif self.depth and tag == "tr":
@@ -185,14 +185,14 @@ class _Tables(HTMLParser):
         elif self.depth and tag in ("td", "th"):
             self.cell = []
 
-    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+    def handle_endtag(self, tag):
         if tag == "table" and self.depth:
             self.depth -= 1
         elif self.depth and tag in ("td", "th") and self.cell is not None:
             self.rows[-1].append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
             self.cell = None
 
-    def handle_data(self, data):  # type: ignore[no-untyped-def]
+    def handle_data(self, data):
         if self.cell is not None:
             self.cell.append(data)
 

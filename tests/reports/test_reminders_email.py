@@ -50,7 +50,7 @@ def people(reminders_district, unit_a, unit_b, unit_c, lead_unit):
     }
 
 
-def run(**options):  # type: ignore[no-untyped-def]
+def run(**options):
     out = io.StringIO()
     call_command("send_reminders", stdout=out, **options)
     return out.getvalue()
@@ -155,7 +155,7 @@ def test_a_failed_sending_is_tried_again_by_the_next_run(people, settings, monke
 
     settings.REMINDER_EMAILS = True
 
-    def broken(self, fail_silently=False):  # type: ignore[no-untyped-def]
+    def broken(self, fail_silently=False):
         raise OSError("mail server down")
 
     monkeypatch.setattr(EmailMessage, "send", broken)

@@ -26,7 +26,7 @@ def _today(monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
 
 
-def items(response, attribute="data-unit"):  # type: ignore[no-untyped-def]
+def items(response, attribute="data-unit"):
     """(phase, actor, unit) of each row of the page's reminder tables."""
     found = []
     for row in response.context["groups"].values():
@@ -37,7 +37,7 @@ def items(response, attribute="data-unit"):  # type: ignore[no-untyped-def]
     return found
 
 
-def page(client, user, query=""):  # type: ignore[no-untyped-def]
+def page(client, user, query=""):
     client.force_login(user)
     response = client.get(reverse("reminders:year", args=[2026]) + query)
     assert response.status_code == 200
@@ -140,7 +140,7 @@ def test_the_page_makes_a_fixed_number_of_queries(
 # --- the deadlines form -------------------------------------------------------------------
 
 
-def form_data(**changes):  # type: ignore[no-untyped-def]
+def form_data(**changes):
     data = {
         "targets-due_on": "2026-03-31", "targets-notice_days": "3", "targets-note": "",
         "monthly-day_of_month": "5", "monthly-first_month": "1", "monthly-notice_days": "3",

@@ -53,7 +53,7 @@ D = datetime.date
 TODAY = D(2026, 4, 20)
 
 
-def record(unit, indicator, day, *, status="verified", recorded=None, value=1):  # type: ignore[no-untyped-def]
+def record(unit, indicator, day, *, status="verified", recorded=None, value=1):
     evidence = Evidence.objects.create(
         unit=unit, indicator=indicator, date=day, value=Decimal(value), description="记录",
         status=status,
@@ -65,14 +65,14 @@ def record(unit, indicator, day, *, status="verified", recorded=None, value=1): 
     return evidence
 
 
-def indicator(year, category, code, method, **extra):  # type: ignore[no-untyped-def]
+def indicator(year, category, code, method, **extra):
     return Indicator.objects.create(
         year=year, category=category, code=code, name=extra.pop("name", code), group="组",
         points=Decimal(10), method=method, **extra,
     )  # fmt: skip
 
 
-def build(town, economic, unit_a, unit_b, unit_c, lead_unit):  # type: ignore[no-untyped-def]
+def build(town, economic, unit_a, unit_b, unit_c, lead_unit):
     year = AssessmentYear.objects.create(year=2026, status=YearStatus.COLLECTING)
     e01 = indicator(year, town, "E01", "completion", name="地区生产总值", lead_unit=lead_unit)
     e02 = indicator(year, town, "E02", "increment", name="固定资产投资")
@@ -115,7 +115,7 @@ def reminders_district(town, economic, unit_a, unit_b, unit_c, lead_unit):
     return build(town, economic, unit_a, unit_b, unit_c, lead_unit)
 
 
-def rows(items):  # type: ignore[no-untyped-def]
+def rows(items):
     """(phase, actor, acting unit, unit, indicator code, details, due, days) of each item."""
     return [
         (
@@ -205,7 +205,7 @@ def test_a_one_off_deadline_is_due_soon_within_its_notice_only(reminders_distric
     cadre = CadreFactory(unit=unit_a, name="张三")
     CadreFactory(unit=unit_a, name="李四", is_active=False)  # not assessed
 
-    def evaluation(day):  # type: ignore[no-untyped-def]
+    def evaluation(day):
         with translation.override("en"):
             found = year_reminders(reminders_district, day)
         return [

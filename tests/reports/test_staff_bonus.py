@@ -39,11 +39,11 @@ def run(towns, office_user):
     return results_compute(year=towns, by=office_user, bonus_pool=100)
 
 
-def _bonus():  # type: ignore[no-untyped-def]
+def _bonus():
     return reverse("reports:bonus", args=[2026])
 
 
-def _xlsx():  # type: ignore[no-untyped-def]
+def _xlsx():
     return reverse("reports:bonus_xlsx", args=[2026])
 
 

@@ -29,7 +29,7 @@ D = Decimal
 JULY = datetime.date(2026, 7, 15)
 
 
-def _units(bulletin, category="town"):  # type: ignore[no-untyped-def]
+def _units(bulletin, category="town"):
     entry = next(c for c in bulletin.document["categories"] if c["code"] == category)
     return [(u["unit"], u["total"], u["rank"], u["tier"], u["overdue"]) for u in entry["units"]]
 
@@ -129,7 +129,7 @@ def test_a_units_standing_across_the_bulletins(district, office_user, unit_c):
 # --- pages ------------------------------------------------------------------------------------
 
 
-def _list(year=2026):  # type: ignore[no-untyped-def]
+def _list(year=2026):
     return reverse("reports:bulletin_list", args=[year])
 
 
@@ -227,7 +227,7 @@ def test_the_compare_page_shows_a_unit_across_bulletins(client, district, office
     assert response.context["chart"]["series"][0]["values"] == [88.0, 88.0]
 
 
-def _queries(client, url, method="get", data=None, status=200) -> int:  # type: ignore[no-untyped-def]
+def _queries(client, url, method="get", data=None, status=200) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = getattr(client, method)(url, data or {})
     assert response.status_code == status

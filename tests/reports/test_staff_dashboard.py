@@ -25,7 +25,7 @@ unit_c = staff_district.unit_c
 D = Decimal
 
 
-def _risks(year, day):  # type: ignore[no-untyped-def]
+def _risks(year, day):
     return [
         (r.unit, r.indicator, r.expected, r.actual, r.ratio, r.percent)
         for r in at_risk(year_data(year), 2026, day)
@@ -167,7 +167,7 @@ def test_the_dashboard_does_not_query_per_unit(client, district, office_user, to
 # --- the index and the navigation -------------------------------------------------------------
 
 
-def _links(response) -> str:  # type: ignore[no-untyped-def]
+def _links(response) -> str:
     return response.content.decode()
 
 

@@ -32,7 +32,7 @@ D = Decimal
 YEAR = 2026
 
 
-def record(unit, indicator, value, *, day=datetime.date(2026, 3, 15), status="verified"):  # type: ignore[no-untyped-def]
+def record(unit, indicator, value, *, day=datetime.date(2026, 3, 15), status="verified"):
     return Evidence.objects.create(
         unit=unit,
         indicator=indicator,
@@ -43,7 +43,7 @@ def record(unit, indicator, value, *, day=datetime.date(2026, 3, 15), status="ve
     )
 
 
-def build_district(town, units, lead_unit=None):  # type: ignore[no-untyped-def]
+def build_district(town, units, lead_unit=None):
     """The year, scheme, targets, evidence and grades described above; returns the year."""
     unit_a, unit_b, unit_c = units
     year = AssessmentYear.objects.create(year=YEAR, status=YearStatus.COLLECTING)

@@ -58,7 +58,7 @@ def run(district, unit_a, unit_b, zhang, li):
     return run
 
 
-def _contribution(project, cadre, points, status="verified", current=True):  # type: ignore[no-untyped-def]
+def _contribution(project, cadre, points, status="verified", current=True):
     return Contribution.objects.create(
         project=project,
         cadre=cadre,

@@ -20,11 +20,11 @@ district = staff_district.district
 unit_c = staff_district.unit_c
 
 
-def _letter(unit="A01", year=2026):  # type: ignore[no-untyped-def]
+def _letter(unit="A01", year=2026):
     return reverse("reports:letter", args=[year, unit])
 
 
-def _pdf(unit="A01", year=2026):  # type: ignore[no-untyped-def]
+def _pdf(unit="A01", year=2026):
     return reverse("reports:letter_pdf", args=[year, unit])
 
 

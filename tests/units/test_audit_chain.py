@@ -36,7 +36,7 @@ def _verify() -> tuple[int, str]:
     return 0, out.getvalue()
 
 
-def _sql(statement: str, params: list) -> None:  # type: ignore[type-arg]
+def _sql(statement: str, params: list) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
 

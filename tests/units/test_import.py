@@ -19,7 +19,7 @@ from units.models import Cadre, Unit
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
-def _import(kind: str, data: bytes):  # type: ignore[no-untyped-def]
+def _import(kind: str, data: bytes):
     return workbook_import(kind=kind, data=data, file_name=f"{kind}.xlsx", user=None)
 
 
@@ -132,7 +132,7 @@ def test_only_users_who_may_add_units_may_import_them(client, leader_user):
     assert client.get(reverse("admin:units_cadre_workbook_import")).status_code == 403
 
 
-def _export(client, model: str, fields: list[str]) -> bytes:  # type: ignore[no-untyped-def]
+def _export(client, model: str, fields: list[str]) -> bytes:
     form = {"format": "0", "resource": "0"}
     form.update({f"{model}resource_{name}": "on" for name in fields})
     response = client.post(reverse(f"admin:units_{model}_export"), form)

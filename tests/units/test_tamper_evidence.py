@@ -38,7 +38,7 @@ def verify(*options: str) -> tuple[int, str]:
     return 0, out.getvalue()
 
 
-def sql(statement: str, params: list | None = None) -> None:  # type: ignore[type-arg]
+def sql(statement: str, params: list | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params or [])
 

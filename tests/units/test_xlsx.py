@@ -22,7 +22,7 @@ DANGEROUS = [
 ]
 
 
-def _export(values):  # type: ignore[no-untyped-def]
+def _export(values):
     workbook = new_workbook()
     add_sheet(workbook, "数据", ["值"], ([v] for v in values))
     return to_bytes(workbook)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -25,25 +29,29 @@ def _active_filter(value: str) -> bool | None:
     return {"": True, "1": True, "0": False, "all": None}.get(value, True)
 
 
-@require_GET
-@login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def _filtered_list(
+    request: HttpRequest, select: Callable[..., QuerySet[Any]], template: str
+) -> HttpResponse:
+    """A page of what `select` reads for this user, filtered by category, search and status."""
     _require_staff_member(request)
     category = request.GET.get("category", "")
     query = request.GET.get("q", "").strip()
     active = request.GET.get("active", "")
-    units = selectors.unit_list(
-        user=request.user, category=category, query=query, active=_active_filter(active)
-    )
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = select(user=request.user, category=category, query=query, active=_active_filter(active))
     context = {
-        "page": page,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "categories": UnitCategory.objects.all(),
         "category": category,
         "q": query,
         "active": active,
     }
-    return render(request, "units/unit_list.html", context)
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    return _filtered_list(request, selectors.unit_list, "units/unit_list.html")
 
 
 @require_GET
@@ -67,22 +75,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @login_required
 def cadre_list(request: HttpRequest) -> HttpResponse:
-    _require_staff_member(request)
-    category = request.GET.get("category", "")
-    query = request.GET.get("q", "").strip()
-    active = request.GET.get("active", "")
-    cadres = selectors.cadre_list(
-        user=request.user, category=category, query=query, active=_active_filter(active)
-    )
-    page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "page": page,
-        "categories": UnitCategory.objects.all(),
-        "category": category,
-        "q": query,
-        "active": active,
-    }
-    return render(request, "units/cadre_list.html", context)
+    return _filtered_list(request, selectors.cadre_list, "units/cadre_list.html")
 
 
 @require_GET

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Callable
+from typing import NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -48,37 +49,33 @@ MAX_LOGGED_ERRORS = 1_000  # an ImportLog keeps the first errors; the count keep
 HISTORY_REASON_LENGTH = 100  # django-simple-history's history_change_reason
 
 
-def workbook_preview(
-    *,
-    kind: str,
-    data: bytes,
-    file_name: str,
-    user: User,
-    reason: str = "",
-    door: str = "cli",
-    progress: Progress | None = None,
-) -> Preview:
+class ImportRequest(TypedDict):
+    """What both doors ask of a workbook: its kind, its bytes and name, who acts (None: the
+    command line, with the assessment office's rights), the change reason, the door it came
+    through, and whom to tell about progress."""
+
+    kind: str
+    data: bytes
+    file_name: str
+    user: User
+    reason: NotRequired[str]
+    door: NotRequired[str]
+    progress: NotRequired[Progress | None]
+
+
+def workbook_preview(**request: Unpack[ImportRequest]) -> Preview:
     """What importing ``data`` as ``kind`` would do, row by row; writes only the log."""
-    return _run(kind, data, file_name, user, reason, door, commit=False, progress=progress)
+    return _run(commit=False, **request)
 
 
-def workbook_import(
-    *,
-    kind: str,
-    data: bytes,
-    file_name: str,
-    user: User,
-    reason: str = "",
-    door: str = "cli",
-    progress: Progress | None = None,
-) -> Preview:
+def workbook_import(**request: Unpack[ImportRequest]) -> Preview:
     """Import ``data`` as ``kind``: every row or, if anything is wrong, none.
 
     ``user`` None is the command line acting with the assessment office's rights; a user is
     held to their permissions. ``reason`` is needed where the year's state makes the import
     an amendment, and becomes the change reason of every history record written.
     """
-    return _run(kind, data, file_name, user, reason, door, commit=True, progress=progress)
+    return _run(commit=True, **request)
 
 
 def _silent(phase: str, done: int, total: int) -> None:
@@ -86,31 +83,31 @@ def _silent(phase: str, done: int, total: int) -> None:
 
 
 def _run(
-    kind_name: str,
+    *,
+    kind: str,
     data: bytes,
     file_name: str,
     user: User,
-    reason: str,
-    door: str,
-    *,
+    reason: str = "",
+    door: str = "cli",
     commit: bool,
     progress: Progress | None = None,
 ) -> Preview:
-    if kind_name not in KINDS:
-        raise ValueError(f"Unknown workbook kind {kind_name!r}; known: {', '.join(KINDS)}")
-    kind = KINDS[kind_name]
+    if kind not in KINDS:
+        raise ValueError(f"Unknown workbook kind {kind!r}; known: {', '.join(KINDS)}")
+    spec = KINDS[kind]
     preview = Preview(
-        kind=kind_name,
+        kind=kind,
         file_name=safe_file_name(file_name),
         sha256=hashlib.sha256(data).hexdigest(),
         dry_run=not commit,
     )
     report = progress or _silent
     try:
-        plans = _analyse(kind, data, preview, user=user, reason=reason, report=report)
+        plans = _analyse(spec, data, preview, user=user, reason=reason, report=report)
         if commit and preview.ok and plans is not None:
             report("writing", len(preview.rows), len(preview.rows))
-            _commit(kind, plans, preview)
+            _commit(spec, plans, preview)
     except Exception:  # recorded, then raised again: a bug must not go unlogged
         preview.errors.append(RowError(unexpected_failure()))
         _log(preview, user, door)

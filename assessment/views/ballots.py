@@ -44,6 +44,7 @@ from assessment.models import (
 )
 from assessment.selectors import years as selectors
 from assessment.services import ballots as ballot_service
+from assessment.views.feedback import say_form_errors, say_refusal
 from units.downloads import attachment
 
 VIEW = "assessment.view_evaluationround"
@@ -57,9 +58,10 @@ def _round_for(request: HttpRequest, pk: int, perm: str = VIEW) -> EvaluationRou
     return evaluation_round
 
 
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
+def _to_round(evaluation_round: EvaluationRound, anchor: str = "") -> HttpResponse:
+    """Back to the round's page, at ``anchor`` where one is given."""
+    url = reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk})
+    return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,7 +176,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("The round is closed and no longer changes: to evaluate again, create a new round."),
         )
-        return redirect("assessment:round_detail", pk=evaluation_round.pk)
+        return _to_round(evaluation_round)
     form = RoundForm(request.POST or None, instance=evaluation_round)
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,7 +190,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("The round's rules were saved."))
-            return redirect("assessment:round_detail", pk=evaluation_round.pk)
+            return _to_round(evaluation_round)
     return render(
         request,
         "ballots/round_form.html",
@@ -206,7 +208,7 @@ def _formset_page(
     refusal = ballot_service.preparation_refusal(evaluation_round)
     if refusal:
         messages.error(request, refusal)
-        return redirect("assessment:round_detail", pk=evaluation_round.pk)
+        return _to_round(evaluation_round)
     queryset = (
         evaluation_round.groups.all() if kind == "groups" else evaluation_round.questions.all()
     )
@@ -221,7 +223,7 @@ def _formset_page(
             formset._non_form_errors = formset.error_class(error.messages)  # type: ignore[attr-defined]  # private: absent from the stubs
         else:
             messages.success(request, _("Saved."))
-            return redirect("assessment:round_detail", pk=evaluation_round.pk)
+            return _to_round(evaluation_round)
     return render(
         request,
         "ballots/round_formset.html",
@@ -252,10 +254,8 @@ def round_subjects_add(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation_round = _round_for(request, pk, MANAGE)
     form = SubjectsAddForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("assessment:round_detail", pk=evaluation_round.pk)
+        say_form_errors(request, form)
+        return _to_round(evaluation_round)
     try:
         added = ballot_service.subjects_add(
             evaluation_round=evaluation_round,
@@ -265,12 +265,10 @@ def round_subjects_add(request: HttpRequest, pk: int) -> HttpResponse:
             cadres=form.cleaned_data["cadres"],
         )
     except ValidationError as error:
-        _errors(request, error)
+        say_refusal(request, error)
     else:
         messages.success(request, _("%(count)s teams and cadres were added.") % {"count": added})
-    return redirect(
-        reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}) + "#subjects"
-    )
+    return _to_round(evaluation_round, "subjects")
 
 
 @require_POST
@@ -281,10 +279,8 @@ def round_subject_remove(request: HttpRequest, pk: int, subject: int) -> HttpRes
     try:
         ballot_service.subject_remove(subject=item, by=request.user)
     except ValidationError as error:
-        _errors(request, error)
-    return redirect(
-        reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}) + "#subjects"
-    )
+        say_refusal(request, error)
+    return _to_round(evaluation_round, "subjects")
 
 
 @require_POST
@@ -294,14 +290,14 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         ballot_service.round_open(evaluation_round=evaluation_round, by=request.user)
     except ValidationError as error:
-        _errors(request, error)
+        say_refusal(request, error)
     else:
         messages.success(
             request,
             _("Voting is open until %(date)s. Print the codes for every rater group.")
             % {"date": evaluation_round.closes_on},
         )
-    return redirect("assessment:round_detail", pk=evaluation_round.pk)
+    return _to_round(evaluation_round)
 
 
 @require_POST
@@ -317,8 +313,8 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
             confirm_short=bool(form.cleaned_data.get("confirm_short")),
         )
     except ValidationError as error:
-        _errors(request, error)
-        return redirect("assessment:round_detail", pk=evaluation_round.pk)
+        say_refusal(request, error)
+        return _to_round(evaluation_round)
     scored = sum(1 for result in results if result.score is not None)
     messages.success(
         request,
@@ -328,9 +324,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"scored": scored, "total": len(results)},
     )
-    return redirect(
-        reverse("assessment:round_detail", kwargs={"pk": evaluation_round.pk}) + "#results"
-    )
+    return _to_round(evaluation_round, "results")
 
 
 @require_POST
@@ -340,10 +334,8 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation_round = _round_for(request, pk, MANAGE)
     form = BatchForm(request.POST, round=evaluation_round)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
-        return redirect("assessment:round_detail", pk=evaluation_round.pk)
+        say_form_errors(request, form)
+        return _to_round(evaluation_round)
     try:
         with transaction.atomic():
             batch, codes = ballot_service.batch_create(
@@ -354,8 +346,8 @@ def batch_create(request: HttpRequest, pk: int) -> HttpResponse:
                 size=form.cleaned_data["size"],
             )
     except ValidationError as error:
-        _errors(request, error)
-        return redirect("assessment:round_detail", pk=evaluation_round.pk)
+        say_refusal(request, error)
+        return _to_round(evaluation_round)
     path = reverse("vote:start")
     base = settings.PUBLIC_BASE_URL
     vote_url = f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
@@ -400,7 +392,7 @@ def batch_void(request: HttpRequest, pk: int) -> HttpResponse:
             batch=batch, by=request.user, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        _errors(request, error)
+        say_refusal(request, error)
     else:
         messages.success(
             request,

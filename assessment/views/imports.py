@@ -31,6 +31,7 @@ from assessment.imports.rows import Kind
 from assessment.imports.staging import read_staged
 from assessment.imports.workbooks import marked_workbook, template_file_names, template_workbook
 from assessment.models import ImportJob, ImportJobState, ImportLog
+from assessment.views.feedback import say_refusal
 from units.access import AnyUser, account, is_staff_member
 from units.downloads import attachment
 from units.submissions import once_per_submission
@@ -156,8 +157,7 @@ def confirm(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     try:
         job = job_confirm(job, request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        say_refusal(request, error)
     else:
         if job.state == ImportJobState.IMPORTED:
             counts = job.summary.get("counts", {})
@@ -182,8 +182,7 @@ def retry(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     try:
         again = job_retry(job, request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        say_refusal(request, error)
         return redirect("assessment:import_job", pk=job.pk)
     return redirect("assessment:import_job", pk=again.pk)
 

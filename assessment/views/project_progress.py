@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -59,6 +60,21 @@ def _reporting_warning(user: AnyUser, year: AssessmentYear) -> str:
     ) % {"status": year.get_status_display()}
 
 
+def _page(project: KeyProject, anchor: str, title: str, submit: str, **more: Any) -> FormPage:
+    """A form page of the project whose cancel goes back to ``anchor`` on the project's page."""
+    cancel_url = detail_url(project, anchor)
+    return FormPage(project.year, title, submit, cancel_url, project, **more)
+
+
+def _correction(
+    request: HttpRequest, old: VerifiedRecord, page: FormPage, may: bool, **how: Any
+) -> HttpResponse:
+    """The correction page of ``old`` on ``page`` (``how``: its form class, service and the
+    anchor to go back to)."""
+    show = partial(show_form_page, request, page=page)
+    return correction_page(request, old, may_correct=may, show=show, **how)
+
+
 # --- progress (the responsible unit) ----------------------------------------------------------
 
 
@@ -74,12 +90,11 @@ def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
     report = partial(project_service.progress_record, task=task)
     act = calling(report, by=request.user, then=detail_url(project, f"task-{task.pk}"))
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Report progress"),
-        submit=_("Save the report"),
-        cancel_url=detail_url(project, f"task-{task.pk}"),
+    page = _page(
+        project,
+        f"task-{task.pk}",
+        _("Report progress"),
+        _("Save the report"),
         warning=_reporting_warning(request.user, project.year),
         subject=task,
         subject_template="projects/_task_summary.html",
@@ -94,27 +109,21 @@ def progress_correct(request: HttpRequest, pk: int) -> HttpResponse:
     old = project_selectors.update_get_for_user(request.user, pk)
     task = old.task
     project = task.milestone.project
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Correct a progress report"),
-        submit=_("Save the correction"),
-        cancel_url=detail_url(project, f"update-{old.pk}"),
-        intro=_(
-            "The report stays as it was; the correction is a new report that supersedes it and "
-            "waits for verification."
-        ),
-        subject=old,
-        subject_template="projects/_update.html",
+    intro = _(
+        "The report stays as it was; the correction is a new report that supersedes it and "
+        "waits for verification."
     )
-    return correction_page(
+    title = _("Correct a progress report")
+    page = _page(project, f"update-{old.pk}", title, _("Save the correction"), intro=intro)
+    page.subject, page.subject_template = old, "projects/_update.html"
+    return _correction(
         request,
         old,
-        may_correct=progress_record_refusal(request.user, task) is None,
+        page,
+        progress_record_refusal(request.user, task) is None,
         form_class=ProgressCorrectForm,
         correct=partial(project_service.progress_correct, update=old),
         back_url=detail_url(project, f"task-{task.pk}"),
-        show=lambda form: show_form_page(request, form, page),
     )
 
 
@@ -130,18 +139,13 @@ def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContributionForm(request.POST or None, user=request.user, project=project)
     propose = partial(project_service.contribution_record, project=project)
     act = calling(propose, by=request.user, then=detail_url(project, "contributions"))
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Propose contribution points"),
-        submit=_("Save the proposal"),
-        cancel_url=detail_url(project, "contributions"),
-        intro=_(
-            "The assessment office verifies the points; verified points count for the person's "
-            "three-in-one score."
-        ),
-        warning=_reporting_warning(request.user, project.year),
+    intro = _(
+        "The assessment office verifies the points; verified points count for the person's "
+        "three-in-one score."
     )
+    title = _("Propose contribution points")
+    page = _page(project, "contributions", title, _("Save the proposal"), intro=intro)
+    page.warning = _reporting_warning(request.user, project.year)
     success = _("The contribution points were proposed. They now wait for verification.")
     return form_page(request, form, page, act, success)
 
@@ -151,26 +155,21 @@ def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
 def contribution_correct(request: HttpRequest, pk: int) -> HttpResponse:
     old = project_selectors.contribution_get_for_user(request.user, pk)
     project = old.project
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Correct contribution points"),
-        submit=_("Save the correction"),
-        cancel_url=detail_url(project, f"contribution-{old.pk}"),
-        intro=_(
-            "The proposal stays as it was; the correction supersedes it and waits for verification."
-        ),
-        subject=old,
-        subject_template="projects/_contribution.html",
+    intro = _(
+        "The proposal stays as it was; the correction supersedes it and waits for verification."
     )
-    return correction_page(
+    title = _("Correct contribution points")
+    page = _page(project, f"contribution-{old.pk}", title, _("Save the correction"), intro=intro)
+    page.subject, page.subject_template = old, "projects/_contribution.html"
+    correct = partial(project_service.contribution_correct, contribution=old)
+    return _correction(
         request,
         old,
-        may_correct=contribution_record_refusal(request.user, project) is None,
+        page,
+        contribution_record_refusal(request.user, project) is None,
         form_class=ContributionCorrectForm,
-        correct=partial(project_service.contribution_correct, contribution=old),
+        correct=correct,
         back_url=detail_url(project, "contributions"),
-        show=lambda form: show_form_page(request, form, page),
     )
 
 

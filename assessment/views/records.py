@@ -25,13 +25,8 @@ from assessment.forms.records import CorrectionForm, DecisionForm
 from assessment.lib.marks import mark
 from assessment.models import VerifiedRecord
 from assessment.services.records import superseded_message
+from assessment.views.feedback import say_refusal
 from units.access import AnyUser
-
-
-def say_refusal(request: HttpRequest, error: ValidationError) -> None:
-    """A service's refusal in words, on top of the next page."""
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def recorded_message() -> str:

@@ -41,6 +41,7 @@ from assessment.selectors import results as result_selectors
 from assessment.selectors import years as selectors
 from assessment.services import objections as objection_service
 from assessment.services import publication as publication_service
+from assessment.views.feedback import say_refusal
 from units.access import AnyUser, sees_all_units, user_unit_id
 from units.downloads import attachment
 from units.models import Unit
@@ -86,8 +87,7 @@ def publish(request: HttpRequest, year: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        say_refusal(request, error)
         return redirect("assessment:year_detail", year=assessment_year.year)
     messages.success(
         request,

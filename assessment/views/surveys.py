@@ -28,6 +28,7 @@ from assessment.selectors import surveys as survey_selectors
 from assessment.selectors import years as selectors
 from assessment.services import survey_answers as answering
 from assessment.services import surveys as survey_service
+from assessment.views.feedback import say_form_errors, say_refusal
 from units.downloads import attachment
 from units.models import Unit
 
@@ -39,11 +40,6 @@ def _open_for_surveys(year: AssessmentYear) -> bool:
 def _require_office(request: HttpRequest) -> None:
     if not manages_assessment(request.user):
         raise PermissionDenied
-
-
-def _say(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _closed_year(request: HttpRequest, year: AssessmentYear) -> bool:
@@ -210,7 +206,7 @@ def survey_open(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         survey_service.survey_open(survey=survey, by=request.user)
     except ValidationError as error:
-        _say(request, error)
+        say_refusal(request, error)
     else:
         messages.success(request, _("The survey is open: its link now takes answers."))
     return redirect("assessment:survey_detail", pk=survey.pk)
@@ -230,7 +226,7 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
             without_rate=bool(form.cleaned_data.get("without_rate")),
         )
     except ValidationError as error:
-        _say(request, error)
+        say_refusal(request, error)
     else:
         if closed.rate is None:
             messages.warning(request, _("The survey was closed without a rate."))
@@ -255,9 +251,7 @@ def survey_codes(request: HttpRequest, pk: int) -> HttpResponse:
     _require_office(request)
     form = SurveyCodesForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        say_form_errors(request, form)
         return redirect("assessment:survey_detail", pk=survey.pk)
     try:
         batch, codes = survey_service.codes_make(
@@ -267,7 +261,7 @@ def survey_codes(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         )
     except ValidationError as error:
-        _say(request, error)
+        say_refusal(request, error)
         return redirect("assessment:survey_detail", pk=survey.pk)
     link = public_url(request, survey)
     lines = [survey.unit.name]

@@ -43,6 +43,7 @@ from assessment.services import compute as compute_service
 from assessment.services import scheme as scheme_service
 from assessment.services import year as year_service
 from assessment.services.surveys import may_list_surveys
+from assessment.views.feedback import say_form_errors, say_refusal
 from assessment.views.results import year_results_context
 from units.access import is_staff_member, sees_all_units
 from units.models import UnitCategory
@@ -65,11 +66,6 @@ def _year_open_for(year: AssessmentYear, action: Action) -> bool:
     """Whether the policy lets ``action`` happen at all now (maybe only with a reason)."""
     status = YearStatus(year.status)
     return status in ALLOWED[action] or status in WITH_REASON[action]
-
-
-def _refuse(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _reason(form: forms.BaseForm) -> str:
@@ -190,7 +186,7 @@ def year_transition(request: HttpRequest, year: int) -> HttpResponse:
                 publicity_ends=form.cleaned_data.get("publicity_ends"),
             )
         except ValidationError as error:
-            _refuse(request, error)
+            say_refusal(request, error)
         else:
             messages.success(
                 request,
@@ -291,7 +287,7 @@ def indicator_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     try:
         scheme_service.indicator_delete(indicator=indicator, by=request.user)
     except ValidationError as error:
-        _refuse(request, error)
+        say_refusal(request, error)
     else:
         messages.success(request, _("Indicator %(name)s was deleted.") % {"name": indicator})
     return redirect(
@@ -343,7 +339,7 @@ def targets(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         try:  # the year's state refuses it: say so (e.g. published: only a review reopens it)
             year_check(assessment_year, Action.EDIT_TARGETS, by=request.user)
         except ValidationError as error:
-            _refuse(request, error)
+            say_refusal(request, error)
         return redirect("assessment:targets", year=assessment_year.year, unit=target_unit.code)
     grid = selectors.targets_grid(assessment_year, target_unit)
     form = TargetsForm(request.POST or None, grid=grid, year=assessment_year)
@@ -384,9 +380,7 @@ def results_compute(request: HttpRequest, year: int) -> HttpResponse:
     form = ComputeForm(request.POST, year=assessment_year)
     category = request.POST.get("category", "")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+        say_form_errors(request, form)
     else:
         try:
             compute_service.results_compute(
@@ -396,7 +390,7 @@ def results_compute(request: HttpRequest, year: int) -> HttpResponse:
                 reason=_reason(form),
             )
         except ValidationError as error:
-            _refuse(request, error)
+            say_refusal(request, error)
         else:
             messages.success(request, _("The results were computed."))
     if category:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from assessment.models import AssessmentYear, YearStatus
 from assessment.selectors import years as selectors
+from assessment.views.feedback import say_form_errors, say_refusal
 from reports.forms import BulletinCreateForm, OutstandingFilterForm
 from reports.models import ProgressBulletin
 from reports.staff import bonus as bonus_reads
@@ -177,9 +178,7 @@ def bulletin_create(request: HttpRequest, year: int) -> HttpResponse:
         raise PermissionDenied
     form = BulletinCreateForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
+        say_form_errors(request, form)
         return redirect("reports:bulletin_list", year=record.year)
     try:
         bulletin = bulletin_reads.bulletin_create(
@@ -190,8 +189,7 @@ def bulletin_create(request: HttpRequest, year: int) -> HttpResponse:
             by=request.user,
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        say_refusal(request, error)
         return redirect("reports:bulletin_list", year=record.year)
     messages.success(request, _("The bulletin “%(title)s” was made.") % {"title": bulletin.title})
     return redirect("reports:bulletin_detail", year=record.year, pk=bulletin.pk)

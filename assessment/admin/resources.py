@@ -8,6 +8,8 @@ layer of every door) and a header is written in one place only.
 from collections.abc import Sequence
 from typing import Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
 from import_export import fields, resources, widgets
 
@@ -98,64 +100,51 @@ class ExportResource(resources.ModelResource):
         return [cast(str, field.column_name) for field in self.get_export_fields(selected_fields)]
 
 
-class IndicatorExport(ExportResource):
-    year = _field("indicators", "year", "year__year", _WHOLE)
-    category = _field("indicators", "category", "category__code")
-    code = _field("indicators", "code", "code")
-    name = _field("indicators", "name", "name")
-    group = _field("indicators", "group", "group")
-    points = _field("indicators", "points", "points", _NUMBER)
-    method = _field("indicators", "method", "method")
-    aggregation = _field("indicators", "aggregation", "aggregation")
-    cap = _field("indicators", "cap", "cap", _NUMBER)
-    total_share = _field("indicators", "total_share", "total_share", _NUMBER)
-    step = _field("indicators", "step", "step", _NUMBER)
-    lead_unit = _field("indicators", "lead_unit", "lead_unit__code")
+def _path(model: type[models.Model], key: str) -> str | None:
+    """Where the column ``key`` reads a row of ``model``: its field of that name, a related row
+    by its code (or, having none, its year or name), the year of the row's indicator; None where
+    the model has no such column (a team's evaluation names no cadre)."""
+    try:
+        field = model._meta.get_field(key)
+    except FieldDoesNotExist:
+        return f"indicator__{_path(Indicator, key)}" if key == "year" else None
+    if field.related_model is None:
+        return key
+    related = cast("type[models.Model]", field.related_model)
+    names = {f.name for f in related._meta.get_fields()}
+    return f"{key}__{next(n for n in ('code', 'year', 'name') if n in names)}"
 
+
+def _widget(model: type[models.Model], path: str) -> widgets.Widget | None:
+    """Numbers and dates stay typed cells: the widget of the field at the end of ``path``."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = cast("type[models.Model]", model._meta.get_field(relation).related_model)
+    field = model._meta.get_field(name)
+    if isinstance(field, models.DateField):
+        return widgets.DateWidget("%Y-%m-%d", coerce_to_string=False)
+    if isinstance(field, models.DecimalField):
+        return _NUMBER
+    return _WHOLE if isinstance(field, models.IntegerField) else None
+
+
+def _export(
+    kind: str, model: type[models.Model], base: type[ExportResource] = ExportResource, **paths: str
+) -> type[ExportResource]:
+    """The export of ``model`` as the workbook ``kind``: the kind's columns in its order, each
+    read where ``_path`` says unless ``paths`` says otherwise."""
+    columns = {}
+    for column in KINDS[kind].columns:
+        path = paths.get(column.key) or _path(model, column.key)
+        if path is not None:
+            columns[column.key] = _field(kind, column.key, path, _widget(model, path))
+    meta = type("Meta", (), {"model": model, "fields": tuple(columns)})
+    return type(f"{model.__name__}Export", (base,), {**columns, "Meta": meta})
+
+
+class _CurrentEvidence(ExportResource):
     class Meta:
-        model = Indicator
-        fields = (
-            "year",
-            "category",
-            "code",
-            "name",
-            "group",
-            "points",
-            "method",
-            "aggregation",
-            "cap",
-            "total_share",
-            "step",
-            "lead_unit",
-        )
-
-
-class TargetExport(ExportResource):
-    year = _field("targets", "year", "indicator__year__year", _WHOLE)
-    unit = _field("targets", "unit", "unit__code")
-    indicator = _field("targets", "indicator", "indicator__code")
-    target = _field("targets", "target", "target", _NUMBER)
-    base = _field("targets", "base", "base", _NUMBER)
-    leader = _field("targets", "leader", "leader__name")
-
-    class Meta:
-        model = Target
-        fields = ("year", "unit", "indicator", "target", "base", "leader")
-
-
-class EvidenceExport(ExportResource):
-    unit = _field("evidence", "unit", "unit__code")
-    indicator = _field("evidence", "indicator", "indicator__code")
-    date = _field(
-        "evidence", "date", "date", widgets.DateWidget("%Y-%m-%d", coerce_to_string=False)
-    )
-    value = _field("evidence", "value", "value", _NUMBER)
-    description = _field("evidence", "description", "description")
-    status = _field("evidence", "status", "status")
-
-    class Meta:
-        model = Evidence
-        fields = ("unit", "indicator", "date", "value", "description", "status")
+        abstract = True
 
     def filter_export(self, queryset: QuerySet[Evidence], **kwargs: Any) -> QuerySet[Evidence]:
         """Only what the workbook can hold, so that the file imports back unchanged.
@@ -167,56 +156,11 @@ class EvidenceExport(ExportResource):
         return queryset.filter(is_current=True).exclude(status=EvidenceStatus.REJECTED)
 
 
-class CityRankExport(ExportResource):
-    year = _field("city_ranks", "year", "indicator__year__year", _WHOLE)
-    unit = _field("city_ranks", "unit", "unit__code")
-    indicator = _field("city_ranks", "indicator", "indicator__code")
-    rank = _field("city_ranks", "rank", "rank", _WHOLE)
-    total = _field("city_ranks", "total", "total", _WHOLE)
-
-    class Meta:
-        model = CityRank
-        fields = ("year", "unit", "indicator", "rank", "total")
-
-
-class GradeExport(ExportResource):
-    year = _field("grades", "year", "indicator__year__year", _WHOLE)
-    unit = _field("grades", "unit", "unit__code")
-    indicator = _field("grades", "indicator", "indicator__code")
-    grade = _field("grades", "grade", "grade")
-
-    class Meta:
-        model = Grade
-        fields = ("year", "unit", "indicator", "grade")
-
-
-class SurveyExport(ExportResource):
-    year = _field("surveys", "year", "indicator__year__year", _WHOLE)
-    unit = _field("surveys", "unit", "unit__code")
-    indicator = _field("surveys", "indicator", "indicator__code")
-    rate = _field("surveys", "rate", "rate", _NUMBER)
-
-    class Meta:
-        model = SurveyRate
-        fields = ("year", "unit", "indicator", "rate")
-
-
-class TeamEvaluationExport(ExportResource):
-    year = _field("evaluations", "year", "year__year", _WHOLE)
-    unit = _field("evaluations", "unit", "unit__code")
-    score = _field("evaluations", "score", "score", _NUMBER)
-
-    class Meta:
-        model = TeamEvaluation
-        fields = ("year", "unit", "score")
-
-
-class CadreEvaluationExport(ExportResource):
-    year = _field("evaluations", "year", "year__year", _WHOLE)
-    unit = _field("evaluations", "unit", "cadre__unit__code")
-    cadre = _field("evaluations", "cadre", "cadre__name")
-    score = _field("evaluations", "score", "score", _NUMBER)
-
-    class Meta:
-        model = CadreEvaluation
-        fields = ("year", "unit", "cadre", "score")
+IndicatorExport = _export("indicators", Indicator)
+TargetExport = _export("targets", Target)
+EvidenceExport = _export("evidence", Evidence, _CurrentEvidence)
+CityRankExport = _export("city_ranks", CityRank)
+GradeExport = _export("grades", Grade)
+SurveyExport = _export("surveys", SurveyRate)
+TeamEvaluationExport = _export("evaluations", TeamEvaluation)
+CadreEvaluationExport = _export("evaluations", CadreEvaluation, unit="cadre__unit__code")

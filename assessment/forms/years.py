@@ -24,6 +24,7 @@ from assessment.selectors.years import TargetsGrid
 from assessment.services.scheme import (
     INDICATOR_FIELDS,
     PARAMETER_FIELDS,
+    PARAMETER_SECTIONS,
     TargetRow,
     indicator_state,
     targets_state,
@@ -36,42 +37,17 @@ class YearCreateForm(DistrictForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
 
-# The settings page's sections, in order; every parameter appears in exactly one.
-PARAMETER_GROUPS: list[tuple[Any, tuple[str, ...]]] = [
-    (
-        _("Tiers and quotas"),
-        (
-            "excellent_threshold",
-            "good_threshold",
-            "average_threshold",
-            "excellent_quota",
-            "team_excellent_quota",
-            "cadre_excellent_quota",
-        ),
-    ),
-    (_("Grade factors"), ("grade_a", "grade_b", "grade_c", "grade_d")),
-    (
-        _("Three-in-one weights"),
-        (
-            "team_unit_weight",
-            "team_evaluation_weight",
-            "cadre_unit_weight",
-            "cadre_evaluation_weight",
-            "contribution_cap",
-        ),
-    ),
-    (
-        _("Bonus pool and coefficients"),
-        (
-            "bonus_pool",
-            "coefficient_excellent",
-            "coefficient_good",
-            "coefficient_average",
-            "coefficient_poor",
-        ),
-    ),
-    (_("Reporting period"), ("reporting_period_days", "publicity_ends_on")),
-]
+# The settings page's sections, titled, in the order of the service's sections.
+SECTION_TITLES = (
+    _("Tiers and quotas"),
+    _("Grade factors"),
+    _("Three-in-one weights"),
+    _("Bonus pool and coefficients"),
+    _("Reporting period"),
+)
+PARAMETER_GROUPS: list[tuple[Any, tuple[str, ...]]] = list(
+    zip(SECTION_TITLES, PARAMETER_SECTIONS, strict=True)
+)
 
 
 def _parameter_field(name: str) -> forms.Field:

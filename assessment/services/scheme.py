@@ -30,31 +30,36 @@ from units.models import Cadre, Unit
 
 User = AnyUser | None
 
-# The parameters of a year, in the order the settings page groups them.
-PARAMETER_FIELDS: tuple[str, ...] = (
-    "excellent_threshold",
-    "good_threshold",
-    "average_threshold",
-    "excellent_quota",
-    "team_excellent_quota",
-    "cadre_excellent_quota",
-    "grade_a",
-    "grade_b",
-    "grade_c",
-    "grade_d",
-    "team_unit_weight",
-    "team_evaluation_weight",
-    "cadre_unit_weight",
-    "cadre_evaluation_weight",
-    "contribution_cap",
-    "bonus_pool",
-    "coefficient_excellent",
-    "coefficient_good",
-    "coefficient_average",
-    "coefficient_poor",
-    "reporting_period_days",
-    "publicity_ends_on",
+# The parameters of a year in the settings page's sections, in order (the forms name them):
+# tiers and quotas, grade factors, three-in-one weights, bonus pool and coefficients, and the
+# reporting period. Every parameter is in exactly one.
+PARAMETER_SECTIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "excellent_threshold",
+        "good_threshold",
+        "average_threshold",
+        "excellent_quota",
+        "team_excellent_quota",
+        "cadre_excellent_quota",
+    ),
+    ("grade_a", "grade_b", "grade_c", "grade_d"),
+    (
+        "team_unit_weight",
+        "team_evaluation_weight",
+        "cadre_unit_weight",
+        "cadre_evaluation_weight",
+        "contribution_cap",
+    ),
+    (
+        "bonus_pool",
+        "coefficient_excellent",
+        "coefficient_good",
+        "coefficient_average",
+        "coefficient_poor",
+    ),
+    ("reporting_period_days", "publicity_ends_on"),
 )
+PARAMETER_FIELDS: tuple[str, ...] = tuple(name for names in PARAMETER_SECTIONS for name in names)
 
 # What an indicator form may change (year and category place it; they never move).
 INDICATOR_FIELDS: tuple[str, ...] = (

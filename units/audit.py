@@ -391,13 +391,20 @@ def connect_signals() -> None:
 
 # --- verification -----------------------------------------------------------------------------
 
+# What a break is: in the history (its rows and their seals) or in a live row against it.
 CONTENT_CHANGED = "content_changed"
 ROW_DELETED = "row_deleted"
 SEAL_BROKEN = "seal_broken"
+LIVE_CHANGED = "live_changed"
+LIVE_UNRECORDED = "live_unrecorded"
+LIVE_DELETED = "live_deleted"
 KIND_LABELS = {
     CONTENT_CHANGED: _("the history row's content was changed"),
     ROW_DELETED: _("the history row was deleted"),
     SEAL_BROKEN: _("the seal was altered, or a seal before it is missing or out of order"),
+    LIVE_CHANGED: _("the row differs from its last recorded change"),
+    LIVE_UNRECORDED: _("the row has no recorded history"),
+    LIVE_DELETED: _("the row is gone, but its history records no deletion"),
 }
 
 
@@ -514,15 +521,6 @@ def verify(*, using: str = "default") -> Report:
 
 
 # --- live rows against their history ----------------------------------------------------------
-
-LIVE_CHANGED = "live_changed"
-LIVE_UNRECORDED = "live_unrecorded"
-LIVE_DELETED = "live_deleted"
-LIVE_KIND_LABELS = {
-    LIVE_CHANGED: _("the row differs from its last recorded change"),
-    LIVE_UNRECORDED: _("the row has no recorded history"),
-    LIVE_DELETED: _("the row is gone, but its history records no deletion"),
-}
 
 
 @dataclass

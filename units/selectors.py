@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from units.access import AnyUser, is_staff_member, sees_all_units, user_unit_id
 from units.models import Cadre, Unit, UnitCategory
 
+M = TypeVar("M", bound=models.Model)
+
+
+def _visible(rows: QuerySet[M], user: AnyUser, unit_lookup: str) -> QuerySet[M]:
+    """The rows a user may see: every one for the roles that see all units, their own unit's
+    (``unit_lookup`` names it) for anyone else on the staff, none for the rest."""
+    if not is_staff_member(user):
+        return rows.none()
+    if sees_all_units(user):
+        return rows
+    unit_id = user_unit_id(user)
+    return rows.none() if unit_id is None else rows.filter(**{unit_lookup: unit_id})
+
 
 def units_for_user(user: AnyUser) -> QuerySet[Unit]:
-    units = Unit.objects.select_related("category", "parent")
-    if not is_staff_member(user):
-        return units.none()
-    if sees_all_units(user):
-        return units
-    unit_id = user_unit_id(user)
-    return units.none() if unit_id is None else units.filter(pk=unit_id)
+    return _visible(Unit.objects.select_related("category", "parent"), user, "pk")
 
 
 def unit_list(
@@ -46,13 +56,7 @@ def unit_get_for_user(user: AnyUser, code: str) -> Unit:
 
 
 def cadres_for_user(user: AnyUser) -> QuerySet[Cadre]:
-    cadres = Cadre.objects.select_related("unit", "unit__category")
-    if not is_staff_member(user):
-        return cadres.none()
-    if sees_all_units(user):
-        return cadres
-    unit_id = user_unit_id(user)
-    return cadres.none() if unit_id is None else cadres.filter(unit_id=unit_id)
+    return _visible(Cadre.objects.select_related("unit", "unit__category"), user, "unit_id")
 
 
 def cadre_list(

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.models import Publication
-from units.audit import KIND_LABELS, LIVE_KIND_LABELS, head_reached, verify
+from units.audit import KIND_LABELS, head_reached, verify
 from units.commands import DistrictCommand
 
 
@@ -60,7 +60,7 @@ class Command(DistrictCommand):
             self.stdout.write(
                 self.style.ERROR(
                     _("%(table)s, row %(pk)s: %(kind)s.")
-                    % {"table": item.table, "pk": item.pk, "kind": LIVE_KIND_LABELS[item.kind]}
+                    % {"table": item.table, "pk": item.pk, "kind": KIND_LABELS[item.kind]}
                 )
             )
         if len(report.live) > 20:

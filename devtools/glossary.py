@@ -82,6 +82,12 @@ _SPEC_HEADERS = tuple(
     )
 )
 
+
+def _in_chinese_text(avoid: str, use: str, why: str) -> Rule:
+    """A rule of the messages' punctuation: in the catalogue's and the templates' Chinese text."""
+    return Rule("messages", avoid, use, why, sources=frozenset({PO, TEMPLATE}), chinese_only=True)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "to record (unit) / recorded by",
@@ -111,22 +117,8 @@ RULES: tuple[Rule, ...] = (
     Rule("messages", r"字段", "此项", "an IT word: the office speaks of 项, not 字段"),
     Rule("messages", r"后台任务进程", "已排队，请稍候", "an IT word"),
     Rule("messages", r"提交失败", "保存未成功，请按红色提示修改后重新提交", "an IT word"),
-    Rule(
-        "messages",
-        r"[“”]",
-        "「」",
-        "values are quoted with 「」 in every message",
-        sources=frozenset({PO, TEMPLATE}),
-        chinese_only=True,
-    ),
-    Rule(
-        "messages",
-        r"「\s|\s」",
-        "「X」",
-        "no spaces inside 「」",
-        sources=frozenset({PO, TEMPLATE}),
-        chinese_only=True,
-    ),
+    _in_chinese_text(r"[“”]", "「」", "values are quoted with 「」 in every message"),
+    _in_chinese_text(r"「\s|\s」", "「X」", "no spaces inside 「」"),
     Rule(
         "messages",
         r"项目标值",

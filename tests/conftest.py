@@ -1,4 +1,5 @@
 import os
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -136,37 +137,22 @@ def cadres(unit_a, unit_b):
     ]
 
 
-@pytest.fixture
-def office_user(db):
-    return UserFactory(username="office", role=Role.OFFICE, unit=None, is_staff=True)
+def _account(username: str, role: str | None = None, unit: str | None = None, **extra: Any) -> Any:
+    """A fixture: the account ``username`` with ``role``, a member of the unit that the fixture
+    named ``unit`` gives (or of none)."""
+
+    @pytest.fixture
+    def account(request: pytest.FixtureRequest, db: None) -> Any:
+        member_of = request.getfixturevalue(unit) if unit else None
+        return UserFactory(username=username, role=role, unit=member_of, **extra)
+
+    return account
 
 
-@pytest.fixture
-def lead_user(lead_unit):
-    return UserFactory(username="lead", role=Role.LEAD, unit=lead_unit)
-
-
-@pytest.fixture
-def reporter_a(unit_a):
-    return UserFactory(username="reporter_a", role=Role.REPORTER, unit=unit_a)
-
-
-@pytest.fixture
-def reporter_b(unit_b):
-    return UserFactory(username="reporter_b", role=Role.REPORTER, unit=unit_b)
-
-
-@pytest.fixture
-def supervision_user(db):
-    return UserFactory(username="supervision", role=Role.SUPERVISION, unit=None)
-
-
-@pytest.fixture
-def leader_user(db):
-    return UserFactory(username="leader", role=Role.LEADER, unit=None)
-
-
-@pytest.fixture
-def nobody(db):
-    """A logged-in account with no role: it may not use the staff site."""
-    return UserFactory(username="nobody", unit=None)
+office_user = _account("office", Role.OFFICE, is_staff=True)
+lead_user = _account("lead", Role.LEAD, "lead_unit")
+reporter_a = _account("reporter_a", Role.REPORTER, "unit_a")
+reporter_b = _account("reporter_b", Role.REPORTER, "unit_b")
+supervision_user = _account("supervision", Role.SUPERVISION)
+leader_user = _account("leader", Role.LEADER)
+nobody = _account("nobody")  # logged in with no role: it may not use the staff site

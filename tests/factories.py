@@ -7,6 +7,9 @@ from django.contrib.auth.models import Group
 from units.models import Cadre, Membership, Unit, UnitCategory
 from units.roles import GROUP_NAMES, Role
 
+# The smallest file a PDF reader opens: what a test attaches as evidence.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+
 
 class CategoryFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -18,11 +18,11 @@ from assessment.models import (
 )
 from assessment.services.evidence import evidence_record
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.factories import PDF_BYTES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 D = Decimal
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 DAY = datetime.date(2026, 11, 20)
 
 

@@ -22,12 +22,11 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.services import projects as service
-from tests.factories import CadreFactory, UnitFactory
+from tests.factories import PDF_BYTES, CadreFactory, UnitFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 D = Decimal
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 TODAY = datetime.date(2026, 7, 1)
 
 

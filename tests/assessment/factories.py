@@ -1,5 +1,6 @@
 """factory_boy factories for the assessment models (years, indicators, targets, results)."""
 
+import datetime
 from decimal import Decimal
 
 import factory
@@ -82,3 +83,18 @@ def town_indicators(year, town, *, points=(Decimal(60), Decimal(40)), gdp=None, 
             method="graded", group="党的建设", **(party or {}),
         ),
     )  # fmt: skip
+
+
+def evidence_with(unit, indicator, by, *files, day=datetime.date(2026, 3, 1), value=10, note=""):
+    """Evidence recorded through the service (as a user does) with ``files`` attached."""
+    from assessment.services.evidence import evidence_record
+
+    return evidence_record(
+        unit=unit,
+        indicator=indicator,
+        date=day,
+        value=Decimal(value),
+        description=note or "附统计报表",
+        by=by,
+        attachments=files,
+    )

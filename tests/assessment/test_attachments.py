@@ -1,6 +1,5 @@
 """Attachments: the type decided by the bytes, safe names, private storage, who may see one."""
 
-import datetime
 import hashlib
 import io
 import os
@@ -34,8 +33,8 @@ from assessment.lib.attachments import (
     sniff,
 )
 from assessment.models import Evidence, EvidenceAttachment
-from assessment.services.evidence import evidence_correct, evidence_record
-from tests.assessment.factories import IndicatorFactory
+from assessment.services.evidence import evidence_correct
+from tests.assessment.factories import IndicatorFactory, evidence_with
 from tests.factories import UserFactory
 from units.roles import Role
 
@@ -387,21 +386,9 @@ def gdp(year, town, lead_unit):
     return IndicatorFactory(year=year, category=town, code="GDP", lead_unit=lead_unit)
 
 
-def record_with(unit, indicator, by, *files):
-    return evidence_record(
-        unit=unit,
-        indicator=indicator,
-        date=datetime.date(2026, 3, 1),
-        value=D(10),
-        description="附统计报表",
-        by=by,
-        attachments=files,
-    )
-
-
 def test_attachments_are_stored_privately_under_a_random_name(unit_a, gdp, reporter_a, media_root):
     png = image("PNG")
-    record = record_with(
+    record = evidence_with(
         unit_a, gdp, reporter_a, upload("../../etc/passwd.pdf", PDF_BYTES), upload("现场.png", png)
     )
 
@@ -420,7 +407,7 @@ def test_one_bad_attachment_refuses_the_whole_record_and_stores_nothing(
     unit_a, gdp, reporter_a, media_root
 ):
     with pytest.raises(ValidationError) as refused:
-        record_with(
+        evidence_with(
             unit_a,
             gdp,
             reporter_a,
@@ -436,12 +423,12 @@ def test_one_bad_attachment_refuses_the_whole_record_and_stores_nothing(
 def test_a_record_takes_at_most_ten_attachments(unit_a, gdp, reporter_a):
     files = [upload(f"{n}.pdf", PDF_BYTES) for n in range(11)]
     with pytest.raises(ValidationError) as refused:
-        record_with(unit_a, gdp, reporter_a, *files)
+        evidence_with(unit_a, gdp, reporter_a, *files)
     assert "attachments" in refused.value.message_dict
 
 
 def test_a_correction_brings_its_own_attachments_and_the_old_ones_stay(unit_a, gdp, reporter_a):
-    old = record_with(unit_a, gdp, reporter_a, upload("旧.pdf", PDF_BYTES))
+    old = evidence_with(unit_a, gdp, reporter_a, upload("旧.pdf", PDF_BYTES))
     new = evidence_correct(
         record=old,
         value=D(12),
@@ -459,7 +446,7 @@ def test_a_correction_brings_its_own_attachments_and_the_old_ones_stay(unit_a, g
 
 @pytest.fixture
 def attachment(unit_a, gdp, reporter_a):
-    return record_with(unit_a, gdp, reporter_a, upload("a.pdf", PDF_BYTES)).attachments.get()
+    return evidence_with(unit_a, gdp, reporter_a, upload("a.pdf", PDF_BYTES)).attachments.get()
 
 
 def test_the_people_who_see_the_record_get_its_attachment(
@@ -479,7 +466,7 @@ def test_a_lead_department_sees_only_the_attachments_of_its_indicators(
     year, town, unit_a, reporter_a, lead_user
 ):
     other = IndicatorFactory(year=year, category=town, code="EDU", lead_unit=None)
-    record = record_with(unit_a, other, reporter_a, upload("a.pdf", PDF_BYTES))
+    record = evidence_with(unit_a, other, reporter_a, upload("a.pdf", PDF_BYTES))
     with pytest.raises(PermissionDenied):
         attachment_get_for_user(lead_user, record.attachments.get().pk)
 
@@ -503,10 +490,10 @@ def test_a_file_left_by_a_write_that_never_committed_is_found_and_removed(
     from django.core.management import call_command
     from django.db import transaction
 
-    kept = record_with(unit_a, gdp, reporter_a, upload("保留.pdf", PDF_BYTES))
+    kept = evidence_with(unit_a, gdp, reporter_a, upload("保留.pdf", PDF_BYTES))
     kept_file = media_root / kept.attachments.get().file.name
     with transaction.atomic():
-        record_with(unit_a, gdp, reporter_a, upload("中断.pdf", PDF_BYTES))
+        evidence_with(unit_a, gdp, reporter_a, upload("中断.pdf", PDF_BYTES))
         transaction.set_rollback(True)  # as a crash before the commit would
     files = sorted(p for p in (media_root / "attachments").rglob("*") if p.is_file())
     assert len(files) == 2  # the committed record's file and the orphan
@@ -530,7 +517,7 @@ def test_a_fresh_file_without_a_row_may_still_be_committing_and_is_left(
     from django.db import transaction
 
     with transaction.atomic():
-        record_with(unit_a, gdp, reporter_a, upload("中断.pdf", PDF_BYTES))
+        evidence_with(unit_a, gdp, reporter_a, upload("中断.pdf", PDF_BYTES))
         transaction.set_rollback(True)
     out = io.StringIO()
     call_command("clean_attachments", "--delete", stdout=out)

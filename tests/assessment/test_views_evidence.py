@@ -16,8 +16,12 @@ from assessment.models import (
     EvidenceStatus,
     YearStatus,
 )
-from assessment.services.evidence import evidence_record
-from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.assessment.factories import (
+    IndicatorFactory,
+    TargetFactory,
+    YearFactory,
+    evidence_with,
+)
 from tests.factories import PDF_BYTES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
@@ -110,14 +114,8 @@ def test_the_timeline_shows_newest_first_with_marks_attachments_and_statements(
     EvidenceStatement.objects.create(
         evidence=failure, unit=unit_a, text="已整改", stated_by=reporter_a
     )
-    evidence_record(
-        unit=unit_a,
-        indicator=gdp,
-        date=datetime.date(2026, 5, 1),
-        value=D(1),
-        description="带附件",
-        by=reporter_a,
-        attachments=[pdf()],
+    evidence_with(
+        unit_a, gdp, reporter_a, pdf(), day=datetime.date(2026, 5, 1), value=1, note="带附件"
     )
 
     response = logged_in(client, reporter_a).get(home_url())
@@ -154,15 +152,7 @@ def test_the_office_and_leaders_may_view_any_unit(client, office_user, leader_us
 def test_a_reporter_of_another_unit_gets_403_on_every_page_of_unit_a(
     client, reporter_a, reporter_b, unit_a, gdp
 ):
-    record = evidence_record(
-        unit=unit_a,
-        indicator=gdp,
-        date=DAY,
-        value=D(10),
-        description="甲镇的记录",
-        by=reporter_a,
-        attachments=[pdf()],
-    )
+    record = evidence_with(unit_a, gdp, reporter_a, pdf(), day=DAY, note="甲镇的记录")
     attachment = record.attachments.get()
     client = logged_in(client, reporter_b)
 
@@ -348,14 +338,8 @@ def test_a_reporter_of_another_unit_cannot_answer_a_failure(
 def test_an_attachment_downloads_with_its_chinese_name_type_and_nosniff(
     client, reporter_a, unit_a, gdp
 ):
-    record = evidence_record(
-        unit=unit_a,
-        indicator=gdp,
-        date=DAY,
-        value=D(1),
-        description="附件",
-        by=reporter_a,
-        attachments=[pdf("年度报告.pdf")],
+    record = evidence_with(
+        unit_a, gdp, reporter_a, pdf("年度报告.pdf"), day=DAY, value=1, note="附件"
     )
     attachment = record.attachments.get()
 

@@ -36,6 +36,7 @@ from assessment.views.projects import (
     FormPage,
     detail_url,
     form_page,
+    project_form_page,
     render_detail,
     show_form_page,
 )
@@ -58,12 +59,6 @@ def _reporting_warning(user: AnyUser, year: AssessmentYear) -> str:
         "be reported here. If a report is still due, ask the assessment office to add it as a "
         "late record."
     ) % {"status": year.get_status_display()}
-
-
-def _page(project: KeyProject, anchor: str, title: str, submit: str, **more: Any) -> FormPage:
-    """A form page of the project whose cancel goes back to ``anchor`` on the project's page."""
-    cancel_url = detail_url(project, anchor)
-    return FormPage(project.year, title, submit, cancel_url, project, **more)
 
 
 def _correction(
@@ -90,7 +85,7 @@ def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
     report = partial(project_service.progress_record, task=task)
     act = calling(report, by=request.user, then=detail_url(project, f"task-{task.pk}"))
-    page = _page(
+    page = project_form_page(
         project,
         f"task-{task.pk}",
         _("Report progress"),
@@ -114,7 +109,9 @@ def progress_correct(request: HttpRequest, pk: int) -> HttpResponse:
         "waits for verification."
     )
     title = _("Correct a progress report")
-    page = _page(project, f"update-{old.pk}", title, _("Save the correction"), intro=intro)
+    page = project_form_page(
+        project, f"update-{old.pk}", title, _("Save the correction"), intro=intro
+    )
     page.subject, page.subject_template = old, "projects/_update.html"
     return _correction(
         request,
@@ -144,7 +141,7 @@ def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
         "three-in-one score."
     )
     title = _("Propose contribution points")
-    page = _page(project, "contributions", title, _("Save the proposal"), intro=intro)
+    page = project_form_page(project, "contributions", title, _("Save the proposal"), intro=intro)
     page.warning = _reporting_warning(request.user, project.year)
     success = _("The contribution points were proposed. They now wait for verification.")
     return form_page(request, form, page, act, success)
@@ -159,7 +156,9 @@ def contribution_correct(request: HttpRequest, pk: int) -> HttpResponse:
         "The proposal stays as it was; the correction supersedes it and waits for verification."
     )
     title = _("Correct contribution points")
-    page = _page(project, f"contribution-{old.pk}", title, _("Save the correction"), intro=intro)
+    page = project_form_page(
+        project, f"contribution-{old.pk}", title, _("Save the correction"), intro=intro
+    )
     page.subject, page.subject_template = old, "projects/_contribution.html"
     correct = partial(project_service.contribution_correct, contribution=old)
     return _correction(

@@ -212,6 +212,13 @@ class FormPage:
     subject_template: str = ""
 
 
+def project_form_page(
+    project: KeyProject, anchor: str, title: str | Promise, submit: str | Promise, **more: Any
+) -> FormPage:
+    """A form page of the project whose cancel goes back to ``anchor`` on the project's page."""
+    return FormPage(project.year, title, submit, detail_url(project, anchor), project, **more)
+
+
 def form_page(
     request: HttpRequest,
     form: BaseForm,
@@ -326,13 +333,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return detail_url(project, f"milestone-{milestone.pk}")
 
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Add a milestone"),
-        submit=_("Save the milestone"),
-        cancel_url=detail_url(project),
-    )
+    page = project_form_page(project, "", _("Add a milestone"), _("Save the milestone"))
     return form_page(request, form, page, act, _("The milestone was added."))
 
 
@@ -360,12 +361,12 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return detail_url(project, f"task-{task.pk}")
 
-    page = FormPage(
-        year=project.year,
-        project=project,
-        title=_("Add a task to “%(milestone)s”") % {"milestone": milestone.title},
-        submit=_("Save the task"),
-        cancel_url=detail_url(project, f"milestone-{milestone.pk}"),
+    title = _("Add a task to “%(milestone)s”") % {"milestone": milestone.title}
+    page = project_form_page(
+        project,
+        f"milestone-{milestone.pk}",
+        title,
+        _("Save the task"),
         intro=_(
             "A task is one person's of the team, in a quantity, done by the milestone's date "
             "(%(date)s) at the latest."

@@ -7,6 +7,7 @@ year's state is the policy's, asked by the services.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, cast
 
@@ -201,13 +202,6 @@ def year_transition(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def scheme_index(request: HttpRequest, year: int) -> HttpResponse:
-    assessment_year = selectors.year_get_for_user(request.user, year)
-    return _to_first_category(assessment_year, "assessment:scheme_detail")
-
-
-@require_GET
-@login_required
 def scheme_detail(request: HttpRequest, year: int, category: str) -> HttpResponse:
     assessment_year = selectors.year_get_for_user(request.user, year)
     _require_perm(request, "assessment.view_indicator", assessment_year)
@@ -398,18 +392,24 @@ def results_compute(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("assessment:results_index", year=assessment_year.year)
 
 
-@require_GET
-@login_required
-def results_index(request: HttpRequest, year: int) -> HttpResponse:
-    assessment_year = selectors.year_get_for_user(request.user, year)
-    return _to_first_category(assessment_year, "assessment:results")
+def _first_category(view_name: str) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A year's page that goes on to ``view_name`` for the first unit category (to the year's
+    page while there is none)."""
+
+    @require_GET
+    @login_required
+    def to_first_category(request: HttpRequest, year: int) -> HttpResponse:
+        assessment_year = selectors.year_get_for_user(request.user, year)
+        first = UnitCategory.objects.order_by("sort_order", "code").first()
+        if first is None:
+            return redirect("assessment:year_detail", year=assessment_year.year)
+        return redirect(view_name, year=assessment_year.year, category=first.code)
+
+    return to_first_category
 
 
-def _to_first_category(assessment_year: AssessmentYear, view_name: str) -> HttpResponse:
-    first = UnitCategory.objects.order_by("sort_order", "code").first()
-    if first is None:
-        return redirect("assessment:year_detail", year=assessment_year.year)
-    return redirect(view_name, year=assessment_year.year, category=first.code)
+scheme_index = _first_category("assessment:scheme_detail")
+results_index = _first_category("assessment:results")
 
 
 @require_GET

@@ -196,12 +196,7 @@ def indicator_save(
         check_state(expected_state, indicator_state(locked))
     year_check(indicator.year, Action.EDIT_SCHEME, reason=reason)
     indicator.full_clean()
-    _audit(indicator, by)
-    if indicator.pk is None:
-        indicator.save()
-    else:
-        indicator.save(update_fields=list(INDICATOR_FIELDS))
-    _record_reason(indicator, reason)
+    _save(indicator, by, reason, INDICATOR_FIELDS)
     return indicator
 
 
@@ -282,13 +277,15 @@ def _validate_target(target: Target) -> None:
         raise ValidationError(errors)
 
 
-def _save_target(target: Target, by: User, reason: str, fields: Iterable[str]) -> None:
-    _audit(target, by)
-    if target.pk is None:
-        target.save()
+def _save(instance: models.Model, by: User, reason: str, fields: Iterable[str]) -> None:
+    """Save a new row whole and a known one in ``fields`` only; its history record names the
+    user and the reason."""
+    _audit(instance, by)
+    if instance.pk is None:
+        instance.save()
     else:
-        target.save(update_fields=list(fields))
-    _record_reason(target, reason)
+        instance.save(update_fields=list(fields))
+    _record_reason(instance, reason)
 
 
 @transaction.atomic
@@ -296,7 +293,7 @@ def target_save(*, target: Target, by: User, reason: str = "") -> Target:
     """Save one unit's target, base and responsible cadre for one indicator."""
     year_check(target.indicator.year, Action.EDIT_TARGETS, reason=reason)
     _validate_target(target)
-    _save_target(target, by, reason, TARGET_FIELDS)
+    _save(target, by, reason, TARGET_FIELDS)
     return target
 
 
@@ -374,7 +371,7 @@ def targets_save_many(
     if errors:
         raise ValidationError(errors)
     for target, changed in pending:
-        _save_target(target, by, reason, changed)
+        _save(target, by, reason, changed)
     return [target for target, _changed in pending]
 
 

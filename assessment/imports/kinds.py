@@ -8,15 +8,17 @@ choices), what the year's policy must allow, and the permissions an acting user 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assessment.imports import kinds_records as records
 from assessment.imports import kinds_scheme as scheme
 from assessment.imports import kinds_units as people
 from assessment.imports import values as v
-from assessment.imports.rows import Column, Kind
+from assessment.imports.rows import Column, Context, Kind, ParsedRow
 from assessment.imports.rules import evidence_rules
 from assessment.models import (
     AggregationChoices,
@@ -303,66 +305,63 @@ EVIDENCE = Kind(
     rules=evidence_rules,
 )
 
-CITY_RANKS = Kind(
-    name="city_ranks",
-    label=_("city ranks"),
-    columns=(
-        _year(),
-        _unit(),
-        _indicator(),
-        Column(
-            "rank",
-            "名次",
-            v.whole,
-            help=_("The unit's place in the city ranking: a whole number from 1."),
-        ),
-        Column("total", "参评总数", v.whole, help=_("How many were ranked: a whole number.")),
-    ),
-    identity=("year", "unit", "indicator"),
-    fields={"rank": "rank", "total": "total"},
-    action=Action.ENTER_ASSESSMENTS,
-    permissions=("assessment.add_cityrank", "assessment.change_cityrank"),
-    resolve=records.assessment_resolver(CityRank, MethodChoices.CITY_RANK, ("rank", "total")),
-    existing=records.pair_existing(CityRank),
-    write=records.write_plain,
-)
 
-GRADES = Kind(
-    name="grades",
-    label=_("grades"),
-    columns=(
-        _year(),
-        _unit(),
-        _indicator(),
-        Column("grade", "等级", v.grade, help=_("The grade: A, B, C or D.")),
-    ),
-    identity=("year", "unit", "indicator"),
-    fields={"grade": "grade"},
-    action=Action.ENTER_ASSESSMENTS,
-    permissions=("assessment.add_grade", "assessment.change_grade"),
-    resolve=records.assessment_resolver(Grade, MethodChoices.GRADED, ("grade",)),
-    existing=records.pair_existing(Grade),
-    write=records.write_plain,
-)
+# The scoring method of the indicators each assessment model answers.
+_METHODS = {CityRank: MethodChoices.CITY_RANK, Grade: MethodChoices.GRADED}
 
-SURVEYS = Kind(
-    name="surveys",
-    label=_("survey rates"),
-    # A rate in [0, 1] or a percentage up to 100, stored as given; "85%" is the rate 0.85.
-    columns=(
-        _year(),
-        _unit(),
-        _indicator(),
-        Column("rate", "得分率", v.share, help=_("The rate: 0 to 1, or a percentage such as 85%.")),
+
+def _assessed(
+    name: str,
+    label: str | Promise,
+    model: type[CityRank] | type[Grade] | type[SurveyRate],
+    *columns: Column,
+    resolve: Callable[[list[ParsedRow], Context], None] | None = None,
+) -> Kind:
+    """A kind of the office's assessments of units on the year's indicators: one row per year,
+    unit and indicator, whose ``columns`` are the model's fields of the same names. ``resolve``
+    defaults to accepting indicators of the model's scoring method."""
+    keys = tuple(column.key for column in columns)
+    codename = model._meta.model_name
+    return Kind(
+        name=name,
+        label=label,
+        columns=(_year(), _unit(), _indicator(), *columns),
+        identity=("year", "unit", "indicator"),
+        fields={key: key for key in keys},
+        action=Action.ENTER_ASSESSMENTS,
+        permissions=(f"assessment.add_{codename}", f"assessment.change_{codename}"),
+        resolve=resolve or records.assessment_resolver(model, _METHODS[model], keys),
+        existing=records.pair_existing(model),
+        write=records.write_plain,
+    )
+
+
+CITY_RANKS = _assessed(
+    "city_ranks",
+    _("city ranks"),
+    CityRank,
+    Column(
+        "rank",
+        "名次",
+        v.whole,
+        help=_("The unit's place in the city ranking: a whole number from 1."),
     ),
-    identity=("year", "unit", "indicator"),
-    fields={"rate": "rate"},
-    action=Action.ENTER_ASSESSMENTS,
-    permissions=("assessment.add_surveyrate", "assessment.change_surveyrate"),
-    # A rate a satisfaction survey gave is refused (see ``resolve_surveys``).
+    Column("total", "参评总数", v.whole, help=_("How many were ranked: a whole number.")),
+)
+GRADES = _assessed(
+    "grades",
+    _("grades"),
+    Grade,
+    Column("grade", "等级", v.grade, help=_("The grade: A, B, C or D.")),
+)
+# A rate in [0, 1] or a percentage up to 100, stored as given; "85%" is the rate 0.85. A rate a
+# satisfaction survey gave is refused (see ``resolve_surveys``).
+SURVEYS = _assessed(
+    "surveys",
+    _("survey rates"),
+    SurveyRate,
+    Column("rate", "得分率", v.share, help=_("The rate: 0 to 1, or a percentage such as 85%.")),
     resolve=records.resolve_surveys,
-    existing=records.pair_existing(SurveyRate),
-    write=records.write_plain,
 )
 
 EVALUATIONS = Kind(

@@ -186,17 +186,8 @@ def assessment_resolver(
                 )
             if row.errors or unit is None or indicator is None:
                 continue
-            row.plan = Planned(
-                model=model,
-                key=(indicator.pk, unit.pk),
-                label=f"{indicator.year.year} · {unit.code} · {indicator.code}",
-                create={"indicator": indicator, "unit": unit},
-                fields={key: row.get(key) for key in value_keys},
-                year=indicator.year,
-                unit=unit,
-                indicator=indicator,
-                row=row,
-            )
+            values = {key: row.get(key) for key in value_keys}
+            row.plan = Planned.per_indicator_and_unit(model, indicator, unit, values, row)
 
     return resolve
 
@@ -288,22 +279,16 @@ def resolve_evaluations(rows: list[ParsedRow], ctx: Context) -> None:
         cadre = row_cadre(row, cadres, "cadre", unit)
         if row.errors or year is None or unit is None:
             continue
-        if cadre is None:
-            plan = Planned(
-                model=TeamEvaluation,
-                key=(year.pk, unit.pk),
-                label=f"{year.year} · {unit.code}",
-                create={"year": year, "unit": unit},
-                fields={"score": row.get("score")},
-            )
-        else:
-            plan = Planned(
-                model=CadreEvaluation,
-                key=(year.pk, cadre.pk),
-                label=f"{year.year} · {unit.code} · {cadre.name}",
-                create={"year": year, "cadre": cadre},
-                fields={"score": row.get("score")},
-            )
+        # A blank cadre is the unit's leadership team.
+        plan = Planned(
+            model=TeamEvaluation if cadre is None else CadreEvaluation,
+            key=(year.pk, unit.pk if cadre is None else cadre.pk),
+            label=f"{year.year} · {unit.code}" + ("" if cadre is None else f" · {cadre.name}"),
+            create={"year": year, "unit": unit}
+            if cadre is None
+            else {"year": year, "cadre": cadre},
+            fields={"score": row.get("score")},
+        )
         plan.year, plan.unit, plan.row = year, unit, row
         row.plan = plan
     _refuse_balloted(rows)

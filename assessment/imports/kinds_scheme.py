@@ -110,17 +110,8 @@ def resolve_targets(rows: list[ParsedRow], ctx: Context) -> None:
             row.fail(field, " ".join(messages))
         if row.errors:
             continue
-        row.plan = Planned(
-            model=Target,
-            key=(indicator.pk, unit.pk),
-            label=f"{indicator.year.year} · {unit.code} · {indicator.code}",
-            create={"indicator": indicator, "unit": unit},
-            fields={"target": target.target, "base": target.base, "leader": leader},
-            year=indicator.year,
-            unit=unit,
-            indicator=indicator,
-            row=row,
-        )
+        values = {"target": target.target, "base": target.base, "leader": leader}
+        row.plan = Planned.per_indicator_and_unit(Target, indicator, unit, values, row)
 
 
 def existing_targets(plans: list[Planned], ctx: Context) -> dict[tuple, models.Model]:

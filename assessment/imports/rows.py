@@ -143,6 +143,28 @@ class Planned:
     changed: list[str] = field(default_factory=list)
     row: ParsedRow | None = None
 
+    @classmethod
+    def per_indicator_and_unit(
+        cls,
+        model: type[models.Model],
+        indicator: Indicator,
+        unit: Unit,
+        fields: dict[str, Any],
+        row: ParsedRow,
+    ) -> Planned:
+        """The plan of a row kept once per indicator and unit (a target, a rank, a grade …)."""
+        return cls(
+            model=model,
+            key=(indicator.pk, unit.pk),
+            label=f"{indicator.year.year} · {unit.code} · {indicator.code}",
+            create={"indicator": indicator, "unit": unit},
+            fields=fields,
+            year=indicator.year,
+            unit=unit,
+            indicator=indicator,
+            row=row,
+        )
+
 
 @dataclass
 class Context:

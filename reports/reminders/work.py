@@ -155,6 +155,20 @@ class YearWork:
     def reminder(self, **values: Any) -> Reminder:
         return Reminder(today=self.today, **values)
 
+    def office_missing(
+        self, unit: UnitRef, missing: list[str], url: str, **values: Any
+    ) -> list[Reminder]:
+        """What the office still has to enter for ``unit`` (``missing``, by name): one reminder,
+        or none when nothing is missing."""
+        if not missing:
+            return []
+        details = {"details": tuple(missing), "count": len(missing)}
+        return [
+            self.reminder(
+                actor=Actor.OFFICE, actor_unit=None, unit=unit, url=url, **details, **values
+            )
+        ]
+
     def url(self, name: str, query: dict[str, str | int] | None = None, **kwargs: object) -> str:
         address = reverse(name, kwargs={"year": self.year.year, **kwargs})
         return f"{address}?{urlencode(query)}" if query else address
@@ -190,20 +204,10 @@ def target_work(work: YearWork, due: datetime.date) -> list[Reminder]:
                 needs_base(indicator) and base is None
             ):
                 missing.append(indicator_label(indicator.name, indicator.code))
-        if missing:
-            items.append(
-                work.reminder(
-                    phase=Phase.TARGETS,
-                    kind=Kind.TARGETS,
-                    actor=Actor.OFFICE,
-                    actor_unit=None,
-                    due=due,
-                    url=work.url("assessment:targets", unit=unit.code),
-                    unit=unit,
-                    details=tuple(missing),
-                    count=len(missing),
-                )
-            )
+        url = work.url("assessment:targets", unit=unit.code)
+        items += work.office_missing(
+            unit, missing, url, phase=Phase.TARGETS, kind=Kind.TARGETS, due=due
+        )
     return items
 
 
@@ -302,20 +306,10 @@ def evaluation_work(work: YearWork, due: datetime.date) -> list[Reminder]:
     items = []
     for unit in work.units:
         missing = ([] if unit.id in teams else [_("leadership team")]) + unrated.get(unit.id, [])
-        if missing:
-            items.append(
-                work.reminder(
-                    phase=Phase.EVALUATION,
-                    kind=Kind.EVALUATIONS,
-                    actor=Actor.OFFICE,
-                    actor_unit=None,
-                    due=due,
-                    url=reverse("assessment:import_index"),
-                    unit=unit,
-                    details=tuple(missing),
-                    count=len(missing),
-                )
-            )
+        url = reverse("assessment:import_index")
+        items += work.office_missing(
+            unit, missing, url, phase=Phase.EVALUATION, kind=Kind.EVALUATIONS, due=due
+        )
     return items
 
 

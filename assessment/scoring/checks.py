@@ -140,13 +140,20 @@ def _data_problems(inputs: YearInputs) -> Iterator[Problem]:
                     )
 
 
+def _given_and_positive(
+    value: Number | None, missing: ProblemCode, invalid: ProblemCode
+) -> Iterator[Problem]:
+    """``missing`` without a value, ``invalid`` (with the value) for one that is not above 0."""
+    if value is None:
+        yield Problem(missing)
+    elif to_decimal(value) <= 0:
+        yield Problem(invalid, value=to_decimal(value))
+
+
 def _check_target(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Iterator[Problem]:
     """Spec: completion, ceiling and increment need a target > 0 for every unit."""
     target = inputs.targets.get((unit, spec.code))
-    if target is None:
-        yield Problem(ProblemCode.MISSING_TARGET)
-    elif to_decimal(target) <= 0:
-        yield Problem(ProblemCode.INVALID_TARGET, value=to_decimal(target))
+    yield from _given_and_positive(target, ProblemCode.MISSING_TARGET, ProblemCode.INVALID_TARGET)
 
 
 def _check_increment_base(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Iterator[Problem]:
@@ -162,10 +169,7 @@ def _check_increment_base(spec: IndicatorSpec, unit: str, inputs: YearInputs) ->
 def _check_ratio_base(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Iterator[Problem]:
     """Spec, method `base_ratio`: needs a base > 0 (the target is ignored)."""
     base = inputs.bases.get((unit, spec.code))
-    if base is None:
-        yield Problem(ProblemCode.MISSING_BASE)
-    elif to_decimal(base) <= 0:
-        yield Problem(ProblemCode.INVALID_BASE, value=to_decimal(base))
+    yield from _given_and_positive(base, ProblemCode.MISSING_BASE, ProblemCode.INVALID_BASE)
 
 
 def _check_city_rank(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Iterator[Problem]:

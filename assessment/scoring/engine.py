@@ -159,22 +159,20 @@ def _actual(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
     return to_decimal(inputs.evidence_of(unit, spec.code).value)
 
 
-def _completion(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
-    return completion_score(
-        points=spec.points,
-        actual=_actual(spec, unit, inputs),
-        target=inputs.targets[(unit, spec.code)],
-        cap=spec.cap,
-    )
+def _against_target(score: Callable[..., Decimal]) -> UnitScorer:
+    """A method that scores the unit's actual against its target (completion, ceiling)."""
+
+    def scorer(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+        target = inputs.targets[(unit, spec.code)]
+        return score(
+            points=spec.points, actual=_actual(spec, unit, inputs), target=target, cap=spec.cap
+        )
+
+    return scorer
 
 
-def _ceiling(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
-    return ceiling_score(
-        points=spec.points,
-        actual=_actual(spec, unit, inputs),
-        target=inputs.targets[(unit, spec.code)],
-        cap=spec.cap,
-    )
+_completion = _against_target(completion_score)
+_ceiling = _against_target(ceiling_score)
 
 
 def _increment(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:

@@ -48,7 +48,7 @@ from assessment.demo.world import (
     PlanKey,
     bulk_write,
     move_year,
-    read_district,
+    new_year_district,
     scheme_for,
 )
 from assessment.lib.history import set_history_user
@@ -69,14 +69,10 @@ def seed(*, stdout: OutputWrapper) -> None:
     from assessment.demo.surveys import seed_surveys
 
     seed_previous_year(stdout=stdout)  # 2025, published: first, as a district would have it
-    if AssessmentYear.objects.filter(year=DEMO_YEAR).exists():
-        stdout.write(f"assessment year {DEMO_YEAR}: exists already, left as it is")
+    started = new_year_district(DEMO_YEAR, stdout)
+    if started is None:
         return
-    rng = random.Random(DEMO_YEAR * 7 + 1)
-    district = read_district(rng)
-    if not district.units:
-        stdout.write(f"assessment year {DEMO_YEAR}: no units to assess, not created")
-        return
+    rng, district = started
     year = AssessmentYear(year=DEMO_YEAR, status=YearStatus.SETUP, bonus_pool=BONUS_POOL)
     set_history_user(year, district.office)
     year.full_clean()

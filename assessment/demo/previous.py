@@ -30,7 +30,7 @@ from assessment.demo.world import (
     PlanKey,
     bulk_write,
     move_year,
-    read_district,
+    new_year_district,
 )
 from assessment.lib.history import set_history_user
 from assessment.models import AssessmentYear, Evidence, EvidenceStatus, Indicator, YearStatus
@@ -84,14 +84,10 @@ def _evidence(
 
 
 def seed_previous_year(*, stdout: OutputWrapper) -> None:
-    if AssessmentYear.objects.filter(year=PREVIOUS_YEAR).exists():
-        stdout.write(f"assessment year {PREVIOUS_YEAR}: exists already, left as it is")
+    started = new_year_district(PREVIOUS_YEAR, stdout)
+    if started is None:
         return
-    rng = random.Random(PREVIOUS_YEAR * 7 + 1)
-    district = read_district(rng)
-    if not district.units:
-        stdout.write(f"assessment year {PREVIOUS_YEAR}: no units to assess, not created")
-        return
+    rng, district = started
     year = AssessmentYear(
         year=PREVIOUS_YEAR,
         status=YearStatus.SETUP,

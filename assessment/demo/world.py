@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User as AuthUser
+from django.core.management.base import OutputWrapper
 from django.db import models
 from simple_history.utils import bulk_create_with_history, get_history_model_for_model
 
@@ -90,6 +91,20 @@ def read_district(rng: random.Random) -> District:
         district.perf[unit.pk] = rng.uniform(0.82, 1.22)
         district.quality[unit.pk] = (district.perf[unit.pk] + rng.uniform(0.82, 1.22)) / 2
     return district
+
+
+def new_year_district(year: int, stdout: OutputWrapper) -> tuple[random.Random, District] | None:
+    """The random numbers and the district that seed ``year``, the same on every run; None, said
+    on ``stdout``, where the year exists already or there is no unit to assess."""
+    if AssessmentYear.objects.filter(year=year).exists():
+        stdout.write(f"assessment year {year}: exists already, left as it is")
+        return None
+    rng = random.Random(year * 7 + 1)
+    district = read_district(rng)
+    if not district.units:
+        stdout.write(f"assessment year {year}: no units to assess, not created")
+        return None
+    return rng, district
 
 
 def move_year(year: AssessmentYear, to: YearStatus, district: District) -> None:

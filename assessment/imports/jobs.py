@@ -24,7 +24,7 @@ from django_tasks import task
 
 from assessment.imports.kinds import KINDS
 from assessment.imports.preview import Preview, RowError, RowResult, RowStatus
-from assessment.imports.recovery import worker_id
+from assessment.imports.recovery import failure_summary, worker_id
 from assessment.imports.service import unexpected_failure, workbook_import, workbook_preview
 from assessment.imports.staging import purge_stale_staging, read_staged, stage
 from assessment.models import ImportJob, ImportJobState
@@ -152,7 +152,9 @@ def run_job(job_id: uuid.UUID) -> str:
     data = read_staged(job.sha256)
     if data is None or hashlib.sha256(data).hexdigest() != job.sha256:
         return _end(
-            job, ImportJobState.FAILED, _failure(_("The uploaded file is gone: upload it again."))
+            job,
+            ImportJobState.FAILED,
+            failure_summary(_("The uploaded file is gone: upload it again.")),
         )
     run = workbook_import if job.commit else workbook_preview
     try:
@@ -167,7 +169,7 @@ def run_job(job_id: uuid.UUID) -> str:
         )
     except Exception:  # logged by the import layer; the page must say it too
         logger.exception("import job %s failed", job.pk)
-        return _end(job, ImportJobState.FAILED, _failure(unexpected_failure()))
+        return _end(job, ImportJobState.FAILED, failure_summary(unexpected_failure()))
     if not preview.ok:
         state = ImportJobState.REFUSED
     else:
@@ -186,17 +188,6 @@ def _end(job: ImportJob, state: str, summary: dict, log_id: int | None = None) -
         rows_total=total,
     )
     return state
-
-
-def _failure(message: str) -> dict:
-    return {
-        "ok": False,
-        "failed": True,
-        "counts": {},
-        "rows": [],
-        "errors": [RowError(message).as_dict()],
-        "errors_total": 1,
-    }
 
 
 # --- what the page shows ----------------------------------------------------------------------

@@ -26,6 +26,18 @@ from assessment.imports.preview import RowError
 from assessment.models import ImportJob, ImportJobState, ImportLog
 
 
+def failure_summary(message: str) -> dict:
+    """The summary of a job that ended without importing anything, saying why."""
+    return {
+        "ok": False,
+        "failed": True,
+        "counts": {},
+        "rows": [],
+        "errors": [RowError(message).as_dict()],
+        "errors_total": 1,
+    }
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -101,14 +113,7 @@ def settle(job: ImportJob) -> ImportJob:
                 "it finished, and nothing was written. Import the file again."
             )
             job.state = ImportJobState.FAILED
-            job.summary = {
-                "ok": False,
-                "failed": True,
-                "counts": {},
-                "rows": [],
-                "errors": [RowError(message).as_dict()],
-                "errors_total": 1,
-            }
+            job.summary = failure_summary(message)
             job.log = ImportLog.objects.create(
                 kind=job.kind,
                 file_name=job.file_name,

@@ -8,7 +8,7 @@ caller builds once for a whole list of problems, so wording a hundred problems m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -261,3 +261,24 @@ def problem_from_data(data: Mapping[str, Any]) -> Problem | None:
     except (KeyError, TypeError, ValueError):
         return None
     return Problem(code, **{name: data.get(name) for name in _PROBLEM_FIELDS})
+
+
+def stored_messages(
+    stored: Sequence[Any],
+    *,
+    units: UnitNames,
+    indicators: IndicatorNames,
+    categories: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Stored warnings (problems as JSON objects, or plain text) in the reader's language."""
+    messages = []
+    for item in stored:
+        problem = problem_from_data(item) if isinstance(item, dict) else None
+        if problem is None:
+            messages.append(str(item))
+        else:
+            words = problem_message(
+                problem, units=units, indicators=indicators, categories=categories
+            )
+            messages.append(words)
+    return messages

@@ -3,13 +3,12 @@ see it, and what changed since the previous run."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from assessment.access import category_ranking_is_open, user_category_id, year_is_published
-from assessment.lib.problem_messages import problem_from_data, problem_message
+from assessment.lib.problem_messages import stored_messages
 from assessment.models import (
     AssessmentYear,
     ComputationRun,
@@ -73,20 +72,6 @@ class ResultsTable:
         return 7 + len(self.groups) + len(self.indicators)
 
 
-def _stored_messages(
-    stored: Sequence[Any], *, units: dict[str, str], indicators: dict[tuple[str, str], str]
-) -> list[str]:
-    """Stored warnings (problems as JSON objects, or plain text) in the reader's language."""
-    messages = []
-    for item in stored:
-        problem = problem_from_data(item) if isinstance(item, dict) else None
-        if problem is None:
-            messages.append(str(item))
-        else:
-            messages.append(problem_message(problem, units=units, indicators=indicators))
-    return messages
-
-
 def _run_warnings_for(run: ComputationRun, category: UnitCategory) -> list[dict[str, Any]]:
     """The run's warnings about this category that no row shows: a unit's own warnings are on
     its row (and a reporter must not read another unit's)."""
@@ -146,7 +131,7 @@ def results_for_category(
                 result=result,
                 group_scores=[_score(result.group_totals, g) for g in groups],
                 indicator_scores=[_score(result.scores, i.code) for i in indicators],
-                warnings=_stored_messages(
+                warnings=stored_messages(
                     result.warnings or [], units=unit_names, indicators=indicator_names
                 ),
                 cells=[
@@ -161,7 +146,7 @@ def results_for_category(
                 ],
             )
         )
-    table.warnings = _stored_messages(
+    table.warnings = stored_messages(
         _run_warnings_for(run, category),
         units=unit_names,
         indicators=indicator_names,

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.lib.problem_messages import problem_from_data, problem_message
+from assessment.lib.problem_messages import stored_messages
 from assessment.models import AssessmentYear, Indicator, TierChoices
 from reports.models import BULLETIN_FORMAT, ProgressBulletin
 from reports.staff.projection import (
@@ -160,18 +160,7 @@ def worded(
         for entry in [*category.get("units", []), *category.get("unprojected", [])]
     }
     categories = {c["code"]: c["name"] for c in document.get("categories", [])}
-    messages = []
-    for item in stored:
-        problem = problem_from_data(item) if isinstance(item, dict) else None
-        if problem is None:
-            messages.append(str(item))
-        else:
-            messages.append(
-                problem_message(
-                    problem, units=units, indicators=indicators or {}, categories=categories
-                )
-            )
-    return messages
+    return stored_messages(stored, units=units, indicators=indicators or {}, categories=categories)
 
 
 @dataclass

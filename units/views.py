@@ -30,28 +30,34 @@ def _active_filter(value: str) -> bool | None:
 
 
 def _filtered_list(
-    request: HttpRequest, select: Callable[..., QuerySet[Any]], template: str
-) -> HttpResponse:
-    """A page of what `select` reads for this user, filtered by category, search and status."""
-    _require_staff_member(request)
-    category = request.GET.get("category", "")
-    query = request.GET.get("q", "").strip()
-    active = request.GET.get("active", "")
-    rows = select(user=request.user, category=category, query=query, active=_active_filter(active))
-    context = {
-        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-        "categories": UnitCategory.objects.all(),
-        "category": category,
-        "q": query,
-        "active": active,
-    }
-    return render(request, template, context)
+    select: Callable[..., QuerySet[Any]], template: str
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A staff page of what ``select`` reads for the user, by category, search and status."""
+
+    @require_GET
+    @login_required
+    def filtered_list(request: HttpRequest) -> HttpResponse:
+        _require_staff_member(request)
+        category = request.GET.get("category", "")
+        query = request.GET.get("q", "").strip()
+        active = request.GET.get("active", "")
+        found = select(
+            user=request.user, category=category, query=query, active=_active_filter(active)
+        )
+        context = {
+            "page": Paginator(found, PAGE_SIZE).get_page(request.GET.get("page")),
+            "categories": UnitCategory.objects.all(),
+            "category": category,
+            "q": query,
+            "active": active,
+        }
+        return render(request, template, context)
+
+    return filtered_list
 
 
-@require_GET
-@login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
-    return _filtered_list(request, selectors.unit_list, "units/unit_list.html")
+unit_list = _filtered_list(selectors.unit_list, "units/unit_list.html")
+cadre_list = _filtered_list(selectors.cadre_list, "units/cadre_list.html")
 
 
 @require_GET
@@ -70,12 +76,6 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         "history": unit.history.select_related("history_user")[:20] if show_history else None,
     }
     return render(request, "units/unit_detail.html", context)
-
-
-@require_GET
-@login_required
-def cadre_list(request: HttpRequest) -> HttpResponse:
-    return _filtered_list(request, selectors.cadre_list, "units/cadre_list.html")
 
 
 @require_GET

@@ -336,16 +336,12 @@ def _assessed(
     )
 
 
+_RANK_HELP = _("The unit's place in the city ranking: a whole number from 1.")
 CITY_RANKS = _assessed(
     "city_ranks",
     _("city ranks"),
     CityRank,
-    Column(
-        "rank",
-        "名次",
-        v.whole,
-        help=_("The unit's place in the city ranking: a whole number from 1."),
-    ),
+    Column("rank", "名次", v.whole, help=_RANK_HELP),
     Column("total", "参评总数", v.whole, help=_("How many were ranked: a whole number.")),
 )
 GRADES = _assessed(

@@ -263,22 +263,11 @@ def problem_from_data(data: Mapping[str, Any]) -> Problem | None:
     return Problem(code, **{name: data.get(name) for name in _PROBLEM_FIELDS})
 
 
-def stored_messages(
-    stored: Sequence[Any],
-    *,
-    units: UnitNames,
-    indicators: IndicatorNames,
-    categories: Mapping[str, str] | None = None,
-) -> list[str]:
-    """Stored warnings (problems as JSON objects, or plain text) in the reader's language."""
+def stored_messages(stored: Sequence[Any], **names: Any) -> list[str]:
+    """Stored warnings (problems as JSON objects, or plain text) in the reader's language;
+    ``names`` as ``problem_message`` takes them."""
     messages = []
     for item in stored:
         problem = problem_from_data(item) if isinstance(item, dict) else None
-        if problem is None:
-            messages.append(str(item))
-        else:
-            words = problem_message(
-                problem, units=units, indicators=indicators, categories=categories
-            )
-            messages.append(words)
+        messages.append(str(item) if problem is None else problem_message(problem, **names))
     return messages

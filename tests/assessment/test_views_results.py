@@ -14,6 +14,7 @@ from tests.assessment.factories import (
     UnitResultFactory,
     YearFactory,
 )
+from tests.pages import messages_after
 
 pytestmark = pytest.mark.django_db
 
@@ -201,12 +202,8 @@ def test_the_office_computes_and_sees_the_hand_worked_scores(client, office_user
 def test_a_computation_stopped_by_setup_errors_lists_them(client, office_user, computable, unit_b):
     computable.indicators.get().targets.filter(unit=unit_b).delete()
     client.force_login(office_user)
-    response = client.post(
-        reverse("assessment:compute", args=[2026]),
-        {"category": "town"},
-        follow=True,
-    )
-    messages = [str(m) for m in response.context["messages"]]
+    url = reverse("assessment:compute", args=[2026])
+    messages = messages_after(client, url, {"category": "town"})
     assert messages == [
         "乙镇 (B01) has no target for indicator 地区生产总值 (E01): enter it on the unit's "
         "targets page (or import the targets), then compute again."

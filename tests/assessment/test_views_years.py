@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessment.models import AssessmentYear, YearStatus
 from assessment.services.compute import results_compute
 from tests.assessment.factories import YearFactory
+from tests.pages import messages_after
 
 pytestmark = pytest.mark.django_db
 
@@ -203,19 +204,11 @@ def test_the_office_moves_the_year_on_with_a_post(client, office_user, year):
 def test_a_refused_move_is_explained_and_changes_nothing(client, office_user):
     year = YearFactory(status=YearStatus.SCORING)
     client.force_login(office_user)
-    response = client.post(
-        reverse("assessment:year_transition", args=[2026]),
-        {"transition-to": "publicity"},
-        follow=True,
-    )
-    messages = [str(m) for m in response.context["messages"]]
+    url = reverse("assessment:year_transition", args=[2026])
+    messages = messages_after(client, url, {"transition-to": "publicity"})
     assert messages == ["Give the last day of the publicity period (公示)."]
-    response = client.post(
-        reverse("assessment:year_transition", args=[2026]),
-        {"transition-to": "publicity", "transition-publicity_ends": "2099-12-31"},
-        follow=True,
-    )
-    messages = [str(m) for m in response.context["messages"]]
+    to_publicity = {"transition-to": "publicity", "transition-publicity_ends": "2099-12-31"}
+    messages = messages_after(client, url, to_publicity)
     assert messages == [
         "The 2026 assessment has no computed results yet: compute them before the publicity starts."
     ]
@@ -223,10 +216,7 @@ def test_a_refused_move_is_explained_and_changes_nothing(client, office_user):
     assert year.status == YearStatus.SCORING
 
     results_compute(year=year)  # results that match the (empty) inputs
-    client.post(
-        reverse("assessment:year_transition", args=[2026]),
-        {"transition-to": "publicity", "transition-publicity_ends": "2099-12-31"},
-    )
+    client.post(url, to_publicity)
     year.refresh_from_db()
     assert year.status == YearStatus.PUBLICITY
 

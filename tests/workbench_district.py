@@ -36,7 +36,7 @@ class District:
     b_veto: Evidence
 
 
-def record(unit, indicator, day, value, by, status=EvidenceStatus.PENDING, **fields):  # type: ignore[no-untyped-def]
+def record(unit, indicator, day, value, by, status=EvidenceStatus.PENDING, **fields):
     return Evidence.objects.create(
         unit=unit,
         indicator=indicator,
@@ -49,7 +49,7 @@ def record(unit, indicator, day, value, by, status=EvidenceStatus.PENDING, **fie
     )
 
 
-def build(*, town, unit_a, unit_b, lead_unit, reporter_a, reporter_b, supervision_user) -> District:  # type: ignore[no-untyped-def]
+def build(*, town, unit_a, unit_b, lead_unit, reporter_a, reporter_b, supervision_user) -> District:
     year = YearFactory(year=2026, status=YearStatus.COLLECTING, reporting_period_days=31)
     gdp = IndicatorFactory(
         year=year, category=town, code="E01", name="地区生产总值", measure="万元",

@@ -161,7 +161,7 @@ def screenshot_dir():
     return SCREENSHOTS
 
 
-def fill_record(  # type: ignore[no-untyped-def]
+def fill_record(
     page: Page, *, indicator: int, day: str, value: str, description: str, pdf: tuple[str, bytes]
 ):
     """Fill a unit's record form (one PDF attached) and send it."""

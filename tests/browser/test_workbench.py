@@ -43,16 +43,16 @@ def district(town, unit_a, unit_b, lead_unit, reporter_a, reporter_b, supervisio
     return found
 
 
-def task(page: Page, key: str):  # type: ignore[no-untyped-def]
+def task(page: Page, key: str):
     return page.locator(f'[data-task="{key}"]')
 
 
-def shoot(page: Page, folder, role: str, size: str) -> None:  # type: ignore[no-untyped-def]
+def shoot(page: Page, folder, role: str, size: str) -> None:
     expect(page.get_by_role("heading", name="工作台")).to_be_visible()
     page.screenshot(path=str(folder / f"workbench-{role}-{size}.png"), full_page=True)
 
 
-def open_workbench(log_in, page: Page, phone: Page, folder, username: str, role: str) -> None:  # type: ignore[no-untyped-def]
+def open_workbench(log_in, page: Page, phone: Page, folder, username: str, role: str) -> None:
     """Log in on a phone and on the desktop, picturing the workbench on each."""
     log_in(username, on=phone)
     shoot(phone, folder, role, "phone")

@@ -32,14 +32,14 @@ def district(town, unit_a, unit_b, lead_unit, reporter_a, reporter_b, supervisio
     )  # fmt: skip
 
 
-def bench_of(client, user):  # type: ignore[no-untyped-def]
+def bench_of(client, user):
     client.force_login(user)
     response = client.get(reverse("home"))
     assert response.status_code == 200
     return response
 
 
-def tasks(response) -> dict[str, dict[str, int | None]]:  # type: ignore[no-untyped-def]
+def tasks(response) -> dict[str, dict[str, int | None]]:
     """{section: {task: count}} as the page shows them."""
     return {
         section.key: {task.key: task.count for task in section.tasks}
@@ -47,7 +47,7 @@ def tasks(response) -> dict[str, dict[str, int | None]]:  # type: ignore[no-unty
     }
 
 
-def text(response) -> str:  # type: ignore[no-untyped-def]
+def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 

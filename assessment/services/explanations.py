@@ -169,6 +169,10 @@ class _Spec:
     template: str = ""
     counted_template: str = ""
 
+    def line(self, text: str, **values: Any) -> dict[str, Any]:
+        """One unit's explanation of this indicator: method, points, ``values`` and the text."""
+        return {"method": self.method, "points": self.points_field, **values, "text": text}
+
 
 class _Explainer:
     """Words the explanations of one computation; the per-indicator parts once each."""
@@ -261,10 +265,7 @@ class _Explainer:
                 "counted": item.cap_text if counted == item.cap else percent(counted),
                 "points": item.points_text, "score": score,
             }  # fmt: skip
-        return {
-            "method": item.method, "points": item.points_field, "target": target_text,
-            "actual": actual_text, "text": text,
-        }  # fmt: skip
+        return item.line(text, target=target_text, actual=actual_text)
 
     def _increment(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         key = (unit, item.spec.code)
@@ -289,7 +290,7 @@ class _Explainer:
             "points": item.points_text,
             "score": score,
         }
-        return {"method": item.method, "points": item.points_field, **values, "text": text}
+        return item.line(text, **values)
 
     def _base_ratio(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         actual = self._actual(item, unit)
@@ -306,13 +307,13 @@ class _Explainer:
             "points": item.points_text,
             "score": score,
         }
-        return {"method": item.method, "points": item.points_field, **values, "text": text}
+        return item.line(text, **values)
 
     def _city_rank(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         ranked = self.inputs.city_ranks.get((unit, item.spec.code))
         if ranked is None:
             text = self.words.missing_rank % {"score": score}
-            return {"method": item.method, "points": item.points_field, "text": text}
+            return item.line(text)
         rank, total = ranked
         step = item.spec.step
         if step is not None:
@@ -324,50 +325,42 @@ class _Explainer:
             "rank": rank, "ranked": total, "points": item.points_text, "step": step_text,
             "score": score,
         }  # fmt: skip
-        return {
-            "method": item.method, "points": item.points_field, "rank": rank, "ranked": total,
-            "text": text,
-        }  # fmt: skip
+        return item.line(text, rank=rank, ranked=total)
 
     def _graded(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         grade = self.inputs.grades.get((unit, item.spec.code))
         if grade is None:
             text = self.words.missing_grade % {"score": score}
-            return {"method": item.method, "points": item.points_field, "text": text}
+            return item.line(text)
         grade = normalize_grade(grade)
         factor = plain(self.inputs.params.grade_factors[grade])
         text = self.words.graded % {
             "grade": grade, "points": item.points_text, "factor": factor, "score": score,
         }  # fmt: skip
-        return {"method": item.method, "points": item.points_field, "grade": grade, "text": text}
+        return item.line(text, grade=grade)
 
     def _survey(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         value = self.inputs.survey_rates.get((unit, item.spec.code))
         if value is None:
             text = self.words.missing_rate % {"score": score}
-            return {"method": item.method, "points": item.points_field, "text": text}
+            return item.line(text)
         rate = _decimal(value)
         if rate > 1:
             rate = rate / HUNDRED  # a percentage (spec, method `survey`)
         shown = percent(rate)
         text = self.words.survey % {"rate": shown, "points": item.points_text, "score": score}
-        return {
-            "method": item.method, "points": item.points_field, "rate": plain(rate), "text": text,
-        }  # fmt: skip
+        return item.line(text, rate=plain(rate))
 
     def _points_item(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         actual = plain(self._actual(item, unit))
         text = item.template % {"actual": actual, "points": item.points_text, "score": score}
-        return {"method": item.method, "points": item.points_field, "actual": actual, "text": text}
+        return item.line(text, actual=actual)
 
     def _veto(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         total = self.inputs.evidence.get((unit, item.spec.code))
         records = 0 if total is None else total.records
         text = self.words.veto % {"count": records} if records else self.words.no_veto
-        return {
-            "method": item.method, "points": item.points_field, "actual": str(records),
-            "text": text,
-        }  # fmt: skip
+        return item.line(text, actual=str(records))
 
 
 def _decimal(value: Any) -> Decimal:

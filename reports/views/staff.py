@@ -6,7 +6,8 @@ Thin: the access helper decides who may open a page (``reports.staff.access``), 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -383,19 +384,21 @@ def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-@require_GET
-@login_required
-def dashboard_risks(request: HttpRequest, year: int) -> HttpResponse:
-    record = _district_year(request, year)
-    rows = dashboard_reads.risks(record, timezone.localdate())
-    context = {"year": record, "count": len(rows), "page": _page(request, rows)}
-    return render(request, "reports/dashboard_risks.html", context)
+def _dashboard_list(
+    read: Callable[[AssessmentYear, datetime.date], list[Any]], template: str
+) -> Callable[[HttpRequest, int], HttpResponse]:
+    """A whole list behind a dashboard panel: what ``read`` gives for the year today, paged."""
+
+    @require_GET
+    @login_required
+    def dashboard_list(request: HttpRequest, year: int) -> HttpResponse:
+        record = _district_year(request, year)
+        rows = read(record, timezone.localdate())
+        context = {"year": record, "count": len(rows), "page": _page(request, rows)}
+        return render(request, template, context)
+
+    return dashboard_list
 
 
-@require_GET
-@login_required
-def dashboard_overdue(request: HttpRequest, year: int) -> HttpResponse:
-    record = _district_year(request, year)
-    rows = dashboard_reads.overdue(record, timezone.localdate())
-    context = {"year": record, "count": len(rows), "page": _page(request, rows)}
-    return render(request, "reports/dashboard_overdue.html", context)
+dashboard_risks = _dashboard_list(dashboard_reads.risks, "reports/dashboard_risks.html")
+dashboard_overdue = _dashboard_list(dashboard_reads.overdue, "reports/dashboard_overdue.html")

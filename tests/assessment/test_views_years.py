@@ -29,6 +29,11 @@ def _parameters(year: AssessmentYear, **changes) -> dict[str, str]:
     return data
 
 
+def _saved(client, year: AssessmentYear, **changes):
+    """The settings page's answer to its form sent with some values changed."""
+    return client.post(reverse("assessment:year_detail", args=[2026]), _parameters(year, **changes))
+
+
 @pytest.fixture
 def year(db):
     return YearFactory(year=2026)
@@ -93,9 +98,7 @@ def test_the_office_edits_a_parameter_while_setting_up(client, office_user, year
     client.force_login(office_user)
     page = client.get(reverse("assessment:year_detail", args=[2026]))
     assert "reason" not in page.context["form"].fields  # no amendment yet: no reason asked
-    response = client.post(
-        reverse("assessment:year_detail", args=[2026]), _parameters(year, bonus_pool=1_200_000)
-    )
+    response = _saved(client, year, bonus_pool=1_200_000)
     assert response.status_code == 302
     year.refresh_from_db()
     assert year.bonus_pool == 1_200_000
@@ -124,9 +127,7 @@ def test_once_collecting_a_parameter_change_needs_a_reason(client, office_user):
 
 def test_a_negative_factor_is_refused_naming_the_field_in_chinese(client, office_user, year):
     client.force_login(office_user)
-    response = client.post(
-        reverse("assessment:year_detail", args=[2026]), _parameters(year, grade_b="-0.85")
-    )
+    response = _saved(client, year, grade_b="-0.85")
     assert response.status_code == 200
     assert response.context["form"].errors["grade_b"] == ["此项不能小于 0。"]
     page = response.content.decode()
@@ -137,10 +138,7 @@ def test_a_negative_factor_is_refused_naming_the_field_in_chinese(client, office
 @pytest.mark.usefixtures("english")
 def test_a_quota_above_one_is_refused_naming_the_field(client, office_user, year):
     client.force_login(office_user)
-    response = client.post(
-        reverse("assessment:year_detail", args=[2026]),
-        _parameters(year, team_excellent_quota="30"),
-    )
+    response = _saved(client, year, team_excellent_quota="30")
     page = response.content.decode()
     assert "Excellent quota for teams：Enter a share between 0 and 1 (0.30 is 30%)." in page
     year.refresh_from_db()
@@ -150,10 +148,7 @@ def test_a_quota_above_one_is_refused_naming_the_field(client, office_user, year
 @pytest.mark.usefixtures("english")
 def test_thresholds_out_of_order_are_refused(client, office_user, year):
     client.force_login(office_user)
-    response = client.post(
-        reverse("assessment:year_detail", args=[2026]),
-        _parameters(year, average_threshold="85"),
-    )
+    response = _saved(client, year, average_threshold="85")
     assert response.status_code == 200
     assert "average from ≤ good from ≤ excellent from" in response.content.decode()
 

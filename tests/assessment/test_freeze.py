@@ -70,33 +70,29 @@ def frozen(published):
 # --- the admin --------------------------------------------------------------------------------
 
 
+def _said_by_admin(client, user, row, values):
+    """What the admin's change form of ``row``, sent with ``values`` and a reason, says on top."""
+    client.force_login(user)
+    url = reverse(f"admin:assessment_{row._meta.model_name}_change", args=[row.pk])
+    response = client.post(url, {**values, "amendment_reason": "改一下"})
+    assert response.status_code == 200
+    return str(response.context["adminform"].form.non_field_errors())
+
+
 def test_the_admin_refuses_to_change_a_target(client, office_user, frozen, unit_a):
     target = Target.objects.get(unit=unit_a)
-    client.force_login(office_user)
-    response = client.post(
-        reverse("admin:assessment_target_change", args=[target.pk]),
-        {
-            "indicator": target.indicator_id, "unit": unit_a.pk, "target": "1", "base": "",
-            "leader": "", "amendment_reason": "改一下",
-        },
-    )  # fmt: skip
-    assert response.status_code == 200
-    assert FROZEN in str(response.context["adminform"].form.non_field_errors())
+    values = {"indicator": target.indicator_id, "unit": unit_a.pk, "target": "1"}
+    assert FROZEN in _said_by_admin(
+        client, office_user, target, values | {"base": "", "leader": ""}
+    )
     target.refresh_from_db()
     assert target.target == 500
 
 
 def test_the_admin_refuses_to_change_a_grade(client, office_user, frozen, unit_a):
     grade = Grade.objects.get(unit=unit_a)
-    client.force_login(office_user)
-    response = client.post(
-        reverse("admin:assessment_grade_change", args=[grade.pk]),
-        {
-            "indicator": grade.indicator_id, "unit": unit_a.pk, "grade": "A", "reason": "改评",
-            "amendment_reason": "改一下",
-        },
-    )  # fmt: skip
-    assert FROZEN in str(response.context["adminform"].form.non_field_errors())
+    values = {"indicator": grade.indicator_id, "unit": unit_a.pk, "grade": "A", "reason": "改评"}
+    assert FROZEN in _said_by_admin(client, office_user, grade, values)
     assert client.post(reverse("admin:assessment_grade_delete", args=[grade.pk])).status_code == 403
 
 

@@ -14,6 +14,9 @@ A cell says what happens when someone the page lets in tries the action:
 
 from __future__ import annotations
 
+import pytest
+from django.core.exceptions import ValidationError
+
 from assessment.models import YearStatus
 from assessment.policy import Action
 
@@ -50,3 +53,17 @@ def expected(action: Action, status: YearStatus, *, office: bool = True) -> str:
     if cell == "reason":
         return "reason"
     return "locked"
+
+
+def saved_as_expected(outcome: str, save, reason: str) -> None:
+    """Call ``save`` as the policy's ``outcome`` says it goes: allowed as it is; refused
+    without a reason and taken with ``reason``; or refused even with a reason."""
+    if outcome == "allowed":
+        save()
+    elif outcome == "reason":
+        with pytest.raises(ValidationError):
+            save()
+        save(reason=reason)
+    else:
+        with pytest.raises(ValidationError):
+            save(reason=reason)

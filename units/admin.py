@@ -86,22 +86,14 @@ class UnitAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Deactivate selected units"), permissions=["change"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Unit]) -> None:
         changed = sum(unit_set_active(unit=unit, active=False) for unit in queryset)
-        self.message_user(
-            request,
-            ngettext("%(count)d unit deactivated.", "%(count)d units deactivated.", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )
+        said = ngettext("%(count)d unit deactivated.", "%(count)d units deactivated.", changed)
+        self.message_user(request, said % {"count": changed}, messages.SUCCESS)
 
     @admin.action(description=_("Activate selected units"), permissions=["change"])
     def activate(self, request: HttpRequest, queryset: QuerySet[Unit]) -> None:
         changed = sum(unit_set_active(unit=unit, active=True) for unit in queryset)
-        self.message_user(
-            request,
-            ngettext("%(count)d unit activated.", "%(count)d units activated.", changed)
-            % {"count": changed},
-            messages.SUCCESS,
-        )
+        said = ngettext("%(count)d unit activated.", "%(count)d units activated.", changed)
+        self.message_user(request, said % {"count": changed}, messages.SUCCESS)
 
 
 @admin.register(Cadre)

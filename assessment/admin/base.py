@@ -143,7 +143,7 @@ class BallotedMixin(_BallotedBase):
         return super().has_delete_permission(request, obj)
 
 
-class _NoHandEdits:
+class NoHandEdits:
     """Neither added, changed nor deleted through the admin."""
 
     def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
@@ -156,9 +156,9 @@ class _NoHandEdits:
         return False
 
 
-class ReadOnlyAdmin(_NoHandEdits, admin.ModelAdmin):
+class ReadOnlyAdmin(NoHandEdits, admin.ModelAdmin):
     """Computed or logged rows: shown, never edited by hand."""
 
 
-class ReadOnlyInline(_NoHandEdits, admin.TabularInline):
+class ReadOnlyInline(NoHandEdits, admin.TabularInline):
     extra = 0

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from assessment.admin import resources
 from assessment.admin.base import (
+    NoHandEdits,
     ReadOnlyAdmin,
     UnitIndicatorInputAdmin,
 )
@@ -25,7 +26,7 @@ from units.xlsx import SafeXLSX
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
+class EvidenceAdmin(NoHandEdits, WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
     """Evidence is append-only: read, exported and bulk-added by import here, never edited.
 
     A corrected row of an imported workbook adds a record that supersedes the old one (both
@@ -57,15 +58,6 @@ class EvidenceAdmin(WorkbookImportMixin, ExportMixin, SimpleHistoryAdmin):
     list_select_related = ["unit", "indicator", "recorded_by", "verified_by"]
     date_hierarchy = "date"
     list_per_page = 100
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:
-        return False
 
 
 @admin.register(CityRank)

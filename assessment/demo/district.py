@@ -7,8 +7,9 @@ and both aggregations, targets and bases with the responsible cadre, ten months 
 (mostly verified, some pending, a few rejected with a reason, a couple of corrections), the
 imported city ranks, grades and survey rates, the team and cadre evaluations, three key
 projects with their plans, progress and contribution points (``assessment.demo.projects``),
-and one computation of the results with a bonus pool. The year is left in `scoring`, so the
-office can recompute it.
+and one computation of the results with a bonus pool. The year went through `scoring` (a late
+record added by the office) and is left in `collecting` again, so a reporter records right away
+and the office can recompute it.
 
 Deterministic (one seeded ``random.Random``) and idempotent: if the year exists, nothing is
 written. Rows are written with ``bulk_create_with_history`` so the audit history is complete.
@@ -95,10 +96,13 @@ def seed(*, stdout: OutputWrapper) -> None:
         year, district.office, district.units, district.quality, random.Random(DEMO_YEAR * 13)
     )
     run = results_compute(year=year, by=district.office, bonus_pool=BONUS_POOL)
+    # The office reopens the collection: a newcomer's reporter records right away, beside the
+    # provisional results and the late record of the closed month.
+    move_year(year, YearStatus.COLLECTING, district)
     stdout.write(
         f"assessment year {DEMO_YEAR}: {len(indicators)} indicators, "
         f"{sum(p.target is not None or p.base is not None for p in plans.values())} targets, "
-        f"{evidence} evidence records, {run.units.count()} unit results, state “scoring”"
+        f"{evidence} evidence records, {run.units.count()} unit results, state “collecting”"
     )
     if voting_codes:
         stdout.write(

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
 
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import (
@@ -67,9 +68,9 @@ def _counts() -> dict[str, int]:
     return counts
 
 
-def test_the_demo_year_is_left_in_scoring_with_a_current_run(seeded):
+def test_the_demo_year_is_left_collecting_with_a_current_run(seeded):
     year = AssessmentYear.objects.get(year=DEMO_YEAR)
-    assert year.status == "scoring"
+    assert year.status == "collecting"  # a newcomer's reporter records right away
     assert year.bonus_pool == 5_000_000  # yuan
     run = ComputationRun.objects.get(year=year, is_current=True)
     assert run.bonus_pool == 5_000_000 and run.bonus_paid
@@ -79,7 +80,20 @@ def test_the_demo_year_is_left_in_scoring_with_a_current_run(seeded):
         "setup",
         "collecting",
         "scoring",
+        "collecting",
     ]
+
+
+def test_the_demo_reporter_opens_an_active_record_form_for_the_current_year(seeded, client):
+    reporter = get_user_model().objects.get(username="tianbao")
+    client.force_login(reporter)
+    unit = reporter.membership.unit
+    url = reverse("assessment:evidence_record", kwargs={"year": DEMO_YEAR, "unit": unit.code})
+    page = client.get(url).content.decode()
+    assert 'id="year-closed"' not in page and 'id="record-submit"' in page
+    # the previous year stays published: its form is read-only
+    url = reverse("assessment:evidence_record", kwargs={"year": DEMO_YEAR - 1, "unit": unit.code})
+    assert 'id="year-closed"' in client.get(url).content.decode()
 
 
 def test_every_scheme_adds_up_to_100_and_every_method_and_aggregation_appears(seeded):

@@ -54,7 +54,8 @@ def test_in_late_november_grading_and_the_evaluation_are_coming_up(demo):
     states = {line.phase: line.state for line in found.schedule}
     assert states == {
         "targets": "passed",
-        "monthly": "closed",  # the demo year is in scoring: records are no longer collected
+        # the demo year collects: November's records are due in December, not yet
+        "monthly": "later",
         "grading": "due_soon",
         "evaluation": "due_soon",
     }

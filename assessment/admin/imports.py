@@ -226,7 +226,7 @@ class WorkbookImportMixin(_ExportAdmin):
         return redirect(self._url("changelist"))
 
     def workbook_template_view(self, request: HttpRequest) -> HttpResponse:
-        """The kind's template: headers, a sample row, drop-down lists and instructions."""
+        """The kind's template: headers, drop-down lists, an example sheet and instructions."""
         self._require_import_permission(request)
         response = HttpResponse(template_workbook(self.import_kind), content_type=XLSX_TYPE)
         return attachment(response, *template_file_names(KINDS[self.import_kind]))
@@ -307,6 +307,7 @@ def _display_row(row: RowResult) -> dict[str, object]:
         "status": row.status.value,
         "status_label": STATUS_LABELS[row.status],
         "label": row.label,
+        "cells": row.cells,
         "changes": row.changes,
         "errors": row.errors,
     }

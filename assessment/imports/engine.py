@@ -27,6 +27,7 @@ from assessment.imports.rows import (
     Planned,
     display,
 )
+from assessment.imports.values import free_text
 from units.cells import clean_text, header_key
 
 _IGNORED_IN_HEADERS = re.compile(r"[\s_\-]+")
@@ -212,13 +213,16 @@ def compare(rows: list[ParsedRow], ctx: Context) -> None:
     if not plans:
         return
     existing = ctx.kind.existing(plans, ctx)
+    as_typed = frozenset(
+        name for name, key in ctx.kind.fields.items() if ctx.kind.column(key).parse is free_text
+    )
     for plan in plans:
         plan.existing = existing.get((plan.model, plan.key))
         if plan.existing is not None:
-            plan.changed = [name for name, value in plan.fields.items() if _differs(plan, name)]
+            plan.changed = [name for name in plan.fields if _differs(plan, name, as_typed)]
 
 
-def _differs(plan: Planned, name: str) -> bool:
+def _differs(plan: Planned, name: str, as_typed: frozenset[str]) -> bool:
     field_ = _model_field(plan.model, name)
     new = plan.fields[name]
     if field_.is_relation:
@@ -226,9 +230,10 @@ def _differs(plan: Planned, name: str) -> bool:
             return True
         return getattr(plan.existing, field_.attname) != (new.pk if new is not None else None)
     old = getattr(plan.existing, name)
-    if isinstance(old, str) and isinstance(new, str):
-        # A cell's text is read normalised (full-width → half-width, spaces collapsed): text
-        # stored by a form as typed ("（）", "，") is the same text, not a change.
+    if isinstance(old, str) and isinstance(new, str) and name not in as_typed:
+        # What identifies is read normalised (full-width → half-width, spaces collapsed): a
+        # code stored as typed in a form is the same code, not a change. Free text is compared
+        # as typed.
         return clean_text(old) != new
     return old != new
 
@@ -293,21 +298,15 @@ def results(rows: list[ParsedRow], ctx: Context) -> list[RowResult]:
     last = len(ctx.column_order)
     for row in rows:
         plan = row.plan
+        result = RowResult(row.number, RowStatus.UNCHANGED, plan.label if plan else "")
+        result.cells = [display(value) for value in row.cells.values()]  # in the file's order
         if row.errors or plan is None:
             row.errors.sort(key=lambda error: ctx.column_order.get(error.column, last))
-            label = plan.label if plan is not None else ""
-            found.append(RowResult(row.number, RowStatus.ERROR, label, errors=list(row.errors)))
+            result.status, result.errors = RowStatus.ERROR, list(row.errors)
         elif plan.existing is None:
-            found.append(RowResult(row.number, RowStatus.NEW, plan.label))
+            result.status = RowStatus.NEW
         elif plan.changed:
-            found.append(
-                RowResult(
-                    row.number,
-                    RowStatus.CHANGED,
-                    plan.label,
-                    changes=changes(plan, row.headers, ctx.kind.fields),
-                )
-            )
-        else:
-            found.append(RowResult(row.number, RowStatus.UNCHANGED, plan.label))
+            result.status = RowStatus.CHANGED
+            result.changes = changes(plan, row.headers, ctx.kind.fields)
+        found.append(result)
     return found

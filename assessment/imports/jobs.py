@@ -203,6 +203,7 @@ def summarize(preview: Preview) -> dict:
         "committed": preview.committed,
         "dry_run": preview.dry_run,
         "counts": preview.counts,
+        "columns": preview.columns,
         "rows": [_row(row) for row in rows],
         "rows_hidden": len(preview.rows) - len(rows),
         "errors": [error.as_dict() for error in preview.errors[:ERRORS_SHOWN]],
@@ -215,6 +216,7 @@ def _row(row: RowResult) -> dict:
         "number": row.number,
         "status": row.status.value,
         "label": row.label,
+        "cells": row.cells,
         "changes": [[c.column, c.before, c.after] for c in row.changes],
         "errors": [error.message for error in row.errors],
     }

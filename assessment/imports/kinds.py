@@ -67,7 +67,7 @@ UNITS = Kind(
                 "The unit's code (letters, digits, '-' or '_'), e.g. TO01; a new code adds a unit."
             ),
         ),
-        Column("name", "单位名称", v.text, help=_("The unit's full name.")),
+        Column("name", "单位名称", v.free_text, help=_("The unit's full name.")),
         _category(),
         Column(
             "headcount", "编制人数", v.count, help=_("Authorised staff numbers: a whole number.")
@@ -106,7 +106,7 @@ CADRES = Kind(
             v.text,
             help=_("The cadre's name; with the unit code it identifies the cadre."),
         ),
-        Column("position", "职务", v.text, help=_("The cadre's position, e.g. 党委书记.")),
+        Column("position", "职务", v.free_text, help=_("The cadre's position, e.g. 党委书记.")),
         Column(
             "rank_kind",
             "正副职",
@@ -140,12 +140,12 @@ INDICATORS = Kind(
                 "indicator."
             ),
         ),
-        Column("name", "指标名称", v.text, help=_("The indicator's name.")),
+        Column("name", "指标名称", v.free_text, help=_("The indicator's name.")),
         # An indicator may have no group (the indicator form allows it): left blank, none.
         Column(
             "group",
             "指标分组",
-            v.text,
+            v.free_text,
             default="",
             help=_("The group the indicator is listed under; blank: none."),
         ),
@@ -280,7 +280,7 @@ EVIDENCE = Kind(
         Column(
             "description",
             "说明",
-            v.text,
+            v.free_text,
             help=_(
                 "What the record is about; with the unit, indicator and date it identifies "
                 "the record."

@@ -67,7 +67,8 @@ def resolve_evidence(rows: list[ParsedRow], ctx: Context) -> None:
         description = row.get("description")
         row.plan = Planned(
             model=Evidence,
-            key=(unit.pk, indicator.pk, day, description),
+            # The description is stored as typed but matched as it reads (``clean_text``).
+            key=(unit.pk, indicator.pk, day, clean_text(description)),
             label=f"{unit.code} · {indicator.code} · {day.isoformat()} · {description}",
             create={"unit": unit, "indicator": indicator, "date": day, "description": description},
             fields={"value": row.get("value"), "status": row.get("status")},
@@ -96,8 +97,8 @@ def _check_points(row: ParsedRow, method: str) -> None:
 def existing_evidence(plans: list[Planned], ctx: Context) -> dict[tuple, models.Model]:
     """The current records of the file's units and indicators; the latest where several match.
 
-    A stored description is keyed as a cell reads it (``clean_text``): a record typed in the
-    form with "，" or "（）" is the same record as the row of its exported workbook.
+    A description is matched as it reads (``clean_text``), whichever way its punctuation was
+    typed: "，" or "（）" in the form or the file, and "," or "()" in the other, name one record.
     """
     records = Evidence.objects.filter(
         indicator_id__in={plan.key[1] for plan in plans},

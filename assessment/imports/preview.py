@@ -66,6 +66,7 @@ class RowResult:
     label: str = ""  # the row's identity as text, e.g. "2026 · TO01 · GDP"
     changes: list[FieldChange] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)  # the file's cells as typed (``columns``)
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Preview:
     dry_run: bool
     rows: list[RowResult] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # the file's headers the kind reads
     committed: bool = False
     log_id: int | None = None
 

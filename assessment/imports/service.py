@@ -170,6 +170,7 @@ def _analyse(
     if kind.rules is not None:
         kind.rules(rows, ctx)
     preview.rows = engine.results(rows, ctx)
+    preview.columns = [rows[0].headers[key] for key in rows[0].cells]
     preview.errors.extend(policy_errors(rows, ctx))
     preview.errors.extend(error for row in preview.rows for error in row.errors)
     return ctx, rows

@@ -14,7 +14,10 @@ What is accepted (spec/workbooks.md, "Values"):
   and deduction records): ``1.5分`` is 1.5.
 - dates: Excel dates, or text ``YYYY-MM-DD`` (also ``YYYY/M/D``, ``YYYY.M.D``, ``YYYY年M月D日``).
   A plain number is refused: it is a date only if Excel formats it as one.
-- codes and names: text, trimmed, full-width forms made half-width, runs of spaces made one.
+- what identifies (codes, cadre names looked up, enumerated values): text, trimmed, full-width
+  forms made half-width, runs of spaces made one, so that ``ＴＯ01`` finds unit TO01.
+- free text (descriptions, unit and indicator names, groups, positions): kept as typed, only
+  the blanks around it trimmed; ``完成（一期）：１００％`` is stored so, never rewritten.
 """
 
 from __future__ import annotations
@@ -59,6 +62,13 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 
 def text(value: object) -> str:
     return clean_text(value)
+
+
+def free_text(value: object) -> str:
+    """A cell of free text, as typed (see the module's docstring)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number in a text column, e.g. 2026 read as 2026.0
+    return str(value).strip()
 
 
 def tidy(number: Decimal) -> Decimal:

@@ -1,10 +1,11 @@
 """Workbooks handed to the clerk: an empty template of a kind, and an upload marked with its errors.
 
 ``template_workbook(kind)`` is what a staff import page offers for download: the kind's Chinese
-headers in its column order, one sample row (grey italics, with a comment saying to delete it:
-the importer cannot tell a sample from a record, so a kept sample would be imported like any
-row), dropdown lists where a column's values come from a closed set, and a sheet "填写说明"
-describing every column. The sample row is made of values the importer accepts.
+headers in its column order and no data row (the importer reads the first sheet only, and would
+import an example like any record), dropdown lists where a column's values come from a closed
+set (in the user's language only: Chinese names for a Chinese user, the codes in English), a
+sheet "示例" holding one example row marked as an example, and a sheet "填写说明" describing every
+column. The example is made of values the importer accepts.
 
 ``marked_workbook(data, preview)`` returns the uploaded file with every cell an error names
 filled light red and commented with the message, and a last sheet "错误清单" listing every
@@ -25,8 +26,8 @@ from typing import cast
 
 import openpyxl
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.comments import Comment
@@ -46,12 +47,13 @@ from units.models import UnitCategory
 from units.xlsx import HEADER_FILL, HEADER_FONT, add_sheet, new_workbook, put, to_bytes
 
 INSTRUCTIONS_TITLE = "填写说明"
+EXAMPLES_TITLE = "示例"
 LISTS_TITLE = "下拉选项"  # hidden: the dropdown lists, longer than a validation formula may be
 ERRORS_TITLE = "错误清单"
 INSTRUCTION_HEADERS = ("列名", "英文别名", "是否必填", "填写要求", "可选值")
 ERROR_HEADERS = ("行号", "列", "填写内容", "问题")
 
-SAMPLE_ROW = 2
+FIRST_ROW = 2  # the first data row, under the headers
 TEMPLATE_ROWS = 1000  # the rows of the template that get the dropdown lists
 SAMPLE_FONT = Font(italic=True, color="808080")
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -75,21 +77,21 @@ def template_file_names(kind: Kind) -> tuple[str, str]:
 
 
 def template_workbook(kind: str) -> bytes:
-    """An empty workbook of ``kind`` to fill in: headers, a sample row, dropdowns, instructions."""
+    """An empty workbook of ``kind`` to fill in: headers, dropdowns, an example, instructions."""
     declared = KINDS[kind]
     columns = declared.columns
     categories = _category_choices()
     sample = _samples(categories)[kind]
     lists = _choice_lists(columns, categories)
     workbook = new_workbook()
-    sheet = add_sheet(
-        workbook,
-        _sheet_title(declared),
-        [column.header for column in columns],
-        [[sample.get(column.key) for column in columns]],
-        widths=_widths(columns, sample, lists),
+    headers = [column.header for column in columns]
+    widths = _widths(columns, sample, lists)
+    sheet = add_sheet(workbook, _sheet_title(declared), headers, [], widths=widths)
+    _format_columns(sheet, columns)
+    examples = add_sheet(
+        workbook, EXAMPLES_TITLE, headers, [[sample.get(c.key) for c in columns]], widths=widths
     )
-    _mark_sample(sheet, columns)
+    _mark_example(examples, columns)
     _instructions(workbook, declared, lists)
     if lists:
         _add_dropdowns(workbook, sheet, columns, lists)
@@ -101,21 +103,27 @@ def _sheet_title(kind: Kind) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", str(kind.label))[:31] or kind.name
 
 
-def _mark_sample(sheet: Worksheet, columns: Iterable[Column]) -> None:
-    """Row 2 in grey italics, with a comment on its first cell saying to delete it.
-
-    Code and name columns are formatted as text, so that a code typed as 001 keeps its zeros.
-    """
+def _format_columns(sheet: Worksheet, columns: Iterable[Column]) -> None:
+    """Code and name columns are formatted as text, so that a code typed as 001 keeps its
+    zeros; date columns as dates."""
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=SAMPLE_ROW, column=index)
-        cell.font = SAMPLE_FONT
-        if column.parse is v.text:
-            sheet.column_dimensions[get_column_letter(index)].number_format = CODE_FORMAT
-            cell.number_format = CODE_FORMAT
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        if column.parse in (v.text, v.free_text):
+            dimension.number_format = CODE_FORMAT
         elif column.parse is v.date:
-            sheet.column_dimensions[get_column_letter(index)].number_format = DATE_FORMAT
-    note = _("Sample row: delete it before importing, or it is imported like any other row.")
-    sheet.cell(row=SAMPLE_ROW, column=1).comment = _comment([note])
+            dimension.number_format = DATE_FORMAT
+
+
+def _mark_example(sheet: Worksheet, columns: Iterable[Column]) -> None:
+    """The example row in grey italics, with a comment on its first cell saying what it is."""
+    _format_columns(sheet, columns)
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=FIRST_ROW, column=index)
+        cell.font = SAMPLE_FONT
+        if column.parse in (v.text, v.free_text):
+            cell.number_format = CODE_FORMAT
+    note = _("An example only: fill in the first sheet; this sheet is never imported.")
+    sheet.cell(row=FIRST_ROW, column=1).comment = _comment([note])
 
 
 def _samples(categories: list[str]) -> dict[str, dict[str, object]]:
@@ -161,32 +169,37 @@ def _samples(categories: list[str]) -> dict[str, dict[str, object]]:
 # --- dropdown lists ----------------------------------------------------------------------------
 
 
-def _names_then_codes(names: Mapping[str, str]) -> list[str]:
-    """Every spelling a choice parser accepts: the Chinese names first (clerks use them)."""
-    return [*names, *dict.fromkeys(str(code) for code in names.values())]
+def _in_language(names: Mapping[str, str]) -> list[str]:
+    """The values a dropdown offers, in the user's language only: the Chinese names for a
+    Chinese user, the codes (English) otherwise. The parser accepts either."""
+    if (get_language() or "").startswith("zh"):
+        return list(names)
+    return list(dict.fromkeys(str(code) for code in names.values()))
 
 
-# The closed sets, by the parser that reads the column: exactly what the parser accepts.
-PARSER_CHOICES: dict[Callable[[object], object], list[str]] = {
-    v.method: _names_then_codes(v.METHOD_NAMES),
-    v.aggregation: _names_then_codes(v.AGGREGATION_NAMES),
-    v.status: _names_then_codes(v.STATUS_NAMES),
-    v.rank_kind: _names_then_codes(v.RANK_KIND_NAMES),
-    v.grade: [str(grade) for grade in GradeChoices.values],
-}
+def _parser_choices() -> dict[Callable[[object], object], list[str]]:
+    """The closed sets, by the parser that reads the column."""
+    return {
+        v.method: _in_language(v.METHOD_NAMES),
+        v.aggregation: _in_language(v.AGGREGATION_NAMES),
+        v.status: _in_language(v.STATUS_NAMES),
+        v.rank_kind: _in_language(v.RANK_KIND_NAMES),
+        v.grade: [str(grade) for grade in GradeChoices.values],
+    }
 
 
 def _category_choices() -> list[str]:
-    """The district's categories, Chinese names first, then codes (data, not a fixed list)."""
-    categories = list(UnitCategory.objects.order_by("sort_order", "code"))
-    return [c.name for c in categories] + [c.code for c in categories]
+    """The district's categories (data, not a fixed list), in the user's language."""
+    categories = UnitCategory.objects.order_by("sort_order", "code")
+    return _in_language({c.name: c.code for c in categories})
 
 
 def _choice_lists(columns: Iterable[Column], categories: list[str]) -> dict[str, list[str]]:
     """Column key → the values its dropdown offers, for the columns with a closed set."""
     lists = {}
+    closed = _parser_choices()
     for column in columns:
-        choices = categories if column.key == "category" else PARSER_CHOICES.get(column.parse)
+        choices = categories if column.key == "category" else closed.get(column.parse)
         if choices:
             lists[column.key] = choices
     return lists
@@ -221,7 +234,7 @@ def _validation(source: str, column: int) -> DataValidation:
         errorTitle=_("Not in the list"),
         error=_("Choose a value from the list (see the sheet 填写说明)."),
     )
-    validation.add(f"{letter}{SAMPLE_ROW}:{letter}{TEMPLATE_ROWS}")
+    validation.add(f"{letter}{FIRST_ROW}:{letter}{TEMPLATE_ROWS}")
     return validation
 
 
@@ -233,8 +246,8 @@ def _instructions(workbook: Workbook, kind: Kind, lists: dict[str, list[str]]) -
     notes = [
         _("How to fill in the first sheet (%(kind)s):") % {"kind": kind.label},
         _(
-            "1. Row 2 is a sample (grey italics): delete it before importing, or it is imported "
-            "like any other row."
+            "1. Fill in the first sheet from row 2. The sheet 示例 shows an example row; it is "
+            "never imported."
         ),
         _(
             "2. One record a row from row 2. Keep the headers of row 1: the Chinese headers or "

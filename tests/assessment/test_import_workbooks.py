@@ -11,7 +11,7 @@ import re
 
 import openpyxl
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessment.imports import KINDS, RowError, RowStatus, workbook_preview
 from assessment.imports.lookups import Lookups
@@ -24,25 +24,39 @@ from units.xlsx import to_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
-CATEGORIES = ["镇街", "经济部门", "综合管理部门", "社会事业部门"]
-CATEGORIES += ["town", "economic", "management", "social"]
-METHODS = ["完成率", "控制类", "增量", "基数比例", "全市排名", "定性评价", "测评", "加分", "扣分"]
-METHODS += ["一票否决", "completion", "ceiling", "increment", "base_ratio", "city_rank"]
+# The dropdowns offer the user's language only: codes (English) here, where tests run in English.
+CATEGORIES = ["town", "economic", "management", "social"]
+METHODS = ["completion", "ceiling", "increment", "base_ratio", "city_rank"]
 METHODS += ["graded", "survey", "bonus", "deduction", "veto"]
 DROPDOWNS = {
     "units": {"单位类别": CATEGORIES},
-    "cadres": {"正副职": ["正职", "副职", "principal", "deputy"]},
+    "cadres": {"正副职": ["principal", "deputy"]},
     "indicators": {
         "单位类别": CATEGORIES,
         "计分方法": METHODS,
-        "汇总方式": ["累计求和", "取最新值", "sum", "latest"],
+        "汇总方式": ["sum", "latest"],
     },
     "targets": {},
-    "evidence": {"状态": ["已核实", "待核实", "verified", "pending"]},
+    "evidence": {"状态": ["verified", "pending"]},
     "city_ranks": {},
     "grades": {"等级": ["A", "B", "C", "D"]},
     "surveys": {},
     "evaluations": {},
+}
+# ... and the Chinese names only, for a Chinese user.
+CHINESE_DROPDOWNS = {
+    "units": {"单位类别": ["镇街", "经济部门", "综合管理部门", "社会事业部门"]},
+    "cadres": {"正副职": ["正职", "副职"]},
+    "indicators": {
+        "单位类别": ["镇街", "经济部门", "综合管理部门", "社会事业部门"],
+        "计分方法": [
+            *("完成率", "控制类", "增量", "基数比例", "全市排名", "定性评价", "测评"),
+            *("加分", "扣分", "一票否决"),
+        ],
+        "汇总方式": ["累计求和", "取最新值"],
+    },
+    "evidence": {"状态": ["已核实", "待核实"]},
+    "grades": {"等级": ["A", "B", "C", "D"]},
 }
 SCHEME_KINDS = {"units", "cadres", "indicators", "targets"}  # imported while setting up
 RED = "00FFC7CE"
@@ -90,20 +104,23 @@ def test_a_template_has_the_headers_of_its_kind_frozen_and_bold(kind):
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
     assert all(sheet.column_dimensions[cell.column_letter].width >= 10 for cell in sheet[1])
-    assert workbook.sheetnames[1] == "填写说明"
+    assert workbook.sheetnames[1:3] == ["示例", "填写说明"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_template_s_sample_row_is_marked_as_a_sample(kind):
-    sheet = load(template_workbook(kind)).worksheets[0]
-    assert sheet.max_row == 2
-    assert all(cell.font.italic and cell.font.color.rgb == "00808080" for cell in sheet[2])
-    assert "delete it before importing" in sheet["A2"].comment.text
+def test_a_template_s_example_sits_on_its_own_sheet_marked_as_an_example(kind):
+    workbook = load(template_workbook(kind))
+    assert workbook.worksheets[0].max_row == 1  # the sheet imported: headers only
+    examples = workbook["示例"]
+    assert [cell.value for cell in examples[1]] == workbook_headers(kind)
+    assert examples.max_row == 2
+    assert all(cell.font.italic and cell.font.color.rgb == "00808080" for cell in examples[2])
+    assert "never imported" in examples["A2"].comment.text
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_template_s_sample_values_have_their_types(kind):
-    sheet = load(template_workbook(kind)).worksheets[0]
+    sheet = load(template_workbook(kind))["示例"]
     for header, cell in zip([c.value for c in sheet[1]], sheet[2], strict=True):
         if header in {"年度", "编制人数", "分值", "封顶系数", "目标值", "数值", "名次", "得分率"}:
             assert cell.data_type == "n", header
@@ -116,21 +133,27 @@ def test_closed_set_columns_have_dropdowns_of_what_the_import_accepts(kind):
     assert dropdowns(load(template_workbook(kind))) == DROPDOWNS[kind]
 
 
+@pytest.mark.parametrize("kind", CHINESE_DROPDOWNS)
+def test_a_chinese_user_s_dropdowns_are_in_chinese_only(kind):
+    with translation.override("zh-hans"):
+        workbook = load(template_workbook(kind))
+    assert dropdowns(workbook) == CHINESE_DROPDOWNS[kind]
+
+
 def test_the_category_dropdown_holds_the_district_s_own_categories(town):
     UnitCategory.objects.create(code="district", name="区直单位（二）", sort_order=99)
-    assert dropdowns(load(template_workbook("units")))["单位类别"] == [
-        *CATEGORIES[:4],
-        "区直单位（二）",
-        *CATEGORIES[4:],
-        "district",
-    ]
+    assert dropdowns(load(template_workbook("units")))["单位类别"] == [*CATEGORIES, "district"]
+    with translation.override("zh-hans"):
+        chinese = dropdowns(load(template_workbook("units")))["单位类别"]
+    assert chinese[-1] == "区直单位（二）"
 
 
-def test_every_dropdown_value_is_read_by_its_column():
+@pytest.mark.parametrize("lists", [DROPDOWNS, CHINESE_DROPDOWNS], ids=["english", "chinese"])
+def test_every_dropdown_value_is_read_by_its_column(lists):
     categories = Lookups().categories
-    for kind, lists in DROPDOWNS.items():
+    for kind, by_header in lists.items():
         columns = {column.header: column for column in KINDS[kind].columns}
-        for header, choices in lists.items():
+        for header, choices in by_header.items():
             for choice in choices:
                 if header == "单位类别":
                     assert header_key(choice) in categories
@@ -143,7 +166,7 @@ def test_the_instructions_describe_every_column(kind):
     sheet = load(template_workbook(kind))["填写说明"]
     rows = [tuple(cell.value or "" for cell in row) for row in sheet.iter_rows()]
     texts = " ".join(str(value) for row in rows for value in row)
-    assert "delete it before importing" in texts
+    assert "never imported" in texts
     start = rows.index(("列名", "英文别名", "是否必填", "填写要求", "可选值"))
     table = rows[start + 1 :]
     assert [row[:3] for row in table] == [
@@ -165,20 +188,20 @@ def sample_district(town, economic, lead_unit):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_template_s_sample_row_imports_cleanly(sample_district, kind):
+def test_a_template_s_example_row_copied_to_the_first_sheet_imports_cleanly(sample_district, kind):
     status = "setup" if kind in SCHEME_KINDS else "collecting"
     make_scheme(year=timezone.localdate().year, status=status, **sample_district)
-    preview = preview_of(kind, template_workbook(kind))
+    workbook = load(template_workbook(kind))
+    workbook.worksheets[0].append([cell.value for cell in workbook["示例"][2]])
+    preview = preview_of(kind, to_bytes(workbook))
     assert [str(error) for error in preview.errors] == []
     (row,) = preview.rows
     assert row.status != RowStatus.ERROR
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_template_without_its_sample_row_has_no_data_rows(kind):
-    workbook = load(template_workbook(kind))
-    workbook.worksheets[0].delete_rows(2)
-    preview = preview_of(kind, to_bytes(workbook))
+def test_a_template_as_downloaded_has_no_data_rows(kind):
+    preview = preview_of(kind, template_workbook(kind))
     assert [str(error) for error in preview.errors] == [
         "The sheet has a header row but no data rows."
     ]
@@ -187,7 +210,7 @@ def test_a_template_without_its_sample_row_has_no_data_rows(kind):
 def test_a_category_named_with_full_width_brackets_is_found_by_its_name(town):
     UnitCategory.objects.create(code="district", name="区直单位（二）", sort_order=99)
     workbook = load(template_workbook("units"))
-    workbook.worksheets[0]["C2"] = "区直单位（二）"  # as chosen from the dropdown
+    workbook.worksheets[0].append(["Q01", "新单位", "区直单位（二）", 20])  # from the dropdown
     preview = preview_of("units", to_bytes(workbook))
     assert [str(error) for error in preview.errors] == []
     assert preview.rows[0].status == RowStatus.NEW
@@ -309,6 +332,9 @@ def test_a_marked_workbook_imports_like_the_original_and_is_marked_again_in_plac
 
 
 def test_the_template_is_a_file_the_import_accepts_with_its_extra_sheets(town):
-    data = template_workbook("units")
-    assert preview_of("units", data).ok
+    workbook = load(template_workbook("units"))
+    workbook.worksheets[0].append(["TO01", "城关街道", "town", 35])
+    preview = preview_of("units", to_bytes(workbook))
+    assert preview.ok
+    assert [row.cells for row in preview.rows] == [["TO01", "城关街道", "town", "35", ""]]
     assert Unit.objects.filter(code="TO01").count() == 0  # a preview writes nothing

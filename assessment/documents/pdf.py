@@ -22,6 +22,9 @@ from fpdf.fonts import FontFace
 from pylopdf_fonts_zh_cn import sans_path
 
 FONT = "noto-sans-sc"
+# Text runs are set flush left, never justified: Chinese has no spaces between words, so
+# justifying a line stretches its few spaces (those around numbers, as in "合计 100 分") into
+# wide gaps. Multi-line cells are given ``align="L"`` for that reason (fpdf2 justifies by default).
 MARGIN = 15  # mm
 BODY_SIZE = 10
 HEADER_FILL = (221, 235, 247)
@@ -109,12 +112,12 @@ class _Pdf(FPDF):
     def put_heading(self, block: _Block) -> None:
         self.ln(2)
         self.set_font(FONT, size=12)
-        self.multi_cell(0, 7, block.text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 7, block.text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def put_paragraph(self, block: _Block) -> None:
         self.set_font(FONT, size=BODY_SIZE)
-        self.multi_cell(0, 5.5, block.text, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 5.5, block.text, align="L", new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
     def put_table(self, block: _Block) -> None:

@@ -111,7 +111,7 @@ def _slip(pdf: FPDF, title: str, slip: Slip, x: float, y: float, wording: tuple[
     qr_size = 34
     pdf.set_xy(x + pad, y + pad)
     pdf.set_font(FONT, size=10)
-    pdf.multi_cell(SLIP_W - 2 * pad, 5, title, new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(SLIP_W - 2 * pad, 5, title, align="L", new_x="LEFT", new_y="NEXT")
     pdf.set_font(FONT, size=8)
     pdf.set_x(x + pad)
     pdf.cell(SLIP_W - 2 * pad, 4, f"第 {slip.serial:05d} 号", new_x="LEFT", new_y="NEXT")
@@ -127,15 +127,16 @@ def _slip(pdf: FPDF, title: str, slip: Slip, x: float, y: float, wording: tuple[
     pdf.set_font(FONT, size=8)
     for line in slip.lines:
         pdf.set_x(text_x)
-        pdf.multi_cell(text_w, 4, line, new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(text_w, 4, line, align="L", new_x="LEFT", new_y="NEXT")
     pdf.set_xy(x + pad, top + qr_size + 1)
     pdf.set_font(FONT, size=7)
-    pdf.multi_cell(SLIP_W - 2 * pad, 3.5, slip.url, new_x="LEFT", new_y="NEXT")
+    pdf.multi_cell(SLIP_W - 2 * pad, 3.5, slip.url, align="L", new_x="LEFT", new_y="NEXT")
     pdf.set_x(x + pad)
     pdf.multi_cell(
         SLIP_W - 2 * pad,
         3.5,
         wording[1],
+        align="L",
         new_x="LEFT",
         new_y="NEXT",
     )

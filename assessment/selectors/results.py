@@ -44,6 +44,9 @@ class ResultRow:
     indicator_scores: list[str | None]
     warnings: list[str]
     cells: list[ScoreCell] = field(default_factory=list)
+    # What the bonus amount is made of, shown beside it: the tier's coefficient (the unit's
+    # headcount is ``result.unit.headcount``).
+    coefficient: Decimal | None = None
 
 
 @dataclass
@@ -123,6 +126,7 @@ def results_for_category(
     rows = list(results)
     unit_names = {r.unit.code: r.unit.name for r in rows}
     indicator_names = {(category.code, i.code): i.name for i in indicators}
+    coefficients = year.scoring_params().tier_coefficients
     for result in rows:
         result.run = run
         details = result.details or {}
@@ -144,6 +148,7 @@ def results_for_category(
                     )
                     for i in indicators
                 ],
+                coefficient=coefficients.get(result.tier),
             )
         )
     table.warnings = stored_messages(

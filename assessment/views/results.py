@@ -219,6 +219,7 @@ def score_sheet(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         "year": assessment_year,
         "unit": target,
         "result": result,
+        "bonus_coefficient": assessment_year.scoring_params().tier_coefficients.get(result.tier),
         "lines": lines,
         "objections": objections,
         "may_object": may_object,

@@ -14,6 +14,9 @@
   const charts = [];
   const grid = { left: 8, right: 24, top: 36, bottom: 8, containLabel: true };
   const tooltip = { trigger: "axis", confine: true };
+  // A bar's length is its value: the value axis of every bar chart starts at zero (or below it
+  // for a negative value), never at the smallest value shown.
+  const fromZero = { type: "value", min: (extent) => Math.min(0, extent.min) };
 
   function seriesOf(spec, type) {
     return spec.series.map((series) => ({
@@ -33,7 +36,7 @@
       return {
         grid: grid,
         tooltip: tooltip,
-        xAxis: { type: "value" },
+        xAxis: fromZero,
         yAxis: { type: "category", inverse: true, data: spec.labels },
         series: [
           {
@@ -82,7 +85,7 @@
         tooltip: tooltip,
         legend: { top: 0 },
         xAxis: { type: "category", data: spec.labels, axisLabel: { interval: 0, hideOverlap: true } },
-        yAxis: { type: "value" },
+        yAxis: fromZero,
         series: seriesOf(spec, "bar"),
       };
     },

@@ -15,6 +15,11 @@ document.addEventListener("submit", (event) => {
   }
 });
 
+// The lower end of a bar chart's value axis: zero, or below it for a negative value.
+function fromZero(extent) {
+  return Math.min(0, extent.min);
+}
+
 // A chart: <div data-chart="ID"> beside {{ data|json_script:"ID" }} holding
 // {"kind": "bar" | "line", "labels": [...], "series": [{"name": ..., "values": [...]}]}.
 // ECharts' default tooltip escapes the names it shows.
@@ -36,7 +41,8 @@ function drawChart(element) {
       data: data.labels,
       axisLabel: { interval: 0, overflow: "truncate", width: 110 },
     },
-    yAxis: { type: "value", scale: true },
+    // Bars start at zero (a bar's length is its value); a line may zoom in on its range.
+    yAxis: data.kind === "bar" ? { type: "value", min: fromZero } : { type: "value", scale: true },
     series: data.series.map((series) => ({
       name: series.name,
       type: data.kind,

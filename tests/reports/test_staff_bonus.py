@@ -156,3 +156,18 @@ def test_the_bonus_page_does_not_query_per_unit(client, run, office_user, town):
         response = client.get(_bonus())
     assert len(response.context["table"].lines) == 9
     assert len(many) == len(few)
+
+
+def test_the_results_table_and_score_sheet_show_headcount_and_coefficient_beside_the_bonus(
+    client, run, office_user, in_english
+):
+    client.cookies["django_language"] = "en"
+    client.force_login(office_user)
+    url = reverse("assessment:results", kwargs={"year": 2026, "category": "town"})
+    html = " ".join(client.get(url).content.decode().split())
+    # 甲镇: 47 yuan = its share of 1.2 × 40 of Σ 102; 丙镇: 24 yuan from 0.8 × 30.
+    assert '<td class="text-end" data-bonus="A01">47<div' in html
+    assert "40 staff × coefficient 1.2<" in html and "30 staff × coefficient 0.8<" in html
+    sheet = reverse("assessment:score_sheet", kwargs={"year": 2026, "unit": "C01"})
+    html = " ".join(client.get(sheet).content.decode().split())
+    assert 'data-bonus="C01">24<div' in html and "30 staff × coefficient 0.8<" in html

@@ -78,6 +78,19 @@ def test_the_letter_pdf_reads_back_with_the_targets_and_the_signature_lines(
     assert text.count("____") >= 3
 
 
+def test_the_letter_pdf_sets_numbers_in_chinese_text_without_gaps(client, district, office_user):
+    client.force_login(office_user)
+    content = client.get(_pdf()).content
+    # Only pypdf's NULs go; the spaces are the PDF's own.
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    text = text.replace("\x00", "")
+    # The intro runs over two lines: set flush left, its spaces keep their width, where a
+    # justified line stretched "在 2026 年度" to "在  2026  年度" (a gap of 5½ characters).
+    intro = text[text.index("根据") : text.index("常规分值。")]
+    assert "甲镇承诺在 2026 年度完成以下目标任务" in intro
+    assert "  " not in intro and "合计 100" in intro
+
+
 def test_a_reporter_reads_their_own_units_letter_only(client, district, reporter_a):
     client.force_login(reporter_a)
 

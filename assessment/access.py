@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import (
     FAILURE_METHODS,
+    UNIT_REPORTED_METHODS,
     AssessmentYear,
     Contribution,
     Evidence,
@@ -172,7 +173,8 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
 
     The office records anything; supervision records failures (deduction and veto) against any
     unit; a lead department records for every unit on the indicators it leads; a unit's users
-    record their own unit's work. Failures are not a unit's to record, nor to correct: it
+    record their own unit's work: its figures and bonus items, not the ranks, grades and survey
+    rates a lead department assesses. Failures are not a unit's to record, nor to correct: it
     answers them with a statement.
     """
     if not is_staff_member(user) or not user.has_perm("assessment.add_evidence"):
@@ -193,6 +195,11 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
         return _(
             "Deductions and veto events are recorded by supervision or the assessment office; "
             "your unit answers them with a statement."
+        )
+    if indicator.method not in UNIT_REPORTED_METHODS and not leads_indicator(user, indicator):
+        return _(
+            "This indicator is assessed by its lead department (a city rank, a grade or a "
+            "survey rate): your unit does not record it."
         )
     return None
 

@@ -49,6 +49,9 @@ NO_RECORD_IS_GOOD: frozenset[str] = frozenset(
 NEVER_OVERDUE: frozenset[str] = NO_RECORD_IS_GOOD | {Method.BONUS}
 # The methods whose silence is a gap: an indicator without a recent record is overdue.
 OVERDUE_METHODS: frozenset[str] = frozenset(m for m in EVIDENCE_METHODS if m not in NEVER_OVERDUE)
+# What a unit records about itself: its regular figures and its bonus items. Ranks, grades and
+# survey rates are the lead department's to enter (the grading grids), failures supervision's.
+UNIT_REPORTED_METHODS = EVIDENCE_METHODS | {Method.BONUS}
 
 
 RecordT = TypeVar("RecordT", bound="VerifiedRecord")

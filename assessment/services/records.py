@@ -129,6 +129,17 @@ def recording_open(by: User, year: AssessmentYear) -> bool:
     return year.status == YearStatus.COLLECTING or recording_is_late(by, year)
 
 
+def recording_refusal(by: User, year: AssessmentYear) -> str | None:
+    """Why ``by`` may make no record now, in the words a submission would be refused with
+    (``recording_clock``), or None if they may (late, with a reason, for the office). The pages
+    show a form this refuses read-only, with this reason, before anything is typed."""
+    try:
+        recording_clock(year, by, reason="-", reason_field="late_reason")
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return None
+
+
 def verifying_open(year: AssessmentYear) -> bool:
     """Whether records are decided now without an amendment's reason."""
     return year.status in ALLOWED[Action.VERIFY_EVIDENCE]

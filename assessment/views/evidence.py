@@ -46,7 +46,7 @@ from assessment.selectors import evidence as evidence_selectors
 from assessment.selectors import years as selectors
 from assessment.services import evidence as evidence_service
 from assessment.services import highlights as highlight_service
-from assessment.services.records import recording_open
+from assessment.services.records import recording_open, recording_refusal
 from assessment.views.records import (
     calling,
     correction_page,
@@ -269,7 +269,7 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         "year": record_year,
         "unit": target_unit,
         "form": form,
-        "open_now": recording_open(request.user, record_year),
+        "closed": recording_refusal(request.user, record_year),
         "accepted_kinds": accepted_kinds_text(),
     }
     return render(request, "evidence/record_form.html", context)
@@ -287,6 +287,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": old.unit,
             "record": old,
             "form": form,
+            "closed": recording_refusal(request.user, old.indicator.year),
             "accepted_kinds": accepted_kinds_text(),
         }
         return render(request, "evidence/correct_form.html", context)

@@ -28,10 +28,10 @@ from assessment.forms.project_progress import (
     ProgressCorrectForm,
     ProgressForm,
 )
-from assessment.models import AssessmentYear, KeyProject, VerifiedRecord
+from assessment.models import KeyProject, VerifiedRecord
 from assessment.selectors import projects as project_selectors
 from assessment.services import projects as project_service
-from assessment.services.records import recording_open
+from assessment.services.records import recording_refusal
 from assessment.views.projects import (
     FormPage,
     detail_url,
@@ -41,7 +41,6 @@ from assessment.views.projects import (
     show_form_page,
 )
 from assessment.views.records import Decided, calling, correction_page, decision_submitted
-from units.access import AnyUser
 from units.submissions import once_per_submission
 
 
@@ -51,14 +50,10 @@ def _require_allowed(refusal: str | None) -> None:
         raise PermissionDenied
 
 
-def _reporting_warning(user: AnyUser, year: AssessmentYear) -> str:
-    if recording_open(user, year):
-        return ""
-    return _(
-        "The year is in the state “%(status)s”: progress and contribution points can no longer "
-        "be reported here. If a report is still due, ask the assessment office to add it as a "
-        "late record."
-    ) % {"status": year.get_status_display()}
+def _closed(request: HttpRequest, page: FormPage) -> FormPage:
+    """The page read-only, with the reason, when the user may make no record now."""
+    page.closed = recording_refusal(request.user, page.year) or ""
+    return page
 
 
 def _correction(
@@ -66,7 +61,7 @@ def _correction(
 ) -> HttpResponse:
     """The correction page of ``old`` on ``page`` (``how``: its form class, service and the
     anchor to go back to)."""
-    show = partial(show_form_page, request, page=page)
+    show = partial(show_form_page, request, page=_closed(request, page))
     return correction_page(request, old, may_correct=may, show=show, **how)
 
 
@@ -90,12 +85,11 @@ def progress_record(request: HttpRequest, pk: int) -> HttpResponse:
         f"task-{task.pk}",
         _("Report progress"),
         _("Save the report"),
-        warning=_reporting_warning(request.user, project.year),
         subject=task,
         subject_template="projects/_task_summary.html",
     )
     success = _("The progress was reported. It now waits for verification.")
-    return form_page(request, form, page, act, success)
+    return form_page(request, form, _closed(request, page), act, success)
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,7 +136,7 @@ def contribution_record(request: HttpRequest, pk: int) -> HttpResponse:
     )
     title = _("Propose contribution points")
     page = project_form_page(project, "contributions", title, _("Save the proposal"), intro=intro)
-    page.warning = _reporting_warning(request.user, project.year)
+    _closed(request, page)
     success = _("The contribution points were proposed. They now wait for verification.")
     return form_page(request, form, page, act, success)
 

@@ -207,7 +207,8 @@ class FormPage:
     cancel_url: str
     project: KeyProject | None = None
     intro: str | Promise = ""
-    warning: str | Promise = ""
+    # Why the form cannot be sent now: shown read-only with this reason, without a button.
+    closed: str = ""
     subject: Any = None  # the task reported on, or the record corrected
     subject_template: str = ""
 

@@ -249,6 +249,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
+        # The verification page shows a record's PDF in a frame from this site (the file's own
+        # response lets this site frame it); nothing else is framed, and no plugin is embedded.
+        "frame-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

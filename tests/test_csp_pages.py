@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
-from assessment.models import EvaluationRound, KeyProject, Survey
+from assessment.models import EvaluationRound, EvidenceAttachment, KeyProject, Survey
 from tests.demo_seed import seeded_demo
 from tests.imports_helpers import xlsx_bytes
 from units.models import Unit
@@ -40,6 +40,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         project = KeyProject.objects.filter(year__year=DEMO_YEAR).order_by("pk").first()
         rounds = list(EvaluationRound.objects.order_by("pk").values_list("pk", flat=True))
         surveys = list(Survey.objects.order_by("pk"))
+        attached = EvidenceAttachment.objects.filter(evidence__isnull=False).first()
+        assert attached is not None
         assert town_unit is not None and project is not None and len(rounds) == 2
         yield {
             "unit": town_unit.code,
@@ -47,6 +49,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             "rounds": rounds,
             "survey": surveys[0].pk,
             "open survey token": surveys[1].token,
+            "attached record": attached.evidence_id,
         }
 
 
@@ -153,6 +156,9 @@ OFFICE_PAGES = {
         "assessment:evidence_unit_home", args=[DEMO_YEAR, d["unit"]]
     ),
     "verification queue": lambda d: reverse("assessment:verify_queue", args=[DEMO_YEAR]),
+    "verification of a record with a PDF": lambda d: reverse(
+        "assessment:verify_record", args=[DEMO_YEAR, d["attached record"]]
+    ),
     "grading index": lambda d: reverse("assessment:grading_index", args=[DEMO_YEAR]),
     "key projects": lambda d: reverse("assessment:project_list", args=[DEMO_YEAR]),
     "key project": lambda d: reverse("assessment:project_detail", args=[d["project"]]),

@@ -272,6 +272,17 @@ def attachment_path(instance: EvidenceAttachment, filename: str) -> str:
     return f"attachments/{timezone.localdate():%Y}/{secrets.token_hex(16)}{suffix}"
 
 
+# The types a page may show in place (an <iframe> for a PDF, an <img> for an image); the upload
+# checks identify each file by its content, and nothing else is ever served inline.
+PREVIEW_TYPES = {
+    "application/pdf": "pdf",
+    "image/png": "image",
+    "image/jpeg": "image",
+    "image/gif": "image",
+    "image/webp": "image",
+}
+
+
 class EvidenceAttachment(models.Model):
     """A file that documents a record, kept in private storage and served after a check."""
 
@@ -340,3 +351,8 @@ class EvidenceAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def preview(self) -> str:
+        """How a page shows the file in place: "pdf", "image", or "" (downloaded only)."""
+        return PREVIEW_TYPES.get(self.content_type, "")

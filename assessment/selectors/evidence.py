@@ -215,6 +215,13 @@ class IndicatorProgress:
     projected: Decimal | None
     vetoed: bool = False
 
+    @property
+    def percent(self) -> int | None:
+        """The ratio as a whole percentage for a progress bar, 0–100."""
+        if self.ratio is None:
+            return None
+        return max(0, min(100, int((self.ratio * 100).to_integral_value())))
+
 
 @dataclass(frozen=True)
 class UnitProgress:

@@ -8,12 +8,17 @@ decision (``services.records.record_verify_many``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from assessment.access import manages_assessment
 from assessment.models import AssessmentYear, Evidence, MethodChoices
+from assessment.selectors.evidence import IndicatorProgress, unit_progress
 from units.access import AnyUser, account, user_unit_id
+
+EARLIER_SHOWN = 12  # earlier records of the unit on the indicator, the newest first
 
 
 def decidable_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence]:
@@ -47,3 +52,29 @@ def decidable_get_for_user(user: AnyUser, year: AssessmentYear, pk: int) -> Evid
     """One record the user may be asked about; 404 for any other."""
     records = decidable_for_user(user, year).select_related("unit", "indicator", "recorded_by")
     return get_object_or_404(records, pk=pk)
+
+
+@dataclass
+class RecordSetting:
+    """What a verifier weighs a record against: the unit's target and progress on the
+    indicator, and the unit's earlier records on it."""
+
+    progress: IndicatorProgress | None
+    earlier: list[Evidence]
+    earlier_total: int
+
+
+def record_setting(record: Evidence) -> RecordSetting:
+    """The unit's target and progress on the record's indicator (as on the unit's home page)
+    and its other records on the indicator this year, whatever their state, the newest first."""
+    progress = unit_progress(unit=record.unit, year=record.indicator.year)
+    row = next((r for r in progress.indicators if r.indicator.pk == record.indicator_id), None)
+    others = (
+        Evidence.objects.filter(unit_id=record.unit_id, indicator_id=record.indicator_id)
+        .exclude(pk=record.pk)
+        .select_related("recorded_by")
+        .order_by("-date", "-pk")
+    )
+    earlier = list(others[:EARLIER_SHOWN])
+    total = len(earlier) if len(earlier) < EARLIER_SHOWN else others.count()
+    return RecordSetting(progress=row, earlier=earlier, earlier_total=total)

@@ -28,4 +28,9 @@ urlpatterns = [
     path("evidence/<int:pk>/correct/", views_evidence.correct, name="evidence_correct"),
     path("evidence/<int:pk>/statement/", views_evidence.statement, name="evidence_statement"),
     path("attachments/<int:pk>/", views_evidence.attachment, name="evidence_attachment"),
+    path(
+        "attachments/<int:pk>/preview/",
+        views_evidence.attachment_preview,
+        name="evidence_attachment_preview",
+    ),
 ]

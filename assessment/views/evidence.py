@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import partial
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessment.access import (
@@ -38,6 +40,7 @@ from assessment.lib.attachments import accepted_kinds_text, attachment_get_for_u
 from assessment.lib.marks import mark
 from assessment.models import (
     AssessmentYear,
+    EvidenceAttachment,
     Highlight,
     Indicator,
     MethodChoices,
@@ -70,12 +73,6 @@ def _unit_and_year(request: HttpRequest, year: int, unit: str) -> tuple[Unit, As
 
 def _home_url(unit: Unit, year: AssessmentYear) -> str:
     return reverse("assessment:evidence_unit_home", kwargs={"year": year.year, "unit": unit.code})
-
-
-def _percent(ratio: Decimal | None) -> int | None:
-    if ratio is None:
-        return None
-    return max(0, min(100, int((ratio * 100).to_integral_value())))
 
 
 def _exceeded(indicator: Indicator, ratio: Decimal | None) -> int | None:
@@ -150,7 +147,7 @@ def _render_home(
     rows = [
         {
             "row": row,
-            "percent": _percent(row.ratio),
+            "percent": row.percent,
             "overdue": overdue.get(row.indicator.pk),
             "exceeded": _exceeded(row.indicator, row.ratio),
         }
@@ -331,17 +328,34 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
 # --- attachments ------------------------------------------------------------------------------
 
 
-@require_GET
-@login_required
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    """The file, always as a download (never shown inline), with the type stored at upload."""
-    stored = attachment_get_for_user(request.user, pk)
+def _file_response(stored: EvidenceAttachment, *, inline: bool) -> FileResponse:
     response = FileResponse(
         stored.file.open("rb"),
-        as_attachment=True,
+        as_attachment=not inline,
         filename=stored.original_name,
         content_type=stored.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+@login_required
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """The file, as a download, with the type stored at upload."""
+    return _file_response(attachment_get_for_user(request.user, pk), inline=False)
+
+
+@require_GET
+@login_required
+@xframe_options_sameorigin
+# django-csp types a view as taking the request alone
+@csp_replace({"frame-ancestors": ["'self'"], "object-src": ["'self'"]})  # type: ignore[arg-type]
+def attachment_preview(request: HttpRequest, pk: int) -> FileResponse:
+    """The file shown in place on the site's own pages (a PDF in a frame, an image), to the
+    same people as its download; any other type is downloaded, never shown inline. The type is
+    the one the upload checks identified from the content, and the browser may not guess
+    another (nosniff)."""
+    stored = attachment_get_for_user(request.user, pk)
+    return _file_response(stored, inline=bool(stored.preview))

@@ -122,7 +122,9 @@ def verify_decide(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET"])
 @login_required
 def verify_record(request: HttpRequest, year: int, pk: int) -> HttpResponse:
-    """One record of the queue in full (description, attachments), to verify or reject it."""
+    """One record of the queue in full, to verify or reject it with the evidence at hand: its
+    attachments shown in place, the unit's target and progress on the indicator, and the
+    unit's earlier records on it."""
     _require_verifier(request)
     record_year = selectors.year_get_for_user(request.user, year)
     evidence = verify_selectors.decidable_get_for_user(request.user, record_year, pk)
@@ -130,10 +132,14 @@ def verify_record(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         initial={"records": [evidence.pk], "query": request.GET.get("query", "")},
         records=verify_selectors.decidable_for_user(request.user, record_year),
     )
+    setting = verify_selectors.record_setting(evidence)
     context = {
         "year": record_year,
         "record": evidence,
         "attachments": evidence.attachments.all(),
+        "progress": setting.progress,
+        "earlier": setting.earlier,
+        "earlier_total": setting.earlier_total,
         "refusal": evidence_verify_refusal(request.user, evidence),
         "form": form,
     }

@@ -491,6 +491,8 @@ MATRIX: dict[str, Row] = {
         roles(default=403, reporter_a=200),
     ),
     "assessment:evidence_attachment": (_pk("attachment_a"), roles(**NOT_B)),
+    # shown in place on the verification page to exactly those who may download it
+    "assessment:evidence_attachment_preview": (_pk("attachment_a"), roles(**NOT_B)),
     # --- verification and failures
     "assessment:verify_queue": (_year, office_only(lead=200)),
     "assessment:verify_decide": (_year, everyone(405)),

@@ -6,7 +6,7 @@ Each ``<thing>_get_for_user`` is the access helper for one type: 404 when it doe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,12 @@ def years_for_user(user: AnyUser) -> QuerySet[AssessmentYear]:
     if not is_staff_member(user):
         return AssessmentYear.objects.none()
     return AssessmentYear.objects.annotate(indicator_count=Count("indicators")).order_by("-year")
+
+
+def latest_year_not_in(statuses: Collection[str]) -> AssessmentYear | None:
+    """The latest year whose status is not among ``statuses`` (the latest year when all are)."""
+    years = AssessmentYear.objects.order_by("-year")
+    return years.exclude(status__in=statuses).first() or years.first()
 
 
 def year_get_for_user(user: AnyUser, year: int) -> AssessmentYear:

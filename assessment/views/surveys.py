@@ -42,6 +42,13 @@ def _require_office(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _survey_for_office(request: HttpRequest, pk: int) -> Survey:
+    """A survey the office manages: 404 when there is none, 403 for anyone but the office."""
+    survey = survey_service.survey_get_for_user(request.user, pk)
+    _require_office(request)
+    return survey
+
+
 def _closed_year(request: HttpRequest, year: AssessmentYear) -> bool:
     """Past the states that allow running surveys, say so instead of showing a form in vain."""
     if _open_for_surveys(year):
@@ -148,8 +155,7 @@ def survey_create(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def survey_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = survey_service.survey_get_for_user(request.user, pk)
-    _require_office(request)
+    survey = _survey_for_office(request, pk)
     if survey.status != SurveyStatus.DRAFT:
         messages.error(request, _("Only a survey being prepared can be changed."))
         return redirect("assessment:survey_detail", pk=survey.pk)
@@ -201,8 +207,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def survey_open(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = survey_service.survey_get_for_user(request.user, pk)
-    _require_office(request)
+    survey = _survey_for_office(request, pk)
     try:
         survey_service.survey_open(survey=survey, by=request.user)
     except ValidationError as error:
@@ -215,8 +220,7 @@ def survey_open(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = survey_service.survey_get_for_user(request.user, pk)
-    _require_office(request)
+    survey = _survey_for_office(request, pk)
     form = SurveyCloseForm(request.POST)
     form.is_valid()  # one optional box
     try:
@@ -247,8 +251,7 @@ def survey_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def survey_codes(request: HttpRequest, pk: int) -> HttpResponse:
     """Make a batch of codes and answer with their slips (PDF): the only time they are shown."""
-    survey = survey_service.survey_get_for_user(request.user, pk)
-    _require_office(request)
+    survey = _survey_for_office(request, pk)
     form = SurveyCodesForm(request.POST)
     if not form.is_valid():
         say_form_errors(request, form)

@@ -69,6 +69,11 @@ def _year_open_for(year: AssessmentYear, action: Action) -> bool:
     return status in ALLOWED[action] or status in WITH_REASON[action]
 
 
+def _may_now(request: HttpRequest, perm: str, year: AssessmentYear, action: Action) -> bool:
+    """Whether the user holds ``perm`` on the year and the year is open for ``action`` now."""
+    return request.user.has_perm(perm, year) and _year_open_for(year, action)
+
+
 def _reason(form: forms.BaseForm) -> str:
     return form.cleaned_data.get("reason", "")
 
@@ -206,9 +211,7 @@ def scheme_detail(request: HttpRequest, year: int, category: str) -> HttpRespons
     assessment_year = selectors.year_get_for_user(request.user, year)
     _require_perm(request, "assessment.view_indicator", assessment_year)
     scheme = selectors.scheme_for_category(assessment_year, selectors.category_get(category))
-    may_edit = request.user.has_perm(
-        "assessment.change_indicator", assessment_year
-    ) and _year_open_for(assessment_year, Action.EDIT_SCHEME)
+    may_edit = _may_now(request, "assessment.change_indicator", assessment_year, Action.EDIT_SCHEME)
     context = {
         "year": assessment_year,
         "categories": selectors.categories(),
@@ -419,9 +422,7 @@ def results(request: HttpRequest, year: int, category: str) -> HttpResponse:
     table = result_selectors.results_for_category(
         user=request.user, year=assessment_year, category=selectors.category_get(category)
     )
-    may_compute = request.user.has_perm(
-        "assessment.compute_results", assessment_year
-    ) and _year_open_for(assessment_year, Action.COMPUTE)
+    may_compute = _may_now(request, "assessment.compute_results", assessment_year, Action.COMPUTE)
     context = {
         "year": assessment_year,
         "categories": selectors.categories(),

@@ -33,7 +33,7 @@ from assessment.access import PUBLISHED_STATES
 from assessment.models import AssessmentYear
 from reports.models import ReminderLog
 from reports.reminders.audience import acting
-from reports.reminders.items import Reminder
+from reports.reminders.items import YearShortlist
 from reports.reminders.work import YearReminders
 from reports.waiting import Waiting
 from units.access import user_roles
@@ -44,23 +44,8 @@ DIGEST_LINES = 30  # items listed per year and list; the rest is on the reminder
 
 
 @dataclass
-class DigestYear:
-    year: AssessmentYear
-    url: str
-    overdue: list[Reminder]
-    due_soon: list[Reminder]
-
-    @property
-    def overdue_listed(self) -> list[Reminder]:
-        return self.overdue[:DIGEST_LINES]
-
-    @property
-    def due_soon_listed(self) -> list[Reminder]:
-        return self.due_soon[:DIGEST_LINES]
-
-    @property
-    def unlisted(self) -> int:
-        return max(0, len(self.overdue) - DIGEST_LINES) + max(0, len(self.due_soon) - DIGEST_LINES)
+class DigestYear(YearShortlist):
+    SHOWN = DIGEST_LINES
 
 
 @dataclass

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from assessment.models import AssessmentYear
 from reports.models import Phase
 from reports.reminders.schedule import is_passed
 
@@ -139,3 +141,30 @@ def indicator_label(name: str, code: str) -> str:
 
 def month_label(year: int, month: int) -> str:
     return date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT")
+
+
+@dataclass
+class YearShortlist:
+    """A year's overdue work and work due soon, of which a short view (the home page panel,
+    the e-mail digest) lists only the first ``SHOWN`` of each list; the reminders page at
+    ``url`` has them all."""
+
+    SHOWN: ClassVar[int] = 5
+
+    year: AssessmentYear
+    url: str
+    overdue: list[Reminder]
+    due_soon: list[Reminder]
+
+    @property
+    def overdue_shown(self) -> list[Reminder]:
+        return self.overdue[: self.SHOWN]
+
+    @property
+    def due_soon_shown(self) -> list[Reminder]:
+        return self.due_soon[: self.SHOWN]
+
+    @property
+    def more(self) -> int:
+        """The items left out of both lists."""
+        return max(0, len(self.overdue) - self.SHOWN) + max(0, len(self.due_soon) - self.SHOWN)

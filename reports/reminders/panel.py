@@ -12,7 +12,7 @@ from assessment.access import PUBLISHED_STATES
 from assessment.models import AssessmentYear
 from reports.models import Phase
 from reports.reminders.audience import acting, reads_every_reminder, records_for_unit
-from reports.reminders.items import Reminder
+from reports.reminders.items import YearShortlist
 from reports.reminders.work import ScheduleLine
 from reports.waiting import Waiting
 from units.access import AnyUser, is_lead, is_staff_member, user_unit_id
@@ -21,25 +21,11 @@ PANEL_ITEMS = 5  # per list; the reminders page has the rest
 
 
 @dataclass
-class PanelYear:
-    year: AssessmentYear
-    url: str
-    overdue: list[Reminder]
-    due_soon: list[Reminder]
+class PanelYear(YearShortlist):
+    SHOWN = PANEL_ITEMS
+
     deadlines: list[ScheduleLine]  # due soon, of the phases that concern the user
     district_overdue: int | None = None  # everyone's, for those who follow every role up
-
-    @property
-    def overdue_shown(self) -> list[Reminder]:
-        return self.overdue[:PANEL_ITEMS]
-
-    @property
-    def due_soon_shown(self) -> list[Reminder]:
-        return self.due_soon[:PANEL_ITEMS]
-
-    @property
-    def more(self) -> int:
-        return max(0, len(self.overdue) - PANEL_ITEMS) + max(0, len(self.due_soon) - PANEL_ITEMS)
 
     @property
     def is_empty(self) -> bool:

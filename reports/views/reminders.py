@@ -17,15 +17,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessment.access import PUBLISHED_STATES
 from assessment.models import AssessmentYear
 from assessment.selectors import years as selectors
+from assessment.views.feedback import year_redirect
 from reports.models import PhaseDeadline
 from reports.reminders.audience import readable, reads_every_reminder, sets_deadlines
 from reports.reminders.forms import DeadlinesForm, ReminderFilterForm
 from reports.reminders.items import ACTOR_LABELS, Actor, Reminder, UnitRef
 from reports.reminders.services import deadline_refusal, deadlines_save, deadlines_state
 from reports.waiting import Waiting
+from reports.workbench.page import current_year
 from units.access import is_staff_member
 
 
@@ -67,12 +68,7 @@ def _require_staff_member(request: HttpRequest) -> None:
 def latest(request: HttpRequest) -> HttpResponse:
     """The reminders of the latest year not yet published (or of the latest year)."""
     _require_staff_member(request)
-    years = AssessmentYear.objects.order_by("-year")
-    year = years.exclude(status__in=PUBLISHED_STATES).first() or years.first()
-    if year is None:
-        messages.info(request, _("There is no assessment year yet."))
-        return redirect("home")
-    return redirect("reminders:year", year=year.year)
+    return year_redirect(request, current_year(), "reminders:year", otherwise="home")
 
 
 @require_GET

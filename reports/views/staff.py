@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
-from assessment.models import AssessmentYear, YearStatus
+from assessment.models import AssessmentYear, ComputationRun, YearStatus
 from assessment.selectors import years as selectors
-from assessment.views.feedback import say_form_errors, say_refusal
+from assessment.views.feedback import say_form_errors, say_refusal, year_redirect
 from reports.forms import BulletinCreateForm, OutstandingFilterForm
 from reports.models import ProgressBulletin
 from reports.staff import bonus as bonus_reads
@@ -244,33 +244,42 @@ def _leadership_context(request: HttpRequest, assessment_year: AssessmentYear) -
     }
 
 
-@require_GET
-@login_required
-def teams(request: HttpRequest, year: int) -> HttpResponse:
+def _leadership_page(
+    request: HttpRequest,
+    year: int,
+    template: str,
+    results: Callable[[ComputationRun, dict[str, Any]], QuerySet[Any]],
+    lines: Callable[[AssessmentYear, ComputationRun, list[Any]], list[leadership.FormulaLine]],
+) -> HttpResponse:
+    """A page of the current run's ``results`` (read with the filters of the page's context),
+    each with its formula; ``mismatch`` when a formula does not give the stored score."""
     record = _district_year(request, year)
     context = _leadership_context(request, record)
     run = context["run"]
     if run is not None:
-        page = _page(request, leadership.teams_queryset(run, category=context["category"]))
+        page = _page(request, results(run, context))
         context["page"] = page
-        context["lines"] = lines = leadership.team_lines(record, run, list(page))
-        context["mismatch"] = any(not line.matches for line in lines)
-    return render(request, "reports/teams.html", context)
+        context["lines"] = shown = lines(record, run, list(page))
+        context["mismatch"] = any(not line.matches for line in shown)
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def teams(request: HttpRequest, year: int) -> HttpResponse:
+    def results(run: ComputationRun, context: dict[str, Any]) -> QuerySet[Any]:
+        return leadership.teams_queryset(run, category=context["category"])
+
+    return _leadership_page(request, year, "reports/teams.html", results, leadership.team_lines)
 
 
 @require_GET
 @login_required
 def cadres(request: HttpRequest, year: int) -> HttpResponse:
-    record = _district_year(request, year)
-    context = _leadership_context(request, record)
-    run = context["run"]
-    if run is not None:
-        results = leadership.cadres_queryset(run, category=context["category"], query=context["q"])
-        page = _page(request, results)
-        context["page"] = page
-        context["lines"] = lines = leadership.cadre_lines(record, run, list(page))
-        context["mismatch"] = any(not line.matches for line in lines)
-    return render(request, "reports/cadres.html", context)
+    def results(run: ComputationRun, context: dict[str, Any]) -> QuerySet[Any]:
+        return leadership.cadres_queryset(run, category=context["category"], query=context["q"])
+
+    return _leadership_page(request, year, "reports/cadres.html", results, leadership.cadre_lines)
 
 
 @require_GET
@@ -356,12 +365,8 @@ def bonus_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 def dashboard_latest(request: HttpRequest) -> HttpResponse:
     """The dashboard of the latest year past set-up (or the latest year)."""
     require_district_reader(request.user)
-    years = AssessmentYear.objects.order_by("-year")
-    year = years.exclude(status=YearStatus.SETUP).first() or years.first()
-    if year is None:
-        messages.info(request, _("There is no assessment year yet."))
-        return redirect("reports:index")
-    return redirect("reports:dashboard", year=year.year)
+    year = selectors.latest_year_not_in([YearStatus.SETUP])
+    return year_redirect(request, year, "reports:dashboard", otherwise="reports:index")
 
 
 @require_GET

@@ -17,6 +17,7 @@ from assessment.models import (
     EvidenceStatus,
     YearStatus,
 )
+from assessment.selectors.years import latest_year_not_in
 from assessment.services.compute import year_data
 from reports.reminders.audience import acting
 from reports.reminders.items import Kind, Reminder
@@ -76,8 +77,7 @@ class Workbench:
 
 def current_year() -> AssessmentYear | None:
     """The year people work on: the latest not yet published (or the latest)."""
-    years = AssessmentYear.objects.order_by("-year")
-    return years.exclude(status__in=PUBLISHED_STATES).first() or years.first()
+    return latest_year_not_in(PUBLISHED_STATES)
 
 
 def _units_lacking(items: list[Reminder], kind: Kind) -> int:

@@ -98,3 +98,11 @@ def evidence_with(unit, indicator, by, *files, day=datetime.date(2026, 3, 1), va
         by=by,
         attachments=files,
     )
+
+
+def saved_targets(unit) -> dict:
+    """The unit's targets as stored: indicator code → (target, base, responsible cadre's id)."""
+    return {
+        t.indicator.code: (t.target, t.base, t.leader_id)
+        for t in Target.objects.filter(unit=unit).select_related("indicator")
+    }

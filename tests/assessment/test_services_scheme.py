@@ -19,7 +19,12 @@ from assessment.services.scheme import (
     year_create,
     year_update_parameters,
 )
-from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.assessment.factories import (
+    IndicatorFactory,
+    TargetFactory,
+    YearFactory,
+    saved_targets,
+)
 from tests.assessment.policy_table import expected, saved_as_expected
 from tests.factories import CadreFactory
 
@@ -281,11 +286,7 @@ def test_all_of_a_units_targets_are_saved_from_one_form(office_user, scheme, uni
         by=office_user,
     )
     assert len(saved) == 3
-    values = {
-        t.indicator.code: (t.target, t.base, t.leader_id)
-        for t in Target.objects.filter(unit=unit_a).select_related("indicator")
-    }
-    assert values == {
+    assert saved_targets(unit_a) == {
         "C01": (D(500), None, cadres[0].pk),
         "K01": (D(3), None, None),
         "N01": (D(120), D(100), None),

@@ -6,7 +6,12 @@ import pytest
 from django.urls import reverse
 
 from assessment.models import AssessmentYear, Target, YearStatus
-from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.assessment.factories import (
+    IndicatorFactory,
+    TargetFactory,
+    YearFactory,
+    saved_targets,
+)
 from tests.factories import CadreFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,11 +84,7 @@ def test_the_office_saves_all_of_a_units_targets_at_once(
     )
     response = client.post(_url(), data)
     assert response.status_code == 302
-    saved = {
-        t.indicator.code: (t.target, t.base, t.leader_id)
-        for t in Target.objects.filter(unit=unit_a).select_related("indicator")
-    }
-    assert saved == {
+    assert saved_targets(unit_a) == {
         "C01": (Decimal(500), None, cadres[0].pk),
         "K01": (Decimal(4), None, None),
         "N01": (Decimal(120), Decimal(100), None),

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from .inputs import (
+    CATALOGUE_METHODS,
     REGULAR_METHODS,
     Aggregation,
     IndicatorSpec,
@@ -69,6 +70,29 @@ def _indicator_problems(spec: IndicatorSpec, category: str | None) -> Iterator[P
         yield problem(ProblemCode.INVALID_TOTAL_SHARE, share)
     if spec.step is not None and to_decimal(spec.step) <= 0:
         yield problem(ProblemCode.INVALID_STEP, to_decimal(spec.step))
+    yield from _catalogue_problems(spec, category)
+
+
+def _catalogue_problems(spec: IndicatorSpec, category: str | None) -> Iterator[Problem]:
+    """Spec, "Catalogued bonus and deduction items": only bonus and deduction indicators
+    carry a catalogue; each item's code once, its points > 0, its cap (if any) > 0."""
+    if spec.items and spec.method not in CATALOGUE_METHODS:
+        yield Problem(ProblemCode.CATALOGUE_NOT_ALLOWED, category, indicator=spec.code)
+    seen: set[str] = set()
+    for item in spec.items:
+        if item.code in seen:
+            yield Problem(
+                ProblemCode.DUPLICATE_ITEM, category, indicator=spec.code, value=item.code
+            )
+        seen.add(item.code)
+        if to_decimal(item.points) <= 0:
+            yield Problem(
+                ProblemCode.INVALID_ITEM_POINTS, category, indicator=spec.code, value=item.code
+            )
+        if item.cap is not None and to_decimal(item.cap) <= 0:
+            yield Problem(
+                ProblemCode.INVALID_ITEM_CAP, category, indicator=spec.code, value=item.code
+            )
 
 
 def validate_params(params: Params) -> list[Problem]:
@@ -194,10 +218,23 @@ def _check_survey(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Iterato
 
 
 def _check_non_negative(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Iterator[Problem]:
-    """Spec, methods `bonus` and `deduction`: values ≥ 0."""
+    """Spec, methods `bonus` and `deduction`: values ≥ 0; on a catalogued indicator every
+    record names one of its items, with a whole count ≥ 1."""
+    if spec.items:
+        yield from _check_item_records(spec, unit, inputs)
+        return
     value = to_decimal(inputs.evidence_of(unit, spec.code).value)
     if value < 0:
         yield Problem(ProblemCode.NEGATIVE_VALUE, value=value)
+
+
+def _check_item_records(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Iterator[Problem]:
+    codes = {item.code for item in spec.items}
+    for record in inputs.item_records.get((unit, spec.code), ()):
+        if record.item not in codes:
+            yield Problem(ProblemCode.UNKNOWN_ITEM, value=record.item)
+        elif record.count < 1:
+            yield Problem(ProblemCode.INVALID_ITEM_COUNT, value=record.count)
 
 
 _CHECKS: dict[str, tuple[CheckFn, ...]] = {

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from .bonus import BonusClaim, BonusResult, distribute_bonus
 from .checks import collect_problems
-from .inputs import IndicatorSpec, Method, Tier, UnitSpec, YearInputs
+from .inputs import FLAG_METHODS, IndicatorSpec, Method, Tier, UnitSpec, YearInputs
+from .items import catalogue_outcome
 from .methods import (
     base_ratio_scores,
     bonus_score,
@@ -29,6 +31,7 @@ from .ranking import assign_tiers, competition_ranks
 from .results import CadreResult, TeamResult, UnitResult, YearResult
 
 ZERO_SCORE = round2(ZERO)
+K = TypeVar("K", bound=Hashable)
 
 
 def compute(inputs: YearInputs) -> YearResult:
@@ -56,6 +59,7 @@ def compute(inputs: YearInputs) -> YearResult:
             tier=unit.tier,
             veto=unit.veto,
             bonus=None if bonus is None else bonus.amounts[code],
+            disqualified=unit.disqualified,
         )
         for code, unit in scored.items()
     }
@@ -80,6 +84,7 @@ class _Scored:
     group_totals: dict[str, Decimal]
     total: Decimal
     veto: bool
+    disqualified: bool = False
     rank: int = 0
     tier: Tier = Tier.POOR
 
@@ -105,7 +110,7 @@ def _score_category(
     codes = [unit.code for unit in units]
     scores: dict[str, dict[str, Decimal]] = {code: {} for code in codes}
     for spec in scheme:
-        if spec.method != Method.VETO:
+        if spec.method not in FLAG_METHODS:
             for code, score in _indicator_scores(spec, units, inputs, warnings).items():
                 scores[code][spec.code] = score
     scored = {
@@ -115,16 +120,14 @@ def _score_category(
             scores=scores[unit.code],
             group_totals=_group_totals(scheme, scores[unit.code]),
             total=sum(scores[unit.code].values(), ZERO_SCORE),
-            veto=_is_vetoed(scheme, unit.code, inputs),
+            veto=_flagged(scheme, unit.code, inputs, Method.VETO),
+            disqualified=_flagged(scheme, unit.code, inputs, Method.DISQUALIFY),
         )
         for unit in units
     }
     totals = {code: unit.total for code, unit in scored.items()}
-    vetoed = {code for code, unit in scored.items() if unit.veto}
     ranks = competition_ranks(totals)
-    tiers = assign_tiers(
-        totals, vetoed=vetoed, quota_share=inputs.params.excellent_quota, params=inputs.params
-    )
+    tiers = _tiers(totals, scored, lambda code: code, inputs.params.excellent_quota, inputs)
     for code, unit in scored.items():
         unit.rank, unit.tier = ranks[code], tiers[code]
     return scored
@@ -141,12 +144,32 @@ def _group_totals(
     return totals
 
 
-def _is_vetoed(scheme: Sequence[IndicatorSpec], unit: str, inputs: YearInputs) -> bool:
-    """Spec, method `veto`: any verified record sets the unit's veto flag."""
+def _flagged(
+    scheme: Sequence[IndicatorSpec], unit: str, inputs: YearInputs, method: Method
+) -> bool:
+    """Spec, methods `veto` and `disqualify`: any verified record sets the unit's flag."""
     return any(
-        inputs.evidence_of(unit, spec.code).records > 0
-        for spec in scheme
-        if spec.method == Method.VETO
+        inputs.evidence_of(unit, spec.code).records > 0 for spec in scheme if spec.method == method
+    )
+
+
+def _tiers(
+    scores: Mapping[K, Decimal],
+    scored: Mapping[str, _Scored],
+    unit_of: Callable[[K], str],
+    quota_share: Decimal,
+    inputs: YearInputs,
+) -> dict[K, Tier]:
+    """Spec, "tiers": the unit's veto and disqualified flags hold for whatever is scored on
+    it (the unit itself, its team, its cadres)."""
+    vetoed = {key for key in scores if scored[unit_of(key)].veto}
+    disqualified = {key for key in scores if scored[unit_of(key)].disqualified}
+    return assign_tiers(
+        scores,
+        vetoed=vetoed,
+        disqualified=disqualified,
+        quota_share=quota_share,
+        params=inputs.params,
     )
 
 
@@ -208,11 +231,24 @@ def _survey(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal | Non
     return survey_score(points=spec.points, rate=rate)
 
 
+def _catalogued(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    return catalogue_outcome(
+        items=spec.items,
+        records=inputs.item_records.get((unit, spec.code), ()),
+        points=spec.points,
+        deduction=spec.method == Method.DEDUCTION,
+    ).score
+
+
 def _bonus(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    if spec.items:
+        return _catalogued(spec, unit, inputs)
     return bonus_score(points=spec.points, value=_actual(spec, unit, inputs))
 
 
 def _deduction(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
+    if spec.items:
+        return _catalogued(spec, unit, inputs)
     return deduction_score(points=spec.points, value=_actual(spec, unit, inputs))
 
 
@@ -279,10 +315,7 @@ def _score_teams(
     teams: dict[str, TeamResult] = {}
     for category, scores in by_category.items():
         ranks = competition_ranks(scores)
-        vetoed = {code for code in scores if scored[code].veto}
-        tiers = assign_tiers(
-            scores, vetoed=vetoed, quota_share=params.team_excellent_quota, params=params
-        )
+        tiers = _tiers(scores, scored, lambda code: code, params.team_excellent_quota, inputs)
         for code, score in scores.items():
             teams[code] = TeamResult(code, category, score, ranks[code], tiers[code])
     ordered = {code: teams[code] for code in scored if code in teams}
@@ -314,10 +347,7 @@ def _score_cadres(
             params=params,
         )
     ranks = competition_ranks(scores)
-    vetoed = {key for key in scores if scored[key[0]].veto}
-    tiers = assign_tiers(
-        scores, vetoed=vetoed, quota_share=params.cadre_excellent_quota, params=params
-    )
+    tiers = _tiers(scores, scored, lambda key: key[0], params.cadre_excellent_quota, inputs)
     cadres = {
         key: CadreResult(key[0], key[1], score, contributions[key], ranks[key], tiers[key])
         for key, score in scores.items()

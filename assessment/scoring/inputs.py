@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from .items import CatalogueItem, ItemRecord
 from .numbers import Number, to_decimal
 
 
@@ -24,10 +25,21 @@ class Method(StrEnum):
     BONUS = "bonus"
     DEDUCTION = "deduction"
     VETO = "veto"
+    DISQUALIFY = "disqualify"
 
 
-# Spec, "Methods": "bonus, deduction and veto items stand outside the 100".
-REGULAR_METHODS = frozenset(Method) - {Method.BONUS, Method.DEDUCTION, Method.VETO}
+# Spec, "Methods": "bonus, deduction and veto items stand outside the 100" (and so do the
+# disqualify items, which have no points either).
+REGULAR_METHODS = frozenset(Method) - {
+    Method.BONUS,
+    Method.DEDUCTION,
+    Method.VETO,
+    Method.DISQUALIFY,
+}
+# Methods that only set a flag: any verified record sets it, and they score no points.
+FLAG_METHODS = frozenset({Method.VETO, Method.DISQUALIFY})
+# Spec, "Catalogued bonus and deduction items": the methods that may carry a catalogue.
+CATALOGUE_METHODS = frozenset({Method.BONUS, Method.DEDUCTION})
 # Spec, "Where values come from": these need a target for every unit of their category.
 TARGET_METHODS = frozenset({Method.COMPLETION, Method.CEILING, Method.INCREMENT})
 # ... and these a base.
@@ -89,7 +101,8 @@ class IndicatorSpec:
 
     `method` and `aggregation` are kept as given so that `validate_scheme` can report an
     unknown one; `cap` bounds the completion ratios, `total_share` is the increment method's
-    s, `step` the city_rank step (None: points / total).
+    s, `step` the city_rank step (None: points / total). `items` is the catalogue of a bonus
+    or deduction indicator (empty: the plain rule, the values are points).
     """
 
     code: str
@@ -101,6 +114,7 @@ class IndicatorSpec:
     cap: Number = 1
     total_share: Number = Decimal("0.5")
     step: Number | None = None
+    items: tuple[CatalogueItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,7 +189,11 @@ class YearInputs:
     `indicators` maps a category to its scheme. `survey_rates` hold the imported value
     (a rate in [0, 1] or a percentage up to 100); `city_ranks` hold (rank, total);
     `contributions` the summed verified key-project contribution points of a cadre, before
-    the cap. `bonus_pool` None means no bonus is distributed.
+    the cap. `item_records` holds the counting records of each catalogued indicator, one by
+    one (the document rule needs them apart). `waived` lists, per unit and indicator, the
+    reasons of the records waived under the fault-tolerance rules (容错免责): they count for
+    nothing and are given only so that an explanation can name them. `bonus_pool` None means
+    no bonus is distributed.
     """
 
     params: Params = field(default_factory=Params)
@@ -191,6 +209,8 @@ class YearInputs:
     cadres: Sequence[CadreSpec] = ()
     cadre_evaluations: Mapping[tuple[str, str], Number] = field(default_factory=dict)
     contributions: Mapping[tuple[str, str], Number] = field(default_factory=dict)
+    item_records: Mapping[UnitIndicator, Sequence[ItemRecord]] = field(default_factory=dict)
+    waived: Mapping[UnitIndicator, Sequence[str]] = field(default_factory=dict)
     bonus_pool: int | None = None
 
     def evidence_of(self, unit: str, indicator: str) -> EvidenceTotal:

@@ -24,6 +24,10 @@ class ProblemCode(StrEnum):
     INVALID_TOTAL_SHARE = "invalid_total_share"  # total_share outside [0, 1]; value
     INVALID_STEP = "invalid_step"  # city_rank step <= 0; value
     DUPLICATE_INDICATOR = "duplicate_indicator"  # same code twice in one category's scheme
+    CATALOGUE_NOT_ALLOWED = "catalogue_not_allowed"  # items on a method other than bonus/deduction
+    DUPLICATE_ITEM = "duplicate_item"  # an item code twice in one catalogue; value: the code
+    INVALID_ITEM_POINTS = "invalid_item_points"  # an item's points <= 0; value: the item code
+    INVALID_ITEM_CAP = "invalid_item_cap"  # an item's cap <= 0; value: the item code
     POINTS_NOT_100 = "points_not_100"  # WARNING: regular points add up to value, not 100
 
     # --- parameters of the year ---
@@ -47,6 +51,8 @@ class ProblemCode(StrEnum):
     INVALID_GRADE = "invalid_grade"  # value: the grade given
     INVALID_SURVEY_RATE = "invalid_survey_rate"  # outside [0, 100]; value: the rate given
     NEGATIVE_VALUE = "negative_value"  # bonus/deduction evidence sums below 0; value
+    UNKNOWN_ITEM = "unknown_item"  # a catalogued record names no item of it; value: the code
+    INVALID_ITEM_COUNT = "invalid_item_count"  # a catalogued record's count < 1; value
 
     # --- three in one ---
     INVALID_EVALUATION = "invalid_evaluation"  # evaluation outside [0, 100]; value

@@ -39,20 +39,31 @@ def excellent_quota(count: int, share: Number) -> int:
 
 
 def assign_tiers(
-    scores: Mapping[K, Decimal], *, vetoed: Collection[K], quota_share: Number, params: Params
+    scores: Mapping[K, Decimal],
+    *,
+    vetoed: Collection[K],
+    quota_share: Number,
+    params: Params,
+    disqualified: Collection[K] = (),
 ) -> dict[K, Tier]:
-    """Spec, "tiers", "excellent quota" and the veto rule, for one group compared together.
+    """Spec, "tiers", "excellent quota", the veto and the disqualified rules, for one group
+    compared together.
 
     The quota counts everyone in `scores`. A vetoed entry is poor and takes no excellent
-    place. The other candidates at or above the excellent threshold are admitted by score;
-    a group of tied candidates that would overflow the quota is admitted whole only if it
-    fits, otherwise it becomes good, and so does every candidate below it.
+    place. A disqualified one (not vetoed) is at most good and is no candidate, so it takes
+    no place either: the places go to the next candidates. The candidates at or above the
+    excellent threshold are admitted by score; a group of tied candidates that would
+    overflow the quota is admitted whole only if it fits, otherwise it becomes good, and so
+    does every candidate below it.
     """
     quota = excellent_quota(len(scores), quota_share)
     tiers = {
         key: Tier.POOR if key in vetoed else threshold_tier(score, params)
         for key, score in scores.items()
     }
+    for key in disqualified:
+        if tiers.get(key) is Tier.EXCELLENT:
+            tiers[key] = Tier.GOOD
     tied: dict[Decimal, list[K]] = defaultdict(list)
     for key, tier in tiers.items():
         if tier is Tier.EXCELLENT:

@@ -16,8 +16,9 @@ class UnitResult:
     """One unit's outcome (spec, "Total, rank and tier").
 
     `scores` maps each indicator code to its rounded score in scheme order (deductions are
-    negative; veto items have no score); `group_totals` adds them up by indicator group;
-    `rank` is within the category; `bonus` is None when the year has no bonus pool.
+    negative; veto and disqualify items have no score); `group_totals` adds them up by
+    indicator group; `rank` is within the category; `disqualified` is the 取消评优资格 flag
+    (at most good); `bonus` is None when the year has no bonus pool.
     """
 
     code: str
@@ -29,6 +30,7 @@ class UnitResult:
     tier: Tier
     veto: bool
     bonus: int | None
+    disqualified: bool = False
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from assessment.scoring import IndicatorSpec, Method, UnitSpec, YearInputs, YearResult, to_decimal
+from assessment.scoring import (
+    IndicatorSpec,
+    Method,
+    UnitSpec,
+    YearInputs,
+    YearResult,
+    catalogue_outcome,
+    to_decimal,
+)
 from assessment.scoring.methods import normalize_grade
 
 DETAIL_KEYS = (
@@ -87,6 +96,15 @@ class Words:
     deduction: str
     veto: str
     no_veto: str
+    disqualify: str
+    no_disqualify: str
+    item_record: str
+    item_document: str
+    item_once: str
+    item_capped: str
+    items_total: str
+    no_items: str
+    waived: str
 
     @classmethod
     def load(cls) -> Words:
@@ -137,6 +155,20 @@ class Words:
             deduction=_("verified points lost %(actual)s, at most %(points)s: %(score)s"),
             veto=_("verified veto events: %(count)s; the unit is vetoed (一票否决)"),
             no_veto=_("no verified veto event"),
+            disqualify=_(
+                "verified records: %(count)s; the unit may not be rated excellent (取消评优资格)"
+            ),
+            no_disqualify=_("no verified record: no disqualification"),
+            item_record=_("%(code)s %(name)s × %(count)s%(document)s = %(points)s"),
+            item_document=_(" (document %(document)s)"),
+            item_once=_(
+                "%(code)s %(name)s × %(count)s (document %(document)s) does not count: the "
+                "same document counts once, as %(winner)s"
+            ),
+            item_capped=_("%(code)s %(name)s %(raw)s, capped at %(cap)s by the item cap"),
+            items_total=_("items %(total)s, at most %(points)s: %(score)s"),
+            no_items=_("no verified item: %(score)s"),
+            waived=_("waived (容错免责), not counted: %(count)s record(s), %(reasons)s"),
         )
 
 
@@ -221,6 +253,7 @@ class _Explainer:
             Method.BONUS: self._points_item,
             Method.DEDUCTION: self._points_item,
             Method.VETO: self._veto,
+            Method.DISQUALIFY: self._veto,
         }
 
         # Per category, the scheme as (code, shared part, explainer): looked up once.
@@ -234,12 +267,20 @@ class _Explainer:
 
     def unit(self, unit: UnitSpec, scores: Any) -> dict[str, dict[str, Any]]:
         code = unit.code
-        return {
+        details = {
             indicator: explain(
                 item, code, None if (score := scores.get(indicator)) is None else str(score)
             )
             for indicator, item, explain in self.schemes[unit.category]
         }
+        if self.inputs.waived:
+            for indicator, detail in details.items():
+                if reasons := self.inputs.waived.get((code, indicator)):
+                    waived = self.words.waived % {
+                        "count": len(reasons), "reasons": "；".join(reasons),
+                    }  # fmt: skip
+                    detail["text"] = f"{detail['text']}; {waived}"
+        return details
 
     def _actual(self, item: _Spec, unit: str) -> Decimal:
         total = self.inputs.evidence.get((unit, item.spec.code))
@@ -352,15 +393,73 @@ class _Explainer:
         return item.line(text, rate=plain(rate))
 
     def _points_item(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
+        if item.spec.items:
+            return self._catalogued(item, unit, score)
         actual = plain(self._actual(item, unit))
         text = item.template % {"actual": actual, "points": item.points_text, "score": score}
         return item.line(text, actual=actual)
 
+    def _catalogued(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
+        """Spec, "Catalogued bonus and deduction items": each record with its item, count and
+        document, the records the once-per-document rule left out, the item caps that bound,
+        and the indicator's cap."""
+        outcome = catalogue_outcome(
+            items=item.spec.items,
+            records=self.inputs.item_records.get((unit, item.spec.code), ()),
+            points=item.points,
+            deduction=item.method == Method.DEDUCTION,
+        )
+        words = self.words
+        names = {entry.code: entry.name for entry in item.spec.items}
+        parts: list[str] = []
+        for counted in outcome.records:
+            record = counted.record
+            values = {"code": record.item, "name": names[record.item], "count": record.count}
+            if counted.counted_instead is not None:
+                parts.append(
+                    words.item_once
+                    % {**values, "document": record.document_key,
+                       "winner": counted.counted_instead.item}
+                )  # fmt: skip
+                continue
+            document = (
+                words.item_document % {"document": record.document_key}
+                if record.document_key
+                else ""
+            )
+            points = _fraction(counted.points)
+            parts.append(words.item_record % {**values, "document": document, "points": points})
+        for total in outcome.items:
+            if total.capped:
+                parts.append(
+                    words.item_capped
+                    % {"code": total.item.code, "name": total.item.name,
+                       "raw": _fraction(total.raw), "cap": _fraction(total.counted)}
+                )  # fmt: skip
+        if not outcome.records:
+            parts.append(words.no_items % {"score": score})
+        else:
+            parts.append(
+                words.items_total
+                % {"total": _fraction(outcome.total), "points": item.points_text, "score": score}
+            )
+        return item.line("; ".join(parts), actual=_fraction(outcome.counted))
+
     def _veto(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         total = self.inputs.evidence.get((unit, item.spec.code))
         records = 0 if total is None else total.records
-        text = self.words.veto % {"count": records} if records else self.words.no_veto
+        if item.method == Method.DISQUALIFY:
+            words = self.words
+            text = words.disqualify % {"count": records} if records else words.no_disqualify
+        else:
+            text = self.words.veto % {"count": records} if records else self.words.no_veto
         return item.line(text, actual=str(records))
+
+
+def _fraction(value: Fraction) -> str:
+    """An exact sum of item points as text: 2.5, not 5/2 (item points are decimals, so the
+    sums are too: a fixed 28-digit division is exact for them)."""
+    return plain(Decimal(value.numerator) / Decimal(value.denominator)) or "0"
 
 
 def _decimal(value: Any) -> Decimal:

@@ -36,9 +36,11 @@ from django.utils.translation import gettext as _
 from assessment.models import (
     FAILURE_METHODS,
     UNIT_REPORTED_METHODS,
+    WAIVABLE_METHODS,
     AssessmentYear,
     Contribution,
     Evidence,
+    EvidenceStatus,
     Indicator,
     KeyProject,
     MethodChoices,
@@ -46,6 +48,7 @@ from assessment.models import (
     ProgressUpdate,
     ProjectTask,
     UnitResult,
+    Waiver,
     YearStatus,
 )
 from units.access import (
@@ -119,6 +122,15 @@ rules.add_perm("assessment.view_indicator", is_staff_member)
 rules.add_perm("assessment.add_indicator", manages_assessment)
 rules.add_perm("assessment.change_indicator", manages_assessment)
 rules.add_perm("assessment.delete_indicator", manages_assessment)
+# The catalogue of bonus and deduction items is part of the scheme.
+rules.add_perm("assessment.view_item", is_staff_member)
+rules.add_perm("assessment.add_item", manages_assessment)
+rules.add_perm("assessment.change_item", manages_assessment)
+rules.add_perm("assessment.delete_item", manages_assessment)
+# Fault-tolerance waivers: proposed and confirmed by the office (two different members).
+rules.add_perm("assessment.view_waiver", is_staff_member)
+rules.add_perm("assessment.add_waiver", manages_assessment)
+rules.add_perm("assessment.change_waiver", manages_assessment)
 
 # Targets: the object is the unit whose targets they are.
 rules.add_perm("assessment.view_target", is_staff_member & (sees_all_units | is_own_unit))
@@ -185,7 +197,9 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
     if is_supervision(user):
         if failure:
             return None
-        return _("Supervision records failures only: deduction and veto indicators.")
+        return _(
+            "Supervision records failures only: deduction, disqualification and veto indicators."
+        )
     own = user_unit_id(user)
     if unit.pk != own:
         if leads_indicator(user, indicator):
@@ -193,8 +207,8 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
         return _("You may only record evidence for your own unit.")
     if failure:
         return _(
-            "Deductions and veto events are recorded by supervision or the assessment office; "
-            "your unit answers them with a statement."
+            "Deductions, disqualifications and veto events are recorded by supervision or the "
+            "assessment office; your unit answers them with a statement."
         )
     if indicator.method not in UNIT_REPORTED_METHODS and not leads_indicator(user, indicator):
         return _(
@@ -223,12 +237,52 @@ def evidence_verify_refusal(user: AnyUser, record: Evidence) -> str | None:
                 "You proposed this veto event: a second member of the assessment office must "
                 "confirm it (考核委员会研究)."
             )
+    if record.indicator.method == MethodChoices.DISQUALIFY:
+        # as grave for the unit as a veto short of poor: the same two-person confirmation
+        if not office:
+            return _("Only the assessment office may confirm a disqualification.")
+        if record.recorded_by_id == user.pk:
+            return _(
+                "You proposed this disqualification: a second member of the assessment office "
+                "must confirm it."
+            )
     if refusal := outsider_refusal(user, record.unit_id, record.recorded_by_id):
         return refusal
     if not office and not leads_indicator(user, record.indicator):
         return _(
             "Only the assessment office and the lead department of this indicator may verify "
             "its records."
+        )
+    return None
+
+
+def waiver_propose_refusal(user: AnyUser, record: Evidence) -> str | None:
+    """Why ``user`` may not propose waiving ``record`` (容错免责), or None if they may.
+
+    The office proposes; only a verified, current deduction, disqualify or veto record that
+    counts, and has no waiver proposed or confirmed already.
+    """
+    if not is_staff_member(user) or not manages_assessment(user):
+        return _("Only the assessment office may propose a fault-tolerance waiver.")
+    if record.indicator.method not in WAIVABLE_METHODS:
+        return _("Only deductions, disqualifications and veto events can be waived.")
+    if not record.is_current or record.status != EvidenceStatus.VERIFIED:
+        return _("Only a verified, current record can be waived.")
+    if record.is_waived or record.waivers.filter(declined_by__isnull=True).exists():
+        return _("A waiver of this record is already proposed or confirmed.")
+    return None
+
+
+def waiver_decide_refusal(user: AnyUser, waiver: Waiver) -> str | None:
+    """Why ``user`` may not confirm or decline ``waiver``, or None if they may: a second
+    member of the office, never the one who proposed it, and only while it is open."""
+    if not is_staff_member(user) or not manages_assessment(user):
+        return _("Only the assessment office may confirm a fault-tolerance waiver.")
+    if not waiver.is_open:
+        return _("This waiver has already been confirmed or declined.")
+    if waiver.proposed_by_id == user.pk:
+        return _(
+            "You proposed this waiver: a second member of the assessment office must confirm it."
         )
     return None
 
@@ -240,7 +294,9 @@ def evidence_statement_refusal(user: AnyUser, record: Evidence) -> str | None:
     if record.unit_id != user_unit_id(user):
         return _("Only the users of the unit a failure is recorded against may answer it.")
     if not record.is_failure:
-        return _("Only deductions and veto events are answered with a statement.")
+        return _(
+            "Only deductions, disqualifications and veto events are answered with a statement."
+        )
     return None
 
 

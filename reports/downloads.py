@@ -63,7 +63,7 @@ def _ranking_values(row: public.UnitRow) -> list[object]:
         row.name,
         row.tier_label,
         row.total,
-        _("vetoed") if row.veto else "",
+        _("vetoed") if row.veto else (_("disqualified from excellent") if row.disqualified else ""),
         *row.groups,
     ]
 

@@ -47,6 +47,7 @@ def results_document(year: AssessmentYear, run: ComputationRun) -> dict[str, Any
                 "rank": r.rank,
                 "tier": r.tier,
                 "veto": r.veto,
+                "disqualified": r.disqualified,
                 "bonus": r.bonus,
                 "indicators": dict(r.scores),
                 "group_totals": dict(r.group_totals),
@@ -85,10 +86,11 @@ def results_workbook(document: dict[str, Any]) -> bytes:
         workbook,
         _("Units"),
         [unit_code, unit_name, category, _("Total"), _("Rank"), _("Tier"), _("One-vote veto"),
-         _("Bonus (yuan)")],
+         _("Bonus (yuan)"), _("Disqualified from excellent")],
         (
             [u["unit"], u["name"], u["category"], Decimal(u["total"]), u["rank"],
-             str(tiers[u["tier"]]), _("yes") if u["veto"] else "", u["bonus"]]
+             str(tiers[u["tier"]]), _("yes") if u["veto"] else "",
+             u["bonus"], _("yes") if u.get("disqualified") else ""]
             for u in document["units"]
         ),
         number_formats={4: "0.00", 8: "#,##0"},

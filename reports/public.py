@@ -110,6 +110,7 @@ class UnitRow:
     tier: str
     tier_label: str
     veto: bool
+    disqualified: bool
     groups: tuple[Decimal | None, ...]
 
 
@@ -149,6 +150,7 @@ def _row(unit: dict[str, Any], groups: Sequence[str]) -> UnitRow:
         tier=unit.get("tier") or "",
         tier_label=tier_label(unit.get("tier") or ""),
         veto=bool(unit.get("veto")),
+        disqualified=bool(unit.get("disqualified")),
         groups=tuple(_decimal(subtotals.get(group)) for group in groups),
     )
 

@@ -59,6 +59,18 @@ WORKBOOK_COLUMNS: dict[str, list[tuple[str, str, bool]]] = {
         ("数值", "value", False),
         ("说明", "description", False),
         ("状态", "status", True),
+        ("事项代码", "item", True),
+        ("文号", "document", True),
+    ],
+    "items": [
+        ("年度", "year", False),
+        ("单位类别", "category", False),
+        ("指标代码", "indicator", False),
+        ("事项代码", "code", False),
+        ("事项名称", "name", False),
+        ("每次分值", "points", False),
+        ("级别", "level", True),
+        ("事项上限", "cap", True),
     ],
     "city_ranks": [
         ("年度", "year", False),

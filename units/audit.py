@@ -86,11 +86,26 @@ def _columns(history: type[models.Model]) -> list[str]:
     return [f.attname for f in history._meta.concrete_fields if f.attname not in skip]
 
 
-def row_hash(label: str, columns: list[str], values: Iterable[object]) -> str:
-    """SHA-256 of a history row: its table and all its columns, values rendered canonically."""
+def _added_later(history: type[models.Model]) -> dict[str, object]:
+    """Columns added to a sealed table after rows were sealed, with the value the rows sealed
+    before took (``audit_added_columns`` on the live model): a row holding that value hashes as
+    if the column did not exist, so an upgrade keeps every earlier seal valid."""
+    live = getattr(history, "instance_type", history)
+    return dict(getattr(live, "audit_added_columns", {}))
+
+
+def row_hash(
+    label: str,
+    columns: list[str],
+    values: Iterable[object],
+    added_later: dict[str, object] | None = None,
+) -> str:
+    """SHA-256 of a history row: its table and all its columns, values rendered canonically
+    (a column added later is left out while it holds the value it was added with)."""
     content = {
         column: value if type(value) in _PLAIN else canonical(value)
         for column, value in zip(columns, values, strict=True)
+        if not added_later or column not in added_later or added_later[column] != value
     }
     text = json.dumps([label, content], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -214,9 +229,10 @@ def _seal_rows(chain: _Chain, model: type[models.Model], rows: models.QuerySet) 
     columns = _columns(model)
     key = _key(model)
     id_index = columns.index(key)
+    added = _added_later(model)
     for batch in _pages(rows.values_list(*columns), key, id_index):
         for values in batch:
-            chain.append(label, values[id_index], row_hash(label, columns, values))
+            chain.append(label, values[id_index], row_hash(label, columns, values, added))
 
 
 def _pages(rows: models.QuerySet, key: str, id_index: int) -> Iterator[list[tuple]]:
@@ -302,6 +318,7 @@ def _seal_table(model: type[models.Model], using: str) -> int:
     columns = _columns(model)
     key = _key(model)
     id_index = columns.index(key)
+    added = _added_later(model)
     last_sealed = seals.filter(table=label).order_by("-history_id").values("history_id")[:1]
     head = seals.order_by("-pk").values("chain_hash")[:1]
     first = list(
@@ -315,7 +332,7 @@ def _seal_table(model: type[models.Model], using: str) -> int:
         return 0
     chain = _Chain(using, first[0][-1] or GENESIS)
     for values in first:
-        chain.append(label, values[id_index], row_hash(label, columns, values[:-1]))
+        chain.append(label, values[id_index], row_hash(label, columns, values[:-1], added))
     if len(first) == CHUNK:
         after = first[-1][id_index]
         _seal_rows(chain, model, model._base_manager.using(using).filter(pk__gt=after))
@@ -454,10 +471,11 @@ def _current_hashes(
             continue
         columns = _columns(model)
         id_index = columns.index(_key(model))
+        added = _added_later(model)
         for start in range(0, len(ids), 500):
             rows = model._base_manager.using(using).filter(pk__in=ids[start : start + 500])
             for values in rows.values_list(*columns):
-                current[(table, values[id_index])] = row_hash(table, columns, values)
+                current[(table, values[id_index])] = row_hash(table, columns, values, added)
     return current
 
 

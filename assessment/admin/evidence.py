@@ -21,6 +21,7 @@ from assessment.models import (
     EvidenceStatement,
     Grade,
     SurveyRate,
+    Waiver,
 )
 from units.xlsx import SafeXLSX
 
@@ -37,13 +38,14 @@ class EvidenceAdmin(NoHandEdits, WorkbookImportMixin, ExportMixin, SimpleHistory
     resource_classes = [resources.EvidenceExport]
     export_formats = [SafeXLSX]
     list_display = [
-        "date", "unit", "indicator", "value", "status", "is_current", "is_late", "recorded_by",
-        "verified_by",
+        "date", "unit", "indicator", "item", "value", "document", "status", "is_current",
+        "is_late", "is_waived", "recorded_by", "verified_by",
     ]  # fmt: skip
     list_filter = [
         "status",
         "is_current",
         "is_late",
+        "is_waived",
         "indicator__year",
         "unit__category",
         "indicator__method",
@@ -54,8 +56,9 @@ class EvidenceAdmin(NoHandEdits, WorkbookImportMixin, ExportMixin, SimpleHistory
         "indicator__code",
         "indicator__name",
         "description",
+        "document",
     ]
-    list_select_related = ["unit", "indicator", "recorded_by", "verified_by"]
+    list_select_related = ["unit", "indicator", "item", "recorded_by", "verified_by"]
     date_hierarchy = "date"
     list_per_page = 100
 
@@ -95,6 +98,15 @@ class SurveyRateAdmin(WorkbookImportMixin, UnitIndicatorInputAdmin):
         if obj is not None and obj.survey_id is not None:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(Waiver)
+class WaiverAdmin(ReadOnlyAdmin):
+    """Waivers are proposed and confirmed on the staff pages (two members of the office)."""
+
+    list_display = ["evidence", "reason", "clause", "proposed_by", "confirmed_by", "declined_by"]
+    list_select_related = ["evidence__unit", "evidence__indicator", "proposed_by", "confirmed_by"]
+    search_fields = ["reason", "clause", "evidence__unit__code", "evidence__indicator__code"]
 
 
 @admin.register(EvidenceStatement)

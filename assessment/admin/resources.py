@@ -21,6 +21,7 @@ from assessment.models import (
     EvidenceStatus,
     Grade,
     Indicator,
+    Item,
     SurveyRate,
     Target,
     TeamEvaluation,
@@ -158,6 +159,7 @@ class _CurrentEvidence(ExportResource):
 
 IndicatorExport = _export("indicators", Indicator)
 TargetExport = _export("targets", Target)
+ItemExport = _export("items", Item, category="indicator__category__code")
 EvidenceExport = _export("evidence", Evidence, _CurrentEvidence)
 CityRankExport = _export("city_ranks", CityRank)
 GradeExport = _export("grades", Grade)

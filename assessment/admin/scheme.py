@@ -16,6 +16,7 @@ from assessment.admin.imports import WorkbookImportMixin
 from assessment.models import (
     AssessmentYear,
     Indicator,
+    Item,
     Target,
 )
 from assessment.policy import Action
@@ -89,6 +90,19 @@ class IndicatorAdmin(WorkbookImportMixin, YearPolicyAdmin):
     list_select_related = ["year", "category", "lead_unit"]
     autocomplete_fields = ["lead_unit"]
     ordering = ["-year__year", "category__sort_order", "sort_order", "code"]
+
+
+@admin.register(Item)
+class ItemAdmin(WorkbookImportMixin, IndicatorScopedAdmin):
+    import_kind = "items"
+    policy_action = Action.EDIT_SCHEME
+    resource_classes = [resources.ItemExport]
+    list_display = ["code", "name", "indicator", "level", "points", "cap"]
+    list_filter = ["indicator__year", "indicator__category", "level"]
+    search_fields = ["code", "name", "indicator__code", "indicator__name"]
+    list_select_related = ["indicator__year", "indicator__category"]
+    raw_id_fields = ["indicator"]
+    ordering = ["-indicator__year__year", "indicator__code", "sort_order", "code"]
 
 
 @admin.register(Target)

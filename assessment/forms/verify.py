@@ -13,7 +13,7 @@ from assessment.forms.base import DistrictForm, model_choices
 from assessment.forms.records import DecisionForm as RecordDecisionForm
 from assessment.forms.records import MultipleFileField, reason_field
 from assessment.models import AMOUNT, FAILURE_METHODS, AssessmentYear, Evidence, Indicator
-from assessment.scoring import Method
+from assessment.scoring.inputs import FLAG_METHODS
 from units.models import Unit
 
 
@@ -145,7 +145,7 @@ class FailureForm(DistrictForm):
         indicator = data.get("indicator")
         if indicator is None:
             return data
-        if indicator.method == Method.VETO:
+        if indicator.method in FLAG_METHODS:
             data["value"] = Decimal(1)
         elif data.get("value") is None:
             self.add_error("value", _("Enter the points lost."))

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from assessment.imports import kinds_items as catalogue
 from assessment.imports import kinds_records as records
 from assessment.imports import kinds_scheme as scheme
 from assessment.imports import kinds_units as people
@@ -294,15 +295,89 @@ EVIDENCE = Kind(
             default=EvidenceStatus.PENDING,
             help=_("Verified (已核实) or pending (待核实); blank: pending."),
         ),
+        Column(
+            "item",
+            "事项代码",
+            v.text,
+            optional=True,
+            help=_(
+                "On an indicator with catalogued items: the item's code (required there; the "
+                "value is then the number of times). Elsewhere leave it blank."
+            ),
+        ),
+        Column(
+            "document",
+            "文号",
+            v.free_text,
+            optional=True,
+            help=_("The number of the document that proves the record, e.g. 省政发〔2026〕12号."),
+        ),
     ),
     identity=("unit", "indicator", "date", "description"),
-    fields={"date": "date", "value": "value", "description": "description", "status": "status"},
+    fields={
+        "date": "date",
+        "value": "value",
+        "description": "description",
+        "status": "status",
+        "item": "item",
+        "document": "document",
+    },
     action=Action.RECORD_EVIDENCE,
     permissions=("assessment.add_evidence",),
     resolve=records.resolve_evidence,
     existing=records.existing_evidence,
     write=records.write_evidence,
     rules=evidence_rules,
+)
+
+ITEMS = Kind(
+    name="items",
+    label=_("catalogued items"),
+    columns=(
+        _year(),
+        _category(),
+        Column(
+            "indicator",
+            "指标代码",
+            v.text,
+            help=_("The code of the bonus or deduction indicator the item belongs to."),
+        ),
+        Column(
+            "code",
+            "事项代码",
+            v.text,
+            help=_("The item's code (letters, digits, '-' or '_'), e.g. P1; a new code adds one."),
+        ),
+        Column("name", "事项名称", v.free_text, help=_("The item's name, e.g. 省级表彰.")),
+        Column(
+            "points",
+            "每次分值",
+            v.points,
+            help=_("The points of one occurrence, above 0, e.g. 1 (a trailing 分 is allowed)."),
+        ),
+        Column(
+            "level",
+            "级别",
+            v.level,
+            optional=True,
+            default="",
+            help=_("国家级, 省级, 市级 or 区级; blank: none."),
+        ),
+        Column(
+            "cap",
+            "事项上限",
+            v.points,
+            optional=True,
+            help=_("The most a unit can gain or lose from the item in the year; blank: no cap."),
+        ),
+    ),
+    identity=("year", "category", "indicator", "code"),
+    fields={"name": "name", "level": "level", "points": "points", "cap": "cap"},
+    action=Action.EDIT_SCHEME,
+    permissions=("assessment.add_item", "assessment.change_item"),
+    resolve=catalogue.resolve_items,
+    existing=catalogue.existing_items,
+    write=catalogue.write_items,
 )
 
 
@@ -396,6 +471,7 @@ KINDS: dict[str, Kind] = {
         CADRES,
         INDICATORS,
         TARGETS,
+        ITEMS,
         EVIDENCE,
         CITY_RANKS,
         GRADES,

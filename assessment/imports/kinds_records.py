@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from assessment.imports.kinds_items import ItemIndex
 from assessment.imports.lookups import IndicatorIndex
 from assessment.imports.references import (
     file_years,
@@ -53,25 +54,34 @@ POINT_METHODS = frozenset({MethodChoices.BONUS, MethodChoices.DEDUCTION})
 def resolve_evidence(rows: list[ParsedRow], ctx: Context) -> None:
     """Evidence names no year: the indicator is the one of the unit's category in the date's."""
     codes = {row.get("indicator") for row in rows if row.has("indicator")}
-    index = IndicatorIndex(ctx.lookups.indicators(codes=codes))
+    indicators = ctx.lookups.indicators(codes=codes)
+    index = IndicatorIndex(indicators)
+    items = ItemIndex(indicators)
     for row in rows:
         unit = row_unit(row, ctx)
         day = row.get("date")
         indicator = row_indicator(
             row, index, year=day.year if day else None, unit=unit, date_key="date"
         )
+        item = None
         if indicator is not None and row.has("value"):
             _check_points(row, indicator.method)
+            item = items.resolve(row, indicator)
         if row.errors or unit is None or indicator is None or not row.has("description"):
             continue
         description = row.get("description")
+        fields = {"value": row.get("value"), "status": row.get("status")}
+        if "item" in ctx.present or item is not None:
+            fields["item"] = item
+        if "document" in ctx.present:
+            fields["document"] = row.get("document") or ""
         row.plan = Planned(
             model=Evidence,
             # The description is stored as typed but matched as it reads (``clean_text``).
             key=(unit.pk, indicator.pk, day, clean_text(description)),
             label=f"{unit.code} · {indicator.code} · {day.isoformat()} · {description}",
             create={"unit": unit, "indicator": indicator, "date": day, "description": description},
-            fields={"value": row.get("value"), "status": row.get("status")},
+            fields=fields,
             year=indicator.year,
             unit=unit,
             indicator=indicator,
@@ -144,9 +154,16 @@ def _evidence_record(
     plan: Planned, user: User | None, now: datetime.datetime, ctx: Context
 ) -> Evidence:
     late = plan.year is not None and needs_reason(plan.year, Action.RECORD_EVIDENCE)
+    kept: dict[str, object] = {}  # a correction from a file without item columns keeps them
+    if isinstance(plan.existing, Evidence):
+        if "item" not in plan.fields:
+            kept["item_id"] = plan.existing.item_id
+        if "document" not in plan.fields:
+            kept["document"] = plan.existing.document
     record = Evidence(
         **plan.create,
         **plan.fields,
+        **kept,
         recorded_by=user,
         supersedes=cast("Evidence | None", plan.existing),  # the record a correction replaces
         correction_reason=ctx.reason if plan.existing is not None else "",

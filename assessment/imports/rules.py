@@ -103,17 +103,10 @@ def evidence_rules(rows: list[ParsedRow], ctx: Context) -> None:
         if (
             user is not None
             and writes_row
-            and plan.indicator.method == MethodChoices.VETO
             and plan.fields.get("status") == EvidenceStatus.VERIFIED
+            and (message := _confirmed_in_system(plan.indicator.method)) is not None
         ):
-            row.fail(
-                "status",
-                _(
-                    "A veto event cannot be imported as verified: a second member of the "
-                    "assessment office confirms it in the system (考核委员会研究). Import it "
-                    "as pending (待核实)."
-                ),
-            )
+            row.fail("status", message)
             row.plan = None
             continue
         if (
@@ -132,6 +125,22 @@ def evidence_rules(rows: list[ParsedRow], ctx: Context) -> None:
             if refusal is not None:
                 row.fail("status", refusal)
                 row.plan = None
+
+
+def _confirmed_in_system(method: str) -> str | None:
+    """Why a verified row of this method is refused: veto events and disqualifications are
+    confirmed in the system by a second member of the office, never imported verified."""
+    if method == MethodChoices.VETO:
+        return _(
+            "A veto event cannot be imported as verified: a second member of the assessment "
+            "office confirms it in the system (考核委员会研究). Import it as pending (待核实)."
+        )
+    if method == MethodChoices.DISQUALIFY:
+        return _(
+            "A disqualification cannot be imported as verified: a second member of the "
+            "assessment office confirms it in the system. Import it as pending (待核实)."
+        )
+    return None
 
 
 def policy_errors(rows: list[ParsedRow], ctx: Context) -> list[RowError]:

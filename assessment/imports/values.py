@@ -33,6 +33,7 @@ from assessment.models import (
     AggregationChoices,
     EvidenceStatus,
     GradeChoices,
+    LevelChoices,
     MethodChoices,
 )
 from units.cells import clean_text, parse_decimal
@@ -52,6 +53,13 @@ METHOD_NAMES = {
     "加分": MethodChoices.BONUS,
     "扣分": MethodChoices.DEDUCTION,
     "一票否决": MethodChoices.VETO,
+    "取消评优": MethodChoices.DISQUALIFY,
+}
+LEVEL_NAMES = {
+    "国家级": LevelChoices.NATIONAL,
+    "省级": LevelChoices.PROVINCIAL,
+    "市级": LevelChoices.CITY,
+    "区级": LevelChoices.DISTRICT,
 }
 AGGREGATION_NAMES = {"累计求和": AggregationChoices.SUM, "取最新值": AggregationChoices.LATEST}
 STATUS_NAMES = {"已核实": EvidenceStatus.VERIFIED, "待核实": EvidenceStatus.PENDING}
@@ -148,6 +156,14 @@ def count(value: object) -> int:
     return parsed
 
 
+def occurrences(value: object) -> Decimal:
+    """A number of times (次/人次): a whole number of at least 1."""
+    parsed = whole(value)
+    if parsed < 1:
+        raise ValueError(_("“%(value)s” must be a whole number of at least 1.") % {"value": value})
+    return Decimal(parsed)
+
+
 def year(value: object) -> int:
     try:
         parsed = whole(value)
@@ -214,6 +230,14 @@ status = _choice(
     lambda value: (
         _("“%(value)s” is not a status: use 已核实 (verified) or 待核实 (pending).")
         % {"value": value}
+    ),
+)
+level = _choice(
+    LEVEL_NAMES,
+    LevelChoices.values,
+    lambda value: (
+        _("“%(value)s” is not a level. Use one of: %(known)s, or leave it blank.")
+        % {"value": value, "known": _known(LEVEL_NAMES)}
     ),
 )
 rank_kind = _choice(

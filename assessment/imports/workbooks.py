@@ -151,6 +151,16 @@ def _samples(categories: list[str]) -> dict[str, dict[str, object]]:
             "lead_unit": "JJ01",
         },
         "targets": {**unit, "indicator": "GDP", "target": 12000, "base": 10000, "leader": "张三"},
+        "items": {
+            "year": year,
+            "category": category,
+            "indicator": "AWARD",
+            "code": "P1",
+            "name": "省级表彰",
+            "points": 1,
+            "level": "省级",
+            "cap": 2,
+        },
         "evidence": {
             "unit": "TO01",
             "indicator": "GDP",
@@ -184,6 +194,7 @@ def _parser_choices() -> dict[Callable[[object], object], list[str]]:
         v.aggregation: _in_language(v.AGGREGATION_NAMES),
         v.status: _in_language(v.STATUS_NAMES),
         v.rank_kind: _in_language(v.RANK_KIND_NAMES),
+        v.level: _in_language(v.LEVEL_NAMES),
         v.grade: [str(grade) for grade in GradeChoices.values],
     }
 

@@ -53,6 +53,21 @@ _TEMPLATES: dict[ProblemCode, Promise] = {
         "The regular indicators of %(category)s add up to %(value)s points, not 100. Bonus, "
         "deduction and veto items are not counted."
     ),
+    ProblemCode.CATALOGUE_NOT_ALLOWED: gettext_lazy(
+        "Indicator %(indicator)s has catalogued items, but only bonus and deduction indicators "
+        "may have them."
+    ),
+    ProblemCode.DUPLICATE_ITEM: gettext_lazy(
+        "Indicator %(indicator)s: the item code %(value)s is used more than once."
+    ),
+    ProblemCode.INVALID_ITEM_POINTS: gettext_lazy(
+        "Indicator %(indicator)s, item %(value)s: the points of one occurrence must be greater "
+        "than 0."
+    ),
+    ProblemCode.INVALID_ITEM_CAP: gettext_lazy(
+        "Indicator %(indicator)s, item %(value)s: the item cap must be greater than 0, or left "
+        "empty."
+    ),
     # --- units ---
     ProblemCode.DUPLICATE_UNIT: gettext_lazy("Unit %(unit)s is listed more than once."),
     ProblemCode.CATEGORY_WITHOUT_SCHEME: gettext_lazy(
@@ -96,6 +111,15 @@ _TEMPLATES: dict[ProblemCode, Promise] = {
     ProblemCode.NEGATIVE_VALUE: gettext_lazy(
         "%(unit)s, indicator %(indicator)s: the verified records add up to %(value)s; bonus "
         "and deduction values cannot be negative."
+    ),
+    ProblemCode.UNKNOWN_ITEM: gettext_lazy(
+        "%(unit)s, indicator %(indicator)s: a verified record names no item of the indicator's "
+        "catalogue (“%(value)s”). Correct the record with one of its items, then compute again."
+    ),
+    ProblemCode.INVALID_ITEM_COUNT: gettext_lazy(
+        "%(unit)s, indicator %(indicator)s: a verified record counts %(value)s times; the count "
+        "of a catalogued item is a whole number of at least 1. Correct the record, then compute "
+        "again."
     ),
     # --- three in one, bonus ---
     ProblemCode.INVALID_CONTRIBUTION: gettext_lazy(

@@ -23,18 +23,32 @@ def take_in(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     from units.audit import history_models, seal_pending, written_once_models
 
     using = schema_editor.connection.alias
-    for history in history_models():
+    # Only the tables that exist at this point: a later migration may add models.
+    tables = set(schema_editor.connection.introspection.table_names())
+    histories = [
+        h for h in history_models() if {h._meta.db_table, h.instance_type._meta.db_table} <= tables
+    ]
+    for history in histories:
         if "history_type" not in {f.name for f in history._meta.concrete_fields}:
             continue
         live = history.instance_type
         recorded = history._base_manager.using(using).values(live._meta.pk.attname)
-        missing = list(live._base_manager.using(using).exclude(pk__in=recorded))
+        rows = live._base_manager.using(using).exclude(pk__in=recorded)
+        if not rows.exists():
+            continue
+        # The running code's model may have columns a later migration adds: read the row
+        # without them and take the value they are added with (``units.audit``).
+        added = dict(getattr(live, "audit_added_columns", {}))
+        missing = list(rows.defer(*added)) if added else list(rows)
+        for instance in missing:
+            for column, value in added.items():
+                setattr(instance, column, value)
         if missing:
             live.history.bulk_history_create(
                 missing, default_change_reason="audit baseline", default_date=None
             )
-    seal_pending(using=using)
-    seal_pending(written_once_models(), using=using)
+    seal_pending(histories, using=using)
+    seal_pending([m for m in written_once_models() if m._meta.db_table in tables], using=using)
 
 
 class Migration(migrations.Migration):

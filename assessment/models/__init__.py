@@ -43,6 +43,7 @@ from assessment.models.inputs import (
     SurveyRate,
     TeamEvaluation,
 )
+from assessment.models.items import WAIVABLE_METHODS, Item, LevelChoices, Waiver
 from assessment.models.objections import Objection, ObjectionStatus
 from assessment.models.projects import (
     Contribution,
@@ -99,6 +100,7 @@ __all__ = [
     "RATIO",
     "SCORE",
     "UNIT_REPORTED_METHODS",
+    "WAIVABLE_METHODS",
     "AggregationChoices",
     "AssessmentYear",
     "Ballot",
@@ -123,7 +125,9 @@ __all__ = [
     "ImportLog",
     "Indicator",
     "InvalidReason",
+    "Item",
     "KeyProject",
+    "LevelChoices",
     "Mark",
     "MethodChoices",
     "Milestone",
@@ -154,6 +158,7 @@ __all__ = [
     "TierChoices",
     "UnitResult",
     "VerifiedRecord",
+    "Waiver",
     "YearStatus",
     "YearUnit",
     "attachment_path",

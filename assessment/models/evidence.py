@@ -29,9 +29,9 @@ class EvidenceStatus(models.TextChoices):
     REJECTED = "rejected", pgettext_lazy("record", "rejected")
 
 
-# Failures (deductions and veto events): recorded against a unit by supervision or the office,
-# answered by the unit.
-FAILURE_METHODS = frozenset({Method.DEDUCTION, Method.VETO})
+# Failures (deductions, disqualifications and veto events): recorded against a unit by
+# supervision or the office, answered by the unit.
+FAILURE_METHODS = frozenset({Method.DEDUCTION, Method.VETO, Method.DISQUALIFY})
 # Records of points (bonus and deduction) are never negative.
 POINT_METHODS = frozenset({Method.BONUS, Method.DEDUCTION})
 # Quantitative methods whose actual value is built from the records: these are reported
@@ -73,6 +73,15 @@ class RecordQuerySet(models.QuerySet[RecordT]):
 
 # The manager's type, named for the models that declare theirs again (a class attribute).
 RecordManager = models.Manager.from_queryset(RecordQuerySet)
+
+
+class EvidenceQuerySet(RecordQuerySet["Evidence"]):
+    def counting(self) -> EvidenceQuerySet:
+        """Verified, not superseded, and not waived under the fault-tolerance rules."""
+        return self.filter(status=EvidenceStatus.VERIFIED, is_current=True, is_waived=False)
+
+
+EvidenceManager = models.Manager.from_queryset(EvidenceQuerySet)
 
 
 class VerifiedRecord(models.Model):
@@ -162,9 +171,30 @@ class Evidence(VerifiedRecord):
     date = models.DateField(_("date"))
     value = models.DecimalField(_("value"), **AMOUNT)
     description = models.CharField(_("description"), max_length=500)
+    # On a catalogued indicator: the item the record names (its value is then the count of
+    # occurrences) and the document (文号) that proves it.
+    item = models.ForeignKey(
+        "assessment.Item",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+        verbose_name=_("catalogued item"),
+    )
+    document = models.CharField(_("document number"), max_length=100, blank=True)
+    # Set when a fault-tolerance waiver of the record is confirmed (``services.waivers``): the
+    # record stays on record but no longer counts.
+    is_waived = models.BooleanField(_("waived"), default=False)
+
+    # Added after records were sealed into the audit chain (``units.audit``).
+    audit_added_columns: ClassVar[dict[str, object]] = {
+        "item_id": None,
+        "document": "",
+        "is_waived": False,
+    }
 
     history = HistoricalRecords()
-    objects: ClassVar[RecordManager[Evidence]] = RecordQuerySet.as_manager()
+    objects: ClassVar[EvidenceManager] = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-recorded_at"]

@@ -17,7 +17,7 @@ The document (``format`` 1)::
         ...],
       "units": [
         {"unit": "ZJ01", "name": "城关街道", "category": "town", "total": "91.35", "rank": 1,
-         "tier": "excellent", "veto": false, "bonus": 312345,
+         "tier": "excellent", "veto": false, "disqualified": false, "bonus": 312345,
          "group_totals": {"经济发展": "38.20", ...},
          "indicators": {"GDP": "18.40", ...},
          "explanations": {"GDP": {"method": "completion", "points": "20.00",

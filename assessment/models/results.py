@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +64,8 @@ class UnitResult(models.Model):
     audit_written_once = True
     # The worded explanations are derived from the scores and numbers sealed with them.
     audit_unhashed = ("details",)
+    # Added after results were sealed into the audit chain (``units.audit``).
+    audit_added_columns: ClassVar[dict[str, object]] = {"disqualified": False}
     run = models.ForeignKey(
         ComputationRun,
         on_delete=models.CASCADE,
@@ -78,6 +82,7 @@ class UnitResult(models.Model):
     rank = models.PositiveIntegerField(_("rank"))
     tier = models.CharField(_("tier"), max_length=16, choices=TierChoices.choices)
     veto = models.BooleanField(_("vetoed"), default=False)
+    disqualified = models.BooleanField(_("disqualified from excellent"), default=False)
     bonus = models.PositiveBigIntegerField(_("bonus (yuan)"), null=True, blank=True)
     scores = models.JSONField(_("indicator scores"), default=dict)  # {code: "12.34"}
     group_totals = models.JSONField(_("group subtotals"), default=dict)  # {group: "40.00"}

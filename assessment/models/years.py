@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
-from assessment.scoring import Aggregation, Method, Params, Tier
+from assessment.scoring import REGULAR_METHODS, Aggregation, Method, Params, Tier
 from units.models import Cadre, Unit, UnitCategory, code_validator
 
 
@@ -51,6 +51,7 @@ class MethodChoices(models.TextChoices):
     BONUS = Method.BONUS.value, _("bonus item (加分)")
     DEDUCTION = Method.DEDUCTION.value, _("deduction item (扣分)")
     VETO = Method.VETO.value, _("one-vote veto (一票否决)")
+    DISQUALIFY = Method.DISQUALIFY.value, _("disqualification from excellent (取消评优)")
 
 
 class AggregationChoices(models.TextChoices):
@@ -254,7 +255,7 @@ class Indicator(models.Model):
 
     @property
     def is_regular(self) -> bool:
-        return self.method not in (Method.BONUS, Method.DEDUCTION, Method.VETO)
+        return self.method in REGULAR_METHODS
 
 
 class Target(models.Model):

@@ -40,10 +40,12 @@ from assessment.models import (
 from assessment.policy import ALLOWED, Action
 from assessment.scoring import (
     EvidenceRow,
+    ItemRecord,
     Method,
     aggregate_evidence,
     base_ratio_scores,
     bonus_score,
+    catalogue_outcome,
     ceiling_score,
     city_rank_score,
     completion_score,
@@ -52,6 +54,8 @@ from assessment.scoring import (
     increment_score,
     survey_score,
 )
+from assessment.scoring.inputs import FLAG_METHODS
+from assessment.selectors.scheme import catalogue_item
 from units.access import AnyUser, is_lead, user_unit_id
 from units.models import Unit
 
@@ -251,6 +255,7 @@ class _Inputs:
     grades: dict[int, str]
     surveys: dict[int, Decimal]
     base_ratio: dict[int, Decimal]  # indicator id → this unit's score within the category
+    items: dict[int, list[ItemRecord]]  # indicator id → verified records of a catalogue
 
 
 RATIO_PLACES = Decimal("0.0001")
@@ -304,6 +309,13 @@ def _projected(
         )
     if method == Method.BASE_RATIO:
         return inputs.base_ratio.get(pk)
+    if method in POINT_METHODS and (catalogue := list(indicator.items.all())):
+        return catalogue_outcome(
+            items=[catalogue_item(item) for item in catalogue],
+            records=inputs.items.get(pk, ()),
+            points=points,
+            deduction=method == Method.DEDUCTION,
+        ).score
     if method in POINT_METHODS:
         point_score = bonus_score if method == Method.BONUS else deduction_score
         return point_score(points=points, value=actual)
@@ -382,6 +394,7 @@ def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
     indicators = list(
         Indicator.objects.filter(year=year, category_id=unit.category_id)
         .select_related("lead_unit")
+        .prefetch_related("items")
         .order_by("sort_order", "code")
     )
     ids = [i.pk for i in indicators]
@@ -401,12 +414,16 @@ def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
             status__in=[EvidenceStatus.VERIFIED, EvidenceStatus.PENDING],
             date__range=_year_span(year),
         )
+        .exclude(is_waived=True)
         .order_by("date", "recorded_at", "pk")
-        .values_list("indicator_id", "status", "date", "value")
+        .values_list("indicator_id", "status", "date", "value", "item__code", "document")
     )
-    for sequence, (indicator_id, status, day, value) in enumerate(records):
+    items: dict[int, list[ItemRecord]] = defaultdict(list)  # verified, of catalogued indicators
+    for sequence, (indicator_id, status, day, value, item, document) in enumerate(records):
         bucket = verified if status == EvidenceStatus.VERIFIED else pending
         bucket[indicator_id].append(EvidenceRow(date=day, sequence=sequence, value=value))
+        if item is not None and status == EvidenceStatus.VERIFIED:
+            items[indicator_id].append(ItemRecord(item, int(value), day, sequence, document))
     grades = _imported(Grade, unit, indicators, MethodChoices.GRADED, "grade")
     surveys = _imported(SurveyRate, unit, indicators, MethodChoices.SURVEY, "rate")
     inputs = _Inputs(
@@ -415,6 +432,7 @@ def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
         grades={pk: grade for pk, (grade,) in grades.items()},
         surveys={pk: rate for pk, (rate,) in surveys.items()},
         base_ratio=_base_ratio_scores(unit, year, indicators),
+        items=items,
     )
     rows = []
     for indicator in indicators:
@@ -422,6 +440,7 @@ def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
         actual, verified_records = _aggregate(verified[indicator.pk], indicator.aggregation)
         waiting, pending_records = _aggregate(pending[indicator.pk], indicator.aggregation)
         is_veto = indicator.method == Method.VETO
+        is_flag = indicator.method in FLAG_METHODS
         rows.append(
             IndicatorProgress(
                 indicator=indicator,
@@ -432,7 +451,7 @@ def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
                 pending=waiting,
                 pending_records=pending_records,
                 ratio=_progress_ratio(indicator, actual, target, base),
-                projected=None if is_veto else _projected(indicator, actual, target, base, inputs),
+                projected=None if is_flag else _projected(indicator, actual, target, base, inputs),
                 vetoed=is_veto and verified_records > 0,
             )
         )

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assessment.models import AssessmentYear, Indicator
-from assessment.scoring import IndicatorSpec, Problem, validate_scheme
-from assessment.scoring.inputs import BASE_METHODS, TARGET_METHODS, Method
+from assessment.models import AssessmentYear, Indicator, Item
+from assessment.scoring import CatalogueItem, IndicatorSpec, Problem, validate_scheme
+from assessment.scoring.inputs import BASE_METHODS, REGULAR_METHODS, TARGET_METHODS, Method
 from units.models import UnitCategory
 
 
@@ -34,6 +34,14 @@ def indicator_spec(indicator: Indicator) -> IndicatorSpec:
         cap=indicator.cap,
         total_share=indicator.total_share,
         step=indicator.step,
+        items=tuple(catalogue_item(item) for item in indicator.items.all()),
+    )
+
+
+def catalogue_item(item: Item) -> CatalogueItem:
+    """A catalogued item as the engine reads it."""
+    return CatalogueItem(
+        code=item.code, name=item.name, points=item.points, level=item.level, cap=item.cap
     )
 
 
@@ -70,4 +78,4 @@ def scheme_summary(
     return SchemeSummary(regular_points=regular, errors=errors, warnings=warnings)
 
 
-_OUTSIDE_100 = frozenset({Method.BONUS, Method.DEDUCTION, Method.VETO})
+_OUTSIDE_100 = frozenset(Method) - REGULAR_METHODS

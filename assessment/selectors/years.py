@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 
 from assessment.lib.problem_messages import problem_message
@@ -93,6 +93,7 @@ class Scheme:
 def scheme_for_category(year: AssessmentYear, category: UnitCategory) -> Scheme:
     """The scheme table with its points sum and the engine's findings in plain words."""
     indicators = scheme_indicators(year, category)
+    prefetch_related_objects(indicators, "items")  # the catalogues the scheme page lists
     summary = scheme_summary(year, category, indicators=indicators)
     names = {(category.code, i.code): i.name for i in indicators}
     categories = {category.code: category.name}

@@ -41,6 +41,7 @@ from assessment.models import (
 from assessment.policy import Action, year_check
 from assessment.selectors.roster import LIVE_STATES, year_units
 from assessment.services import objections as objections_service
+from assessment.services.compute_records import catalogues_read, item_records_read, waived_read
 from assessment.services.explanations import year_details
 from assessment.services.roster import roster_keep
 from units.access import AnyUser, account
@@ -73,6 +74,7 @@ def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearDat
         )
     )  # fmt: skip
     indicator_code = {row["id"]: row["code"] for row in indicators}
+    catalogues = catalogues_read(indicators)
     scheme: dict[str, list[scoring.IndicatorSpec]] = {}
     for row in indicators:
         scheme.setdefault(row["category__code"], []).append(
@@ -86,6 +88,7 @@ def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearDat
                 cap=row["cap"],
                 total_share=row["total_share"],
                 step=row["step"],
+                items=catalogues.get(row["id"], ()),
             )
         )
 
@@ -107,6 +110,8 @@ def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearDat
                 bases[k] = base
 
     evidence = _evidence_totals(year, indicators, key)
+    item_records = item_records_read(year, set(catalogues), key)
+    waived = waived_read(year, indicators, key)
 
     city_ranks = {
         k: (rank, total)
@@ -182,6 +187,8 @@ def year_data(year: AssessmentYear, *, bonus_pool: int | None = None) -> YearDat
         cadres=[scoring.CadreSpec(unit=unit, name=name) for unit, name in cadre_key.values()],
         cadre_evaluations=cadre_evaluations,
         contributions=contributions,
+        item_records=item_records,
+        waived=waived,
         bonus_pool=bonus_pool,
     )
     return YearData(
@@ -264,6 +271,11 @@ def inputs_digest(inputs: scoring.YearInputs) -> str:
                 spec.total_share, spec.step,
             )  # fmt: skip
             lines.append(f"indicator|{category}|{order}|" + "|".join(map(_canonical, fields)))
+            lines.extend(
+                f"item|{category}|{spec.code}|{item.code}|{item.level}|"
+                f"{_canonical(item.points)}|{_canonical(item.cap)}"
+                for item in spec.items
+            )
     lines.extend(f"unit|{u.code}|{u.category}|{u.headcount}" for u in inputs.units)
     lines.extend(f"cadre|{c.unit}|{c.name}" for c in inputs.cadres)
     sections: dict[str, Mapping[Any, object]] = {
@@ -283,6 +295,16 @@ def inputs_digest(inputs: scoring.YearInputs) -> str:
     )
     lines.extend(
         f"city_rank|{_key(key)}|{rank}|{total}" for key, (rank, total) in inputs.city_ranks.items()
+    )
+    lines.extend(
+        f"item_record|{_key(key)}|{r.item}|{r.count}|{r.date}|{r.sequence}|{r.document_key}"
+        for key, records in inputs.item_records.items()
+        for r in records
+    )
+    lines.extend(
+        f"waived|{_key(key)}|{reason}"
+        for key, reasons in inputs.waived.items()
+        for reason in reasons
     )
     lines.append(f"bonus_pool|{inputs.bonus_pool}")
     lines.sort()
@@ -396,6 +418,7 @@ def _store_results(run: ComputationRun, result: scoring.YearResult, data: YearDa
                 "rank": unit.rank,
                 "tier": str(unit.tier),
                 "veto": unit.veto,
+                "disqualified": unit.disqualified,
                 "bonus": unit.bonus,
                 "scores": {code: format(score, "f") for code, score in unit.scores.items()},
                 "group_totals": {g: format(v, "f") for g, v in unit.group_totals.items()},

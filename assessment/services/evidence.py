@@ -37,6 +37,7 @@ from assessment.models import (
     Evidence,
     EvidenceStatement,
     Indicator,
+    Item,
     YearStatus,
 )
 from assessment.services import records as record_rules
@@ -65,7 +66,32 @@ def _field_errors(record: Evidence, year: AssessmentYear) -> dict[str, list[str]
         errors["date"] = date_errors
     if indicator.method in POINT_METHODS and record.value is not None and record.value < 0:
         errors["value"] = [_("Bonus and deduction records cannot be negative.")]
+    for field, problem in item_problems(record).items():
+        errors.setdefault(field, []).append(problem)
     return errors
+
+
+def item_problems(record: Evidence) -> dict[str, str]:
+    """Spec, "Catalogued bonus and deduction items": a record of a catalogued indicator names
+    one of its items and counts whole occurrences (≥ 1); a record of any other names none."""
+    indicator = record.indicator
+    catalogued = Item.objects.filter(indicator=indicator).exists()
+    if not catalogued:
+        if record.item_id is not None:
+            return {"item": _("%(indicator)s has no catalogued items.") % {"indicator": indicator}}
+        return {}
+    problems: dict[str, str] = {}
+    item = record.item
+    if item is None:
+        problems["item"] = _("Choose the catalogued item this record is about.")
+    elif item.indicator_id != indicator.pk:
+        problems["item"] = _("This item is not in the catalogue of %(indicator)s.") % {
+            "indicator": indicator
+        }
+    value = record.value
+    if value is not None and (value < 1 or value != value.to_integral_value()):
+        problems["value"] = _("Enter the number of times: a whole number of at least 1.")
+    return problems
 
 
 def _label(record: Evidence) -> str:
@@ -98,6 +124,8 @@ def evidence_record(
     by: User,
     attachments: Iterable[files.Upload] = (),
     late_reason: str = "",
+    item: Item | None = None,
+    document: str = "",
 ) -> Evidence:
     """Record a piece of evidence (平时记录) of ``unit`` on ``indicator``, pending verification.
 
@@ -108,7 +136,13 @@ def evidence_record(
     """
     year = AssessmentYear.objects.get(pk=indicator.year_id)  # its state now, not the caller's
     record = Evidence(
-        unit=unit, indicator=indicator, date=date, value=value, description=description.strip()
+        unit=unit,
+        indicator=indicator,
+        date=date,
+        value=value,
+        description=description.strip(),
+        item=item,
+        document=document.strip(),
     )
     return record_rules.record_create(
         EVIDENCE, record, year=year, by=by, late_reason=late_reason, attachments=attachments
@@ -125,8 +159,12 @@ def evidence_correct(
     reason: str,
     by: User,
     attachments: Iterable[files.Upload] = (),
+    item: Item | None = None,
+    document: str | None = None,
 ) -> Evidence:
-    """Correct a record: a new record supersedes it, with the reason; returns the new one."""
+    """Correct a record: a new record supersedes it, with the reason; returns the new one.
+
+    The item and the document stay as they were unless given."""
 
     def new(old: Evidence) -> Evidence:
         return Evidence(
@@ -135,6 +173,8 @@ def evidence_correct(
             date=date or old.date,
             value=value,
             description=description.strip(),
+            item=old.item if item is None else item,
+            document=old.document if document is None else document.strip(),
         )
 
     return record_rules.record_correct(

@@ -192,6 +192,7 @@ def publication_document(
             "rank": r.rank,
             "tier": r.tier,
             "veto": r.veto,
+            "disqualified": r.disqualified,
             "bonus": r.bonus,
             "group_totals": dict(r.group_totals),
             "indicators": dict(r.scores),

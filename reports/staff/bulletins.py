@@ -76,6 +76,7 @@ def bulletin_document(
                         "rank": u.rank,
                         "tier": u.tier,
                         "veto": u.veto,
+                        "disqualified": u.disqualified,
                         "overdue": overdue_count.get(u.code, 0),
                     }
                     for u in units

@@ -48,6 +48,7 @@ class ProjectedUnit:
     rank: int
     tier: str
     veto: bool
+    disqualified: bool
 
     @property
     def tier_label(self) -> str:
@@ -143,6 +144,7 @@ def project(year: AssessmentYear) -> Projection:
                 rank=unit.rank,
                 tier=str(unit.tier),
                 veto=unit.veto,
+                disqualified=unit.disqualified,
             )
         return projection
     raise AssertionError("the projection did not settle")  # pragma: no cover

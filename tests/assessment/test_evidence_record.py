@@ -414,7 +414,7 @@ def test_supervision_and_the_office_do_not_write_statements(failure, supervision
 
 def test_only_failures_are_answered(unit_a, gdp, reporter_a):
     achievement = record(unit=unit_a, indicator=gdp, by=reporter_a)
-    with pytest.raises(ValidationError, match="Only deductions and veto events"):
+    with pytest.raises(ValidationError, match="Only deductions, disqualifications and veto events"):
         evidence_statement_create(record=achievement, text="x", by=reporter_a)
 
 

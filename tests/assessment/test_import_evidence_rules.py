@@ -53,8 +53,8 @@ def scoring(year: AssessmentYear) -> None:
 def test_a_reporter_may_not_import_a_deduction_against_their_own_unit(scheme, reporter_a):
     preview = run([["A01", "DEDUCT", "2026-03-01", 2, "迟报", None]], user=reporter_a)
     assert refused(preview) == [
-        "Row 2: Deductions and veto events are recorded by supervision or the assessment "
-        "office; your unit answers them with a statement."
+        "Row 2: Deductions, disqualifications and veto events are recorded by supervision or "
+        "the assessment office; your unit answers them with a statement."
     ]
     assert not Evidence.objects.exists()
 
@@ -71,7 +71,7 @@ def test_a_reporter_may_not_import_a_row_of_another_unit(scheme, reporter_a):
 def test_supervision_may_not_import_a_completion_row(scheme, supervision_user):
     preview = run([["A01", "GDP", "2026-03-01", 1, "一季度", None]], user=supervision_user)
     assert refused(preview) == [
-        "Row 2: Supervision records failures only: deduction and veto indicators."
+        "Row 2: Supervision records failures only: deduction, disqualification and veto indicators."
     ]
     assert not Evidence.objects.exists()
     assert run([["A01", "DEDUCT", "2026-03-01", 2, "迟报", None]], user=supervision_user).committed

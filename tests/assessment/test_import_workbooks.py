@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 # The dropdowns offer the user's language only: codes (English) here, where tests run in English.
 CATEGORIES = ["town", "economic", "management", "social"]
 METHODS = ["completion", "ceiling", "increment", "base_ratio", "city_rank"]
-METHODS += ["graded", "survey", "bonus", "deduction", "veto"]
+METHODS += ["graded", "survey", "bonus", "deduction", "veto", "disqualify"]
 DROPDOWNS = {
     "units": {"单位类别": CATEGORIES},
     "cadres": {"正副职": ["principal", "deputy"]},
@@ -37,6 +37,7 @@ DROPDOWNS = {
         "汇总方式": ["sum", "latest"],
     },
     "targets": {},
+    "items": {"单位类别": CATEGORIES, "级别": ["national", "provincial", "city", "district"]},
     "evidence": {"状态": ["verified", "pending"]},
     "city_ranks": {},
     "grades": {"等级": ["A", "B", "C", "D"]},
@@ -51,14 +52,18 @@ CHINESE_DROPDOWNS = {
         "单位类别": ["镇街", "经济部门", "综合管理部门", "社会事业部门"],
         "计分方法": [
             *("完成率", "控制类", "增量", "基数比例", "全市排名", "定性评价", "测评"),
-            *("加分", "扣分", "一票否决"),
+            *("加分", "扣分", "一票否决", "取消评优"),
         ],
         "汇总方式": ["累计求和", "取最新值"],
+    },
+    "items": {
+        "单位类别": ["镇街", "经济部门", "综合管理部门", "社会事业部门"],
+        "级别": ["国家级", "省级", "市级", "区级"],
     },
     "evidence": {"状态": ["已核实", "待核实"]},
     "grades": {"等级": ["A", "B", "C", "D"]},
 }
-SCHEME_KINDS = {"units", "cadres", "indicators", "targets"}  # imported while setting up
+SCHEME_KINDS = {"units", "cadres", "indicators", "targets", "items"}  # imported while setting up
 RED = "00FFC7CE"
 _RANGE = re.compile(r"^'(?P<sheet>.+)'!\$(?P<col>[A-Z]+)\$1:\$(?P=col)\$(?P<end>\d+)$")
 

@@ -217,3 +217,27 @@ def test_a_bulk_verification_is_sealed_at_once(office_user, reporter_a, town, un
     evidence_verify_many(records=records, by=office_user, accept=True)
     report = audit.verify()
     assert report.ok, report
+
+
+def test_a_column_added_later_keeps_earlier_seals_and_its_raw_edit_is_still_caught(
+    office_user, town, unit_a
+):
+    # A row holding the value the column was added with hashes as before the column existed,
+    # so an upgrade that adds it leaves every earlier seal valid.
+    columns, values = ["history_id", "value"], [7, "1"]
+    before = audit.row_hash("t", columns, values)
+    assert audit.row_hash("t", [*columns, "document"], [*values, ""], {"document": ""}) == before
+    assert audit.row_hash("t", [*columns, "document"], [*values, "x号"], {"document": ""}) != before
+
+    indicator = IndicatorFactory(year=YearFactory(year=2026), category=town, code="AW")
+    record = Evidence.objects.create(
+        unit=unit_a, indicator=indicator, date=datetime.date(2026, 3, 1), value=Decimal(1),
+        description="表彰",
+    )  # fmt: skip
+    assert audit.verify().ok
+    table = Evidence.history.model._meta.db_table
+    _sql(
+        f"UPDATE {table} SET is_waived = %s WHERE history_id = %s",
+        [True, record.history.latest().history_id],
+    )
+    assert [b.kind for b in audit.verify().breaks] == [audit.CONTENT_CHANGED]

@@ -268,7 +268,8 @@ def waiver_propose_refusal(user: AnyUser, record: Evidence) -> str | None:
         return _("Only deductions, disqualifications and veto events can be waived.")
     if not record.is_current or record.status != EvidenceStatus.VERIFIED:
         return _("Only a verified, current record can be waived.")
-    if record.is_waived or record.waivers.filter(declined_by__isnull=True).exists():
+    # (the record's waivers as read: a page prefetches them, a service reads them once)
+    if record.is_waived or any(w.declined_by_id is None for w in record.waivers.all()):
         return _("A waiver of this record is already proposed or confirmed.")
     return None
 

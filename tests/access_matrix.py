@@ -501,6 +501,12 @@ MATRIX: dict[str, Row] = {
         office_only(lead=200),
     ),
     "assessment:verify_failure_record": (_year, office_only(supervision=200)),
+    # --- catalogued items and waivers: every staff member reads the claims they may read
+    # (a unit its own); the office proposes, confirms and lists waivers
+    "assessment:claims": (_year, roles()),
+    "assessment:waiver_list": (_year, office_only()),
+    "assessment:waiver_propose": (_pk("failure_a"), office_only()),
+    "assessment:waiver_decide": (lambda w: {"pk": 1}, everyone(405)),
     # --- grading
     "assessment:grading_index": (_year, office_only(lead=200)),
     "assessment:grading_grid": (

@@ -18,6 +18,7 @@ from assessment.forms.base import (
     model_choices,
     number_field,
 )
+from assessment.forms.items import document_field, item_field, item_for_indicator, offer_items
 from assessment.forms.records import (
     CorrectionForm,
     ask_late_reason,
@@ -39,7 +40,9 @@ class IndicatorChoiceField(forms.ModelChoiceField):
 
 def _value_field() -> forms.DecimalField:
     return number_field(
-        pgettext_lazy("record", "Value"), AMOUNT, _("In the indicator's unit of measure.")
+        pgettext_lazy("record", "Value"),
+        AMOUNT,
+        _("In the indicator's unit of measure; for a catalogued item, the number of times."),
     )
 
 
@@ -53,8 +56,10 @@ def recordable_indicators(user: AnyUser, unit: Unit, year: AssessmentYear) -> li
 
 class EvidenceRecordForm(DistrictForm):
     indicator = IndicatorChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+    item = item_field()
     date = date_field()
     value = _value_field()
+    document = document_field()
     description = description_field()
     attachments = attachments_field()
 
@@ -62,16 +67,22 @@ class EvidenceRecordForm(DistrictForm):
         self, *args: Any, user: AnyUser, unit: Unit, year: AssessmentYear, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        allowed = [i.pk for i in recordable_indicators(user, unit, year)]
+        allowed = recordable_indicators(user, unit, year)
         model_choices(self, "indicator").queryset = Indicator.objects.filter(
-            pk__in=allowed
+            pk__in=[i.pk for i in allowed]
         ).order_by("sort_order", "code")
+        offer_items(self, allowed)
         ask_late_reason(
             self,
             user,
             year,
             _("The year no longer collects evidence: this record will be late."),
         )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        item_for_indicator(self, self.cleaned_data)
+        return self.cleaned_data
 
 
 class EvidenceCorrectForm(CorrectionForm):

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from assessment.forms.base import DistrictForm, model_choices
+from assessment.forms.items import document_field, item_field, item_for_indicator, offer_items
 from assessment.forms.records import DecisionForm as RecordDecisionForm
 from assessment.forms.records import MultipleFileField, reason_field
 from assessment.models import AMOUNT, FAILURE_METHODS, AssessmentYear, Evidence, Indicator
@@ -113,14 +114,19 @@ class FailureForm(DistrictForm):
     """Step two (POST): a deduction or veto event against the chosen unit."""
 
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+    item = item_field()
+    document = document_field()
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     value = forms.DecimalField(
-        label=_("Points lost"),
+        label=_("Points lost or times"),
         required=False,
         min_value=Decimal(0),
         max_digits=AMOUNT["max_digits"],
         decimal_places=AMOUNT["decimal_places"],
-        help_text=_("For a veto event leave it empty: a veto is recorded with the value 1."),
+        help_text=_(
+            "For a veto event or a disqualification leave it empty: it is recorded with the "
+            "value 1. For a catalogued item: the number of times or persons."
+        ),
     )
     description = forms.CharField(
         label=_("Description"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
@@ -136,12 +142,14 @@ class FailureForm(DistrictForm):
         model_choices(self, "indicator").label_from_instance = lambda i: (
             f"{i} · {i.get_method_display()}"
         )
+        offer_items(self, failure_indicators(year, unit))
         if not late:
             del self.fields["late_reason"]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        item_for_indicator(self, data)
         indicator = data.get("indicator")
         if indicator is None:
             return data

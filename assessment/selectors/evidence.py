@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from assessment.access import sees_every_record
@@ -36,6 +36,7 @@ from assessment.models import (
     MethodChoices,
     SurveyRate,
     Target,
+    Waiver,
 )
 from assessment.policy import ALLOWED, Action
 from assessment.scoring import (
@@ -85,6 +86,13 @@ def readable_indicators(user: AnyUser, unit: Unit) -> Q | None:
     return Q(pk__in=[])
 
 
+# A record's waivers with the names the pages show (proposed, confirmed or declined by).
+WAIVERS = Prefetch(
+    "waivers",
+    queryset=Waiver.objects.select_related("proposed_by", "confirmed_by", "declined_by"),
+)
+
+
 def unit_timeline(user: AnyUser, unit: Unit, year: AssessmentYear) -> QuerySet[Evidence]:
     """The unit's records in the year that ``user`` may read, newest first, with what the
     timeline shows."""
@@ -92,8 +100,8 @@ def unit_timeline(user: AnyUser, unit: Unit, year: AssessmentYear) -> QuerySet[E
     if (only := readable_indicators(user, unit)) is not None:
         records = records.filter(only)
     return (
-        records.select_related("indicator", "recorded_by", "verified_by", "supersedes")
-        .prefetch_related("attachments", "statements__stated_by")
+        records.select_related("indicator", "item", "recorded_by", "verified_by", "supersedes")
+        .prefetch_related("attachments", "statements__stated_by", WAIVERS)
         .order_by("-date", "-recorded_at", "-pk")
     )
 

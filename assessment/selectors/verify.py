@@ -26,8 +26,9 @@ def decidable_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence
     records = Evidence.objects.filter(indicator__year=year)
     if manages_assessment(user):
         return records
+    # veto events and disqualifications are confirmed by the office alone
     return records.filter(indicator__lead_unit_id=user_unit_id(user)).exclude(
-        indicator__method=MethodChoices.VETO
+        indicator__method__in=[MethodChoices.VETO, MethodChoices.DISQUALIFY]
     )
 
 
@@ -42,7 +43,7 @@ def queue_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence]:
         records = records.exclude(unit_id=own_unit)
     return (
         records.exclude(recorded_by=account(user))
-        .select_related("unit", "indicator", "recorded_by")
+        .select_related("unit", "indicator", "item", "recorded_by")
         .annotate(attachment_count=Count("attachments"))
         .order_by("date", "pk")
     )
@@ -50,7 +51,9 @@ def queue_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence]:
 
 def decidable_get_for_user(user: AnyUser, year: AssessmentYear, pk: int) -> Evidence:
     """One record the user may be asked about; 404 for any other."""
-    records = decidable_for_user(user, year).select_related("unit", "indicator", "recorded_by")
+    records = decidable_for_user(user, year).select_related(
+        "unit", "indicator", "item", "recorded_by"
+    )
     return get_object_or_404(records, pk=pk)
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from assessment.lib.problem_messages import problem_message
 from assessment.models import (
+    POINT_METHODS,
     AssessmentYear,
     Indicator,
     Target,
@@ -88,6 +89,11 @@ class Scheme:
     summary: SchemeSummary
     errors: list[str]
     warnings: list[str]
+
+    @property
+    def catalogued(self) -> list[Indicator]:
+        """The bonus and deduction indicators that have a catalogue of items (加减分清单)."""
+        return [i for i in self.indicators if i.method in POINT_METHODS and i.items.all()]
 
 
 def scheme_for_category(year: AssessmentYear, category: UnitCategory) -> Scheme:

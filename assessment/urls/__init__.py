@@ -8,6 +8,7 @@ from assessment.urls import (
     evidence,
     grading,
     imports,
+    items,
     project_progress,
     projects,
     results,
@@ -22,6 +23,7 @@ urlpatterns = (
     years.urlpatterns
     + evidence.urlpatterns
     + verify.urlpatterns
+    + items.urlpatterns
     + grading.urlpatterns
     + projects.urlpatterns
     + project_progress.urlpatterns

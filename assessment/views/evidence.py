@@ -50,6 +50,7 @@ from assessment.selectors import years as selectors
 from assessment.services import evidence as evidence_service
 from assessment.services import highlights as highlight_service
 from assessment.services.records import recording_open, recording_refusal
+from assessment.views.items import mark_waivers
 from assessment.views.records import (
     calling,
     correction_page,
@@ -165,6 +166,7 @@ def _render_home(
             and evidence_record_refusal(user, record.unit, record.indicator) is None,
             may_answer=evidence_statement_refusal(user, record) is None,
         )
+        mark_waivers(user, record)
     may_record = recording_open(user, record_year) and any(
         evidence_record_refusal(user, target_unit, row.indicator) is None
         for row in progress.indicators

@@ -31,6 +31,7 @@ from assessment.selectors import verify as verify_selectors
 from assessment.selectors import years as selectors
 from assessment.services.evidence import evidence_record, evidence_verify_many
 from assessment.services.records import recording_is_late
+from assessment.views.items import mark_shared_documents
 from assessment.views.records import decision_submitted
 from units.access import is_lead, is_supervision, user_unit_id
 from units.models import Unit
@@ -59,6 +60,7 @@ def _queue_page(
     filters = QueueFilterForm(query or None, year=year)
     records = filters.apply(verify_selectors.queue_for_user(request.user, year))
     page = Paginator(records, RECORDS_PER_PAGE).get_page(query.get("page"))
+    mark_shared_documents(year, page)
     rows = [(record, evidence_verify_refusal(request.user, record)) for record in page]
     if form is None:
         form = DecisionForm(initial={"query": query.urlencode()}, records=records)
@@ -133,6 +135,7 @@ def verify_record(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         records=verify_selectors.decidable_for_user(request.user, record_year),
     )
     setting = verify_selectors.record_setting(evidence)
+    mark_shared_documents(record_year, [evidence])
     context = {
         "year": record_year,
         "record": evidence,
@@ -192,6 +195,8 @@ def verify_failure_record(request: HttpRequest, year: int) -> HttpResponse:
                     by=request.user,
                     attachments=data["attachments"],
                     late_reason=data.get("late_reason", ""),
+                    item=data.get("item"),
+                    document=data.get("document") or "",
                 )
             except ValidationError as error:
                 add_service_errors(form, error, form.fields)

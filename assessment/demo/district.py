@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 
+from assessment.demo.items import seed_catalogues, seed_list_cases
 from assessment.demo.plans import (
     Plan,
     plan_for,
@@ -34,6 +35,7 @@ from assessment.demo.records import (
     _seed_evidence,
     _seed_late_record,
     _seed_statements,
+    evidence_row,
     seed_highlights,
     seed_imports,
 )
@@ -79,9 +81,11 @@ def seed(*, stdout: OutputWrapper) -> None:
     year.full_clean()
     year.save()
     indicators = seed_scheme(year, district)
+    district.catalogue = seed_catalogues(indicators, bulk_write, district)
     plans = seed_targets(indicators, district, rng)
     move_year(year, YearStatus.COLLECTING, district)
     evidence = _seed_evidence(plans, indicators, district, rng)
+    seed_list_cases(indicators, district.catalogue, bulk_write, district, evidence_row)
     seed_imports(year, indicators, district, rng)
     seed_projects(year, district, bulk_write)
     seed_highlights(year, district)

@@ -93,6 +93,8 @@ def evidence_row(
         verified_at=_verified_at(date, rng) if reviewed else None,
         status_reason=reason,
     )
+    if district.catalogue is not None:
+        district.catalogue.name(record)  # a bonus or deduction by the list: its item, document
     set_history_user(record, recorder or district.office)
     return record
 

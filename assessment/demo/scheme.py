@@ -77,6 +77,7 @@ REPEAT_PETITIONS = (
 BONUS_ITEM = Item("JF", "争先创优加分", "加分项", "3", M.BONUS, measure="分")
 DEDUCTION_ITEM = Item("KF", "履职尽责扣分", "扣分项", "5", M.DEDUCTION, measure="分", lead="ZH01")
 VETO_ITEM = Item("FJ", "安全生产和信访稳定一票否决", "一票否决", "0", M.VETO, lead="ZH07")
+DISQUALIFY_ITEM = Item("QX", "取消评优资格情形", "取消评优", "0", M.DISQUALIFY, lead="ZH01")
 
 SCHEMES: dict[str, list[Item]] = {
     "town": [
@@ -108,6 +109,7 @@ SCHEMES: dict[str, list[Item]] = {
         BONUS_ITEM,
         DEDUCTION_ITEM,
         VETO_ITEM,
+        DISQUALIFY_ITEM,
     ],
     "economic": [
         Item("VA", "分管行业增加值", "经济发展", "12", M.INCREMENT, A.LATEST, "亿元", "JJ01",
@@ -131,6 +133,7 @@ SCHEMES: dict[str, list[Item]] = {
         BONUS_ITEM,
         DEDUCTION_ITEM,
         VETO_ITEM,
+        DISQUALIFY_ITEM,
     ],
     "management": [
         Item("RW", "年度重点工作任务完成", "重点工作", "15", M.COMPLETION, A.SUM, "项", "ZH02",
@@ -151,6 +154,7 @@ SCHEMES: dict[str, list[Item]] = {
         BONUS_ITEM,
         DEDUCTION_ITEM,
         VETO_ITEM,
+        DISQUALIFY_ITEM,
     ],
     "social": [
         Item("MS", "民生实事项目完成", "民生事业", "15", M.COMPLETION, A.SUM, "项", "ZH02",
@@ -172,6 +176,7 @@ SCHEMES: dict[str, list[Item]] = {
         BONUS_ITEM,
         DEDUCTION_ITEM,
         VETO_ITEM,
+        DISQUALIFY_ITEM,
     ],
 }  # fmt: skip
 # A category the demo does not know (a district may add one) is scored like the departments.

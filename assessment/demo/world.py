@@ -7,7 +7,7 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Protocol, TypeVar, cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User as AuthUser
@@ -33,6 +33,9 @@ from units.audit import seal_pending
 from units.models import Cadre, Membership, Unit, UnitCategory
 from units.roles import GROUP_NAMES, Role
 
+if TYPE_CHECKING:
+    from assessment.demo.items import Catalogue
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -48,6 +51,8 @@ class District:
     supervision: AuthUser | None
     perf: dict[int, float] = field(default_factory=dict)
     quality: dict[int, float] = field(default_factory=dict)
+    # the year's catalogues of bonus and deduction items, once seeded (``demo.items``)
+    catalogue: Catalogue | None = None
 
     def scheme(self, unit: Unit) -> list[Item]:
         return scheme_for(self.categories[unit.category_id])

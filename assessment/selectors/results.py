@@ -179,7 +179,7 @@ def results_for_category(
 
 # The methods whose score stands on verified evidence records (the others on imported values).
 RECORDED_METHODS = frozenset(
-    {"completion", "ceiling", "increment", "base_ratio", "bonus", "deduction", "veto"}
+    {"completion", "ceiling", "increment", "base_ratio", "bonus", "deduction", "veto", "disqualify"}
 )
 
 

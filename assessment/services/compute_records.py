@@ -69,7 +69,8 @@ def waived_read(
     key: UnitKey,
 ) -> dict[tuple[str, str], list[str]]:
     """Spec, "Waived records": the verified, current records lifted by a confirmed waiver, by
-    unit and indicator, each as its waiver's reason (they count for nothing)."""
+    unit and indicator, each as its item and count (if any) with its waiver's reason and
+    clause (they count for nothing)."""
     waived: dict[tuple[str, str], list[str]] = {}
     rows = (
         Waiver.objects.confirmed()
@@ -80,9 +81,15 @@ def waived_read(
             evidence__date__range=_year_span(year),
         )
         .order_by("evidence__date", "pk")
-        .values_list("evidence__unit_id", "evidence__indicator_id", "reason", "clause")
-    )
-    for unit_id, indicator_id, reason, clause in rows:
+        .values_list(
+            "evidence__unit_id", "evidence__indicator_id", "evidence__item__code",
+            "evidence__item__name", "evidence__value", "reason", "clause",
+        )
+    )  # fmt: skip
+    for unit_id, indicator_id, code, name, value, reason, clause in rows:
         if (k := key(unit_id, indicator_id)) is not None:
-            waived.setdefault(k, []).append(f"{reason}（{clause}）" if clause else reason)
+            why = f"{reason}（{clause}）" if clause else reason
+            if code is not None:  # the item waived, as the explanation names items
+                why = f"{code} {name} × {value.normalize():f}：{why}"
+            waived.setdefault(k, []).append(why)
     return waived

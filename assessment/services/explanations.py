@@ -105,6 +105,7 @@ class Words:
     items_total: str
     no_items: str
     waived: str
+    separator: str
 
     @classmethod
     def load(cls) -> Words:
@@ -169,6 +170,8 @@ class Words:
             items_total=_("items %(total)s, at most %(points)s: %(score)s"),
             no_items=_("no verified item: %(score)s"),
             waived=_("waived (容错免责), not counted: %(count)s record(s), %(reasons)s"),
+            # between the parts of one explanation
+            separator=_("; "),
         )
 
 
@@ -279,7 +282,7 @@ class _Explainer:
                     waived = self.words.waived % {
                         "count": len(reasons), "reasons": "；".join(reasons),
                     }  # fmt: skip
-                    detail["text"] = f"{detail['text']}; {waived}"
+                    detail["text"] = f"{detail['text']}{self.words.separator}{waived}"
         return details
 
     def _actual(self, item: _Spec, unit: str) -> Decimal:
@@ -443,7 +446,7 @@ class _Explainer:
                 words.items_total
                 % {"total": _fraction(outcome.total), "points": item.points_text, "score": score}
             )
-        return item.line("; ".join(parts), actual=_fraction(outcome.counted))
+        return item.line(words.separator.join(parts), actual=_fraction(outcome.counted))
 
     def _veto(self, item: _Spec, unit: str, score: str | None) -> dict[str, Any]:
         total = self.inputs.evidence.get((unit, item.spec.code))

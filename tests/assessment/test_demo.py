@@ -98,7 +98,7 @@ def test_the_demo_reporter_opens_an_active_record_form_for_the_current_year(seed
 
 def test_every_scheme_adds_up_to_100_and_every_method_and_aggregation_appears(seeded):
     indicators = Indicator.objects.filter(year__year=DEMO_YEAR)
-    regular = [Method.BONUS, Method.DEDUCTION, Method.VETO]
+    regular = [Method.BONUS, Method.DEDUCTION, Method.VETO, Method.DISQUALIFY]
     per_category = (
         indicators.exclude(method__in=regular)
         .values_list("category__code")
@@ -344,3 +344,25 @@ def test_one_towns_satisfaction_rate_comes_from_a_closed_survey(seeded):
     rate = SurveyRate.objects.get(survey=closed)
     assert (rate.unit, rate.indicator) == (closed.unit, closed.indicator)
     assert rate.rate == closed.rate
+
+
+def test_the_demo_has_catalogues_claims_by_the_list_a_disqualified_unit_and_a_waiver(seeded):
+    year = AssessmentYear.objects.get(year=DEMO_YEAR)
+    bonus_and_deduction = Indicator.objects.filter(
+        year=year, method__in=[Method.BONUS, Method.DEDUCTION]
+    )
+    assert not bonus_and_deduction.filter(items__isnull=True).exists()  # each has a catalogue
+    listed = Evidence.objects.filter(indicator__in=bonus_and_deduction)
+    assert not listed.filter(item__isnull=True).exists()  # every record names its item
+    # one document claimed by two units, one item over its cap
+    assert listed.filter(document="省委〔2026〕18号").values("unit").distinct().count() == 2
+    capped = listed.get(document="市委〔2026〕66号")
+    assert capped.item.points * capped.value > capped.item.cap
+    run = year.runs.get(is_current=True)
+    disqualified = run.units.get(disqualified=True)
+    assert disqualified.tier != "excellent" and not disqualified.veto
+    waived = listed.get(is_waived=True)
+    waiver = waived.waivers.get()
+    assert waiver.confirmed_by != waiver.proposed_by
+    text = run.units.get(unit=waived.unit).details[waived.indicator.code]["text"]
+    assert waiver.reason in text

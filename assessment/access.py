@@ -218,6 +218,29 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
     return None
 
 
+def _confirmation_refusal(user: AnyUser, record: Evidence, office: bool) -> str | None:
+    """A veto event, and a disqualification (as grave for the unit, short of poor), is
+    confirmed by the office, by someone other than the member who proposed it."""
+    method = record.indicator.method
+    if method == MethodChoices.VETO:
+        only_office = _("Only the assessment office may confirm a veto event.")
+        proposer = _(
+            "You proposed this veto event: a second member of the assessment office must "
+            "confirm it (考核委员会研究)."
+        )
+    elif method == MethodChoices.DISQUALIFY:
+        only_office = _("Only the assessment office may confirm a disqualification.")
+        proposer = _(
+            "You proposed this disqualification: a second member of the assessment office "
+            "must confirm it."
+        )
+    else:
+        return None
+    if not office:
+        return only_office
+    return proposer if record.recorded_by_id == user.pk else None
+
+
 def evidence_verify_refusal(user: AnyUser, record: Evidence) -> str | None:
     """Why ``user`` may not verify or reject ``record``, or None if they may.
 
@@ -229,23 +252,8 @@ def evidence_verify_refusal(user: AnyUser, record: Evidence) -> str | None:
     if not is_staff_member(user) or not user.has_perm("assessment.verify_evidence"):
         return _("You may not verify evidence.")
     office = manages_assessment(user)
-    if record.indicator.method == MethodChoices.VETO:
-        if not office:
-            return _("Only the assessment office may confirm a veto event.")
-        if record.recorded_by_id == user.pk:
-            return _(
-                "You proposed this veto event: a second member of the assessment office must "
-                "confirm it (考核委员会研究)."
-            )
-    if record.indicator.method == MethodChoices.DISQUALIFY:
-        # as grave for the unit as a veto short of poor: the same two-person confirmation
-        if not office:
-            return _("Only the assessment office may confirm a disqualification.")
-        if record.recorded_by_id == user.pk:
-            return _(
-                "You proposed this disqualification: a second member of the assessment office "
-                "must confirm it."
-            )
+    if refusal := _confirmation_refusal(user, record, office):
+        return refusal
     if refusal := outsider_refusal(user, record.unit_id, record.recorded_by_id):
         return refusal
     if not office and not leads_indicator(user, record.indicator):

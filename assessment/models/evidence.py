@@ -174,13 +174,9 @@ class Evidence(VerifiedRecord):
     # On a catalogued indicator: the item the record names (its value is then the count of
     # occurrences) and the document (文号) that proves it.
     item = models.ForeignKey(
-        "assessment.Item",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="evidence",
-        verbose_name=_("catalogued item"),
-    )
+        "assessment.Item", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="evidence", verbose_name=_("catalogued item"),
+    )  # fmt: skip
     document = models.CharField(_("document number"), max_length=100, blank=True)
     # Set when a fault-tolerance waiver of the record is confirmed (``services.waivers``): the
     # record stays on record but no longer counts.

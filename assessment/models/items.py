@@ -10,11 +10,13 @@ fault-tolerance clause, confirmed by another (spec, "Waived records"); the recor
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from assessment.models.evidence import Evidence
@@ -86,6 +88,14 @@ class WaiverQuerySet(models.QuerySet["Waiver"]):
         return self.filter(confirmed_by__isnull=False, declined_by__isnull=True)
 
 
+def _member(label: StrOrPromise, *, required: bool = False) -> models.ForeignKey[Any, Any]:
+    """A member of the office acting on a waiver (the one who proposes it is required)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=not required,
+        blank=not required, related_name="+", verbose_name=label,
+    )  # fmt: skip
+
+
 class Waiver(models.Model):
     """A fault-tolerance waiver (容错免责) of one record: it counts once confirmed."""
 
@@ -98,30 +108,11 @@ class Waiver(models.Model):
         max_length=200,
         help_text=_("The clause of the district's fault-tolerance rules this waiver relies on."),
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    proposed_by = _member(_("proposed by"), required=True)
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
+    confirmed_by = _member(_("confirmed by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    declined_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("declined by"),
-    )
+    declined_by = _member(_("declined by"))
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
 

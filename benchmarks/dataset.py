@@ -27,6 +27,7 @@ from assessment.models import (
     Evidence,
     Grade,
     Indicator,
+    Item,
     KeyProject,
     SurveyRate,
     Target,
@@ -105,10 +106,13 @@ def build(shape: Shape) -> Built:
         year = AssessmentYear.objects.create(year=YEAR, status="scoring", bonus_pool=100_000_000)
         units, cadres = _units(shape, rng)
         indicators = _indicators(year)
+        catalogues = _catalogues(indicators)
         scales, targets = _targets(units, indicators, cadres, rng)
         perf = {unit.pk: rng.uniform(0.7, 1.2) for unit in units}
         plan = list(_pairs(units, indicators))
-        rows = _evidence(plan, scales, perf, shape.evidence, office.pk, reporter.pk, rng)
+        rows = _evidence(
+            plan, scales, perf, shape.evidence, office.pk, reporter.pk, rng, catalogues
+        )
         evidence = _insert(Evidence, EVIDENCE_FIELDS, rows)
         _imports(year, units, indicators, cadres, rng)
         _projects(year, units, cadres, office, shape.projects, rng)
@@ -189,6 +193,24 @@ def _indicators(
     return Indicator.objects.bulk_create(rows, batch_size=BATCH)
 
 
+def _catalogues(indicators: list[Indicator]) -> dict[int, list[int]]:
+    """The first bonus and the first deduction indicator of each category carry a catalogue
+    of two items (one with an item cap): indicator id → item ids."""
+    rows = [
+        Item(indicator=indicator, code=code, name=name, points=Decimal(points), cap=cap)
+        for indicator in indicators
+        if indicator.method in ("bonus", "deduction") and indicator.code.endswith("01")
+        for code, name, points, cap in (
+            ("P1", "省级表彰或通报", "0.5", Decimal("1.5")),
+            ("C1", "市级表彰或通报", "0.2", None),
+        )
+    ]
+    catalogues: dict[int, list[int]] = {}
+    for item in Item.objects.bulk_create(rows, batch_size=BATCH):
+        catalogues.setdefault(item.indicator_id, []).append(item.pk)
+    return catalogues
+
+
 Pair = tuple[int, int]  # (unit id, indicator id)
 
 
@@ -237,7 +259,7 @@ def _pairs(units: list[Unit], indicators: list[Indicator]) -> Iterator[tuple[Uni
 EVIDENCE_FIELDS = [
     "id", "unit", "indicator", "date", "value", "description", "status", "is_current",
     "supersedes", "recorded_by", "recorded_at", "verified_by", "verified_at", "status_reason",
-    "is_late", "late_reason", "correction_reason",
+    "is_late", "late_reason", "correction_reason", "item", "document",
 ]  # fmt: skip
 DAYS = [
     (datetime.date(YEAR, 1, 1) + datetime.timedelta(days=n)).isoformat()
@@ -253,9 +275,13 @@ def _evidence(
     office: int,
     reporter: int,
     rng: random.Random,
+    catalogues: dict[int, list[int]] | None = None,
 ) -> Iterator[tuple]:
-    """Exactly ``total`` rows: a few bonus/deduction/veto records, the rest spread evenly over
-    the quantitative pairs; ~90 % verified, 6 % pending, 3 % rejected, ~1 % corrected."""
+    """Exactly ``total`` rows: a few bonus/deduction/veto records (those of a catalogued
+    indicator name an item, a count and now and then a document another record cites too),
+    the rest spread evenly over the quantitative pairs; ~90 % verified, 6 % pending,
+    3 % rejected, ~1 % corrected."""
+    catalogues = catalogues or {}
     sparse = []
     for unit, indicator in plan:
         if indicator.method in ("bonus", "deduction") and rng.random() < 0.3:
@@ -267,7 +293,8 @@ def _evidence(
     stamp, ts, true, false = _formats()
     next_id = 1
 
-    def row(unit_id, indicator_id, value, status, current=true, supersedes=None):
+    def row(unit_id, indicator_id, value, status, current=true, supersedes=None, item=None,
+            document=""):  # fmt: skip
         nonlocal next_id
         next_id += 1
         checked = status != "pending"
@@ -275,10 +302,17 @@ def _evidence(
             next_id - 1, unit_id, indicator_id, DAYS[rng.randrange(365)], value, "月度数据",
             status, current, supersedes, reporter, stamp, office if checked else None,
             ts if checked else None, "数据有误" if status == "rejected" else "", false, "", "",
+            item, document,
         )  # fmt: skip
 
     for unit, indicator in sparse:
-        yield row(unit.pk, indicator.pk, f"{rng.choice((0.2, 0.5, 1.0)):.2f}", "verified")
+        if items := catalogues.get(indicator.pk):
+            document = f"文〔2026〕{rng.randrange(40)}号" if rng.random() < 0.5 else ""
+            count = str(rng.randint(1, 3))
+            yield row(unit.pk, indicator.pk, count, "verified", item=rng.choice(items),
+                      document=document)  # fmt: skip
+        else:
+            yield row(unit.pk, indicator.pk, f"{rng.choice((0.2, 0.5, 1.0)):.2f}", "verified")
     for index, (unit, indicator) in enumerate(dense):
         key = (unit.pk, indicator.pk)
         count = each + (1 if index < extra else 0)

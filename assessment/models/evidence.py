@@ -177,10 +177,13 @@ class Evidence(VerifiedRecord):
         "assessment.Item", on_delete=models.PROTECT, null=True, blank=True,
         related_name="evidence", verbose_name=_("catalogued item"),
     )  # fmt: skip
-    document = models.CharField(_("document number"), max_length=100, blank=True)
+    # (database defaults too: rows streamed in by raw SQL, as the benchmark's, may omit them)
+    document = models.CharField(
+        _("document number"), max_length=100, blank=True, default="", db_default=""
+    )
     # Set when a fault-tolerance waiver of the record is confirmed (``services.waivers``): the
     # record stays on record but no longer counts.
-    is_waived = models.BooleanField(_("waived"), default=False)
+    is_waived = models.BooleanField(_("waived"), default=False, db_default=False)
 
     # Added after records were sealed into the audit chain (``units.audit``).
     audit_added_columns: ClassVar[dict[str, object]] = {

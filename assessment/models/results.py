@@ -82,7 +82,9 @@ class UnitResult(models.Model):
     rank = models.PositiveIntegerField(_("rank"))
     tier = models.CharField(_("tier"), max_length=16, choices=TierChoices.choices)
     veto = models.BooleanField(_("vetoed"), default=False)
-    disqualified = models.BooleanField(_("disqualified from excellent"), default=False)
+    disqualified = models.BooleanField(
+        _("disqualified from excellent"), default=False, db_default=False
+    )
     bonus = models.PositiveBigIntegerField(_("bonus (yuan)"), null=True, blank=True)
     scores = models.JSONField(_("indicator scores"), default=dict)  # {code: "12.34"}
     group_totals = models.JSONField(_("group subtotals"), default=dict)  # {group: "40.00"}

@@ -54,13 +54,13 @@ def test_a_waived_deduction_counts_nothing_and_stays_on_record(
     assert result(scheme["year"], unit_a).total == D("94.00")
 
     waiver = waiver_propose(
-        record=record, reason="先行先试中的探索性失误", clause="容错办法第五条", by=office_user
+        record=record, reason="先行先试中的探索性偏差", clause="容错办法第五条", by=office_user
     )
     waiver_confirm(waiver=waiver, by=office_2)
     results_compute(year=scheme["year"], by=office_user)
     sheet = result(scheme["year"], unit_a)
     assert sheet.total == D("96.00") and sheet.scores["FAIL"] == "0.00"
-    assert "先行先试中的探索性失误（容错办法第五条）" in sheet.details["FAIL"]["text"]
+    assert "先行先试中的探索性偏差（容错办法第五条）" in sheet.details["FAIL"]["text"]
     record.refresh_from_db()
     assert (record.is_current, record.status, record.is_waived) == (True, "verified", True)
     waiver.refresh_from_db()

@@ -81,7 +81,7 @@ def test_a_claim_a_deduction_and_its_waiver_are_explained_on_the_units_score_she
     page.locator("#id_date").fill("2026-07-02")
     page.locator("#id_value").fill("2")
     page.locator("#id_document").fill("区纪委〔2026〕31号")
-    page.locator("#id_description").fill("2名干部因试点工作失误被问责")
+    page.locator("#id_description").fill("2名干部因试点工作推进不力被问责")
     page.locator("#failure-submit").click()
     expect(page.locator(".alert-success")).to_be_visible()
     deduction = Evidence.objects.get(item=w1)
@@ -94,7 +94,7 @@ def test_a_claim_a_deduction_and_its_waiver_are_explained_on_the_units_score_she
     log_in("office")
     page.goto(page.base_url + "/years/2026/units/A01/")
     page.locator(f"#record-{deduction.pk}").get_by_role("link", name="申请容错免责").click()
-    page.get_by_label("免责理由").fill("改革试点中因政策界限不明出现的探索性失误")
+    page.get_by_label("免责理由").fill("改革试点中因政策界限不明出现的探索性偏差")
     page.get_by_label("容错条款").fill("容错纠错办法第五条")
     page.get_by_role("button", name="提出容错免责").click()
     expect(page.locator(".alert-success")).to_be_visible()
@@ -114,7 +114,9 @@ def test_a_claim_a_deduction_and_its_waiver_are_explained_on_the_units_score_she
     expect(award_line).to_contain_text("P1 省级表彰 × 1（文号 省政发〔2026〕12号） = 1")
     fail_line = page.locator("[data-indicator='FAIL']").first
     expect(fail_line).to_contain_text("W1 问责（每人次） × 2")
-    expect(fail_line).to_contain_text("改革试点中因政策界限不明出现的探索性失误（容错纠错办法第五条）")
+    expect(fail_line).to_contain_text(
+        "改革试点中因政策界限不明出现的探索性偏差（容错纠错办法第五条）"
+    )
     # 90 + 1 (the award) − 0 (the waived deduction) = 91.00
     expect(page.locator("body")).to_contain_text("91.00")
     page.screenshot(path=str(screenshot_dir / "items-score-sheet.png"), full_page=True)

@@ -469,6 +469,16 @@ MATRIX: dict[str, Row] = {
         office_only(office=REDIRECT, admin=REDIRECT),
     ),
     "assessment:indicator_delete": (lambda w: {"year": 2026, "pk": w.gdp.pk}, everyone(405)),
+    # The catalogue is part of the scheme: fixed in the publicity (the office is sent back);
+    # an unknown item is not found for those who may edit items.
+    "assessment:item_create": (
+        lambda w: {"year": 2026, "pk": w.deduction.pk},
+        office_only(office=REDIRECT, admin=REDIRECT),
+    ),
+    "assessment:item_edit": (
+        lambda w: {"year": 2026, "pk": 999_999},
+        office_only(office=404, admin=404),
+    ),
     "assessment:target_index": (_year, roles(reporter_a=REDIRECT, reporter_b=REDIRECT)),
     "assessment:targets": (_year_unit, roles(**NOT_B)),
     "assessment:compute": (_year, everyone(405)),

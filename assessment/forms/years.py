@@ -18,11 +18,12 @@ from assessment.forms.base import (
     model_choices,
     plain_number,
 )
-from assessment.models import AssessmentYear, Indicator, YearStatus
+from assessment.models import AssessmentYear, Indicator, Item, YearStatus
 from assessment.policy import TRANSITIONS, Action
 from assessment.selectors.years import TargetsGrid
 from assessment.services.scheme import (
     INDICATOR_FIELDS,
+    ITEM_FIELDS,
     PARAMETER_FIELDS,
     PARAMETER_SECTIONS,
     TargetRow,
@@ -109,6 +110,26 @@ def next_states(year: AssessmentYear) -> list[YearStatus]:
 
 
 # --- indicators -------------------------------------------------------------------------------
+
+
+class ItemForm(DistrictModelForm):
+    """One item of a bonus or deduction indicator's catalogue; the instance comes with its
+    indicator set."""
+
+    class Meta:
+        model = Item
+        fields = ITEM_FIELDS
+        help_texts = {
+            "points": _("The points of one occurrence (or one person held accountable)."),
+            "cap": _("Empty: no item cap."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("points", "cap"):
+            if isinstance(value := self.initial.get(name), Decimal):
+                self.initial[name] = plain_number(value)
+        add_reason_if_needed(self, self.instance.indicator.year, Action.EDIT_SCHEME)
 
 
 class IndicatorForm(DistrictModelForm):

@@ -91,9 +91,14 @@ class Scheme:
     warnings: list[str]
 
     @property
+    def point_indicators(self) -> list[Indicator]:
+        """The bonus and deduction indicators: those that may have a catalogue of items."""
+        return [i for i in self.indicators if i.method in POINT_METHODS]
+
+    @property
     def catalogued(self) -> list[Indicator]:
         """The bonus and deduction indicators that have a catalogue of items (加减分清单)."""
-        return [i for i in self.indicators if i.method in POINT_METHODS and i.items.all()]
+        return [i for i in self.point_indicators if i.items.all()]
 
 
 def scheme_for_category(year: AssessmentYear, category: UnitCategory) -> Scheme:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
 from assessment.lib.history import set_change_reason, set_history_user
-from assessment.models import AssessmentYear, Indicator, Target, YearStatus
+from assessment.models import POINT_METHODS, AssessmentYear, Indicator, Item, Target, YearStatus
 from assessment.policy import Action, year_check
 from assessment.scoring import Problem, validate_params
 from assessment.scoring.inputs import TARGET_METHODS, Method
@@ -198,6 +198,29 @@ def indicator_save(
     indicator.full_clean()
     _save(indicator, by, reason, INDICATOR_FIELDS)
     return indicator
+
+
+ITEM_FIELDS: tuple[str, ...] = ("code", "name", "level", "points", "cap", "sort_order")
+
+
+@transaction.atomic
+def item_save(*, item: Item, by: User, reason: str = "") -> Item:
+    """Add an item to a bonus or deduction indicator's catalogue (加减分清单), or save the
+    changes made to one: part of the scheme, on its clock (an amendment needs a reason)."""
+    indicator = item.indicator
+    year_check(indicator.year, Action.EDIT_SCHEME, reason=reason)
+    if indicator.method not in POINT_METHODS:
+        raise ValidationError(
+            _("Only bonus and deduction indicators have catalogued items."), code="not_allowed"
+        )
+    item.full_clean()
+    _audit(item, by)
+    if item.pk is None:
+        item.save()
+    else:
+        item.save(update_fields=list(ITEM_FIELDS))
+    _record_reason(item, reason)
+    return item
 
 
 @transaction.atomic

@@ -11,6 +11,8 @@ urlpatterns = [
     path("years/<int:year>/transition/", views.year_transition, name="year_transition"),
     path("years/<int:year>/schemes/", views.scheme_index, name="scheme_index"),
     path("years/<int:year>/schemes/<str:category>/", views.scheme_detail, name="scheme_detail"),
+    path("years/<int:year>/indicators/<int:pk>/items/new/", views.item_create, name="item_create"),
+    path("years/<int:year>/items/<int:pk>/", views.item_edit, name="item_edit"),
     path(
         "years/<int:year>/schemes/<str:category>/new/",
         views.indicator_create,

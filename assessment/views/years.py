@@ -18,8 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +29,7 @@ from assessment.forms.years import (
     PARAMETER_GROUPS,
     ComputeForm,
     IndicatorForm,
+    ItemForm,
     TargetsForm,
     TransitionForm,
     YearCreateForm,
@@ -36,7 +37,7 @@ from assessment.forms.years import (
     next_states,
 )
 from assessment.lib.marks import mark
-from assessment.models import AssessmentYear, Indicator, YearStatus
+from assessment.models import POINT_METHODS, AssessmentYear, Indicator, Item, YearStatus
 from assessment.policy import ALLOWED, WITH_REASON, Action, needs_reason, year_check
 from assessment.selectors import results as result_selectors
 from assessment.selectors import years as selectors
@@ -290,6 +291,60 @@ def indicator_delete(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     return redirect(
         "assessment:scheme_detail", year=assessment_year.year, category=indicator.category.code
     )
+
+
+# --- catalogued items of bonus and deduction indicators ----------------------------------------
+
+
+def _item_form_page(request: HttpRequest, year: AssessmentYear, item: Item) -> HttpResponse:
+    scheme_url = reverse(
+        "assessment:scheme_detail",
+        kwargs={"year": year.year, "category": item.indicator.category.code},
+    )
+    scheme_url += "#catalogues"
+    if not _year_open_for(year, Action.EDIT_SCHEME):
+        messages.error(
+            request,
+            _("The %(year)s assessment is in the state “%(status)s”: the scheme is fixed.")
+            % {"year": year.year, "status": year.get_status_display()},
+        )
+        return redirect(scheme_url)
+    form = ItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = scheme_service.item_save(
+                item=form.instance, by=request.user, reason=_reason(form)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Item %(name)s was saved.") % {"name": saved})
+            return redirect(scheme_url)
+    context = {"year": year, "item": item, "form": form, "scheme_url": scheme_url}
+    return render(request, "assessment/item_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def item_create(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """A new item in the catalogue of the bonus or deduction indicator ``pk``."""
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.add_item", assessment_year)
+    indicator = selectors.indicator_get_for_user(request.user, assessment_year, pk)
+    if indicator.method not in POINT_METHODS:
+        raise Http404
+    return _item_form_page(request, assessment_year, Item(indicator=indicator))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def item_edit(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    assessment_year = selectors.year_get_for_user(request.user, year)
+    _require_perm(request, "assessment.change_item", assessment_year)
+    item = get_object_or_404(
+        Item.objects.select_related("indicator__category"), indicator__year=assessment_year, pk=pk
+    )
+    return _item_form_page(request, assessment_year, item)
 
 
 # --- targets ----------------------------------------------------------------------------------

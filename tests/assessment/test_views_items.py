@@ -184,3 +184,43 @@ def test_only_the_office_proposes_or_decides_and_another_units_record_is_not_sho
     assert client.post(propose, {"reason": "r", "clause": "c"}).status_code == 403
     assert client.get(reverse("assessment:waiver_list", args=[2026])).status_code == 403
     assert not Waiver.objects.exists()
+
+
+def test_the_office_adds_and_edits_an_item_on_the_scheme_page(client, office_user, town):
+    year = YearFactory(year=2026, status=YearStatus.SETUP)
+    award = IndicatorFactory(year=year, category=town, code="AWARD", points=3, method="bonus")
+    gdp = IndicatorFactory(year=year, category=town, code="GDP", points=100)
+    client.force_login(office_user)
+    scheme = text(client.get(reverse("assessment:scheme_detail", args=[2026, "town"])))
+    add = reverse("assessment:item_create", args=[2026, award.pk])
+    assert add in scheme
+    response = client.post(
+        add, {"code": "P1", "name": "省级表彰", "level": "provincial", "points": "1",
+              "cap": "2", "sort_order": "1"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    item = Item.objects.get()
+    assert (item.indicator, item.points, item.cap, item.history.count()) == (award, 1, 2, 1)
+    # points of 0 are refused, in Chinese
+    edit = reverse("assessment:item_edit", args=[2026, item.pk])
+    page = text(
+        client.post(edit, {"code": "P1", "name": "省级表彰", "points": "0", "sort_order": "1"})
+    )
+    assert "确保该值大于或等于 0.01" in page or "0.01" in page
+    item.refresh_from_db()
+    assert item.points == 1
+    # a completion indicator has no catalogue
+    assert client.get(reverse("assessment:item_create", args=[2026, gdp.pk])).status_code == 404
+
+
+def test_a_catalogue_changed_while_collecting_needs_the_reason(client, office_user, catalogue):
+    client.force_login(office_user)
+    edit = reverse("assessment:item_edit", args=[2026, catalogue["P1"].pk])
+    data = {"code": "P1", "name": "省级表彰", "level": "provincial", "points": "1.5", "cap": "2",
+            "sort_order": "1"}  # fmt: skip
+    page = text(client.post(edit, data))
+    assert "调整原因" in page
+    assert client.post(edit, {**data, "reason": "考核委员会调整分值"}).status_code == 302
+    catalogue["P1"].refresh_from_db()
+    assert catalogue["P1"].points == D("1.5")
+    assert catalogue["P1"].history.latest().history_change_reason == "考核委员会调整分值"

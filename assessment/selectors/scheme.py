@@ -34,7 +34,10 @@ def indicator_spec(indicator: Indicator) -> IndicatorSpec:
         cap=indicator.cap,
         total_share=indicator.total_share,
         step=indicator.step,
-        items=tuple(catalogue_item(item) for item in indicator.items.all()),
+        # an indicator not saved yet (a form's) has no catalogue yet
+        items=tuple(catalogue_item(item) for item in indicator.items.all())
+        if indicator.pk is not None
+        else (),
     )
 
 

@@ -214,12 +214,7 @@ def item_save(*, item: Item, by: User, reason: str = "") -> Item:
             _("Only bonus and deduction indicators have catalogued items."), code="not_allowed"
         )
     item.full_clean()
-    _audit(item, by)
-    if item.pk is None:
-        item.save()
-    else:
-        item.save(update_fields=list(ITEM_FIELDS))
-    _record_reason(item, reason)
+    _save(item, by, reason, ITEM_FIELDS)
     return item
 
 

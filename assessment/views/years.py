@@ -241,21 +241,41 @@ def _indicator_form_page(
         )
         return redirect(scheme_url)
     form = IndicatorForm(request.POST or None, instance=indicator)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = scheme_service.indicator_save(
-                indicator=form.instance,
-                by=request.user,
-                reason=_reason(form),
-                expected_state=opened_state(form),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Indicator %(name)s was saved.") % {"name": saved})
-            return redirect(scheme_url)
+
+    def save() -> object:
+        return scheme_service.indicator_save(
+            indicator=form.instance,
+            by=request.user,
+            reason=_reason(form),
+            expected_state=opened_state(form),
+        )
+
+    if done := _scheme_form_saved(
+        request, form, save, _("Indicator %(name)s was saved."), scheme_url
+    ):
+        return done
     context = {"year": year, "indicator": indicator, "form": form, "scheme_url": scheme_url}
     return render(request, "assessment/indicator_form.html", context)
+
+
+def _scheme_form_saved(
+    request: HttpRequest,
+    form: forms.ModelForm,
+    save: Callable[[], object],
+    saved_text: str,
+    scheme_url: str,
+) -> HttpResponse | None:
+    """On a POST that parses, ``save`` it (the service), say ``saved_text`` and go back to the
+    scheme; None: show the form (again), with the service's refusal on top of it."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(request, saved_text % {"name": saved})
+    return redirect(scheme_url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -310,16 +330,12 @@ def _item_form_page(request: HttpRequest, year: AssessmentYear, item: Item) -> H
         )
         return redirect(scheme_url)
     form = ItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = scheme_service.item_save(
-                item=form.instance, by=request.user, reason=_reason(form)
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Item %(name)s was saved.") % {"name": saved})
-            return redirect(scheme_url)
+
+    def save() -> object:
+        return scheme_service.item_save(item=form.instance, by=request.user, reason=_reason(form))
+
+    if done := _scheme_form_saved(request, form, save, _("Item %(name)s was saved."), scheme_url):
+        return done
     context = {"year": year, "item": item, "form": form, "scheme_url": scheme_url}
     return render(request, "assessment/item_form.html", context)
 

@@ -18,6 +18,11 @@ from assessment.models.ballots import (
     RoundStatus,
     RoundSubject,
 )
+from assessment.models.drafts import (
+    DRAFT_INDICATOR_FIELDS,
+    DRAFT_PARAMETERS,
+    DraftScheme,
+)
 from assessment.models.evidence import (
     EVIDENCE_METHODS,
     FAILURE_METHODS,
@@ -91,6 +96,8 @@ from assessment.models.years import (
 __all__ = [
     "AMOUNT",
     "DOCUMENT_FORMAT",
+    "DRAFT_INDICATOR_FIELDS",
+    "DRAFT_PARAMETERS",
     "EVIDENCE_METHODS",
     "FAILURE_METHODS",
     "NEVER_OVERDUE",
@@ -112,6 +119,7 @@ __all__ = [
     "CodeBatch",
     "ComputationRun",
     "Contribution",
+    "DraftScheme",
     "EvaluationRound",
     "Evidence",
     "EvidenceAttachment",

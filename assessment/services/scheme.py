@@ -111,7 +111,7 @@ def year_create(*, year: int, by: User) -> AssessmentYear:
     return assessment_year
 
 
-def _param_errors(problems: list[Problem]) -> dict[str, list[str]]:
+def param_errors(problems: list[Problem]) -> dict[str, list[str]]:
     messages = {
         "thresholds": _(
             "The tier thresholds must be ordered: average from ≤ good from ≤ excellent from."
@@ -164,7 +164,7 @@ def year_update_parameters(
     for name in changed:
         setattr(year, name, data[name])
     year.full_clean()
-    if errors := _param_errors(validate_params(year.scoring_params())):
+    if errors := param_errors(validate_params(year.scoring_params())):
         raise ValidationError(errors)
     if not changed:
         return year

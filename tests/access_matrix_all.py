@@ -1,11 +1,18 @@
 """The whole access matrix: the core rows and those of the evaluation rounds, the satisfaction
-surveys and the reminders, which live in modules of their own that build on the core
-module's world and helpers."""
+surveys, the reminders and the draft schemes, which live in modules of their own that build on
+the core module's world and helpers."""
 
 from tests.access_matrix import MATRIX as CORE
 from tests.access_matrix import Row
 from tests.access_matrix_ballots import MATRIX_BALLOTS
+from tests.access_matrix_drafts import MATRIX_DRAFTS
 from tests.access_matrix_reminders import MATRIX_REMINDERS
 from tests.access_matrix_surveys import MATRIX_SURVEYS
 
-MATRIX: dict[str, Row] = {**CORE, **MATRIX_BALLOTS, **MATRIX_SURVEYS, **MATRIX_REMINDERS}
+MATRIX: dict[str, Row] = {
+    **CORE,
+    **MATRIX_BALLOTS,
+    **MATRIX_SURVEYS,
+    **MATRIX_REMINDERS,
+    **MATRIX_DRAFTS,
+}

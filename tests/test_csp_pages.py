@@ -179,7 +179,25 @@ OFFICE_PAGES = {
     "reminders": lambda d: reverse("reminders:year", args=[DEMO_YEAR]),
     "phase deadlines": lambda d: reverse("reminders:deadlines", args=[DEMO_YEAR]),
     "public results (logged in)": lambda d: reverse("public:year_list"),
+    "draft schemes": lambda d: reverse("assessment:draft_list", args=[DEMO_YEAR]),
+    "balance of the scheme": lambda d: reverse("assessment:year_balance", args=[DEMO_YEAR]),
+    "draft": lambda d: reverse("assessment:draft_edit", args=[_demo_draft()]),
+    "draft comparison": lambda d: reverse("assessment:draft_compare", args=[_demo_draft()]),
+    "draft balance": lambda d: reverse("assessment:draft_balance", args=[_demo_draft()]),
 }
+
+
+def _demo_draft() -> int:
+    """A draft of the demo year, made by the office on first use."""
+    from assessment.models import AssessmentYear, DraftScheme
+    from assessment.services.drafts import draft_create
+
+    year = AssessmentYear.objects.get(year=DEMO_YEAR)
+    draft = DraftScheme.objects.filter(year=year).first() or draft_create(
+        year=year, name="草稿", by=None
+    )
+    return draft.pk
+
 
 PUBLIC_PAGES = {
     "login": lambda d: reverse("login"),

@@ -51,10 +51,9 @@ PARAMETER_GROUPS: list[tuple[Any, tuple[str, ...]]] = list(
 )
 
 
-def _parameter_field(name: str) -> forms.Field:
+def model_form_field(model: type[models.Model], name: str) -> forms.Field:
     """The model field's form field, with the model's limits checked already in the form."""
-    # A parameter is a column of the year, and each has a form field.
-    model_field = cast("models.Field[Any, Any]", AssessmentYear._meta.get_field(name))
+    model_field = cast("models.Field[Any, Any]", model._meta.get_field(name))
     formfield = cast(forms.Field, model_field.formfield())
     for validator in model_field.validators:
         if validator not in formfield.validators:
@@ -62,6 +61,11 @@ def _parameter_field(name: str) -> forms.Field:
     if isinstance(formfield, forms.DateField):
         formfield.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     return formfield
+
+
+def parameter_field(name: str) -> forms.Field:
+    """A parameter is a column of the year, and each has a form field."""
+    return model_form_field(AssessmentYear, name)
 
 
 class YearParametersForm(DistrictForm):
@@ -75,7 +79,7 @@ class YearParametersForm(DistrictForm):
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         for name in PARAMETER_FIELDS:
-            self.fields[name] = _parameter_field(name)
+            self.fields[name] = parameter_field(name)
         add_reason_if_needed(self, year, Action.EDIT_PARAMETERS)
         add_state_field(self, year_state(year))
 

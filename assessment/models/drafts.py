@@ -7,6 +7,7 @@ draft survives indicators being renamed or removed from the year it was drafted 
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -15,42 +16,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessment.models.years import AssessmentYear
+from assessment.models.years import AssessmentYear, Indicator
 from assessment.scoring import IndicatorSpec, Params
 
-# The year's parameters a draft carries (everything that changes a score, tier or bonus).
-DRAFT_PARAMETERS: tuple[str, ...] = (
-    "excellent_threshold",
-    "good_threshold",
-    "average_threshold",
-    "excellent_quota",
-    "team_excellent_quota",
-    "cadre_excellent_quota",
-    "grade_a",
-    "grade_b",
-    "grade_c",
-    "grade_d",
-    "team_unit_weight",
-    "team_evaluation_weight",
-    "cadre_unit_weight",
-    "cadre_evaluation_weight",
-    "contribution_cap",
-    "coefficient_excellent",
-    "coefficient_good",
-    "coefficient_average",
-    "coefficient_poor",
+# The year's parameters a draft carries: every decimal parameter of a year (thresholds, quotas,
+# grade factors, three-in-one weights, bonus coefficients); the bonus pool is a column of its own.
+DRAFT_PARAMETERS: tuple[str, ...] = tuple(
+    field.name
+    for field in AssessmentYear._meta.concrete_fields
+    if isinstance(field, models.DecimalField)
 )
-# What a draft keeps of each indicator (the category's code places it).
-DRAFT_INDICATOR_FIELDS: tuple[str, ...] = (
-    "code",
-    "name",
-    "group",
-    "points",
-    "method",
-    "aggregation",
-    "cap",
-    "total_share",
-    "step",
+# What a draft keeps of each indicator: what the engine reads of it (the category's code places
+# it), as far as the year's indicator has the column.
+DRAFT_INDICATOR_FIELDS: tuple[str, ...] = tuple(
+    spec_field.name
+    for spec_field in dataclasses.fields(IndicatorSpec)
+    if spec_field.name in {field.name for field in Indicator._meta.concrete_fields}
 )
 DECIMAL_INDICATOR_FIELDS = frozenset({"points", "cap", "total_share", "step"})
 

@@ -5,6 +5,7 @@ The public pages (voting and survey answers) are mounted on their own by ``confi
 
 from assessment.urls import (
     ballots,
+    drafts,
     evidence,
     grading,
     imports,
@@ -31,4 +32,5 @@ urlpatterns = (
     + results.urlpatterns
     + ballots.urlpatterns
     + surveys.urlpatterns
+    + drafts.urlpatterns
 )

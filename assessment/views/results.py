@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,9 +23,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment.access import objection_file_refusal
+from assessment.access import manages_assessment, objection_file_refusal
 from assessment.forms.base import add_service_errors
 from assessment.forms.results import ObjectionForm, ObjectionResolveForm, PublishForm
+from assessment.lib.whatif_pages import decider_chart, tier_label
 from assessment.models import (
     AssessmentYear,
     Evidence,
@@ -37,6 +39,7 @@ from assessment.models import (
 )
 from assessment.policy import TRANSITIONS
 from assessment.scoring import EvidenceRow, aggregate_evidence
+from assessment.selectors import drafts as draft_selectors
 from assessment.selectors import results as result_selectors
 from assessment.selectors import years as selectors
 from assessment.services import objections as objection_service
@@ -223,8 +226,23 @@ def score_sheet(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         "lines": lines,
         "objections": objections,
         "may_object": may_object,
+        **_decider_context(request.user, assessment_year, target),
     }
     return render(request, "results/score_sheet.html", context)
+
+
+def _decider_context(user: AnyUser, year: AssessmentYear, unit: Unit) -> dict[str, Any]:
+    """What decided the unit's tier, for the assessment office only."""
+    if not manages_assessment(user):
+        return {}
+    decider = draft_selectors.stored_decider(year, unit)
+    if decider is None:
+        return {}
+    return {
+        "decider": decider,
+        "target_label": tier_label(decider.target) if decider.target else "",
+        "decider_charts": decider_chart(decider),
+    }
 
 
 # --- the records behind a score ---------------------------------------------------------------

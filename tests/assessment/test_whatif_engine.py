@@ -207,14 +207,16 @@ def units_with_totals(totals: dict[str, str]) -> YearInputs:
     )
 
 
+# Ten units, quota max(1, floor(10 × 0.30)) = 3; U4 is the one that varies.
+TEN = {"U1": "95", "U2": "93", "U3": "92", "U4": "91", "U5": "85", "U6": "80", "U7": "75",
+       "U8": "70", "U9": "65", "U10": "60"}  # fmt: skip
+
+
 def test_the_quota_line_can_decide_and_a_tie_must_be_passed():
     # 10 units: quota max(1, floor(3.0)) = 3. U1 95, U2 93, U3 92 take the places; U4 at 91
     # is good by the quota. Reaching 92 ties U3: the tied pair would overflow (2 + 2 > 3) and
     # both be good, so U4 needs 92.01: 1.01, set by the quota line.
-    inputs = units_with_totals(
-        {"U1": "95", "U2": "93", "U3": "92", "U4": "91", "U5": "85", "U6": "80",
-         "U7": "75", "U8": "70", "U9": "65", "U10": "60"}
-    )  # fmt: skip
+    inputs = units_with_totals(TEN)
     result = compute(inputs)
     assert result.units["U4"].tier is Tier.GOOD
     decider = decide(inputs, result, "U4")
@@ -229,10 +231,7 @@ def test_the_quota_line_can_decide_and_a_tie_must_be_passed():
 
 def test_a_tied_pair_that_overflows_the_quota_is_broken_by_one_cent():
     # quota 3: U1 95, U2 93, U3 and U4 both 92 → the pair overflows, both good.
-    inputs = units_with_totals(
-        {"U1": "95", "U2": "93", "U3": "92", "U4": "92", "U5": "85", "U6": "80",
-         "U7": "75", "U8": "70", "U9": "65", "U10": "60"}
-    )  # fmt: skip
+    inputs = units_with_totals({**TEN, "U4": "92"})
     result = compute(inputs)
     assert (result.units["U3"].tier, result.units["U4"].tier) == (Tier.GOOD, Tier.GOOD)
     decider = decide(inputs, result, "U4")

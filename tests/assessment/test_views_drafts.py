@@ -1,0 +1,148 @@
+"""The office's draft pages: make, change, compare, export, balance; nobody else gets in."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from assessment.models import DraftScheme, Indicator
+from assessment.services import drafts as service
+from assessment.services.compute import results_compute
+from tests.assessment.drafts_world import scored_year
+from tests.factories import UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def year(town, unit_a, unit_b):
+    return scored_year(town, [unit_a, unit_b])
+
+
+@pytest.fixture
+def draft(year, office_user):
+    return service.draft_create(year=year, name="调权方案", by=office_user)
+
+
+def edit_data(draft, **changes):
+    """The edit form as the page sends it, with ``changes`` (field name → value)."""
+    data = {"name": draft.name, "bonus_pool": draft.bonus_pool or ""}
+    data.update(draft.params)
+    for index, row in enumerate(draft.indicators):
+        for field in ("points", "method", "cap", "total_share", "step"):
+            data[f"row{index}-{field}"] = row[field] if row[field] is not None else ""
+    data.update(changes)
+    return data
+
+
+def test_the_office_makes_a_draft_from_the_year(client, office_user, year):
+    client.force_login(office_user)
+    response = client.post(reverse("assessment:draft_list", args=[2026]), {"name": "新方案"})
+    draft = DraftScheme.objects.get(name="新方案")
+    assert response.url == reverse("assessment:draft_edit", args=[draft.pk])
+    page = client.get(reverse("assessment:draft_list", args=[2026])).content.decode()
+    assert "新方案" in page
+
+
+def test_moving_five_points_shows_the_unit_whose_tier_changes(client, office_user, draft):
+    client.force_login(office_user)
+    response = client.post(
+        reverse("assessment:draft_edit", args=[draft.pk]),
+        edit_data(draft, **{"row0-points": "45", "row1-points": "55"}),
+    )
+    assert response.url == reverse("assessment:draft_compare", args=[draft.pk])
+    page = client.get(response.url).content.decode()
+    # 甲镇: 45 × 1 + 55 × 0.8 = 89.00, excellent → good; 乙镇: 27 + 55 = 82.00, stays good
+    row = page.split('data-unit="A01"')[1].split("</tr>")[0]
+    assert 'data-tier-changed="true"' in row
+    assert "90.00" in row and "89.00" in row and "-1.00" in row
+    assert 'data-tier-changed="true"' not in page.split('data-unit="B01"')[1].split("</tr>")[0]
+    # the year keeps its 50 + 50
+    assert set(Indicator.objects.values_list("points", flat=True)) == {D("50.00")}
+
+
+def test_bad_values_are_refused_in_chinese_and_nothing_is_saved(client, office_user, draft):
+    client.force_login(office_user)
+    response = client.post(
+        reverse("assessment:draft_edit", args=[draft.pk]),
+        edit_data(draft, **{"row0-points": "-5", "good_threshold": "95"}),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "保存未成功" in page or "未保存" in page
+    draft.refresh_from_db()
+    assert D(draft.indicators[0]["points"]) == 50
+
+
+def test_the_comparison_exports_as_a_workbook_with_inert_text(client, office_user, year, town):
+    # a unit whose name would be a formula in a careless export
+    unit = UnitFactory(code="C01", name="=HYPERLINK(1)", category=town, headcount=10)
+    draft = service.draft_create(year=year, name="导出", by=office_user)
+    client.force_login(office_user)
+    response = client.get(reverse("assessment:draft_export", args=[draft.pk]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["对比"]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:6] == [
+        "单位代码",
+        "单位",
+        "单位类别",
+        "总分（现行方案）",
+        "总分（方案草稿）",
+        "总分变化",
+    ]
+    names = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert names[unit.code].value == "=HYPERLINK(1)" and names[unit.code].data_type == "s"
+    # C01 has no survey rate: 0.00 in both, a number cell, not text
+    totals = {row[0].value: (row[3].value, row[4].value) for row in sheet.iter_rows(min_row=2)}
+    assert totals == {"A01": (90, 90), "B01": (80, 80), "C01": (0, 0)}
+
+
+@pytest.mark.parametrize("user_fixture", ["leader_user", "supervision_user", "reporter_a"])
+def test_nobody_but_the_office_opens_a_draft(request, client, user_fixture, draft):
+    client.force_login(request.getfixturevalue(user_fixture))
+    for name in ("draft_edit", "draft_compare", "draft_export", "draft_balance"):
+        assert client.get(reverse(f"assessment:{name}", args=[draft.pk])).status_code == 403
+    assert client.post(reverse("assessment:draft_delete", args=[draft.pk])).status_code == 403
+    assert DraftScheme.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_unknown_draft_is_not_found(client, office_user, draft):
+    client.force_login(office_user)
+    assert client.get(reverse("assessment:draft_compare", args=[draft.pk + 99])).status_code == 404
+
+
+def test_the_office_sees_what_decided_the_tier_on_the_score_sheet(
+    client, office_user, leader_user, year
+):
+    results_compute(year=year, by=office_user)
+    url = reverse("assessment:score_sheet", args=[2026, "B01"])
+    client.force_login(office_user)
+    page = client.get(url).content.decode()
+    # 乙镇 80.00 is good; 甲镇 90.00 holds the one excellent place (2 units): 90.01 is needed,
+    # 10.01 more — E01 (30 of 50, room 20) can give it, G01 (50 of 50) cannot.
+    assert "决定等次的因素" in page
+    assert "差 10.01 分 → 优秀" in page
+    assert "优秀比例已满" in page
+    panel = page.split('id="decider-moves"')[1]
+    e01 = panel.split('data-indicator="E01"')[1].split("</tr>")[0]
+    assert "提高 10.01 分 → 优秀" in e01
+    g01 = panel.split('data-indicator="G01"')[1].split("</tr>")[0]
+    assert "仅靠该指标无法改变等次" in g01
+    client.force_login(leader_user)
+    assert "决定等次的因素" not in client.get(url).content.decode()
+
+
+def test_the_balance_page_warns_of_an_indicator_that_tells_no_unit_apart(client, office_user, year):
+    # both towns score G01 in full after this change of 甲镇's rate
+    from assessment.models import SurveyRate
+
+    SurveyRate.objects.filter(unit__code="A01", indicator__code="G01").update(rate=D(1))
+    results_compute(year=year, by=office_user)
+    client.force_login(office_user)
+    page = client.get(reverse("assessment:year_balance", args=[2026])).content.decode()
+    assert "2026 年所有单位在「党建工作」上均得满分，区分度为零。" in page

@@ -92,15 +92,18 @@ ci:
 clean:
 	rm -rf $(VENV) node_modules staticfiles
 
-# City-scale timings of the results computation (benchmarks/compute.py), then of importing a
-# 100,000-row evidence workbook (benchmarks/imports.py), against their goals, each in a
+# City-scale timings of the results computation (benchmarks/compute.py), of importing a
+# 100,000-row evidence workbook (benchmarks/imports.py) and of a what-if on a draft scheme
+# (benchmarks/whatif.py), against their goals, each in a
 # throwaway database: a temporary SQLite file under /tmp, or with DATABASE_URL set, a separate
 # `district_bench` database on that PostgreSQL server. Prints only. BENCH_ARGS=--profile adds
 # a cProfile listing of the computation; IMPORT_BENCH_ARGS is for the import benchmark (e.g.
-# --rows 10000, --tracemalloc, --profile).
+# --rows 10000, --tracemalloc, --profile); WHATIF_BENCH_ARGS for the what-if (e.g. --units 100
+# for a quick run).
 bench: install
 	DEBUG=true $(PY) -m benchmarks.compute $(BENCH_ARGS)
 	DEBUG=true $(PY) -m benchmarks.imports $(IMPORT_BENCH_ARGS)
+	DEBUG=true $(PY) -m benchmarks.whatif $(WHATIF_BENCH_ARGS)
 
 # Load test of the whole stack (loadtest/run.py, ~2 minutes): gunicorn with production
 # settings against a scratch `district_load` database on the local PostgreSQL server

@@ -1,0 +1,66 @@
+"""A draft scheme in a real browser: the office moves 5 points between two indicators, sees the
+unit whose tier changes, exports the comparison, and the year's own results stay as they were."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from assessment.models import ComputationRun, Indicator, UnitResult
+from assessment.services.compute import results_compute
+from tests.assessment.drafts_world import scored_year
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_the_office_moves_five_points_in_a_draft_and_exports_the_comparison(
+    page, log_in, csp_violations, office_user, town, unit_a, unit_b, screenshot_dir, tmp_path
+):
+    year = scored_year(town, [unit_a, unit_b])
+    run = results_compute(year=year, by=office_user)
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    log_in("office")
+    page.goto(page.base_url + "/years/2026/drafts/")
+    page.get_by_label("方案草稿名称").fill("调权方案")
+    page.get_by_role("button", name="以本年度方案新建草稿").click()
+    expect(page.locator("#draft-indicators")).to_be_visible()
+
+    # 经济发展 50 → 45, 党建工作 50 → 55
+    page.locator("#id_row0-points").fill("45")
+    page.locator("#id_row1-points").fill("55")
+    page.get_by_role("button", name="保存并对比").click()
+
+    # 甲镇: 45 × 1 + 55 × 0.8 = 89.00, excellent → good; 乙镇: 27 + 55 = 82.00, still good
+    changed = page.locator("#comparison tbody tr[data-tier-changed]")
+    expect(changed).to_have_count(1)
+    expect(changed).to_contain_text("甲镇")
+    expect(changed).to_contain_text("89.00")
+    expect(changed).to_contain_text("-1.00")
+    expect(page.locator('#comparison tr[data-unit="B01"]')).to_contain_text("82.00")
+    expect(page.locator('[data-chart="moved"][data-drawn="true"]')).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "draft-comparison.png"), full_page=True)
+
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    saved = tmp_path / "comparison.xlsx"
+    download.value.save_as(saved)
+    sheet = openpyxl.load_workbook(saved)["对比"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["A01"][3:6] == (90, 89, -1)
+    assert rows["A01"][8:11] == ("优秀", "良好", "是")
+
+    # The year's scheme and stored results are untouched.
+    assert set(Indicator.objects.filter(year=year).values_list("points", flat=True)) == {
+        Decimal("50.00")
+    }
+    assert ComputationRun.objects.get(is_current=True) == run
+    assert dict(UnitResult.objects.filter(run=run).values_list("unit__code", "tier")) == {
+        "A01": "excellent", "B01": "good",
+    }  # fmt: skip
+    page.goto(page.base_url + "/years/2026/results/town/")
+    expect(page.locator("#results-table")).to_contain_text("90.00")
+    assert csp_violations == []

@@ -36,6 +36,7 @@ from assessment.scoring.whatif import Draft, draft_inputs
 from assessment.selectors import drafts as selectors
 from assessment.selectors import years as year_selectors
 from assessment.services import drafts as service
+from assessment.views.feedback import say_refusal
 from units.downloads import attachment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,11 +45,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _require_office(request: HttpRequest) -> None:
     if not manages_assessment(request.user):
         raise PermissionDenied
-
-
-def _refuse(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _draft(request: HttpRequest, pk: int) -> DraftScheme:
@@ -126,7 +122,7 @@ def _scored(request: HttpRequest, draft: DraftScheme) -> service.DraftRun | None
     try:
         return service.draft_run(draft, last_year=_last_year(request))
     except ValidationError as error:  # ComputeRefused too: every problem is listed
-        _refuse(request, error)
+        say_refusal(request, error)
     return None
 
 
@@ -156,7 +152,7 @@ def draft_export(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         run = service.draft_run(draft, last_year=_last_year(request))
     except ValidationError as error:
-        _refuse(request, error)
+        say_refusal(request, error)
         return redirect("assessment:draft_compare", pk=draft.pk)
     name = pgettext("file name", "Draft comparison")
     return attachment(
@@ -216,7 +212,7 @@ def draft_copy(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         copy = service.draft_copy(draft=draft, name=name[:100], by=request.user)
     except ValidationError as error:
-        _refuse(request, error)
+        say_refusal(request, error)
         return redirect("assessment:draft_list", year=draft.year.year)
     messages.success(request, _("The draft “%(name)s” was made.") % {"name": copy.name})
     return redirect("assessment:draft_edit", pk=copy.pk)
@@ -244,7 +240,7 @@ def draft_adopt(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = service.draft_adopt(draft=draft, year=target, by=request.user)
     except ValidationError as error:
-        _refuse(request, error)
+        say_refusal(request, error)
         return redirect("assessment:draft_edit", pk=draft.pk)
     messages.success(
         request,

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessment.access import manages_assessment
 from assessment.forms.base import opened_state, plain_number
 from assessment.forms.years import (
     PARAMETER_GROUPS,
@@ -37,8 +38,10 @@ from assessment.forms.years import (
     next_states,
 )
 from assessment.lib.marks import mark
+from assessment.lib.whatif_pages import balance_messages
 from assessment.models import POINT_METHODS, AssessmentYear, Indicator, Item, YearStatus
 from assessment.policy import ALLOWED, WITH_REASON, Action, needs_reason, year_check
+from assessment.selectors import drafts as draft_selectors
 from assessment.selectors import results as result_selectors
 from assessment.selectors import years as selectors
 from assessment.services import compute as compute_service
@@ -219,8 +222,19 @@ def scheme_detail(request: HttpRequest, year: int, category: str) -> HttpRespons
         "scheme": scheme,
         "may_edit": may_edit,
         "may_delete": may_edit and assessment_year.status == YearStatus.SETUP,
+        "balance_warnings": _balance_warnings(request, assessment_year, category),
     }
     return render(request, "assessment/scheme_detail.html", context)
+
+
+def _balance_warnings(request: HttpRequest, year: AssessmentYear, category: str) -> list[str]:
+    """For the office: what the year's stored results say of the scheme's balance."""
+    if not manages_assessment(request.user):
+        return []
+    found = draft_selectors.stored_balance(year, category)
+    if found is None:
+        return []
+    return balance_messages(found, draft_selectors.indicator_names(year), year.year)
 
 
 def _indicator_form_page(

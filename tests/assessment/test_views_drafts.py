@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assessment.models import DraftScheme, Indicator
+from assessment.models import DraftScheme, Indicator, SurveyRate
 from assessment.services import drafts as service
 from assessment.services.compute import results_compute
 from tests.assessment.drafts_world import scored_year
@@ -137,12 +137,17 @@ def test_the_office_sees_what_decided_the_tier_on_the_score_sheet(
     assert "决定等次的因素" not in client.get(url).content.decode()
 
 
-def test_the_balance_page_warns_of_an_indicator_that_tells_no_unit_apart(client, office_user, year):
+def test_the_balance_and_scheme_pages_warn_of_an_indicator_that_tells_no_unit_apart(
+    client, office_user, leader_user, year
+):
     # both towns score G01 in full after this change of 甲镇's rate
-    from assessment.models import SurveyRate
-
     SurveyRate.objects.filter(unit__code="A01", indicator__code="G01").update(rate=D(1))
     results_compute(year=year, by=office_user)
     client.force_login(office_user)
+    warning = "2026 年所有单位在「党建工作」上均得满分，区分度为零。"
     page = client.get(reverse("assessment:year_balance", args=[2026])).content.decode()
-    assert "2026 年所有单位在「党建工作」上均得满分，区分度为零。" in page
+    assert warning in page
+    scheme = reverse("assessment:scheme_detail", args=[2026, "town"])
+    assert warning in client.get(scheme).content.decode()
+    client.force_login(leader_user)  # reads the scheme, not the office's working papers
+    assert warning not in client.get(scheme).content.decode()

@@ -65,9 +65,13 @@ class IndicatorBalance:
 
 @dataclass(frozen=True)
 class Correlation:
+    """Two indicators (codes, then names) and Pearson's r of their scores."""
+
     first: str
     second: str
     r: Decimal
+    first_name: str = ""
+    second_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,8 @@ def _correlations(
             if len(x) < 2 or len(set(x)) < 2 or len(set(y)) < 2:
                 continue
             r = statistics.correlation(x, y)
-            pairs.append(Correlation(first.code, second.code, round2(Fraction(r))))
+            r2 = round2(Fraction(r))
+            pairs.append(Correlation(first.code, second.code, r2, first.name, second.name))
     return tuple(pairs)
 
 

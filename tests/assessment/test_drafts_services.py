@@ -113,3 +113,30 @@ def test_a_draft_becomes_the_scheme_of_a_year_in_setup_only(year, office_user, t
     assert list(
         Indicator.objects.filter(year=next_year).values_list("code", "points", "method")
     ) == [("E01", D("45.00"), "survey"), ("G01", D("50.00"), "survey")]
+
+
+def test_a_draft_scored_on_last_years_data(year, office_user, town, unit_a, unit_b):
+    from assessment.models import SurveyRate
+
+    earlier = YearFactory(year=2025, status=YearStatus.PUBLISHED)
+    rates = {"E01": {unit_a: "1", unit_b: "0.5"}, "G01": {unit_a: "0.5", unit_b: "1"}}
+    for order, (code, by_unit) in enumerate(rates.items()):
+        indicator = IndicatorFactory(
+            year=earlier, category=town, code=code, name=code, points=D(50), method="survey",
+            sort_order=order,
+        )  # fmt: skip
+        for unit, rate in by_unit.items():
+            SurveyRate.objects.create(indicator=indicator, unit=unit, rate=D(rate))
+    draft = service.draft_create(year=year, name="按上年", by=office_user)
+    draft = service.draft_update(
+        draft=draft, by=office_user,
+        indicators={("town", "E01"): {"points": D(40)}, ("town", "G01"): {"points": D(60)}},
+    )  # fmt: skip
+    run = service.draft_run(draft, last_year=True)
+    assert run.basis == earlier
+    rows = {row.unit: row for row in run.result.comparison.rows}
+    # 2025 under its own scheme: 甲镇 50 + 25 = 75.00, 乙镇 25 + 50 = 75.00, both average;
+    # under the draft: 甲镇 40 + 30 = 70.00, 乙镇 20 + 60 = 80.00, good
+    assert (rows["A01"].old.total, rows["A01"].new.total) == (D("75.00"), D("70.00"))
+    assert (rows["B01"].old.total, rows["B01"].new.total) == (D("75.00"), D("80.00"))
+    assert [row.unit for row in run.result.comparison.tier_changes] == ["B01"]

@@ -46,9 +46,12 @@ class DraftForm(DistrictForm):
         super().__init__(*args, **kwargs)
         for name in (*DRAFT_PARAMETERS, "bonus_pool"):
             self.fields[name] = parameter_field(name)
-        for index, _row in enumerate(draft.indicators):
+        for index, row in enumerate(draft.indicators):
             for field in ROW_FIELDS:
-                self.fields[row_prefix(index) + field] = model_form_field(Indicator, field)
+                formfield = model_form_field(Indicator, field)
+                # the table's column heads label the inputs for the eye; this, for a reader
+                formfield.widget.attrs["aria-label"] = f"{row['name']} · {formfield.label}"
+                self.fields[row_prefix(index) + field] = formfield
 
     def groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
         wanted = {*DRAFT_PARAMETERS, "bonus_pool"}

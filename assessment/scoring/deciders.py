@@ -127,7 +127,7 @@ def tier_gap(
 def room_to_gain(spec: IndicatorSpec, score: Decimal) -> Decimal:
     """How much the score could still rise: to its points, or to 0 for a deduction."""
     ceiling = Decimal(0) if spec.method == Method.DEDUCTION else Decimal(spec.points)
-    return max(Decimal(0), ceiling - score)
+    return max(ceiling - score, Decimal("0.00"))  # on a tie the first: 2 places either way
 
 
 def places_for(spec: IndicatorSpec, unit: str, inputs: YearInputs, gain: Decimal) -> int | None:

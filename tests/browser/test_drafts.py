@@ -63,4 +63,12 @@ def test_the_office_moves_five_points_in_a_draft_and_exports_the_comparison(
     }  # fmt: skip
     page.goto(page.base_url + "/years/2026/results/town/")
     expect(page.locator("#results-table")).to_contain_text("90.00")
+
+    # 乙镇's score sheet tells the office what decided its tier: 甲镇 holds the one excellent
+    # place at 90.00, so 乙镇 (80.00) needs 90.01; 经济发展 (30 of 50) has the room.
+    page.goto(page.base_url + "/years/2026/scores/B01/")
+    expect(page.locator("#tier-gap")).to_have_text("差 10.01 分 → 优秀")
+    expect(page.locator('#decider-moves tr[data-indicator="E01"]')).to_contain_text("提高 10.01 分")
+    expect(page.locator('[data-chart="losses"][data-drawn="true"]')).to_be_visible()
+    page.locator("#tier-decider").screenshot(path=str(screenshot_dir / "tier-decider.png"))
     assert csp_violations == []

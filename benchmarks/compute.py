@@ -360,12 +360,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true", help="add a cProfile listing")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the full computation")
-    args = parser.parse_args()
+    in_throwaway_database(run, parser.parse_args())
 
+
+def in_throwaway_database(
+    action: Callable[[argparse.Namespace], None], args: argparse.Namespace
+) -> None:
+    """``action(args)`` with Django set up on a throwaway database, removed afterwards."""
     database, remove = bench_database()
     try:
         setup_django(database)
-        run(args)
+        action(args)
     finally:
         from django.db import connections
 

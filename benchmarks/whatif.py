@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 
-from benchmarks.compute import bench_database, build_in_child, server_version, setup_django
+from benchmarks.compute import build_in_child, in_throwaway_database, server_version
 
 GOAL_SECONDS = 2.0
 MOVED = Decimal(5)
@@ -114,16 +114,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1000, help="units in the city")
     parser.add_argument("--evidence", type=int, default=100_000, help="evidence records")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the what-if")
-    args = parser.parse_args()
-    database, remove = bench_database()
-    try:
-        setup_django(database)
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        remove()
+    in_throwaway_database(run, parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ def test_the_office_moves_five_points_in_a_draft_and_exports_the_comparison(
     # 经济发展 50 → 45, 党建工作 50 → 55
     page.locator("#id_row0-points").fill("45")
     page.locator("#id_row1-points").fill("55")
+    page.screenshot(path=str(screenshot_dir / "draft-edit.png"), full_page=True)
     page.get_by_role("button", name="保存并对比").click()
 
     # 甲镇: 45 × 1 + 55 × 0.8 = 89.00, excellent → good; 乙镇: 27 + 55 = 82.00, still good

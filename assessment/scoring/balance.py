@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from .deciders import best_scores, category_units, tier_gap
+from .deciders import best_scores, category_units, flagged, tier_gap
 from .inputs import IndicatorSpec, YearInputs
 from .numbers import exact, round2
 from .results import YearResult
@@ -118,12 +118,14 @@ def category_balance(inputs: YearInputs, result: YearResult, category: str) -> C
         for spec in inputs.indicators[category]
         if all(spec.code in unit.scores for unit in units.values())
     ]
-    vetoed = {code for code, unit in units.items() if unit.veto}
+    vetoed, disqualified = flagged(units)
     totals = {code: unit.total for code, unit in units.items()}
     best = best_scores(units)
     decides = dict.fromkeys((spec.code for spec in scheme), 0)
     for code, unit in units.items():
-        _, gap, _ = tier_gap(code, totals, vetoed=vetoed, params=inputs.params)
+        _, gap, _ = tier_gap(
+            code, totals, vetoed=vetoed, params=inputs.params, disqualified=disqualified
+        )
         if gap is None:
             continue
         for spec in scheme:

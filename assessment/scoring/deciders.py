@@ -13,7 +13,7 @@ room under its cap; for a deduction the points lost) or cannot move the tier alo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
@@ -82,11 +82,18 @@ def cents_up(value: Decimal) -> Decimal:
 
 
 def tier_gap(
-    unit: str, totals: Mapping[str, Decimal], *, vetoed: set[str], params: Params
+    unit: str,
+    totals: Mapping[str, Decimal],
+    *,
+    vetoed: Collection[str],
+    params: Params,
+    disqualified: Collection[str] = (),
 ) -> tuple[Tier | None, Decimal | None, bool]:
     """(better tier, smallest rise of the unit's total reaching it, set by the quota?).
 
-    `totals` are the totals of the unit's category, the unit's own among them.
+    `totals` are the totals of the unit's category, the unit's own among them; `vetoed` and
+    `disqualified` the units of the category with those flags (a disqualified unit takes no
+    excellent place, so it neither blocks the unit nor can itself reach excellent).
     """
     if unit in vetoed:
         return None, None, False
@@ -96,7 +103,11 @@ def tier_gap(
     def tier_at(total: Decimal) -> Tier:
         scores[unit] = total
         return assign_tiers(
-            scores, vetoed=vetoed, quota_share=params.excellent_quota, params=params
+            scores,
+            vetoed=vetoed,
+            quota_share=params.excellent_quota,
+            params=params,
+            disqualified=disqualified,
         )[unit]
 
     now = TIER_ORDER[tier_at(own)]
@@ -148,6 +159,12 @@ def category_units(result: YearResult, category: str) -> dict[str, UnitResult]:
     return {code: unit for code, unit in result.units.items() if unit.category == category}
 
 
+def flagged(units: Mapping[str, UnitResult]) -> tuple[set[str], set[str]]:
+    """The vetoed units and the disqualified ones."""
+    vetoed = {code for code, unit in units.items() if unit.veto}
+    return vetoed, {code for code, unit in units.items() if unit.disqualified}
+
+
 def best_scores(units: Mapping[str, UnitResult]) -> dict[str, Decimal]:
     """Per indicator, the highest score in the group of units."""
     best: dict[str, Decimal] = {}
@@ -162,9 +179,11 @@ def decide(inputs: YearInputs, result: YearResult, unit: str, *, losses: int = 5
     """What decided `unit`'s tier in `result` (computed from `inputs`)."""
     own = result.units[unit]
     peers = category_units(result, own.category)
-    vetoed = {code for code, peer in peers.items() if peer.veto}
+    vetoed, disqualified = flagged(peers)
     totals = {code: peer.total for code, peer in peers.items()}
-    target, gap, by_quota = tier_gap(unit, totals, vetoed=vetoed, params=inputs.params)
+    target, gap, by_quota = tier_gap(
+        unit, totals, vetoed=vetoed, params=inputs.params, disqualified=disqualified
+    )
     scheme = _scored_specs(inputs.indicators[own.category], own)
     moves = []
     for spec in scheme:

@@ -35,6 +35,29 @@ class Draft:
     bonus_pool: int | None = None
 
 
+def with_catalogues(
+    schemes: Mapping[str, Sequence[IndicatorSpec]], year: Mapping[str, Sequence[IndicatorSpec]]
+) -> dict[str, list[IndicatorSpec]]:
+    """The draft's schemes with each indicator's catalogue (加减分清单) taken from the year's
+    indicator of the same category and code, where the draft's own has none: a draft changes
+    weights and rules, and its catalogued records are still counted by their items."""
+    catalogues = {
+        (category, spec.code): spec.items
+        for category, specs in year.items()
+        for spec in specs
+        if spec.items
+    }
+    return {
+        category: [
+            spec
+            if spec.items
+            else dataclasses.replace(spec, items=catalogues.get((category, spec.code), ()))
+            for spec in specs
+        ]
+        for category, specs in schemes.items()
+    }
+
+
 def draft_inputs(inputs: YearInputs, draft: Draft) -> YearInputs:
     """The year's recorded data under the draft's scheme and parameters."""
     indicators = dict(inputs.indicators)

@@ -44,7 +44,7 @@ def stored_category(
     if run is None:
         return None
     rows = UnitResult.objects.filter(run=run, category__code=category).values_list(
-        "unit__code", "total", "rank", "tier", "veto", "bonus", "scores"
+        "unit__code", "total", "rank", "tier", "veto", "disqualified", "bonus", "scores"
     )
     units = {
         code: scoring.UnitResult(
@@ -57,8 +57,9 @@ def stored_category(
             tier=scoring.Tier(tier),
             veto=veto,
             bonus=bonus,
+            disqualified=disqualified,
         )
-        for code, total, rank, tier, veto, bonus, scores in rows
+        for code, total, rank, tier, veto, disqualified, bonus, scores in rows
     }
     specs = [
         indicator_spec(indicator)

@@ -28,7 +28,7 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.models.drafts import indicator_spec
-from assessment.scoring.whatif import Draft, WhatIf, what_if
+from assessment.scoring.whatif import Draft, WhatIf, what_if, with_catalogues
 from assessment.services.compute import ComputeRefused, YearData, problems_text, year_data
 from assessment.services.scheme import (
     indicator_delete,
@@ -192,7 +192,9 @@ def draft_run(
     if data is None:
         data = year_data(basis, bonus_pool=basis.bonus_pool)
     plan = Draft(
-        indicators=draft.scheme(), params=draft.scoring_params(), bonus_pool=draft.bonus_pool
+        indicators=with_catalogues(draft.scheme(), data.inputs.indicators),
+        params=draft.scoring_params(),
+        bonus_pool=draft.bonus_pool,
     )
     try:
         result = what_if(data.inputs, plan)

@@ -32,7 +32,7 @@ from assessment.lib.whatif_pages import (
 )
 from assessment.models import AssessmentYear, DraftScheme
 from assessment.scoring.balance import CategoryBalance, balance
-from assessment.scoring.whatif import Draft, draft_inputs
+from assessment.scoring.whatif import Draft, draft_inputs, with_catalogues
 from assessment.selectors import drafts as selectors
 from assessment.selectors import years as year_selectors
 from assessment.services import drafts as service
@@ -169,7 +169,8 @@ def draft_balance(request: HttpRequest, pk: int) -> HttpResponse:
     run = _scored(request, draft)
     context: dict[str, Any] = {"draft": draft, "year": draft.year}
     if run is not None:
-        plan = Draft(indicators=draft.scheme(), params=draft.scoring_params())
+        schemes = with_catalogues(draft.scheme(), run.data.inputs.indicators)
+        plan = Draft(indicators=schemes, params=draft.scoring_params())
         balances = balance(draft_inputs(run.data.inputs, plan), run.result.new)
         names = {(row["category"], row["code"]): row["name"] for row in draft.indicators}
         context.update(_balance_context(balances, names, run.basis.year))

@@ -6,6 +6,7 @@ Every expected number is worked by hand in the comments.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -22,7 +23,8 @@ from assessment.scoring import (
 )
 from assessment.scoring.balance import balance, bands
 from assessment.scoring.deciders import decide
-from assessment.scoring.whatif import Draft, what_if
+from assessment.scoring.items import CatalogueItem, ItemRecord
+from assessment.scoring.whatif import Draft, what_if, with_catalogues
 
 # --- a year of two completion indicators ----------------------------------------------------
 
@@ -310,3 +312,40 @@ def test_totals_fall_into_bands_of_five_from_60():
         "<60": 1, "60–65": 1, "65–70": 0, "70–75": 0, "75–80": 0, "80–85": 0, "85–90": 1,
         "90–95": 1, "95–100": 0, "≥100": 1,
     }  # fmt: skip
+
+
+def test_a_disqualified_unit_takes_no_place_and_has_no_excellent_to_reach():
+    no_prize = IndicatorSpec("DQ", "取消评优", "main", D(0), "disqualify")
+    inputs = units_with_totals(TEN)
+    inputs = dataclasses.replace(
+        inputs,
+        indicators={"town": [*inputs.indicators["town"], no_prize]},
+        evidence={("U1", "DQ"): EvidenceTotal(D(1), 1)},
+    )
+    result = compute(inputs)
+    # U1 (95) is at most good and takes no place: U2 93, U3 92 and U4 91 are the three
+    # excellent units.
+    assert result.units["U1"].tier is Tier.GOOD and result.units["U4"].tier is Tier.EXCELLENT
+    decider = decide(inputs, result, "U1")
+    assert (decider.target, decider.gap) == (None, None)
+    # U5 at 85 must pass U4's 91, not U1's 95: 91.01, 6.01 more, by the quota line
+    decider = decide(inputs, result, "U5")
+    assert (decider.target, decider.gap, decider.by_quota) == (Tier.EXCELLENT, D("6.01"), True)
+
+
+def test_a_draft_counts_catalogued_records_by_the_years_catalogue():
+    # Bonus of 3 points with item P1 (1.0 a time, cap 2): X has P1 × 3 → min(3.0, cap 2) = 2.00
+    item = CatalogueItem(code="P1", name="省级表彰", points=D(1), cap=D(2))
+    plus = IndicatorSpec("PLUS", "加分", "extra", D(3), "bonus", items=(item,))
+    base = close_call()
+    inputs = dataclasses.replace(
+        base,
+        indicators={"town": [S1, S2, S3, plus]},
+        evidence={("X", "PLUS"): EvidenceTotal(D(3), 1)},
+        item_records={("X", "PLUS"): [ItemRecord("P1", 3, datetime.date(2026, 5, 1), 1)]},
+    )
+    stored = [S1, S2, S3, dataclasses.replace(plus, items=())]  # as a draft keeps it
+    schemes = with_catalogues({"town": stored}, inputs.indicators)
+    result = what_if(inputs, Draft(indicators=schemes))
+    assert result.old.units["X"].scores["PLUS"] == D("2.00")
+    assert result.new == result.old

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0016_sqlite_delete_guard'),
+        ('assessment', '0017_catalogued_items_and_waivers'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -39,11 +39,10 @@ POINT_METHODS = frozenset({Method.BONUS, Method.DEDUCTION})
 EVIDENCE_METHODS = frozenset(
     {Method.COMPLETION, Method.CEILING, Method.INCREMENT, Method.BASE_RATIO}
 )
-# For these, no record is good news (no accident over the ceiling, no failure, no veto event):
-# a unit that records nothing is not behind. Named as strings so that a method added later
-# (such as a disqualification) joins the set by its name.
+# For these, no record is good news (no accident over the ceiling, no failure, no veto or
+# disqualifying event): a unit that records nothing is not behind.
 NO_RECORD_IS_GOOD: frozenset[str] = frozenset(
-    {Method.CEILING, Method.DEDUCTION, Method.VETO, "disqualify"}
+    {Method.CEILING, Method.DEDUCTION, Method.VETO, Method.DISQUALIFY}
 )
 # Bonus points are recorded when something is earned: never expected, so never overdue.
 NEVER_OVERDUE: frozenset[str] = NO_RECORD_IS_GOOD | {Method.BONUS}

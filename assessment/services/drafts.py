@@ -22,17 +22,21 @@ from assessment.lib.problem_messages import problem_messages
 from assessment.models import (
     DRAFT_INDICATOR_FIELDS,
     DRAFT_PARAMETERS,
+    POINT_METHODS,
     AssessmentYear,
     DraftScheme,
     Indicator,
+    Item,
     YearStatus,
 )
 from assessment.models.drafts import indicator_spec
 from assessment.scoring.whatif import Draft, WhatIf, what_if, with_catalogues
 from assessment.services.compute import ComputeRefused, YearData, problems_text, year_data
 from assessment.services.scheme import (
+    ITEM_FIELDS,
     indicator_delete,
     indicator_save,
+    item_save,
     param_errors,
     year_update_parameters,
 )
@@ -220,6 +224,11 @@ def draft_adopt(*, draft: DraftScheme, year: AssessmentYear, by: User) -> int:
         (indicator.category.code, indicator.code): indicator
         for indicator in Indicator.objects.filter(year=year).select_related("category")
     }
+    # The catalogues (加减分清单) come from the year the draft was made from, item by item.
+    source = {
+        (indicator.category.code, indicator.code): indicator
+        for indicator in Indicator.objects.filter(year=draft.year).select_related("category")
+    }
     wanted = set()
     for order, row in enumerate(draft.indicators):
         key = (row["category"], row["code"])
@@ -234,7 +243,24 @@ def draft_adopt(*, draft: DraftScheme, year: AssessmentYear, by: User) -> int:
             setattr(indicator, field, getattr(spec, field))
         indicator.sort_order = order
         indicator_save(indicator=indicator, by=by)
+        catalogue = source.get(key)
+        if catalogue is not None and indicator.method in POINT_METHODS:
+            _adopt_catalogue(catalogue, indicator, by)
     for key, indicator in existing.items():
         if key not in wanted:
             indicator_delete(indicator=indicator, by=by)
     return len(wanted)
+
+
+def _adopt_catalogue(source: Indicator, indicator: Indicator, by: User) -> None:
+    """Give ``indicator`` the items of ``source``'s catalogue it does not have yet (by code);
+    the items it has keep what the office set for this year."""
+    if source.pk == indicator.pk:
+        return
+    have = set(indicator.items.values_list("code", flat=True))
+    for item in source.items.order_by("sort_order", "code"):
+        if item.code not in have:
+            copy = Item(indicator=indicator)
+            for field in ITEM_FIELDS:
+                setattr(copy, field, getattr(item, field))
+            item_save(item=copy, by=by)

@@ -220,7 +220,8 @@ def item_save(*, item: Item, by: User, reason: str = "") -> Item:
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, by: User, reason: str = "") -> None:
-    """Remove an indicator from a scheme, with its targets; only while the year is set up.
+    """Remove an indicator from a scheme, with its targets and its catalogue; only while the year
+    is set up.
 
     Once collecting starts, evidence and assessments refer to the indicator: it stays, and a
     scheme is changed by amending indicators instead.
@@ -238,10 +239,10 @@ def indicator_delete(*, indicator: Indicator, by: User, reason: str = "") -> Non
     year_check(year, Action.EDIT_SCHEME, reason=reason)
     # A deleted row cannot be found again by update_change_reason: the reason and the user
     # are set on the instance before the delete writes its history record.
-    for target in indicator.targets.all():
-        _audit(target, by)
-        set_change_reason(target, reason.strip() or None)
-        target.delete()
+    for row in [*indicator.targets.all(), *indicator.items.all()]:
+        _audit(row, by)
+        set_change_reason(row, reason.strip() or None)
+        row.delete()
     _audit(indicator, by)
     set_change_reason(indicator, reason.strip() or None)
     indicator.delete()

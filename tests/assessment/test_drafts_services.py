@@ -140,3 +140,41 @@ def test_a_draft_scored_on_last_years_data(year, office_user, town, unit_a, unit
     assert (rows["A01"].old.total, rows["A01"].new.total) == (D("75.00"), D("70.00"))
     assert (rows["B01"].old.total, rows["B01"].new.total) == (D("75.00"), D("80.00"))
     assert [row.unit for row in run.result.comparison.tier_changes] == ["B01"]
+
+
+def test_last_years_scheme_copied_into_a_new_year_brings_its_catalogue(office_user, town):
+    from assessment.models import Item
+
+    last = YearFactory(year=2026, status=YearStatus.PUBLISHED)
+    bonus = IndicatorFactory(
+        year=last, category=town, code="J01", name="表彰奖励", points=D(3), method="bonus",
+    )  # fmt: skip
+    Item.objects.create(
+        indicator=bonus, code="P1", name="省级表彰", level="provincial", points=D(1), cap=D(2)
+    )
+    Item.objects.create(indicator=bonus, code="C1", name="市级表彰", level="city", points=D("0.5"))
+    new = YearFactory(year=2027, status=YearStatus.SETUP)
+    # the new year already set P1 itself (and keeps it); its old indicator goes, with its list
+    kept = IndicatorFactory(
+        year=new, category=town, code="J01", name="表彰奖励", points=D(3), method="bonus"
+    )
+    Item.objects.create(indicator=kept, code="P1", name="省级表彰", points=D("1.5"))
+    old = IndicatorFactory(
+        year=new, category=town, code="OLD", name="旧加分", points=D(2), method="bonus"
+    )
+    Item.objects.create(indicator=old, code="X1", name="旧事项", points=D(1))
+
+    draft = service.draft_create(year=last, name="沿用 2026 方案", by=office_user)
+    assert service.draft_adopt(draft=draft, year=new, by=office_user) == 1
+
+    assert sorted(
+        Item.objects.filter(indicator__year=new).values_list(
+            "indicator__code", "code", "name", "level", "points", "cap"
+        )
+    ) == [
+        ("J01", "C1", "市级表彰", "city", D("0.50"), None),
+        ("J01", "P1", "省级表彰", "", D("1.50"), None),
+    ]
+    assert not Indicator.objects.filter(year=new, code="OLD").exists()
+    added = Item.objects.get(indicator__year=new, code="C1")
+    assert added.history.get().history_user == office_user

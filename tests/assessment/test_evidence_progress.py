@@ -286,8 +286,9 @@ def test_the_whole_unit_is_read_in_a_few_queries(
             add(unit, indicator, (4, 1), 10, status=P)
     fresh = AssessmentYear.objects.get(pk=year.pk)
 
-    # scheme, targets, records, ranks, grades, rates, and base_ratio's bases and records
-    with django_assert_max_num_queries(8):
+    # scheme, catalogue items, targets, records, ranks, grades, rates, and base_ratio's bases
+    # and records
+    with django_assert_max_num_queries(9):
         progress = unit_progress(unit=unit_a, year=fresh)
         assert len(progress.indicators) == 30
         assert progress.projected_total > 0

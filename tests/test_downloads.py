@@ -23,8 +23,9 @@ from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
-from assessment.models import EvaluationRound, ImportJob, RaterGroup, Survey
+from assessment.models import AssessmentYear, EvaluationRound, ImportJob, RaterGroup, Survey
 from assessment.models.surveys import SurveyAccess, new_token
+from assessment.services import drafts
 from tests.imports_helpers import xlsx_bytes
 from units.models import Unit
 
@@ -132,6 +133,14 @@ def _survey_codes(client) -> tuple[str, dict]:
     return reverse("assessment:survey_codes", kwargs={"pk": survey.pk}), {"size": 2}
 
 
+def _draft_comparison(year: int) -> str:
+    office = get_user_model().objects.get(username=OFFICE_USERNAME)
+    draft = drafts.draft_create(
+        year=AssessmentYear.objects.get(year=year), name="沿用方案", by=office
+    )
+    return reverse("assessment:draft_export", kwargs={"pk": draft.pk})
+
+
 def _requests(client) -> dict[str, tuple[str, dict | None]]:
     """Each download view: its address on the demo district, and the form it is posted with."""
     unit = Unit.objects.filter(is_active=True).order_by("code").first()
@@ -161,6 +170,7 @@ def _requests(client) -> dict[str, tuple[str, dict | None]]:
             reverse("assessment:survey_poster", kwargs={"pk": survey.pk}),
             None,
         ),
+        "assessment:draft_export": (_draft_comparison(published), None),
         "admin:assessment_target_workbook_template": (
             reverse("admin:assessment_target_workbook_template"),
             None,
@@ -181,6 +191,7 @@ def test_the_download_views_are_the_ones_this_test_fetches(db):
         "assessment:batch_create",
         "assessment:survey_codes",
         "assessment:survey_poster",
+        "assessment:draft_export",
     }
     found = download_views()
     assert expected <= found
@@ -208,6 +219,7 @@ def test_every_download_has_a_chinese_name_for_a_chinese_user(office):
         "assessment:import_template": "目标值-模板",
         "assessment:import_marked": "目标值-错误标注",
         "assessment:publication_document": f"{DEMO_YEAR - 1}年度考核结果-第1版",
+        "assessment:draft_export": f"方案草稿模拟测算对比-沿用方案-{DEMO_YEAR - 1}",
     }
     requests = _requests(office)
     assert set(requests) >= download_views() - {

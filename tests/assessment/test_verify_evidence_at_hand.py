@@ -89,10 +89,10 @@ def test_the_lead_department_sees_the_files_in_place_and_the_unit_s_figures(
 
 
 def _headers(client, url):  # type: ignore[no-untyped-def]
-    """The response's headers and body; the streamed file is read to its end and closed."""
+    """The response's headers and body. The streamed file is read to its end, which closes it
+    as the test client does (closing it again would also close the database connection)."""
     response = client.get(url)
     body = b"".join(response.streaming_content)
-    response.close()
     return response, body
 
 

@@ -227,7 +227,8 @@ def test_categories_methods_and_aggregations_by_code_or_chinese_name(town, econo
         "economic 经济部门、management 综合管理部门、social 社会事业部门.",
         "Row 4, “计分方法”: “排名” is not a scoring method. Use one of: 完成率 (completion)、"
         "控制类 (ceiling)、增量 (increment)、基数比例 (base_ratio)、全市排名 (city_rank)、"
-        "定性评价 (graded)、测评 (survey)、加分 (bonus)、扣分 (deduction)、一票否决 (veto)、取消评优 (disqualify).",
+        "定性评价 (graded)、测评 (survey)、加分 (bonus)、扣分 (deduction)、一票否决 (veto)、"
+        "取消评优 (disqualify).",
         "Row 4, “汇总方式”: “平均” is not an aggregation. Use one of: 累计求和 (sum)、"
         "取最新值 (latest).",
     ]

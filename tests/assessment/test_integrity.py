@@ -1,0 +1,144 @@
+"""The integrity review queue: the office computes the year's signals, dismisses one with a
+reason or confirms it, and supervision records the failure a confirmed signal calls for."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessment.models import Evidence, EvidenceStatus, IntegritySignal, SignalStatus, YearStatus
+from assessment.selectors.integrity import open_signal_count, signal_records, signals_for
+from assessment.services.integrity import (
+    integrity_compute,
+    integrity_confirm,
+    integrity_dismiss,
+    integrity_record_failure,
+)
+from tests.assessment.factories import IndicatorFactory, YearFactory, evidence_with
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "in_english")]
+
+MAY = datetime.date(2026, 5, 4)
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+
+
+def pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@pytest.fixture
+def scheme(town):
+    year = YearFactory(year=2026, status=YearStatus.COLLECTING)
+    return {
+        "year": year,
+        "GDP": IndicatorFactory(year=year, category=town, code="GDP"),
+        "FAIL": IndicatorFactory(year=year, category=town, code="FAIL", method="deduction"),
+    }
+
+
+@pytest.fixture
+def shared(scheme, unit_a, unit_b, office_user):
+    """One statistics report, attached by two towns to their GDP records."""
+    first = evidence_with(unit_a, scheme["GDP"], office_user, pdf("甲镇报表.pdf"), value=120)
+    second = evidence_with(unit_b, scheme["GDP"], office_user, pdf("乙镇报表.pdf"), value=80)
+    # entered on the day they are dated (not months later, which would be backdating)
+    entered = datetime.datetime(2026, 3, 1, 9, tzinfo=datetime.UTC)
+    Evidence.objects.filter(pk__in=[first.pk, second.pk]).update(recorded_at=entered)
+    return first, second
+
+
+def test_the_same_file_in_two_towns_records_is_one_open_signal_linking_both(
+    scheme, shared, unit_a, office_user
+):
+    assert integrity_compute(year=scheme["year"], by=office_user) == (1, 0)
+    signal = IntegritySignal.objects.get()
+    assert (signal.kind, signal.status, signal.unit, signal.unit_codes) == (
+        "shared_attachment", "open", unit_a, ["A01", "B01"],
+    )  # fmt: skip
+    assert signal.indicator == scheme["GDP"]
+    assert [record.unit.code for record in signal_records(signal)] == ["A01", "B01"]
+    assert signal.history.get().history_user == office_user
+    assert open_signal_count(scheme["year"]) == 1
+    # computing again finds the same signal: nothing added, nothing removed
+    assert integrity_compute(year=scheme["year"], by=office_user) == (0, 0)
+
+
+def test_only_the_office_computes_and_reads_the_queue(
+    scheme, shared, reporter_a, supervision_user, office_user
+):
+    with pytest.raises(ValidationError, match="Only the assessment office"):
+        integrity_compute(year=scheme["year"], by=reporter_a)
+    integrity_compute(year=scheme["year"], by=office_user)
+    assert signals_for(reporter_a, scheme["year"]).count() == 0
+    # supervision sees a signal only once it is confirmed
+    assert signals_for(supervision_user, scheme["year"]).count() == 0
+    assert signals_for(office_user, scheme["year"]).count() == 1
+
+
+def test_a_dismissed_signal_needs_a_reason_and_stays_dismissed(scheme, shared, office_user):
+    integrity_compute(year=scheme["year"], by=office_user)
+    signal = IntegritySignal.objects.get()
+    with pytest.raises(ValidationError, match="Give the reason"):
+        integrity_dismiss(signal=signal, by=office_user, reason="  ")
+    assert IntegritySignal.objects.get().status == SignalStatus.OPEN
+
+    integrity_dismiss(signal=signal, by=office_user, reason="两镇共用区统计局的同一份报表")
+    assert integrity_compute(year=scheme["year"], by=office_user) == (0, 0)
+    signal = IntegritySignal.objects.get()
+    assert (signal.status, signal.reason, signal.decided_by) == (
+        "dismissed", "两镇共用区统计局的同一份报表", office_user,
+    )  # fmt: skip
+    assert open_signal_count(scheme["year"]) == 0
+    with pytest.raises(ValidationError, match="already been decided"):
+        integrity_dismiss(signal=signal, by=office_user, reason="again")
+
+
+def test_an_open_signal_no_longer_found_is_removed(scheme, shared, office_user):
+    integrity_compute(year=scheme["year"], by=office_user)
+    Evidence.objects.filter(pk=shared[1].pk).update(status=EvidenceStatus.REJECTED)
+    assert integrity_compute(year=scheme["year"], by=office_user) == (0, 1)
+    assert not IntegritySignal.objects.exists()
+
+
+def test_confirming_names_a_deduction_and_supervision_records_it_pending(
+    scheme, shared, unit_a, office_user, supervision_user, reporter_a
+):
+    integrity_compute(year=scheme["year"], by=office_user)
+    signal = IntegritySignal.objects.get()
+    with pytest.raises(ValidationError, match="deduction or disqualification"):
+        integrity_confirm(
+            signal=signal, by=office_user, reason="报表系伪造", indicator=scheme["GDP"]
+        )
+    with pytest.raises(ValidationError, match="Only a confirmed signal"):
+        integrity_record_failure(
+            signal=signal, by=supervision_user, date=MAY,
+            value=Decimal(2), description="数据造假扣分",
+        )  # fmt: skip
+
+    integrity_confirm(signal=signal, by=office_user, reason="报表系伪造", indicator=scheme["FAIL"])
+    assert [s.pk for s in signals_for(supervision_user, scheme["year"])] == [signal.pk]
+    with pytest.raises(ValidationError, match="Supervision records"):
+        integrity_record_failure(
+            signal=signal, by=reporter_a, date=MAY,
+            value=Decimal(2), description="数据造假扣分",
+        )  # fmt: skip
+
+    record = integrity_record_failure(
+        signal=signal, by=supervision_user, date=MAY,
+        value=Decimal(2), description="数据造假扣分",
+    )  # fmt: skip
+    assert (record.unit, record.indicator, record.value, record.status) == (
+        unit_a, scheme["FAIL"], Decimal(2), EvidenceStatus.PENDING,
+    )  # fmt: skip
+    assert record.recorded_by == supervision_user
+    signal.refresh_from_db()
+    assert (signal.status, signal.record) == ("confirmed", record)
+    with pytest.raises(ValidationError, match="recorded already"):
+        integrity_record_failure(
+            signal=signal, by=supervision_user, date=MAY,
+            value=Decimal(2), description="again",
+        )  # fmt: skip

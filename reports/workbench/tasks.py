@@ -309,6 +309,13 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             details=tuple(_record_line(r) for r in vetoes),
         ),
         Task(
+            "signals",
+            _("Integrity signals to review"),
+            year_url("assessment:integrity_queue", year),
+            count=waiting.open_signals,
+            action=pgettext("workbench", "Review"),
+        ),
+        Task(
             "imports",
             _("Imports in progress"),
             reverse("assessment:import_job", kwargs={"pk": imports[0].pk})

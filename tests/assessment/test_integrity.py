@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from assessment.models import Evidence, EvidenceStatus, IntegritySignal, SignalStatus, YearStatus
 from assessment.selectors.integrity import open_signal_count, signal_records, signals_for
@@ -18,6 +19,7 @@ from assessment.services.integrity import (
     integrity_dismiss,
     integrity_record_failure,
 )
+from reports.waiting import Waiting
 from tests.assessment.factories import IndicatorFactory, YearFactory, evidence_with
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "in_english")]
@@ -142,3 +144,57 @@ def test_confirming_names_a_deduction_and_supervision_records_it_pending(
             signal=signal, by=supervision_user, date=MAY,
             value=Decimal(2), description="again",
         )  # fmt: skip
+
+
+# --- the pages
+
+
+def queue_url(pk: int | None = None) -> str:
+    if pk is None:
+        return reverse("assessment:integrity_queue", kwargs={"year": 2026})
+    return reverse("assessment:integrity_signal", kwargs={"year": 2026, "pk": pk})
+
+
+def test_the_office_computes_reads_and_confirms_a_signal_on_its_pages(
+    scheme, shared, client, office_user
+):
+    client.force_login(office_user)
+    compute = reverse("assessment:integrity_compute", kwargs={"year": 2026})
+    assert client.post(compute).status_code == 302
+    assert Waiting(scheme["year"], MAY).open_signals == 1
+    page = client.get(queue_url()).content.decode()
+    signal = IntegritySignal.objects.get()
+    assert f'data-signal="{signal.pk}"' in page and "同一佐证材料出现在多条记录中" in page
+
+    page = client.get(queue_url(signal.pk)).content.decode()
+    # both records side by side, each with its file and how it entered
+    assert f'data-record="{shared[0].pk}"' in page and f'data-record="{shared[1].pk}"' in page
+    assert "甲镇报表.pdf" in page and "乙镇报表.pdf" in page
+    assert "在表单中填报" in page
+
+    refused = client.post(queue_url(signal.pk), {"decision": "dismiss", "dismiss-reason": ""})
+    assert refused.status_code == 200 and "排除理由：此项为必填项。" in refused.content.decode()
+    assert IntegritySignal.objects.get().status == "open"
+
+    confirm = {
+        "decision": "confirm",
+        "confirm-indicator": str(scheme["FAIL"].pk),
+        "confirm-reason": "报表系复制",
+    }
+    assert client.post(queue_url(signal.pk), confirm).status_code == 302
+    signal.refresh_from_db()
+    assert (signal.status, signal.failure_indicator, signal.decided_by) == (
+        "confirmed", scheme["FAIL"], office_user,
+    )  # fmt: skip
+    assert Waiting(scheme["year"], MAY).open_signals == 0
+
+
+def test_nobody_but_the_office_reaches_the_queue(scheme, shared, client, office_user, reporter_a):
+    integrity_compute(year=scheme["year"], by=office_user)
+    signal = IntegritySignal.objects.get()
+    client.force_login(reporter_a)
+    assert client.get(queue_url()).status_code == 403
+    assert client.get(queue_url(signal.pk)).status_code == 403
+    dismiss = {"decision": "dismiss", "dismiss-reason": "无"}
+    assert client.post(queue_url(signal.pk), dismiss).status_code == 403
+    assert IntegritySignal.objects.get().status == "open"

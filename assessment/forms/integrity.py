@@ -30,3 +30,13 @@ class SignalConfirmForm(forms.Form):
             category_id=signal.unit.category_id,
             method__in=[MethodChoices.DEDUCTION, "disqualify"],
         ).order_by("code")
+
+
+class SignalFailureForm(forms.Form):
+    """The failure supervision records for a confirmed signal."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    value = forms.DecimalField(
+        label=_("Points deducted"), min_value=0, max_digits=18, decimal_places=4
+    )
+    description = forms.CharField(label=_("Description"), max_length=500)

@@ -13,4 +13,9 @@ urlpatterns = [
         name="integrity_compute",
     ),
     path("years/<int:year>/integrity/<int:pk>/", views_integrity.signal, name="integrity_signal"),
+    path(
+        "years/<int:year>/integrity/<int:pk>/failure/",
+        views_integrity.failure,
+        name="integrity_failure",
+    ),
 ]

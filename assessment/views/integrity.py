@@ -10,25 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import groupby
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessment.forms.integrity import SignalConfirmForm, SignalDismissForm
+from assessment.forms.integrity import SignalConfirmForm, SignalDismissForm, SignalFailureForm
 from assessment.lib.marks import mark
-from assessment.models import AssessmentYear, IntegritySignal
+from assessment.models import AssessmentYear, IntegritySignal, SignalStatus
 from assessment.scoring.signals import SignalKind
 from assessment.selectors import integrity as integrity_selectors
 from assessment.selectors import years as selectors
 from assessment.services import integrity as integrity_service
 from assessment.views.feedback import say_refusal
 from assessment.views.records import form_submitted
-from units.access import AnyUser
+from units.access import AnyUser, is_supervision
+from units.submissions import once_per_submission
 
 
 def explain(signal: IntegritySignal) -> tuple[str, str]:
@@ -126,11 +129,18 @@ def _office_year(user: AnyUser, year: int) -> AssessmentYear:
     return selectors.year_get_for_user(user, year)
 
 
+def _reader_year(user: AnyUser, year: int) -> AssessmentYear:
+    """The office reads the whole queue; supervision the confirmed signals it records for."""
+    if not (integrity_selectors.sees_integrity_queue(user) or is_supervision(user)):
+        raise PermissionDenied
+    return selectors.year_get_for_user(user, year)
+
+
 @require_GET
 @login_required
 def queue(request: HttpRequest, year: int) -> HttpResponse:
     """The year's signals by kind, the open ones first within each kind."""
-    queue_year = _office_year(request.user, year)
+    queue_year = _reader_year(request.user, year)
     signals = sorted(
         integrity_selectors.signals_for(request.user, queue_year),
         key=lambda signal: (signal.kind, not signal.is_open, signal.unit.code, signal.pk),
@@ -171,7 +181,7 @@ def compute(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def signal(request: HttpRequest, year: int, pk: int) -> HttpResponse:
     """One signal: what was seen, why it is unusual, its records side by side, the decision."""
-    signal_year = _office_year(request.user, year)
+    signal_year = _reader_year(request.user, year)
     found = get_object_or_404(integrity_selectors.signals_for(request.user, signal_year), pk=pk)
     decision = request.POST.get("decision") if request.method == "POST" else None
     dismiss = SignalDismissForm(request.POST if decision == "dismiss" else None, prefix="dismiss")
@@ -206,5 +216,34 @@ def signal(request: HttpRequest, year: int, pk: int) -> HttpResponse:
         "records": integrity_selectors.signal_records(found),
         "dismiss": dismiss,
         "confirm": confirm,
+        "decides": integrity_selectors.sees_integrity_queue(request.user),
+        "records_failure": found.status == SignalStatus.CONFIRMED and found.record_id is None,
     }
     return render(request, "integrity/signal.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@once_per_submission
+def failure(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """Supervision records the failure a confirmed signal calls for: an ordinary record of
+    the signal's unit on the indicator the office named, pending verification."""
+    signal_year = _reader_year(request.user, year)
+    found = get_object_or_404(integrity_selectors.signals_for(request.user, signal_year), pk=pk)
+    if found.status != SignalStatus.CONFIRMED or found.record_id is not None:
+        raise PermissionDenied
+    form = SignalFailureForm(request.POST or None)
+
+    def act(data: dict[str, Any]) -> str:
+        integrity_service.integrity_record_failure(signal=found, by=request.user, **data)
+        url = reverse(
+            "assessment:evidence_unit_home",
+            kwargs={"year": signal_year.year, "unit": found.unit.code},
+        )
+        return url
+
+    if done := form_submitted(request, form, act, _("The failure was recorded.")):
+        return done
+    what, why = explain(found)
+    context = {"year": signal_year, "signal": found, "what": what, "why": why, "form": form}
+    return render(request, "integrity/failure_form.html", context)

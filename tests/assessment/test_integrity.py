@@ -198,3 +198,29 @@ def test_nobody_but_the_office_reaches_the_queue(scheme, shared, client, office_
     dismiss = {"decision": "dismiss", "dismiss-reason": "无"}
     assert client.post(queue_url(signal.pk), dismiss).status_code == 403
     assert IntegritySignal.objects.get().status == "open"
+
+
+def test_supervision_records_the_failure_of_a_confirmed_signal_on_its_page(
+    scheme, shared, client, office_user, supervision_user, unit_a
+):
+    integrity_compute(year=scheme["year"], by=office_user)
+    signal = IntegritySignal.objects.get()
+    failure_url = reverse("assessment:integrity_failure", kwargs={"year": 2026, "pk": signal.pk})
+    client.force_login(supervision_user)
+    # an open signal is the office's: supervision neither sees it nor records for it
+    assert client.get(queue_url(signal.pk)).status_code == 404
+    assert client.get(failure_url).status_code == 404
+
+    integrity_confirm(signal=signal, by=office_user, reason="报表系复制", indicator=scheme["FAIL"])
+    page = client.get(queue_url(signal.pk)).content.decode()
+    assert 'id="record-failure"' in page and 'id="confirm-form"' not in page
+    refused = client.post(failure_url, {"date": "2026-05-04", "value": "", "description": ""})
+    assert refused.status_code == 200 and not Evidence.objects.filter(indicator=scheme["FAIL"])
+    data = {"date": "2026-05-04", "value": "2", "description": "佐证材料系复制，扣 2 分"}
+    assert client.post(failure_url, data).status_code == 302
+    record = Evidence.objects.get(indicator=scheme["FAIL"])
+    assert (record.unit, record.value, record.status) == (unit_a, Decimal(2), "pending")
+    signal.refresh_from_db()
+    assert signal.record == record
+    # recorded once: the page is gone
+    assert client.get(failure_url).status_code == 403

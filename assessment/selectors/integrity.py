@@ -107,6 +107,13 @@ def open_signal_count(year: AssessmentYear) -> int:
     return IntegritySignal.objects.filter(year=year, status=SignalStatus.OPEN).count()
 
 
+def failures_to_record(year: AssessmentYear) -> int:
+    """Confirmed signals whose failure supervision has not recorded yet."""
+    return IntegritySignal.objects.filter(
+        year=year, status=SignalStatus.CONFIRMED, record__isnull=True
+    ).count()
+
+
 def signal_records(signal: IntegritySignal) -> list[Evidence]:
     """The records a signal links, side by side: unit, date, then entry."""
     return list(

@@ -260,6 +260,15 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
                 action=pgettext("workbench", "Record"),
             )
         )
+    tasks.append(
+        Task(
+            "signals_confirmed",
+            _("Confirmed integrity signals: failures to record"),
+            year_url("assessment:integrity_queue", year),
+            count=waiting.failures_to_record,
+            action=pgettext("workbench", "Record"),
+        )
+    )
     mine = _pending_records(year, recorded_by=account(user))
     vetoes = _pending_records(year, indicator__method=MethodChoices.VETO)
     for key, title, records in [

@@ -224,3 +224,13 @@ def test_supervision_records_the_failure_of_a_confirmed_signal_on_its_page(
     assert signal.record == record
     # recorded once: the page is gone
     assert client.get(failure_url).status_code == 403
+
+
+def test_the_workbench_counts_open_signals_and_failures_to_record(scheme, shared, office_user):
+    integrity_compute(year=scheme["year"], by=office_user)
+    waiting = Waiting(scheme["year"], MAY)
+    assert (waiting.open_signals, waiting.failures_to_record) == (1, 0)
+    signal = IntegritySignal.objects.get()
+    integrity_confirm(signal=signal, by=office_user, reason="报表系复制", indicator=scheme["FAIL"])
+    waiting = Waiting(scheme["year"], MAY)
+    assert (waiting.open_signals, waiting.failures_to_record) == (0, 1)

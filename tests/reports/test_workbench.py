@@ -105,7 +105,9 @@ def test_supervision_sees_its_records_waiting_and_the_vetoes_to_confirm(
 ):
     response = bench_of(client, supervision_user)
 
-    assert tasks(response) == {"supervision": {"failure": None, "mine": 2, "vetoes_waiting": 1}}
+    assert tasks(response) == {
+        "supervision": {"failure": None, "signals_confirmed": 0, "mine": 2, "vetoes_waiting": 1}
+    }
     assert reverse("assessment:verify_failure_record", args=[2026]) in response.content.decode()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -35,6 +36,8 @@ class YearFacts:
     facts: list[Fact]
     unit_names: dict[str, str]
     categories: dict[str, str]
+    # (unit code, indicator code) → the unit's figure of the year before
+    history: dict[tuple[str, str], list[Decimal]]
 
 
 def year_facts(year: AssessmentYear) -> YearFacts:
@@ -77,7 +80,25 @@ def year_facts(year: AssessmentYear) -> YearFacts:
         facts=facts,
         unit_names={code: name for code, name, _category in units},
         categories={code: category for code, _name, category in units},
+        history=previous_figures(year),
     )
+
+
+def previous_figures(year: AssessmentYear) -> dict[tuple[str, str], list[Decimal]]:
+    """Each unit's figure per indicator code in the year before (the records that count:
+    their sum, or the latest for a latest-value indicator)."""
+    records = (
+        Evidence.objects.counting()
+        .filter(indicator__year__year=year.year - 1)
+        .order_by("date", "pk")
+        .values_list("unit__code", "indicator__code", "indicator__aggregation", "value")
+    )
+    figures: dict[tuple[str, str], Decimal] = {}
+    for unit, indicator, aggregation, value in records:
+        key = (unit, indicator)
+        latest = aggregation == AggregationChoices.LATEST
+        figures[key] = value if latest else figures.get(key, Decimal(0)) + value
+    return {key: [figure] for key, figure in figures.items()}
 
 
 def year_thresholds(year: AssessmentYear) -> tuple[Thresholds, IntegrityThresholds | None]:

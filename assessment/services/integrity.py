@@ -70,6 +70,7 @@ def integrity_compute(*, year: AssessmentYear, by: User) -> tuple[int, int]:
         unit_names=inputs.unit_names,
         categories=inputs.categories,
         closes=settings.collection_closes if settings else None,
+        history=inputs.history,
         thresholds=thresholds,
     )
     by_print = {fingerprint(signal): signal for signal in found}

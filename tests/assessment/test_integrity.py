@@ -12,7 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessment.models import Evidence, EvidenceStatus, IntegritySignal, SignalStatus, YearStatus
-from assessment.selectors.integrity import open_signal_count, signal_records, signals_for
+from assessment.selectors.integrity import (
+    open_signal_count,
+    previous_figures,
+    signal_records,
+    signals_for,
+)
 from assessment.services.integrity import (
     integrity_compute,
     integrity_confirm,
@@ -234,3 +239,24 @@ def test_the_workbench_counts_open_signals_and_failures_to_record(scheme, shared
     integrity_confirm(signal=signal, by=office_user, reason="报表系复制", indicator=scheme["FAIL"])
     waiting = Waiting(scheme["year"], MAY)
     assert (waiting.open_signals, waiting.failures_to_record) == (0, 1)
+
+
+def test_the_year_before_gives_each_unit_its_own_history(scheme, town, unit_a, unit_b):
+    before = YearFactory(year=2025, status=YearStatus.COLLECTING)
+    gdp = IndicatorFactory(year=before, category=town, code="GDP")
+    growth = IndicatorFactory(year=before, category=town, code="LAT", aggregation="latest")
+    for unit, indicator, day, value, status in [
+        (unit_a, gdp, 1, 30, EvidenceStatus.VERIFIED),
+        (unit_a, gdp, 2, 12, EvidenceStatus.VERIFIED),
+        (unit_a, gdp, 3, 99, EvidenceStatus.PENDING),  # does not count
+        (unit_b, growth, 1, 50, EvidenceStatus.VERIFIED),
+        (unit_b, growth, 2, 40, EvidenceStatus.VERIFIED),  # the latest
+    ]:
+        Evidence.objects.create(
+            unit=unit, indicator=indicator, date=datetime.date(2025, 6, day), value=value,
+            description="上年", status=status,
+        )  # fmt: skip
+    assert previous_figures(scheme["year"]) == {
+        ("A01", "GDP"): [Decimal(42)],
+        ("B01", "LAT"): [Decimal(40)],
+    }

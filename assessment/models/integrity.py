@@ -8,10 +8,13 @@ records the failure through the ordinary record flow (``record`` links it once r
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from assessment.models.evidence import Evidence
@@ -105,6 +108,13 @@ class IntegrityThresholds(models.Model):
         )
 
 
+def _optional(to: Any, label: StrOrPromise) -> models.ForeignKey[Any, Any]:
+    """A reference a signal may lack (no reverse accessor: read from the signal only)."""
+    return models.ForeignKey(
+        to, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=label
+    )
+
+
 class IntegritySignal(models.Model):
     """One signal of the year: what was seen, about which unit, and the records involved."""
 
@@ -121,14 +131,7 @@ class IntegritySignal(models.Model):
         Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
     unit_codes = models.JSONField(_("units"), default=list)
-    indicator = models.ForeignKey(
-        Indicator,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("indicator"),
-    )
+    indicator = _optional(Indicator, _("indicator"))
     records = models.ManyToManyField(
         Evidence, related_name="integrity_signals", verbose_name=_("records")
     )
@@ -140,24 +143,10 @@ class IntegritySignal(models.Model):
         _("status"), max_length=16, choices=SignalStatus.choices, default=SignalStatus.OPEN
     )
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = _optional(settings.AUTH_USER_MODEL, _("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     # on confirming: the deduction or disqualification indicator supervision records on
-    failure_indicator = models.ForeignKey(
-        Indicator,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("deduction or disqualification"),
-    )
+    failure_indicator = _optional(Indicator, _("deduction or disqualification"))
     record = models.OneToOneField(
         Evidence,
         on_delete=models.PROTECT,

@@ -248,6 +248,13 @@ def _record_line(record: Evidence) -> str:
     return f"{record.unit.name} · {record.indicator.name} · {record.date:%Y-%m-%d}"
 
 
+def _signals_task(key: str, title: str, count: int, action: str, year: AssessmentYear) -> Task:
+    """The integrity review queue's work: the office's open signals, supervision's failures."""
+    return Task(
+        key, title, year_url("assessment:integrity_queue", year), count=count, action=action
+    )
+
+
 def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
     year = waiting.year
     tasks = []
@@ -261,12 +268,12 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             )
         )
     tasks.append(
-        Task(
+        _signals_task(
             "signals_confirmed",
             _("Confirmed integrity signals: failures to record"),
-            year_url("assessment:integrity_queue", year),
-            count=waiting.failures_to_record,
-            action=pgettext("workbench", "Record"),
+            waiting.failures_to_record,
+            pgettext("workbench", "Record"),
+            year,
         )
     )
     mine = _pending_records(year, recorded_by=account(user))
@@ -317,12 +324,12 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             urgent=bool(vetoes),
             details=tuple(_record_line(r) for r in vetoes),
         ),
-        Task(
+        _signals_task(
             "signals",
             _("Integrity signals to review"),
-            year_url("assessment:integrity_queue", year),
-            count=waiting.open_signals,
-            action=pgettext("workbench", "Review"),
+            waiting.open_signals,
+            pgettext("workbench", "Review"),
+            year,
         ),
         Task(
             "imports",

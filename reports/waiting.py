@@ -11,6 +11,8 @@ gets the same number on every page:
 - ``pending``: the records waiting for a verifier (evidence, key-project progress,
   contributions);
 - ``open_objections``: objections to the results not yet resolved;
+- ``open_signals``: integrity signals (疑点线索) the office has not yet decided, and
+  ``failures_to_record``: confirmed ones whose failure supervision has not recorded yet;
 - ``targets_missing``, ``grading_missing``, ``evaluations_missing``: the phases' open work
   whatever their deadlines (what blocks the year's next step), by the reminders' own rules.
 
@@ -32,6 +34,7 @@ from assessment.models import (
     ProgressUpdate,
 )
 from assessment.selectors.evidence import OverdueIndicator, overdue_by_unit, reporting_alarms_on
+from assessment.selectors.integrity import failures_to_record, open_signal_count
 from reports.reminders.items import Reminder, UnitRef
 from reports.reminders.work import (
     YearReminders,
@@ -127,6 +130,14 @@ class Waiting:
     @cached_property
     def open_objections(self) -> int:
         return Objection.objects.filter(year=self.year, status=ObjectionStatus.OPEN).count()
+
+    @cached_property
+    def open_signals(self) -> int:
+        return open_signal_count(self.year)
+
+    @cached_property
+    def failures_to_record(self) -> int:
+        return failures_to_record(self.year)
 
     # The phases' open work whatever their deadlines: what the year's next step waits for.
 

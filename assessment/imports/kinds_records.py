@@ -169,6 +169,9 @@ def _evidence_record(
         correction_reason=ctx.reason if plan.existing is not None else "",
         is_late=late,
         late_reason=ctx.reason if late else "",
+        source_file=ctx.file_name,
+        source_sha256=ctx.sha256,
+        source_row=plan.row.number if plan.row is not None else None,
     )
     if record.status == EvidenceStatus.VERIFIED:
         # A verified row is the office or a lead department entering a record it verified

@@ -176,6 +176,8 @@ class Context:
     lookups: Lookups
     reason: str = ""
     change_reason: str = ""  # written to every history record of the import
+    file_name: str = ""  # the workbook's, kept with each record it brings in
+    sha256: str = ""
     column_order: dict[str, int] = field(default_factory=dict)  # header → position in the file
 
 

@@ -149,6 +149,8 @@ def _analyse(
             lookups=Lookups(),
             reason=reason.strip(),
             change_reason=_change_reason(reason, preview.file_name),
+            file_name=preview.file_name,
+            sha256=preview.sha256,
             column_order={header: index for index, header in enumerate(sheet.headers) if header},
         )
         rows = engine.parse_rows(

@@ -48,6 +48,12 @@ from assessment.models.inputs import (
     SurveyRate,
     TeamEvaluation,
 )
+from assessment.models.integrity import (
+    IntegritySignal,
+    IntegrityThresholds,
+    SignalKindChoices,
+    SignalStatus,
+)
 from assessment.models.items import WAIVABLE_METHODS, Item, LevelChoices, Waiver
 from assessment.models.objections import Objection, ObjectionStatus
 from assessment.models.projects import (
@@ -132,6 +138,8 @@ __all__ = [
     "ImportJobState",
     "ImportLog",
     "Indicator",
+    "IntegritySignal",
+    "IntegrityThresholds",
     "InvalidReason",
     "Item",
     "KeyProject",
@@ -150,6 +158,8 @@ __all__ = [
     "RoundResult",
     "RoundStatus",
     "RoundSubject",
+    "SignalKindChoices",
+    "SignalStatus",
     "Survey",
     "SurveyAccess",
     "SurveyAnswer",

@@ -183,12 +183,27 @@ class Evidence(VerifiedRecord):
     # Set when a fault-tolerance waiver of the record is confirmed (``services.waivers``): the
     # record stays on record but no longer counts.
     is_waived = models.BooleanField(_("waived"), default=False, db_default=False)
+    # How the record entered: typed in a form (from this client address), or imported from a
+    # workbook (its file name, SHA-256 and sheet row). A correction names the record it
+    # supersedes.
+    entered_from = models.GenericIPAddressField(_("entered from"), null=True, blank=True)
+    source_file = models.CharField(
+        _("imported from"), max_length=255, blank=True, default="", db_default=""
+    )
+    source_sha256 = models.CharField(
+        _("SHA-256 of the file"), max_length=64, blank=True, default="", db_default=""
+    )
+    source_row = models.PositiveIntegerField(_("sheet row"), null=True, blank=True)
 
     # Added after records were sealed into the audit chain (``units.audit``).
     audit_added_columns: ClassVar[dict[str, object]] = {
         "item_id": None,
         "document": "",
         "is_waived": False,
+        "entered_from": None,
+        "source_file": "",
+        "source_sha256": "",
+        "source_row": None,
     }
 
     history = HistoricalRecords()

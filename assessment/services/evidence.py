@@ -126,6 +126,7 @@ def evidence_record(
     late_reason: str = "",
     item: Item | None = None,
     document: str = "",
+    address: str | None = None,
 ) -> Evidence:
     """Record a piece of evidence (平时记录) of ``unit`` on ``indicator``, pending verification.
 
@@ -143,6 +144,7 @@ def evidence_record(
         description=description.strip(),
         item=item,
         document=document.strip(),
+        entered_from=address or None,
     )
     return record_rules.record_create(
         EVIDENCE, record, year=year, by=by, late_reason=late_reason, attachments=attachments
@@ -161,6 +163,7 @@ def evidence_correct(
     attachments: Iterable[files.Upload] = (),
     item: Item | None = None,
     document: str | None = None,
+    address: str | None = None,
 ) -> Evidence:
     """Correct a record: a new record supersedes it, with the reason; returns the new one.
 
@@ -175,6 +178,7 @@ def evidence_correct(
             description=description.strip(),
             item=old.item if item is None else item,
             document=old.document if document is None else document.strip(),
+            entered_from=address or None,
         )
 
     return record_rules.record_correct(

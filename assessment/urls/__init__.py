@@ -9,6 +9,7 @@ from assessment.urls import (
     evidence,
     grading,
     imports,
+    integrity,
     items,
     project_progress,
     projects,
@@ -33,4 +34,5 @@ urlpatterns = (
     + ballots.urlpatterns
     + surveys.urlpatterns
     + drafts.urlpatterns
+    + integrity.urlpatterns
 )

@@ -53,6 +53,7 @@ from assessment.services.records import recording_open, recording_refusal
 from assessment.views.items import mark_waivers
 from assessment.views.records import (
     calling,
+    client_address,
     correction_page,
     form_submitted,
     recorded_message,
@@ -260,7 +261,9 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     )
     if not model_choices(form, "indicator").queryset.exists():
         raise PermissionDenied
-    record_evidence = partial(evidence_service.evidence_record, unit=target_unit)
+    record_evidence = partial(
+        evidence_service.evidence_record, unit=target_unit, address=client_address(request)
+    )
     act = calling(record_evidence, by=request.user, then=_home_url(target_unit, record_year))
     if done := form_submitted(request, form, act, recorded_message()):
         return done
@@ -296,7 +299,9 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         old,
         may_correct=request.user.has_perm("assessment.add_evidence", old),
         form_class=EvidenceCorrectForm,
-        correct=partial(evidence_service.evidence_correct, record=old),
+        correct=partial(
+            evidence_service.evidence_correct, record=old, address=client_address(request)
+        ),
         back_url=_home_url(old.unit, old.indicator.year),
         show=show,
     )

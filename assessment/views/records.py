@@ -54,6 +54,12 @@ def form_submitted(
     return None
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The address the request came from, as the server saw it (never a header the client
+    could set): kept with a typed record to show where it was entered."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def calling(
     service: Callable[..., object], *, by: AnyUser, then: str
 ) -> Callable[[dict[str, Any]], str]:

@@ -32,7 +32,7 @@ from assessment.selectors import years as selectors
 from assessment.services.evidence import evidence_record, evidence_verify_many
 from assessment.services.records import recording_is_late
 from assessment.views.items import mark_shared_documents
-from assessment.views.records import decision_submitted
+from assessment.views.records import client_address, decision_submitted
 from units.access import is_lead, is_supervision, user_unit_id
 from units.models import Unit
 from units.submissions import once_per_submission
@@ -197,6 +197,7 @@ def verify_failure_record(request: HttpRequest, year: int) -> HttpResponse:
                     late_reason=data.get("late_reason", ""),
                     item=data.get("item"),
                     document=data.get("document") or "",
+                    address=client_address(request),
                 )
             except ValidationError as error:
                 add_service_errors(form, error, form.fields)

@@ -248,6 +248,13 @@ def _record_line(record: Evidence) -> str:
     return f"{record.unit.name} · {record.indicator.name} · {record.date:%Y-%m-%d}"
 
 
+def _signals_task(key: str, title: str, count: int, action: str, year: AssessmentYear) -> Task:
+    """The integrity review queue's work: the office's open signals, supervision's failures."""
+    return Task(
+        key, title, year_url("assessment:integrity_queue", year), count=count, action=action
+    )
+
+
 def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
     year = waiting.year
     tasks = []
@@ -260,6 +267,15 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
                 action=pgettext("workbench", "Record"),
             )
         )
+    tasks.append(
+        _signals_task(
+            "signals_confirmed",
+            _("Confirmed integrity signals: failures to record"),
+            waiting.failures_to_record,
+            pgettext("workbench", "Record"),
+            year,
+        )
+    )
     mine = _pending_records(year, recorded_by=account(user))
     vetoes = _pending_records(year, indicator__method=MethodChoices.VETO)
     for key, title, records in [
@@ -307,6 +323,13 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             action=pgettext("workbench", "Confirm"),
             urgent=bool(vetoes),
             details=tuple(_record_line(r) for r in vetoes),
+        ),
+        _signals_task(
+            "signals",
+            _("Integrity signals to review"),
+            waiting.open_signals,
+            pgettext("workbench", "Review"),
+            year,
         ),
         Task(
             "imports",

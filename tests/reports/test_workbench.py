@@ -105,14 +105,16 @@ def test_supervision_sees_its_records_waiting_and_the_vetoes_to_confirm(
 ):
     response = bench_of(client, supervision_user)
 
-    assert tasks(response) == {"supervision": {"failure": None, "mine": 2, "vetoes_waiting": 1}}
+    assert tasks(response) == {
+        "supervision": {"failure": None, "signals_confirmed": 0, "mine": 2, "vetoes_waiting": 1}
+    }
     assert reverse("assessment:verify_failure_record", args=[2026]) in response.content.decode()
 
 
 def test_the_office_sees_its_queues_and_the_years_next_step(client, district, office_user):
     response = bench_of(client, office_user)
 
-    assert tasks(response) == {"office": {"verify": 3, "vetoes": 1, "imports": 0}}
+    assert tasks(response) == {"office": {"verify": 3, "vetoes": 1, "signals": 0, "imports": 0}}
     html = response.content.decode()
     # one click to the veto event, whose confirmation is a second person's
     assert reverse("assessment:verify_record", args=[2026, district.b_veto.pk]) in html

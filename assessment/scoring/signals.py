@@ -1,0 +1,556 @@
+"""Signals of falsification: pure functions over a year's records, no Django.
+
+A signal never changes a score: it is a reason for the office to look. Each says what was
+seen (``facts``), which records it concerns, and, for the statistical ones, the test used and
+its p-value; the pages turn a signal's kind and facts into sentences. Every threshold is a
+field of ``Thresholds`` with a default, so that a year can set its own.
+
+The caller passes the current records (corrections replace what they supersede, rejected
+records are left out). Signals about values (outliers, a cumulative figure going down, digit
+patterns) look only at the records that count (``Fact.counts``): a pending figure is the
+verifier's to question first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import math
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+
+class SignalKind(StrEnum):
+    SHARED_ATTACHMENT = "shared_attachment"
+    SIMILAR_DESCRIPTION = "similar_description"
+    BURST = "burst"
+    BACKDATED = "backdated"
+    OUTLIER = "outlier"
+    CUMULATIVE_DECREASE = "cumulative_decrease"
+    DIGIT_HEAPING = "digit_heaping"
+    ROUND_NUMBERS = "round_numbers"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One record as the signals see it."""
+
+    id: int
+    unit: str
+    indicator: str
+    date: datetime.date
+    value: Decimal
+    description: str = ""
+    # the day the record was entered into the system
+    entered: datetime.date | None = None
+    # SHA-256 of each attached file
+    attachments: tuple[str, ...] = ()
+    # the indicator keeps its latest value (a cumulative figure) rather than a sum
+    cumulative: bool = False
+    # verified: the record feeds the score
+    counts: bool = True
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a pattern is unusual enough to be shown; a year may set its own."""
+
+    # near-identical descriptions: Jaccard similarity of 3-character shingles
+    description_similarity: float = 0.9
+    # shorter (normalised) descriptions are templates such as "税收入库", never a signal
+    description_min_length: int = 12
+    # burst: this share of a unit's records entered in the last days before closing
+    burst_days: int = 7
+    burst_share: float = 0.5
+    burst_min_records: int = 6
+    # backdating: record dated this many days before it was entered
+    backdate_days: int = 90
+    # outliers: robust z-score against the category's units, with enough peers
+    outlier_z: float = 3.5
+    outlier_min_peers: int = 5
+    # and at least this many times the peers' median: a small count (9 projects against a
+    # median of 4) may be far in z and still ordinary
+    outlier_ratio: float = 3.0
+    # and beyond the unit's own history by this factor of its largest earlier figure
+    history_factor: float = 2.0
+    # digit tests: records needed, and the p-value under which a pattern is shown
+    digit_min_records: int = 50
+    round_min_records: int = 20
+    p_value: float = 0.001
+
+
+@dataclass(frozen=True)
+class Signal:
+    """What was seen, about which unit(s) and indicator, and the records involved."""
+
+    kind: SignalKind
+    units: tuple[str, ...]
+    indicator: str | None
+    records: tuple[int, ...]
+    facts: Mapping[str, object] = field(default_factory=dict)
+    test: str | None = None
+    p_value: float | None = None
+
+    @property
+    def key(self) -> tuple[str, tuple[str, ...], str | None, tuple[int, ...]]:
+        """What makes two computations of a signal the same signal."""
+        return (self.kind.value, self.units, self.indicator, self.records)
+
+
+def _ids(facts: Iterable[Fact]) -> tuple[int, ...]:
+    return tuple(sorted({fact.id for fact in facts}))
+
+
+def _units(facts: Iterable[Fact]) -> tuple[str, ...]:
+    return tuple(sorted({fact.unit for fact in facts}))
+
+
+def _only_indicator(facts: Sequence[Fact]) -> str | None:
+    indicators = {fact.indicator for fact in facts}
+    return indicators.pop() if len(indicators) == 1 else None
+
+
+# --- the same attachment -------------------------------------------------------------------
+
+
+def shared_attachments(facts: Iterable[Fact]) -> list[Signal]:
+    """One file (by SHA-256) in records of different units, or of different dates.
+
+    One record naming a file twice, or two records of one unit on one day (a figure split
+    in two, say), is no signal.
+    """
+    by_hash: dict[str, dict[int, Fact]] = defaultdict(dict)
+    for fact in facts:
+        for sha256 in fact.attachments:
+            by_hash[sha256][fact.id] = fact
+    signals = []
+    for sha256, records in sorted(by_hash.items()):
+        group = sorted(records.values(), key=lambda fact: (fact.date, fact.id))
+        units = _units(group)
+        dates = sorted({fact.date for fact in group})
+        if len(units) < 2 and len(dates) < 2:
+            continue
+        signals.append(
+            Signal(
+                kind=SignalKind.SHARED_ATTACHMENT,
+                units=units,
+                indicator=_only_indicator(group),
+                records=_ids(group),
+                facts={"sha256": sha256, "dates": [day.isoformat() for day in dates]},
+            )
+        )
+    return signals
+
+
+# --- near-identical descriptions ----------------------------------------------------------
+
+# digits (ASCII and full-width), decimal marks, percent signs, whitespace and punctuation
+_NOISE = re.compile(r"[\d０-９.,，。%％\s\W_]+", re.UNICODE)
+_CHINESE_NUMERALS = re.compile(r"[零〇一二三四五六七八九十百千万亿两]+")
+
+
+def normalise(text: str, names: Iterable[str] = ()) -> str:
+    """The description without numbers, the names of units, spaces and punctuation."""
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            text = text.replace(name, "")
+    text = _CHINESE_NUMERALS.sub("", text)
+    return _NOISE.sub("", text).lower()
+
+
+def shingles(text: str, size: int = 3) -> frozenset[str]:
+    """The text's overlapping pieces of ``size`` characters (the whole text if shorter)."""
+    if len(text) <= size:
+        return frozenset({text})
+    return frozenset(text[start : start + size] for start in range(len(text) - size + 1))
+
+
+def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
+    if not first and not second:
+        return 1.0
+    return len(first & second) / len(first | second)
+
+
+def similar_descriptions(
+    facts: Iterable[Fact],
+    unit_names: Mapping[str, str],
+    thresholds: Thresholds = Thresholds(),
+) -> list[Signal]:
+    """Records of different units, one indicator, whose descriptions are near-identical.
+
+    Numbers and every unit's name are removed first, so that "TO01 completed 3 projects" and
+    "TO02 completed 5 projects" compare equal. Pairs are compared within an indicator only.
+    """
+    names = list(unit_names.values()) + list(unit_names)
+    by_indicator: dict[str, list[tuple[Fact, str, frozenset[str]]]] = defaultdict(list)
+    for fact in facts:
+        text = normalise(fact.description, names)
+        if len(text) >= thresholds.description_min_length:
+            by_indicator[fact.indicator].append((fact, text, shingles(text)))
+    signals = []
+    for indicator, entries in sorted(by_indicator.items()):
+        # linked pairs gather into groups: one signal per group of look-alike records
+        group_of: dict[int, set[int]] = {}
+        best: dict[int, float] = {}
+        for index, (fact, _text, pieces) in enumerate(entries):
+            for other, _other_text, other_pieces in entries[index + 1 :]:
+                if other.unit == fact.unit:
+                    continue
+                similarity = jaccard(pieces, other_pieces)
+                if similarity < thresholds.description_similarity:
+                    continue
+                merged = group_of.get(fact.id, {fact.id}) | group_of.get(other.id, {other.id})
+                for member in merged:
+                    group_of[member] = merged
+                for member in (fact.id, other.id):
+                    best[member] = max(best.get(member, 0.0), similarity)
+        by_id = {entry[0].id: entry[0] for entry in entries}
+        seen: set[frozenset[int]] = set()
+        for members in group_of.values():
+            frozen = frozenset(members)
+            if frozen in seen:
+                continue
+            seen.add(frozen)
+            group = [by_id[member] for member in sorted(frozen)]
+            signals.append(
+                Signal(
+                    kind=SignalKind.SIMILAR_DESCRIPTION,
+                    units=_units(group),
+                    indicator=indicator,
+                    records=_ids(group),
+                    facts={
+                        "similarity": round(max(best[member] for member in frozen), 2),
+                        "threshold": thresholds.description_similarity,
+                    },
+                )
+            )
+    return signals
+
+
+# --- timing: bursts before closing, backdated records ---------------------------------------
+
+
+def bursts(
+    facts: Iterable[Fact], closes: datetime.date, thresholds: Thresholds = Thresholds()
+) -> list[Signal]:
+    """A large share of a unit's records entered in the last days before collection closed."""
+    window_starts = closes - datetime.timedelta(days=thresholds.burst_days)
+    by_unit: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.entered is not None:
+            by_unit[fact.unit].append(fact)
+    signals = []
+    for unit, records in sorted(by_unit.items()):
+        late = [fact for fact in records if window_starts < fact.entered <= closes]  # type: ignore[operator]
+        if len(records) < thresholds.burst_min_records or not late:
+            continue
+        share = len(late) / len(records)
+        if share < thresholds.burst_share:
+            continue
+        signals.append(
+            Signal(
+                kind=SignalKind.BURST,
+                units=(unit,),
+                indicator=_only_indicator(late),
+                records=_ids(late),
+                facts={
+                    "late": len(late),
+                    "total": len(records),
+                    "share": round(share, 2),
+                    "days": thresholds.burst_days,
+                    "closes": closes.isoformat(),
+                    "threshold": thresholds.burst_share,
+                },
+            )
+        )
+    return signals
+
+
+def backdated(facts: Iterable[Fact], thresholds: Thresholds = Thresholds()) -> list[Signal]:
+    """Records dated long before they were entered: one signal per unit and indicator."""
+    groups: dict[tuple[str, str], list[tuple[Fact, int]]] = defaultdict(list)
+    for fact in facts:
+        if fact.entered is None:
+            continue
+        gap = (fact.entered - fact.date).days
+        if gap > thresholds.backdate_days:
+            groups[(fact.unit, fact.indicator)].append((fact, gap))
+    return [
+        Signal(
+            kind=SignalKind.BACKDATED,
+            units=(unit,),
+            indicator=indicator,
+            records=_ids(fact for fact, _gap in group),
+            facts={
+                "longest_gap": max(gap for _fact, gap in group),
+                "days": thresholds.backdate_days,
+            },
+        )
+        for (unit, indicator), group in sorted(groups.items())
+    ]
+
+
+# --- values: outliers and cumulative figures that go down -----------------------------------
+
+
+def _year_figure(records: Sequence[Fact]) -> tuple[Decimal, list[Fact]]:
+    """A unit's figure for an indicator: the latest record, or the sum of them all."""
+    ordered = sorted(records, key=lambda fact: (fact.date, fact.id))
+    if ordered[-1].cumulative:
+        return ordered[-1].value, [ordered[-1]]
+    return sum((fact.value for fact in ordered), Decimal(0)), ordered
+
+
+def robust_z(value: float, peers: Sequence[float]) -> float | None:
+    """How far ``value`` lies from the peers' median, in units of their spread.
+
+    The spread is the median absolute deviation scaled to a normal's standard deviation
+    (× 1.4826), or the mean absolute deviation (× 1.2533) when more than half the peers sit
+    on the median; None when the peers do not vary at all.
+    """
+    median = statistics.median(peers)
+    deviations = [abs(peer - median) for peer in peers]
+    spread = 1.4826 * statistics.median(deviations)
+    if spread == 0:
+        spread = 1.2533 * statistics.fmean(deviations)
+    if spread == 0:
+        return None
+    return (value - median) / spread
+
+
+def outliers(
+    facts: Iterable[Fact],
+    categories: Mapping[str, str],
+    history: Mapping[tuple[str, str], Sequence[Decimal]] | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> list[Signal]:
+    """A unit's figure far above its category's (robust z beyond the threshold and a multiple
+    of the median) and, where earlier years are known, beyond its own history
+    (``history_factor`` × its largest).
+
+    Only figures far above are signals: an inflated figure is the one that flatters. The
+    peers are the category's other units with records of the indicator; the unit itself is
+    left out so that one extreme figure cannot widen its own yardstick.
+    """
+    history = history or {}
+    groups: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.counts and fact.unit in categories:
+            groups[(categories[fact.unit], fact.indicator, fact.unit)].append(fact)
+    figures: dict[tuple[str, str], dict[str, tuple[Decimal, list[Fact]]]] = defaultdict(dict)
+    for (category, indicator, unit), records in groups.items():
+        figures[(category, indicator)][unit] = _year_figure(records)
+    signals = []
+    for (category, indicator), of_unit in sorted(figures.items()):
+        for unit, (value, records) in sorted(of_unit.items()):
+            peers = [other for name, (other, _) in of_unit.items() if name != unit]
+            if len(peers) < thresholds.outlier_min_peers:
+                continue
+            median = statistics.median(peers)
+            z = robust_z(float(value), [float(peer) for peer in peers])
+            if z is None or z < thresholds.outlier_z:
+                continue
+            if median <= 0 or value < median * Decimal(str(thresholds.outlier_ratio)):
+                continue
+            earlier = history.get((unit, indicator), ())
+            if earlier:
+                largest = max(abs(figure) for figure in earlier)
+                if abs(value) <= largest * Decimal(str(thresholds.history_factor)):
+                    continue
+            signals.append(
+                Signal(
+                    kind=SignalKind.OUTLIER,
+                    units=(unit,),
+                    indicator=indicator,
+                    records=_ids(records),
+                    facts={
+                        "value": str(value),
+                        "category": category,
+                        "median": str(median),
+                        "z": round(z, 1),
+                        "threshold": thresholds.outlier_z,
+                        "history": [str(figure) for figure in earlier],
+                    },
+                    test="robust z (median, MAD)",
+                )
+            )
+    return signals
+
+
+def cumulative_decreases(facts: Iterable[Fact]) -> list[Signal]:
+    """A cumulative (latest-value) figure lower than the one recorded before it."""
+    groups: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.counts and fact.cumulative:
+            groups[(fact.unit, fact.indicator)].append(fact)
+    signals = []
+    for (unit, indicator), records in sorted(groups.items()):
+        ordered = sorted(records, key=lambda fact: (fact.date, fact.id))
+        for before, after in itertools.pairwise(ordered):
+            if after.value < before.value:
+                signals.append(
+                    Signal(
+                        kind=SignalKind.CUMULATIVE_DECREASE,
+                        units=(unit,),
+                        indicator=indicator,
+                        records=(before.id, after.id),
+                        facts={"before": str(before.value), "after": str(after.value)},
+                    )
+                )
+    return signals
+
+
+# --- digit patterns -------------------------------------------------------------------------
+
+
+def chi_square_p(statistic: float, degrees: int) -> float:
+    """P(χ² with ``degrees`` degrees of freedom ≥ statistic): the upper tail.
+
+    That is the regularised upper incomplete gamma function Q(k/2, x/2): below a + 1 as the
+    complement of the lower function's power series, above it by its continued fraction
+    (evaluated by the modified Lentz method), which keeps tiny tails accurate.
+    """
+    if statistic <= 0:
+        return 1.0
+    a, x = degrees / 2, statistic / 2
+    log_front = -x + a * math.log(x) - math.lgamma(a)
+    if x < a + 1:
+        term = total = 1.0 / a
+        n = 1
+        while term > total * 1e-15:
+            term *= x / (a + n)
+            total += term
+            n += 1
+        return max(0.0, 1.0 - math.exp(log_front) * total)
+    tiny = 1e-300
+    b = x + 1 - a
+    c = 1 / tiny
+    d = 1 / b
+    fraction = d
+    for n in range(1, 1000):
+        an = -n * (n - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1 / d
+        step = d * c
+        fraction *= step
+        if abs(step - 1) < 1e-15:
+            break
+    return math.exp(log_front) * fraction
+
+
+def binomial_upper_p(successes: int, trials: int, probability: Fraction) -> float:
+    """P(X ≥ successes) for X binomial(trials, probability), summed exactly."""
+    numerator, denominator = probability.numerator, probability.denominator
+    tail = sum(
+        math.comb(trials, k) * numerator**k * (denominator - numerator) ** (trials - k)
+        for k in range(successes, trials + 1)
+    )
+    return float(Fraction(tail, denominator**trials))
+
+
+def last_digit(value: Decimal) -> int | None:
+    """The last digit of the whole part, for figures of two whole digits or more."""
+    whole = abs(int(value))
+    return whole % 10 if whole >= 10 else None
+
+
+def digit_heaping(facts: Iterable[Fact], thresholds: Thresholds = Thresholds()) -> list[Signal]:
+    """Per unit: last digits of its figures far from uniform (χ² test, 9 degrees of freedom).
+
+    Honest figures of two digits or more end in each digit about equally often; invented
+    ones favour some (0 and 5 most of all).
+    """
+    by_unit: dict[str, list[tuple[Fact, int]]] = defaultdict(list)
+    for fact in facts:
+        digit = last_digit(fact.value) if fact.counts else None
+        if digit is not None:
+            by_unit[fact.unit].append((fact, digit))
+    signals = []
+    for unit, entries in sorted(by_unit.items()):
+        n = len(entries)
+        if n < thresholds.digit_min_records:
+            continue
+        counts = [0] * 10
+        for _fact, digit in entries:
+            counts[digit] += 1
+        expected = n / 10
+        statistic = sum((count - expected) ** 2 / expected for count in counts)
+        p = chi_square_p(statistic, 9)
+        if p >= thresholds.p_value:
+            continue
+        signals.append(
+            Signal(
+                kind=SignalKind.DIGIT_HEAPING,
+                units=(unit,),
+                indicator=_only_indicator([fact for fact, _ in entries]),
+                records=_ids(fact for fact, _ in entries),
+                facts={"counts": counts, "records": n, "statistic": round(statistic, 1)},
+                test="chi-square, 9 degrees of freedom",
+                p_value=p,
+            )
+        )
+    return signals
+
+
+def round_numbers(facts: Iterable[Fact], thresholds: Thresholds = Thresholds()) -> list[Signal]:
+    """Per unit: more figures that are whole hundreds than chance allows (binomial test).
+
+    Of figures of 100 or more, about one in a hundred is a whole multiple of 100.
+    """
+    by_unit: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if fact.counts and abs(fact.value) >= 100:
+            by_unit[fact.unit].append(fact)
+    signals = []
+    for unit, records in sorted(by_unit.items()):
+        n = len(records)
+        if n < thresholds.round_min_records:
+            continue
+        round_ones = [fact for fact in records if fact.value % 100 == 0]
+        p = binomial_upper_p(len(round_ones), n, Fraction(1, 100))
+        if not round_ones or p >= thresholds.p_value:
+            continue
+        signals.append(
+            Signal(
+                kind=SignalKind.ROUND_NUMBERS,
+                units=(unit,),
+                indicator=_only_indicator(round_ones),
+                records=_ids(round_ones),
+                facts={"round": len(round_ones), "records": n, "expected_share": 0.01},
+                test="binomial, one-sided (share of whole hundreds 1/100)",
+                p_value=p,
+            )
+        )
+    return signals
+
+
+def all_signals(
+    facts: Sequence[Fact],
+    *,
+    unit_names: Mapping[str, str],
+    categories: Mapping[str, str],
+    closes: datetime.date | None = None,
+    history: Mapping[tuple[str, str], Sequence[Decimal]] | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> list[Signal]:
+    """Every signal of the year's records, in the order of the kinds."""
+    signals = shared_attachments(facts)
+    signals += similar_descriptions(facts, unit_names, thresholds)
+    if closes is not None:
+        signals += bursts(facts, closes, thresholds)
+    signals += backdated(facts, thresholds)
+    signals += outliers(facts, categories, history, thresholds)
+    signals += cumulative_decreases(facts)
+    signals += digit_heaping(facts, thresholds)
+    signals += round_numbers(facts, thresholds)
+    return signals

@@ -7,6 +7,8 @@ status and who decided it, whether it came late, and which record it corrects.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import secrets
 from typing import ClassVar, TypeVar
@@ -326,10 +328,22 @@ PREVIEW_TYPES = {
 }
 
 
+ATTACHMENT_OWNERS = ("evidence", "progress", "objection", "report")
+
+
+def _exactly_one_of(fields: tuple[str, ...]) -> models.Q:
+    """The condition that exactly one of the foreign keys `fields` is set."""
+    alternatives = [
+        models.Q(**{f"{field}__isnull": field != owner for field in fields}) for owner in fields
+    ]
+    return functools.reduce(operator.or_, alternatives)
+
+
 class EvidenceAttachment(models.Model):
     """A file that documents a record, kept in private storage and served after a check."""
 
-    # Of exactly one record: an evidence record, a key project's progress update or an objection.
+    # Of exactly one record: an evidence record, a key project's progress update, an objection or
+    # a rectification report.
     evidence = models.ForeignKey(
         Evidence,
         on_delete=models.PROTECT,
@@ -353,6 +367,14 @@ class EvidenceAttachment(models.Model):
         blank=True,
         related_name="attachments",
         verbose_name=_("objection"),
+    )
+    report = models.ForeignKey(
+        "assessment.RectificationReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("rectification report"),
     )
     # Media are never served directly (MEDIA_URL is not routed): only through a view that asks
     # ``assessment.lib.attachments.attachment_get_for_user`` first.
@@ -379,16 +401,7 @@ class EvidenceAttachment(models.Model):
         verbose_name_plural = _("attachments")
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(evidence__isnull=False, progress__isnull=True, objection__isnull=True)
-                    | models.Q(
-                        evidence__isnull=True, progress__isnull=False, objection__isnull=True
-                    )
-                    | models.Q(
-                        evidence__isnull=True, progress__isnull=True, objection__isnull=False
-                    )
-                ),
-                name="attachment_of_one_record",
+                condition=_exactly_one_of(ATTACHMENT_OWNERS), name="attachment_of_one_record"
             ),
         ]
 

@@ -30,6 +30,8 @@ selectors in ``assessment.selectors.years`` from the same facts.
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 from django.utils.translation import gettext as _
 
@@ -425,3 +427,18 @@ rules.add_perm("assessment.download_publication", is_admin | is_office | is_lead
 # --- democratic evaluation rounds: about persons, so the office and district leaders only ------
 rules.add_perm("assessment.view_evaluationround", is_admin | is_office | is_leader)
 rules.add_perm("assessment.manage_evaluationround", manages_assessment)
+
+
+# Three-colour warnings: a unit's notices, reports and leaders' instructions are read by its
+# own users and by everyone who sees every unit; the writes check their roles in the service.
+@rules.predicate
+def is_own_unit_record(user: AnyUser, record: Any) -> bool:
+    return record is not None and user_unit_id(user) == record.unit_id
+
+
+rules.add_perm(
+    "assessment.view_warningnotice", is_staff_member & (sees_all_units | is_own_unit_record)
+)
+rules.add_perm(
+    "assessment.view_instruction", is_staff_member & (sees_all_units | is_own_unit_record)
+)

@@ -32,7 +32,13 @@ from django.utils.translation import gettext as _
 
 from assessment.lib import ooxml
 from assessment.lib.history import set_history_user
-from assessment.models import Evidence, EvidenceAttachment, Objection, ProgressUpdate
+from assessment.models import (
+    Evidence,
+    EvidenceAttachment,
+    Objection,
+    ProgressUpdate,
+    RectificationReport,
+)
 from units.access import AnyUser
 
 logger = logging.getLogger(__name__)
@@ -396,16 +402,18 @@ def store(
     evidence: Evidence | None = None,
     progress: ProgressUpdate | None = None,
     objection: Objection | None = None,
+    report: RectificationReport | None = None,
 ) -> EvidenceAttachment:
     """Write the file to private storage and its row; the caller holds the transaction.
 
-    The attachment documents an evidence record, a key project's progress update or an
-    objection. If the row cannot be written, the file is removed again.
+    The attachment documents an evidence record, a key project's progress update, an
+    objection or a rectification report. If the row cannot be written, the file is removed again.
     """
     attachment = EvidenceAttachment(
         evidence=evidence,
         progress=progress,
         objection=objection,
+        report=report,
         original_name=prepared.original_name,
         content_type=prepared.kind.content_type,
         size=prepared.size,
@@ -451,7 +459,8 @@ def attachment_get_for_user(user: AnyUser, pk: int) -> EvidenceAttachment:
     Who sees an evidence record: its unit's users, the office, district leaders, supervision
     and the lead department of its indicator (``assessment.view_evidence``); a progress update:
     whoever sees its key project (``assessment.view_keyproject``); an objection: whoever sees
-    the objection (``assessment.view_objection``), in ``assessment.access``.
+    the objection (``assessment.view_objection``); a rectification report: whoever sees its
+    warning notice (``assessment.view_warningnotice``), in ``assessment.access``.
     """
     attachment = get_object_or_404(
         EvidenceAttachment.objects.select_related(
@@ -459,6 +468,7 @@ def attachment_get_for_user(user: AnyUser, pk: int) -> EvidenceAttachment:
             "evidence__unit",
             "progress__task__milestone__project",
             "objection",
+            "report__notice",
         ),
         pk=pk,
     )
@@ -466,6 +476,8 @@ def attachment_get_for_user(user: AnyUser, pk: int) -> EvidenceAttachment:
         allowed = user.has_perm("assessment.view_evidence", attachment.evidence)
     elif attachment.objection is not None:
         allowed = user.has_perm("assessment.view_objection", attachment.objection)
+    elif attachment.report is not None:
+        allowed = user.has_perm("assessment.view_warningnotice", attachment.report.notice)
     else:
         progress = attachment.progress
         assert progress is not None  # an attachment documents one of the three

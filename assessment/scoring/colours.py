@@ -12,10 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum
+from typing import TypeVar
 
 from .inputs import Method
 from .numbers import Number, to_decimal
 
+K = TypeVar("K")  # the key of a unit × indicator pair, whatever the caller names it by
 DEFAULT_YELLOW_SHARE = Decimal("0.80")
 # Methods whose verified records are failures: any one (not waived) turns the indicator red.
 FAILURE_METHODS = frozenset({Method.DEDUCTION, Method.VETO, Method.DISQUALIFY})
@@ -100,13 +102,11 @@ def unit_colour(colours: Iterable[Colour | None]) -> Colour | None:
 
 
 def colour_grid(
-    standings: Mapping[tuple[str, str], Standing],
-    *,
-    yellow_share: Number = DEFAULT_YELLOW_SHARE,
-) -> dict[tuple[str, str], Colour]:
+    standings: Mapping[K, Standing], *, yellow_share: Number = DEFAULT_YELLOW_SHARE
+) -> dict[K, Colour]:
     """The colours of many (unit, indicator) pairs at once; pairs without a colour are left out."""
     share = to_decimal(yellow_share)
-    grid: dict[tuple[str, str], Colour] = {}
+    grid: dict[K, Colour] = {}
     for key, standing in standings.items():
         colour = indicator_colour(standing, yellow_share=share)
         if colour is not None:

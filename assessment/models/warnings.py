@@ -205,6 +205,12 @@ class WarningNotice(models.Model):
     def __str__(self) -> str:
         return f"{self.period} · {self.unit.code}"
 
+    @property
+    def latest_report(self) -> RectificationReport | None:
+        """The last report filed (from the prefetched reports when there are)."""
+        reports = list(self.reports.all())
+        return max(reports, key=lambda r: (r.filed_at, r.pk)) if reports else None
+
 
 class ReportStatus(models.TextChoices):
     FILED = "filed", _("awaiting review")

@@ -154,11 +154,11 @@ class HeatRow:
     unit_id: int
     code: str
     name: str
-    cells: list[Colour | None] = field(default_factory=list)
+    cells: list[tuple[str, Colour | None]] = field(default_factory=list)  # (indicator code, …)
 
     @property
     def colour(self) -> Colour | None:
-        present = [cell for cell in self.cells if cell is not None]
+        present = [cell for _code, cell in self.cells if cell is not None]
         return max(present) if present else None
 
 
@@ -183,7 +183,7 @@ def heat_map(year: AssessmentYear, colours: dict[Pair, Colour], unit_ids: Iterab
         if row["id"] in wanted
     ]
     for row in rows:
-        row.cells = [colours.get((row.unit_id, pk)) for pk, _code, _name in indicators]
+        row.cells = [(code, colours.get((row.unit_id, pk))) for pk, code, _name in indicators]
     return HeatMap(indicators=indicators, rows=[row for row in rows if row.colour is not None])
 
 

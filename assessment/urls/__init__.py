@@ -16,6 +16,7 @@ from assessment.urls import (
     results,
     surveys,
     verify,
+    warnings,
     years,
 )
 
@@ -35,4 +36,5 @@ urlpatterns = (
     + surveys.urlpatterns
     + drafts.urlpatterns
     + integrity.urlpatterns
+    + warnings.urlpatterns
 )

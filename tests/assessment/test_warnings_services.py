@@ -5,7 +5,6 @@ The numbers of each test are worked by hand in its comments.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal as D
 
 import pytest
@@ -13,11 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from assessment.models import (
-    Evidence,
     EvidenceAttachment,
     EvidenceStatus,
     PeriodColour,
-    PeriodTarget,
     RectificationReport,
     TalkListEntry,
     WarningNotice,
@@ -25,49 +22,15 @@ from assessment.models import (
 from assessment.scoring.colours import Colour
 from assessment.selectors import warnings as read
 from assessment.services import warnings as service
-from tests.assessment.factories import IndicatorFactory, TargetFactory
+from tests.assessment.warnings_world import build_world, day, record
 from tests.factories import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 
 
-def day(month: int, dom: int) -> datetime.date:
-    return datetime.date(2026, month, dom)
-
-
-def record(unit, indicator, when, value, *, status=EvidenceStatus.VERIFIED, waived=False):
-    return Evidence.objects.create(
-        unit=unit, indicator=indicator, date=when, value=D(value), description="月报",
-        status=status, is_waived=waived,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def world(year, town, unit_a, unit_b, office_user):
-    """E01 (completion, annual 1,000) and C01 (ceiling, annual 200) for 甲镇 and 乙镇, with
-    quarterly periods and Q1 20 %, Q2 45 %, Q3 70 % of the annual targets."""
-    gdp = IndicatorFactory(year=year, category=town, code="E01", name="地区生产总值")
-    petitions = IndicatorFactory(
-        year=year, category=town, code="C01", name="信访件数", method="ceiling"
-    )
-    safety = IndicatorFactory(year=year, category=town, code="V01", name="安全生产", method="veto")
-    bonus = IndicatorFactory(year=year, category=town, code="B01", name="表彰", method="bonus")
-    periods = service.periods_create(year=year, by=office_user)
-    for unit in (unit_a, unit_b):
-        TargetFactory(unit=unit, indicator=gdp, target=D(1000))
-        TargetFactory(unit=unit, indicator=petitions, target=D(200))
-        for period, share in zip(periods, ("0.20", "0.45", "0.70"), strict=False):
-            for indicator in (gdp, petitions):
-                PeriodTarget.objects.create(
-                    period=period, unit=unit, indicator=indicator, share=D(share)
-                )
-    return {
-        "gdp": gdp,
-        "petitions": petitions,
-        "safety": safety,
-        "bonus": bonus,
-        "periods": periods,
-    }
+    return build_world(year, town, unit_a, unit_b, office_user)
 
 
 def test_quarters_are_created_once(world, year, office_user):

@@ -13,6 +13,10 @@ gets the same number on every page:
 - ``open_objections``: objections to the results not yet resolved;
 - ``open_signals``: integrity signals (疑点线索) the office has not yet decided, and
   ``failures_to_record``: confirmed ones whose failure supervision has not recorded yet;
+- ``open_notices``, ``reports_overdue``, ``reports_to_review``, ``unanswered_instructions``:
+  the warnings' follow-up: warning notices still waiting for a rectification report (none
+  filed, or the last one sent back), those of them past their deadline, the reports waiting
+  for the office, and leaders' instructions the unit has not answered;
 - ``targets_missing``, ``grading_missing``, ``evaluations_missing``: the phases' open work
   whatever their deadlines (what blocks the year's next step), by the reminders' own rules.
 
@@ -29,9 +33,13 @@ from assessment.models import (
     AssessmentYear,
     Contribution,
     Evidence,
+    Instruction,
     Objection,
     ObjectionStatus,
     ProgressUpdate,
+    RectificationReport,
+    ReportStatus,
+    WarningNotice,
 )
 from assessment.selectors.evidence import OverdueIndicator, overdue_by_unit, reporting_alarms_on
 from assessment.selectors.integrity import failures_to_record, open_signal_count
@@ -138,6 +146,48 @@ class Waiting:
     @cached_property
     def failures_to_record(self) -> int:
         return failures_to_record(self.year)
+
+    # The warnings' follow-up.
+
+    @cached_property
+    def open_notices(self) -> list[WarningNotice]:
+        """Notices waiting for a report: none filed, or the last one sent back (a filed report
+        waits for the office; after an accepted one nothing more is asked)."""
+        return list(
+            WarningNotice.objects.filter(period__year=self.year)
+            .exclude(reports__status__in=[ReportStatus.FILED, ReportStatus.ACCEPTED])
+            .select_related("unit", "period")
+            .order_by("report_due", "unit__code")
+        )
+
+    def open_notices_of(self, unit_id: int) -> list[WarningNotice]:
+        return [notice for notice in self.open_notices if notice.unit_id == unit_id]
+
+    @property
+    def reports_overdue(self) -> list[WarningNotice]:
+        """Open notices whose report is past its deadline."""
+        return [notice for notice in self.open_notices if notice.report_due < self.today]
+
+    @cached_property
+    def reports_to_review(self) -> list[RectificationReport]:
+        return list(
+            RectificationReport.objects.filter(
+                notice__period__year=self.year, status=ReportStatus.FILED
+            )
+            .select_related("notice__unit", "notice__period")
+            .order_by("filed_at", "pk")
+        )
+
+    @cached_property
+    def unanswered_instructions(self) -> list[Instruction]:
+        return list(
+            Instruction.objects.filter(year=self.year, answered_at__isnull=True)
+            .select_related("unit")
+            .order_by("written_at", "pk")
+        )
+
+    def unanswered_instructions_of(self, unit_id: int) -> list[Instruction]:
+        return [row for row in self.unanswered_instructions if row.unit_id == unit_id]
 
     # The phases' open work whatever their deadlines: what the year's next step waits for.
 

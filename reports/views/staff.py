@@ -25,6 +25,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from assessment.models import AssessmentYear, ComputationRun, YearStatus
+from assessment.selectors import warnings as warning_reads
 from assessment.selectors import years as selectors
 from assessment.views.feedback import say_form_errors, say_refusal, year_redirect
 from reports.forms import BulletinCreateForm, OutstandingFilterForm
@@ -373,8 +374,13 @@ def dashboard_latest(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     record = _district_year(request, year)
-    board = dashboard_reads.dashboard(record, timezone.localdate())
+    today = timezone.localdate()
+    board = dashboard_reads.dashboard(record, today)
+    colours = warning_reads.colours_now(record, today)
     context = {
+        "heat": warning_reads.heat_map(
+            record, colours, warning_reads.visible_unit_ids(request.user, record)
+        ),
         "year": record,
         "board": board,
         "risks": board.risks[:10],

@@ -34,6 +34,7 @@ from units.access import (
 from units.models import Unit
 
 DETAILS_SHOWN = 5  # names listed under a task; its page has them all
+WARNING_TASKS = frozenset({"reports_review", "reports_overdue"})
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
             "assessment:evidence_statement", pgettext("workbench", "Answer"), home,
         ),
     ]  # fmt: skip
+    tasks += warning_tasks(unit, waiting)
     if highlights_open(year):
         registered = Highlight.objects.filter(year=year, unit=unit).count()
         tasks.append(
@@ -190,6 +192,47 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
              action=pgettext("workbench", "Read"))
     )  # fmt: skip
     return tasks
+
+
+def warning_tasks(unit: Unit, waiting: Waiting) -> list[Task]:
+    """The unit's warning notices to answer with a report, and the instructions to answer
+    (shown only while there are: most units never get a notice)."""
+    notices = waiting.open_notices_of(unit.pk)
+    late = [notice for notice in notices if notice.report_due < waiting.today]
+    instructions = waiting.unanswered_instructions_of(unit.pk)
+    warnings = year_url("assessment:warnings_year", waiting.year)
+    tasks = [
+        Task(
+            "notices",
+            _("Warning notices to answer with a rectification report"),
+            reverse("assessment:notice_detail", kwargs={"pk": notices[0].pk})
+            if notices
+            else warnings,
+            count=len(notices),
+            action=pgettext("workbench", "Answer"),
+            urgent=bool(late),
+            details=tuple(
+                _("%(period)s · report due %(date)s")
+                % {"period": notice.period.name, "date": f"{notice.report_due:%Y-%m-%d}"}
+                for notice in notices
+            ),
+            note=ngettext("%(count)s report overdue", "%(count)s reports overdue", len(late))
+            % {"count": len(late)}
+            if late
+            else "",
+        ),
+        Task(
+            "instructions",
+            _("Leaders' instructions to answer"),
+            reverse("assessment:instruction_detail", kwargs={"pk": instructions[0].pk})
+            if instructions
+            else year_url("assessment:instructions", waiting.year),
+            count=len(instructions),
+            action=pgettext("workbench", "Answer"),
+            details=tuple(row.text[:40] for row in instructions),
+        ),
+    ]
+    return [task for task in tasks if task.count]
 
 
 # --- lead department ----------------------------------------------------------------------------
@@ -305,7 +348,8 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
     imports = list(
         ImportJob.objects.filter(state__in=[ImportJobState.QUEUED, ImportJobState.RUNNING])
     )
-    return [
+    to_review, overdue = waiting.reports_to_review, waiting.reports_overdue
+    tasks = [
         Task(
             "verify",
             _("Verification queue"),
@@ -332,6 +376,30 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             year,
         ),
         Task(
+            "reports_review",
+            _("Rectification reports to review"),
+            reverse("assessment:notice_detail", kwargs={"pk": to_review[0].notice_id})
+            if to_review
+            else year_url("assessment:warnings_year", year),
+            count=len(to_review),
+            action=pgettext("workbench", "Open"),
+            details=tuple(
+                f"{report.notice.unit.name} · {report.notice.period.name}" for report in to_review
+            ),
+        ),
+        Task(
+            "reports_overdue",
+            _("Rectification reports overdue"),
+            year_url("assessment:warnings_year", year),
+            count=len(overdue),
+            action=pgettext("workbench", "Open"),
+            urgent=bool(overdue),
+            details=tuple(
+                f"{notice.unit.name} · {notice.period.name} · {notice.report_due:%Y-%m-%d}"
+                for notice in overdue
+            ),
+        ),
+        Task(
             "imports",
             _("Imports in progress"),
             reverse("assessment:import_job", kwargs={"pk": imports[0].pk})
@@ -342,3 +410,5 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             details=tuple(f"{job.file_name} · {job.get_state_display()}" for job in imports),
         ),
     ]
+    # The warnings' follow-up shows only while there is some: most years have none.
+    return [task for task in tasks if task.count or task.key not in WARNING_TASKS]

@@ -187,3 +187,18 @@ def test_the_talk_page_is_the_offices(client, world, reporter_a, office_user):
     assert client.get(url).status_code == 403
     client.force_login(office_user)
     assert client.get(url).status_code == 200
+
+
+def test_the_dashboard_shows_the_colours_now_with_words_and_links(
+    client, world, leader_user, on_july_5
+):
+    # "Now" (5 July) compares with the latest period ended, Q2 (30 June): target 450;
+    # 甲镇 337.5 → red, 乙镇 450 → green.
+    client.force_login(leader_user)
+    page = client.get(reverse("reports:dashboard", kwargs={"year": 2026})).content.decode()
+    heat = page[page.index('id="heat-map"') :]
+    a_row = heat[heat.index('data-unit="A01"') :].split("</tr>")[0]
+    b_row = heat[heat.index('data-unit="B01"') :].split("</tr>")[0]
+    assert 'data-colour="red"' in a_row and ">红灯<" in a_row
+    assert 'data-colour="red"' not in b_row and ">绿灯<" in b_row
+    assert reverse("assessment:warnings_year", kwargs={"year": 2026}) in page

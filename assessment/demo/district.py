@@ -70,6 +70,7 @@ def seed(*, stdout: OutputWrapper) -> None:
     from assessment.demo.ballots import seed_ballots
     from assessment.demo.previous import seed_previous_year
     from assessment.demo.surveys import seed_surveys
+    from assessment.demo.warnings import seed_warnings
 
     seed_previous_year(stdout=stdout)  # 2025, published: first, as a district would have it
     started = new_year_district(DEMO_YEAR, stdout)
@@ -103,6 +104,7 @@ def seed(*, stdout: OutputWrapper) -> None:
     # The office reopens the collection: a newcomer's reporter records right away, beside the
     # provisional results and the late record of the closed month.
     move_year(year, YearStatus.COLLECTING, district)
+    stdout.write(seed_warnings(year, district))
     stdout.write(
         f"assessment year {DEMO_YEAR}: {len(indicators)} indicators, "
         f"{sum(p.target is not None or p.base is not None for p in plans.values())} targets, "

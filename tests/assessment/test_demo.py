@@ -25,15 +25,22 @@ from assessment.models import (
     Grade,
     Highlight,
     Indicator,
+    Instruction,
     KeyProject,
     Milestone,
+    PeriodColour,
+    PeriodTarget,
     ProgressUpdate,
     ProjectTask,
+    RectificationReport,
+    ReportingPeriod,
     SurveyRate,
+    TalkListEntry,
     Target,
     TeamEvaluation,
     TeamResult,
     UnitResult,
+    WarningNotice,
 )
 from assessment.scoring import Aggregation, Method
 from tests.canonical import canonical_sha256
@@ -366,3 +373,24 @@ def test_the_demo_has_catalogues_claims_by_the_list_a_disqualified_unit_and_a_wa
     assert waiver.confirmed_by != waiver.proposed_by
     text = run.units.get(unit=waived.unit).details[waived.indicator.code]["text"]
     assert waiver.reason in text
+
+
+def test_the_year_has_quarterly_targets_colours_for_q1_to_q3_and_the_follow_up(seeded):
+    periods = list(ReportingPeriod.objects.filter(year__year=DEMO_YEAR).order_by("ends_on"))
+    assert [p.name for p in periods] == ["Q1", "Q2", "Q3", "Q4"]
+    assert [p.is_closed for p in periods] == [True, True, True, False]
+    assert set(PeriodTarget.objects.filter(period=periods[1]).values_list("share", flat=True)) == {
+        Decimal("0.45")
+    }
+    for period in periods[:3]:
+        assert PeriodColour.objects.filter(period=period, colour="red").exists()
+    q3 = WarningNotice.objects.filter(period=periods[2])
+    # Q3 notices without a report are overdue (due 16 October)
+    assert q3.filter(reports__isnull=True).exists()
+    assert RectificationReport.objects.filter(status="returned").count() == 1
+    assert RectificationReport.objects.filter(status="accepted").exists()
+    assert TalkListEntry.objects.filter(period=periods[2]).exists()
+    assert TalkListEntry.objects.filter(talk__isnull=False).exists()
+    assert Instruction.objects.filter(answered_at__isnull=False).count() == 1
+    assert Instruction.objects.filter(answered_at__isnull=True).count() == 1
+    assert "warnings: 3 quarters closed" in seeded

@@ -113,13 +113,30 @@ class ReportingPeriod(models.Model):
         return self.closed_at is not None
 
 
-class PeriodTarget(models.Model):
+class PeriodPair(models.Model):
+    """A unit × indicator as it stands at one period's end (one row per period and pair)."""
+
+    period = _of(ReportingPeriod, _("period"), "+")
+    unit = _of(Unit, _("unit"), "+")
+    indicator = _of(Indicator, _("indicator"), "+")
+
+    class Meta:
+        abstract = True
+        ordering = ["period", "unit__code", "indicator__sort_order", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit", "indicator"], name="%(class)s_unique_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.unit.code} · {self.indicator.code}"
+
+
+class PeriodTarget(PeriodPair):
     """The cumulative target of a unit × indicator by a period's end: a share of the annual
     target, or an absolute figure."""
 
-    period = _of(ReportingPeriod, _("period"), "targets")
-    unit = _of(Unit, _("unit"), "period_targets")
-    indicator = _of(Indicator, _("indicator"), "period_targets")
     share = models.DecimalField(
         _("cumulative share of the annual target"),
         null=True,
@@ -131,14 +148,11 @@ class PeriodTarget(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["period", "unit__code", "indicator__sort_order", "indicator__code"]
+    class Meta(PeriodPair.Meta):
         verbose_name = _("period target")
         verbose_name_plural = _("period targets")
         constraints = [
-            models.UniqueConstraint(
-                fields=["period", "unit", "indicator"], name="period_target_unique"
-            ),
+            *PeriodPair.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(share__isnull=True, value__isnull=False)
                 | models.Q(share__isnull=False, value__isnull=True),
@@ -146,36 +160,21 @@ class PeriodTarget(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.period} · {self.unit.code} · {self.indicator.code}"
 
-
-class PeriodColour(models.Model):
+class PeriodColour(PeriodPair):
     """The colour of a unit × indicator as it stood when its period was closed.
 
     Written once at the close; later evidence changes the colour now, never this one.
     """
 
-    period = _of(ReportingPeriod, _("period"), "colours")
-    unit = _of(Unit, _("unit"), "period_colours")
-    indicator = _of(Indicator, _("indicator"), "period_colours")
     colour = models.CharField(_("colour"), max_length=8, choices=ColourChoices.choices)
     actual = models.DecimalField(_("verified cumulative value"), null=True, blank=True, **AMOUNT)
     target = models.DecimalField(_("cumulative target"), null=True, blank=True, **AMOUNT)
     shortfall = models.DecimalField(_("shortfall"), null=True, blank=True, **AMOUNT)
 
-    class Meta:
-        ordering = ["period", "unit__code", "indicator__sort_order", "indicator__code"]
+    class Meta(PeriodPair.Meta):
         verbose_name = _("period-end colour")
         verbose_name_plural = _("period-end colours")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "unit", "indicator"], name="period_colour_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.period} · {self.unit.code} · {self.indicator.code}: {self.colour}"
 
 
 class WarningNotice(models.Model):
@@ -276,13 +275,10 @@ class TalkRecord(models.Model):
         return f"{self.unit.code} · {self.held_on}"
 
 
-class TalkListEntry(models.Model):
+class TalkListEntry(PeriodPair):
     """A unit on the talk list (约谈名单): red on one indicator at `reds` consecutive period
     ends."""
 
-    period = _of(ReportingPeriod, _("period"), "talk_list")
-    unit = _of(Unit, _("unit"), "talk_list_entries")
-    indicator = _of(Indicator, _("indicator"), "talk_list_entries")
     reds = models.PositiveSmallIntegerField(_("consecutive red period ends"))
     talk = models.ForeignKey(
         TalkRecord,
@@ -295,18 +291,9 @@ class TalkListEntry(models.Model):
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["period", "unit__code", "indicator__sort_order"]
+    class Meta(PeriodPair.Meta):
         verbose_name = _("talk list entry")
         verbose_name_plural = _("talk list")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "unit", "indicator"], name="talk_list_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.period} · {self.unit.code} · {self.indicator.code}"
 
 
 class Instruction(models.Model):

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -273,15 +274,15 @@ def instructions(request: HttpRequest, year: int) -> HttpResponse:
     return render(request, "warnings/instructions.html", context)
 
 
-def _instruction_for_user(request: HttpRequest, pk: int) -> Instruction:
-    instruction = get_object_or_404(
-        Instruction.objects.select_related(
-            "year", "unit", "indicator", "notice__period", "written_by", "answered_by"
-        ),
-        pk=pk,
-    )
-    if not request.user.has_perm("assessment.view_instruction", instruction):
+def _may(request: HttpRequest, perm: str, record: Model) -> None:
+    if not request.user.has_perm(perm, record):
         raise PermissionDenied
+
+
+def _instruction_for_user(request: HttpRequest, pk: int) -> Instruction:
+    related = ("year", "unit", "indicator", "notice__period", "written_by", "answered_by")
+    instruction = get_object_or_404(Instruction.objects.select_related(*related), pk=pk)
+    _may(request, "assessment.view_instruction", instruction)
     return instruction
 
 

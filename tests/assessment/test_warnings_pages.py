@@ -74,7 +74,7 @@ def test_only_the_office_closes_a_period(client, world, reporter_a, leader_user,
     for user in (reporter_a, leader_user):
         client.force_login(user)
         assert _close_q2(client, world).status_code == 403
-    assert not world["periods"][1].colours.exists()
+    assert not PeriodColour.objects.filter(period=world["periods"][1]).exists()
 
 
 def test_the_unit_files_its_report_and_the_office_accepts_it(

@@ -96,7 +96,7 @@ def test_stored_colours_do_not_change_when_later_evidence_arrives(world, unit_a,
 
 def test_periods_close_in_order_once_and_after_their_end(world, office_user):
     q1, q2 = world["periods"][:2]
-    with pytest.raises(ValidationError, match="earlier"):
+    with pytest.raises(ValidationError, match="之前的期间"):
         service.period_close(period=q2, by=office_user, today=day(7, 5))
     with pytest.raises(ValidationError):
         service.period_close(period=q1, by=office_user, today=day(3, 31))

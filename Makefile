@@ -104,6 +104,7 @@ bench: install
 	DEBUG=true $(PY) -m benchmarks.compute $(BENCH_ARGS)
 	DEBUG=true $(PY) -m benchmarks.imports $(IMPORT_BENCH_ARGS)
 	DEBUG=true $(PY) -m benchmarks.whatif $(WHATIF_BENCH_ARGS)
+	DEBUG=true $(PY) -m benchmarks.warnings $(WARNINGS_BENCH_ARGS)
 
 # Load test of the whole stack (loadtest/run.py, ~2 minutes): gunicorn with production
 # settings against a scratch `district_load` database on the local PostgreSQL server

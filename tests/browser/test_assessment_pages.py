@@ -25,7 +25,9 @@ def test_the_office_sets_up_a_year_scheme_and_targets(
     page.locator('a[href="/years/2026/"]').click()
     expect(page.locator("h1 [data-status='setup']")).to_be_visible()
 
-    # A transition asks first; saying no changes nothing (the script runs under the CSP).
+    # A transition asks first; saying no changes nothing (the script runs under the CSP). The
+    # page's script comes last in it: the heading shows before the question is wired up.
+    page.wait_for_load_state("load")
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.locator('#transition-form button[value="collecting"]').click()
     assert AssessmentYear.objects.get(year=2026).status == YearStatus.SETUP

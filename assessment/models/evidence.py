@@ -393,6 +393,9 @@ class EvidenceAttachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    # Added after attachments were sealed into the audit chain (``units.audit``).
+    audit_added_columns: ClassVar[dict[str, object]] = {"report_id": None}
+
     history = HistoricalRecords()
 
     class Meta:

@@ -108,7 +108,7 @@ def integrity_compute(*, year: AssessmentYear, by: User) -> tuple[int, int]:
 
 def _locked(signal: IntegritySignal) -> IntegritySignal:
     return (
-        IntegritySignal.objects.select_for_update()
+        IntegritySignal.objects.select_for_update(of=("self",))
         .select_related("year", "unit", "failure_indicator")
         .get(pk=signal.pk)
     )

@@ -3,11 +3,11 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
 from django.test.utils import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
+from tests.demo_seed import clear_caches, close_seeded_demo, group_demo_modules, shares_the_demo
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 from tests.postgresql_flush import cheap_flush
 from tests.scheduling import make_scheduler
@@ -30,6 +30,25 @@ TEST_PASSWORD = "a-long-test-password"
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     return make_scheduler(config, log)  # keeps pytest-django's order (tests/scheduling.py)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    group_demo_modules(items)  # one seed of the demo for the modules that read it
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, with the worker's seeded demo rolled back before it goes."""
+    yield
+    close_seeded_demo()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _seeded_demo_only_for_its_modules(request):
+    """A module that does not share the seeded demo starts without it (tests/demo_seed.py)."""
+    if not shares_the_demo(request.node.nodeid.split("::", 1)[0]):
+        close_seeded_demo()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -63,11 +82,6 @@ def _cheap_postgresql_flush():
         return
     with cheap_flush(type(connection.ops)):
         yield
-
-
-def clear_caches() -> None:
-    for cache in caches.all():
-        cache.clear()
 
 
 @pytest.fixture(autouse=True)

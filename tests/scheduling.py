@@ -6,8 +6,9 @@ Each worker has its own test database. Two things decide what it may run, in whi
   empties every table, the rows the migrations wrote included (the unit categories).
   pytest-django therefore sorts these tests after all the other tests of the database; a
   worker must keep that order, or a test would meet a database a flush has emptied.
-- A module's module-scoped fixtures (the seeded demo, the access-matrix district) are built
-  once by each worker that runs any of its tests: a module is best run whole by one worker.
+- A module's module-scoped fixtures (the access-matrix district) are built once by each worker
+  that runs any of its tests: a module is best run whole by one worker. The modules that share
+  the seeded demo (tests/demo_seed.py) are best run together by one worker: they are one unit.
 
 xdist's ``loadscope`` hands out whole modules, largest first, which breaks the first rule: a
 module's transactional tests go with the module, and later modules follow them. This scheduler
@@ -21,6 +22,8 @@ thus runs a subsequence of pytest-django's order.
 from __future__ import annotations
 
 import pytest
+
+from tests.demo_seed import shares_the_demo
 
 
 def make_scheduler(config: pytest.Config, log):
@@ -40,6 +43,8 @@ def make_scheduler(config: pytest.Config, log):
                 previous = None
                 for test in self.collection:
                     module = test.split("::", 1)[0]
+                    if shares_the_demo(module):
+                        module = "the seeded demo"
                     if module != previous:
                         runs[module] = runs.get(module, -1) + 1
                         previous = module

@@ -8,24 +8,20 @@ Each is then fetched on the demo district as a user allowed to.
 
 import ast
 import inspect
-import io
 import re
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.db import transaction
-from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import AssessmentYear, EvaluationRound, ImportJob, RaterGroup, Survey
 from assessment.models.surveys import SurveyAccess, new_token
 from assessment.services import drafts
+from tests.demo_seed import seeded_demo
 from tests.imports_helpers import xlsx_bytes
 from units.models import Unit
 
@@ -83,20 +79,9 @@ def download_views() -> set[str]:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo district, seeded once for the module and rolled back at its end."""
-    var = tmp_path_factory.mktemp("var")
-    with (
-        override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        # The demo answers its surveys; the answers per hour are counted in the cache, which
-        # outlives the rolled-back seed: a later seed of the demo must start from zero.
-        cache.clear()
-        call_command("seed_demo", stdout=io.StringIO())
+    """The demo district, seeded (once per worker) and rolled back at the module's end."""
+    with seeded_demo(django_db_blocker, tmp_path_factory):
         yield
-        transaction.set_rollback(True)
-        cache.clear()
 
 
 @pytest.fixture

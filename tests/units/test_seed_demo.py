@@ -5,10 +5,9 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test.utils import override_settings
 
+from tests.demo_seed import seeded_demo
 from units.models import Cadre, Unit
 
 pytestmark = pytest.mark.django_db
@@ -22,17 +21,10 @@ def _seed() -> str:
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, seeded once for the module (inside a transaction rolled back at its end; each
+    """The demo, seeded (once per worker, inside a transaction rolled back in the end; each
     test's own changes roll back to it). Returns what ``seed_demo`` printed."""
-    var = tmp_path_factory.mktemp("var")
-    with (
-        # the demo accounts file and the demo attachment go here, not into var/
-        override_settings(VAR_DIR=var, MEDIA_ROOT=var / "media"),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        yield _seed()
-        transaction.set_rollback(True)
+    with seeded_demo(django_db_blocker, tmp_path_factory) as out:
+        yield out
 
 
 def _snapshot() -> dict[str, int]:

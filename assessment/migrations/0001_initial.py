@@ -96,6 +96,31 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='Indicator',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=32, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_-]*$', "Use letters, digits, '-' or '_' only, starting with a letter or digit.")], verbose_name='indicator code')),
+                ('name', models.CharField(max_length=100, verbose_name='indicator name')),
+                ('group', models.CharField(blank=True, max_length=50, verbose_name='indicator group')),
+                ('points', models.DecimalField(decimal_places=2, max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='points')),
+                ('method', models.CharField(choices=[('completion', 'completion rate (完成率)'), ('ceiling', 'kept under a ceiling (控制类)'), ('increment', 'total and increment (增量)'), ('base_ratio', 'ratio to the original base (基数比例)'), ('city_rank', 'city ranking (全市排名)'), ('graded', 'qualitative grade (定性评价)'), ('survey', 'survey rate (测评)'), ('bonus', 'bonus item (加分)'), ('deduction', 'deduction item (扣分)'), ('veto', 'one-vote veto (一票否决)')], max_length=16, verbose_name='scoring method')),
+                ('aggregation', models.CharField(choices=[('sum', 'sum of the records (累计求和)'), ('latest', 'latest record (取最新值)')], default='sum', max_length=8, verbose_name='aggregation')),
+                ('cap', models.DecimalField(decimal_places=4, default=Decimal('1'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('1'))], verbose_name='cap')),
+                ('total_share', models.DecimalField(decimal_places=4, default=Decimal('0.5'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='share of the total')),
+                ('step', models.DecimalField(blank=True, decimal_places=4, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.0001'))], verbose_name='rank step')),
+                ('measure', models.CharField(blank=True, max_length=20, verbose_name='unit of measure')),
+                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
+                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='units.unitcategory', verbose_name='unit category')),
+                ('lead_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_indicators', to='units.unit', verbose_name='lead department')),
+                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='assessment.assessmentyear', verbose_name='year')),
+            ],
+            options={
+                'verbose_name': 'indicator',
+                'verbose_name_plural': 'indicators',
+                'ordering': ['year', 'category__sort_order', 'sort_order', 'code'],
+            },
+        ),
+        migrations.CreateModel(
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -111,6 +136,7 @@ class Migration(migrations.Migration):
                 ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='assessment.evidence', verbose_name='supersedes')),
                 ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='units.unit', verbose_name='unit')),
                 ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
+                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='assessment.indicator', verbose_name='indicator')),
             ],
             options={
                 'verbose_name': 'evidence record',
@@ -282,31 +308,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_-]*$', "Use letters, digits, '-' or '_' only, starting with a letter or digit.")], verbose_name='indicator code')),
-                ('name', models.CharField(max_length=100, verbose_name='indicator name')),
-                ('group', models.CharField(blank=True, max_length=50, verbose_name='indicator group')),
-                ('points', models.DecimalField(decimal_places=2, max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='points')),
-                ('method', models.CharField(choices=[('completion', 'completion rate (完成率)'), ('ceiling', 'kept under a ceiling (控制类)'), ('increment', 'total and increment (增量)'), ('base_ratio', 'ratio to the original base (基数比例)'), ('city_rank', 'city ranking (全市排名)'), ('graded', 'qualitative grade (定性评价)'), ('survey', 'survey rate (测评)'), ('bonus', 'bonus item (加分)'), ('deduction', 'deduction item (扣分)'), ('veto', 'one-vote veto (一票否决)')], max_length=16, verbose_name='scoring method')),
-                ('aggregation', models.CharField(choices=[('sum', 'sum of the records (累计求和)'), ('latest', 'latest record (取最新值)')], default='sum', max_length=8, verbose_name='aggregation')),
-                ('cap', models.DecimalField(decimal_places=4, default=Decimal('1'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('1'))], verbose_name='cap')),
-                ('total_share', models.DecimalField(decimal_places=4, default=Decimal('0.5'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='share of the total')),
-                ('step', models.DecimalField(blank=True, decimal_places=4, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.0001'))], verbose_name='rank step')),
-                ('measure', models.CharField(blank=True, max_length=20, verbose_name='unit of measure')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='units.unitcategory', verbose_name='unit category')),
-                ('lead_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_indicators', to='units.unit', verbose_name='lead department')),
-                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='assessment.assessmentyear', verbose_name='year')),
-            ],
-            options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['year', 'category__sort_order', 'sort_order', 'code'],
-            },
-        ),
-        migrations.CreateModel(
             name='HistoricalTarget',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
@@ -438,11 +439,6 @@ class Migration(migrations.Migration):
                 'verbose_name': 'grade',
                 'verbose_name_plural': 'grades',
             },
-        ),
-        migrations.AddField(
-            model_name='evidence',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='assessment.indicator', verbose_name='indicator'),
         ),
         migrations.CreateModel(
             name='CityRank',

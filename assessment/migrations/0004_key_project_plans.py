@@ -28,6 +28,8 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('project', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.keyproject', verbose_name='key project')),
             ],
             options={
                 'verbose_name': 'historical milestone',
@@ -36,6 +38,64 @@ class Migration(migrations.Migration):
                 'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='Milestone',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=200, verbose_name='milestone')),
+                ('due', models.DateField(verbose_name='due by')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='assessment.keyproject', verbose_name='key project')),
+            ],
+            options={
+                'verbose_name': 'milestone',
+                'verbose_name_plural': 'milestones',
+                'ordering': ['due', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='ProjectTask',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('description', models.CharField(max_length=300, verbose_name='task')),
+                ('quantity', models.DecimalField(decimal_places=6, max_digits=20, validators=[django.core.validators.MinValueValidator(Decimal('0.000001'))], verbose_name='quantity')),
+                ('measure', models.CharField(help_text='For example 亩, 万元, 户 or 个.', max_length=20, verbose_name='unit of measure')),
+                ('due', models.DateField(verbose_name='due by')),
+                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='project_tasks', to='units.cadre', verbose_name='person')),
+                ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='assessment.milestone', verbose_name='milestone')),
+            ],
+            options={
+                'verbose_name': 'project task',
+                'verbose_name_plural': 'project tasks',
+                'ordering': ['due', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='ProgressUpdate',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('pending', 'pending'), ('verified', 'verified'), ('rejected', 'rejected')], default='pending', max_length=16, verbose_name='status')),
+                ('is_current', models.BooleanField(default=True, help_text='False once a correction has superseded this record.', verbose_name='current')),
+                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
+                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
+                ('status_reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
+                ('is_late', models.BooleanField(default=False, help_text='Recorded by the assessment office after the collection of evidence closed.', verbose_name='late')),
+                ('late_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for the late record')),
+                ('correction_reason', models.CharField(blank=True, help_text='Why this record supersedes the earlier one.', max_length=500, verbose_name='reason for the correction')),
+                ('date', models.DateField(verbose_name='date')),
+                ('amount', models.DecimalField(decimal_places=6, max_digits=20, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount done')),
+                ('description', models.CharField(max_length=500, verbose_name='description')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='assessment.progressupdate', verbose_name='supersedes')),
+                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
+                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='assessment.projecttask', verbose_name='task')),
+            ],
+            options={
+                'verbose_name': 'progress update',
+                'verbose_name_plural': 'progress updates',
+                'ordering': ['-date', '-recorded_at'],
+                'permissions': [('verify_progressupdate', 'Can verify key-project progress')],
+            },
         ),
         migrations.CreateModel(
             name='HistoricalProgressUpdate',
@@ -56,6 +116,11 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('verified_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
+                ('supersedes', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.progressupdate', verbose_name='supersedes')),
+                ('task', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.projecttask', verbose_name='task')),
             ],
             options={
                 'verbose_name': 'historical progress update',
@@ -77,6 +142,9 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('cadre', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.cadre', verbose_name='person')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('milestone', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.milestone', verbose_name='milestone')),
             ],
             options={
                 'verbose_name': 'historical project task',
@@ -85,57 +153,6 @@ class Migration(migrations.Migration):
                 'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='Milestone',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='milestone')),
-                ('due', models.DateField(verbose_name='due by')),
-            ],
-            options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['due', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ProgressUpdate',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('verified', 'verified'), ('rejected', 'rejected')], default='pending', max_length=16, verbose_name='status')),
-                ('is_current', models.BooleanField(default=True, help_text='False once a correction has superseded this record.', verbose_name='current')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('status_reason', models.CharField(blank=True, max_length=500, verbose_name='reason')),
-                ('is_late', models.BooleanField(default=False, help_text='Recorded by the assessment office after the collection of evidence closed.', verbose_name='late')),
-                ('late_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for the late record')),
-                ('correction_reason', models.CharField(blank=True, help_text='Why this record supersedes the earlier one.', max_length=500, verbose_name='reason for the correction')),
-                ('date', models.DateField(verbose_name='date')),
-                ('amount', models.DecimalField(decimal_places=6, max_digits=20, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='amount done')),
-                ('description', models.CharField(max_length=500, verbose_name='description')),
-            ],
-            options={
-                'verbose_name': 'progress update',
-                'verbose_name_plural': 'progress updates',
-                'ordering': ['-date', '-recorded_at'],
-                'permissions': [('verify_progressupdate', 'Can verify key-project progress')],
-            },
-        ),
-        migrations.CreateModel(
-            name='ProjectTask',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300, verbose_name='task')),
-                ('quantity', models.DecimalField(decimal_places=6, max_digits=20, validators=[django.core.validators.MinValueValidator(Decimal('0.000001'))], verbose_name='quantity')),
-                ('measure', models.CharField(help_text='For example 亩, 万元, 户 or 个.', max_length=20, verbose_name='unit of measure')),
-                ('due', models.DateField(verbose_name='due by')),
-            ],
-            options={
-                'verbose_name': 'project task',
-                'verbose_name_plural': 'project tasks',
-                'ordering': ['due', 'pk'],
-            },
         ),
         migrations.AlterModelOptions(
             name='contribution',
@@ -248,71 +265,6 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('year', 'name'), name='project_unique_name', violation_error_message='A key project of this name already exists this year.'),
         ),
         migrations.AddField(
-            model_name='historicalmilestone',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicalmilestone',
-            name='project',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.keyproject', verbose_name='key project'),
-        ),
-        migrations.AddField(
-            model_name='historicalprogressupdate',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicalprogressupdate',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='historicalprogressupdate',
-            name='verified_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by'),
-        ),
-        migrations.AddField(
-            model_name='historicalprojecttask',
-            name='cadre',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.cadre', verbose_name='person'),
-        ),
-        migrations.AddField(
-            model_name='historicalprojecttask',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='milestone',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='assessment.keyproject', verbose_name='key project'),
-        ),
-        migrations.AddField(
-            model_name='historicalprojecttask',
-            name='milestone',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.milestone', verbose_name='milestone'),
-        ),
-        migrations.AddField(
-            model_name='progressupdate',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='progressupdate',
-            name='supersedes',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='assessment.progressupdate', verbose_name='supersedes'),
-        ),
-        migrations.AddField(
-            model_name='progressupdate',
-            name='verified_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verified by'),
-        ),
-        migrations.AddField(
-            model_name='historicalprogressupdate',
-            name='supersedes',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.progressupdate', verbose_name='supersedes'),
-        ),
-        migrations.AddField(
             model_name='evidenceattachment',
             name='progress',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='assessment.progressupdate', verbose_name='progress update'),
@@ -325,26 +277,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='evidenceattachment',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('evidence__isnull', False), ('progress__isnull', True)), models.Q(('evidence__isnull', True), ('progress__isnull', False)), _connector='OR'), name='attachment_of_one_record'),
-        ),
-        migrations.AddField(
-            model_name='projecttask',
-            name='cadre',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='project_tasks', to='units.cadre', verbose_name='person'),
-        ),
-        migrations.AddField(
-            model_name='projecttask',
-            name='milestone',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='assessment.milestone', verbose_name='milestone'),
-        ),
-        migrations.AddField(
-            model_name='progressupdate',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='updates', to='assessment.projecttask', verbose_name='task'),
-        ),
-        migrations.AddField(
-            model_name='historicalprogressupdate',
-            name='task',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.projecttask', verbose_name='task'),
         ),
         migrations.AddConstraint(
             model_name='milestone',

@@ -19,39 +19,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CodeBatch',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.PositiveSmallIntegerField(verbose_name='number of codes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='made at')),
-                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='voided at')),
-                ('void_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for voiding')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit')),
-                ('voided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voided by')),
-            ],
-            options={
-                'verbose_name': 'batch of codes',
-                'verbose_name_plural': 'batches of codes',
-                'ordering': ['round', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='BallotCode',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial', models.PositiveIntegerField(verbose_name='slip number')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='digest')),
-                ('used_on', models.DateField(blank=True, null=True, verbose_name='used on')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='codes', to='assessment.codebatch', verbose_name='batch')),
-            ],
-            options={
-                'verbose_name': 'ballot code',
-                'verbose_name_plural': 'ballot codes',
-                'ordering': ['batch', 'serial'],
-            },
-        ),
-        migrations.CreateModel(
             name='EvaluationRound',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -78,30 +45,57 @@ class Migration(migrations.Migration):
                 'ordering': ['-year__year', 'name'],
             },
         ),
-        migrations.AddField(
-            model_name='codebatch',
-            name='round',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='assessment.evaluationround', verbose_name='round'),
+        migrations.CreateModel(
+            name='RaterGroup',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=50, verbose_name='name')),
+                ('weight', models.DecimalField(decimal_places=4, max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0.0001'))], verbose_name='weight')),
+                ('min_ballots', models.PositiveSmallIntegerField(default=1, help_text="Below this number of valid ballots the group cannot score a team or cadre; for a group of a unit's own staff, counted per unit.", validators=[django.core.validators.MinValueValidator(1)], verbose_name='minimum valid ballots')),
+                ('own_unit', models.BooleanField(default=False, help_text="Each code of the group belongs to one unit and its ballot covers that unit's team and cadres only (e.g. the unit's own staff).", verbose_name='raters of the unit itself')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='assessment.evaluationround', verbose_name='round')),
+            ],
+            options={
+                'verbose_name': 'rater group',
+                'verbose_name_plural': 'rater groups',
+                'ordering': ['round', 'position', 'pk'],
+            },
         ),
-        migrations.AddField(
-            model_name='cadreevaluation',
-            name='round',
-            field=models.ForeignKey(blank=True, help_text='Empty: imported or typed in.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cadre_evaluations', to='assessment.evaluationround', verbose_name='from the evaluation round'),
+        migrations.CreateModel(
+            name='CodeBatch',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('size', models.PositiveSmallIntegerField(verbose_name='number of codes')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='made at')),
+                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='voided at')),
+                ('void_reason', models.CharField(blank=True, max_length=500, verbose_name='reason for voiding')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
+                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit')),
+                ('voided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voided by')),
+                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='assessment.evaluationround', verbose_name='round')),
+                ('group', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='assessment.ratergroup', verbose_name='rater group')),
+            ],
+            options={
+                'verbose_name': 'batch of codes',
+                'verbose_name_plural': 'batches of codes',
+                'ordering': ['round', 'pk'],
+            },
         ),
-        migrations.AddField(
-            model_name='historicalcadreevaluation',
-            name='round',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Empty: imported or typed in.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.evaluationround', verbose_name='from the evaluation round'),
-        ),
-        migrations.AddField(
-            model_name='historicalteamevaluation',
-            name='round',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Empty: imported or typed in.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.evaluationround', verbose_name='from the evaluation round'),
-        ),
-        migrations.AddField(
-            model_name='teamevaluation',
-            name='round',
-            field=models.ForeignKey(blank=True, help_text='Empty: imported or typed in.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='team_evaluations', to='assessment.evaluationround', verbose_name='from the evaluation round'),
+        migrations.CreateModel(
+            name='BallotCode',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('serial', models.PositiveIntegerField(verbose_name='slip number')),
+                ('digest', models.CharField(max_length=64, unique=True, verbose_name='digest')),
+                ('used_on', models.DateField(blank=True, null=True, verbose_name='used on')),
+                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='codes', to='assessment.codebatch', verbose_name='batch')),
+            ],
+            options={
+                'verbose_name': 'ballot code',
+                'verbose_name_plural': 'ballot codes',
+                'ordering': ['batch', 'serial'],
+            },
         ),
         migrations.CreateModel(
             name='HistoricalEvaluationRound',
@@ -220,23 +214,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='RaterGroup',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('weight', models.DecimalField(decimal_places=4, max_digits=7, validators=[django.core.validators.MinValueValidator(Decimal('0.0001'))], verbose_name='weight')),
-                ('min_ballots', models.PositiveSmallIntegerField(default=1, help_text="Below this number of valid ballots the group cannot score a team or cadre; for a group of a unit's own staff, counted per unit.", validators=[django.core.validators.MinValueValidator(1)], verbose_name='minimum valid ballots')),
-                ('own_unit', models.BooleanField(default=False, help_text="Each code of the group belongs to one unit and its ballot covers that unit's team and cadres only (e.g. the unit's own staff).", verbose_name='raters of the unit itself')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='assessment.evaluationround', verbose_name='round')),
-            ],
-            options={
-                'verbose_name': 'rater group',
-                'verbose_name_plural': 'rater groups',
-                'ordering': ['round', 'position', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
             name='HistoricalCodeBatch',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
@@ -262,11 +239,6 @@ class Migration(migrations.Migration):
                 'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.AddField(
-            model_name='codebatch',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='batches', to='assessment.ratergroup', verbose_name='rater group'),
         ),
         migrations.CreateModel(
             name='Ballot',
@@ -347,6 +319,26 @@ class Migration(migrations.Migration):
                 'verbose_name': 'mark',
                 'verbose_name_plural': 'marks',
             },
+        ),
+        migrations.AddField(
+            model_name='cadreevaluation',
+            name='round',
+            field=models.ForeignKey(blank=True, help_text='Empty: imported or typed in.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cadre_evaluations', to='assessment.evaluationround', verbose_name='from the evaluation round'),
+        ),
+        migrations.AddField(
+            model_name='historicalcadreevaluation',
+            name='round',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Empty: imported or typed in.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.evaluationround', verbose_name='from the evaluation round'),
+        ),
+        migrations.AddField(
+            model_name='historicalteamevaluation',
+            name='round',
+            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Empty: imported or typed in.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.evaluationround', verbose_name='from the evaluation round'),
+        ),
+        migrations.AddField(
+            model_name='teamevaluation',
+            name='round',
+            field=models.ForeignKey(blank=True, help_text='Empty: imported or typed in.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='team_evaluations', to='assessment.evaluationround', verbose_name='from the evaluation round'),
         ),
         migrations.AddConstraint(
             model_name='evaluationround',

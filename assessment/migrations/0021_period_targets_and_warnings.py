@@ -18,6 +18,41 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='ReportingPeriod',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=30, verbose_name='period name')),
+                ('starts_on', models.DateField(verbose_name='starts on')),
+                ('ends_on', models.DateField(verbose_name='ends on')),
+                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
+                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
+                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periods', to='assessment.assessmentyear', verbose_name='year')),
+            ],
+            options={
+                'verbose_name': 'reporting period',
+                'verbose_name_plural': 'reporting periods',
+                'ordering': ['year', 'ends_on'],
+            },
+        ),
+        migrations.CreateModel(
+            name='WarningNotice',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('issued_at', models.DateTimeField(auto_now_add=True, verbose_name='issued at')),
+                ('report_due', models.DateField(verbose_name='rectification report due')),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
+                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
+                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='assessment.reportingperiod', verbose_name='period')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warning_notices', to='units.unit', verbose_name='unit')),
+            ],
+            options={
+                'verbose_name': 'warning notice',
+                'verbose_name_plural': 'warning notices',
+                'ordering': ['-period__ends_on', 'unit__code'],
+            },
+        ),
+        migrations.CreateModel(
             name='HistoricalInstruction',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
@@ -30,6 +65,13 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('answered_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.indicator', verbose_name='indicator')),
+                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit')),
+                ('written_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                ('year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.assessmentyear', verbose_name='year')),
+                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.warningnotice', verbose_name='warning notice')),
             ],
             options={
                 'verbose_name': "historical leader's instruction",
@@ -49,6 +91,10 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.indicator', verbose_name='indicator')),
+                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit')),
+                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.reportingperiod', verbose_name='period')),
             ],
             options={
                 'verbose_name': 'historical period target',
@@ -72,6 +118,10 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('filed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('reviewed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
+                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.warningnotice', verbose_name='warning notice')),
             ],
             options={
                 'verbose_name': 'historical rectification report',
@@ -93,6 +143,9 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('closed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.assessmentyear', verbose_name='year')),
             ],
             options={
                 'verbose_name': 'historical reporting period',
@@ -103,6 +156,24 @@ class Migration(migrations.Migration):
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
+            name='TalkRecord',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('held_on', models.DateField(verbose_name='held on')),
+                ('attendees', models.TextField(max_length=1000, verbose_name='attendees')),
+                ('commitments', models.TextField(max_length=4000, verbose_name='commitments')),
+                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='assessment.reportingperiod', verbose_name='period')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='units.unit', verbose_name='unit')),
+            ],
+            options={
+                'verbose_name': 'talk record',
+                'verbose_name_plural': 'talk records',
+                'ordering': ['-held_on', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
             name='HistoricalTalkListEntry',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
@@ -111,6 +182,11 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('indicator', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.indicator', verbose_name='indicator')),
+                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit')),
+                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.reportingperiod', verbose_name='period')),
+                ('talk', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.talkrecord', verbose_name='talk')),
             ],
             options={
                 'verbose_name': 'historical talk list entry',
@@ -132,6 +208,10 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit')),
+                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.reportingperiod', verbose_name='period')),
             ],
             options={
                 'verbose_name': 'historical talk record',
@@ -152,6 +232,11 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('acknowledged_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('issued_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
+                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit')),
+                ('period', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.reportingperiod', verbose_name='period')),
             ],
             options={
                 'verbose_name': 'historical warning notice',
@@ -172,6 +257,8 @@ class Migration(migrations.Migration):
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
                 ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('year', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.assessmentyear', verbose_name='year')),
             ],
             options={
                 'verbose_name': 'historical warning rules',
@@ -190,6 +277,12 @@ class Migration(migrations.Migration):
                 ('written_at', models.DateTimeField(auto_now_add=True, verbose_name='written at')),
                 ('answer', models.TextField(blank=True, max_length=4000, verbose_name='answer')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
+                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by')),
+                ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='assessment.indicator', verbose_name='indicator')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='units.unit', verbose_name='unit')),
+                ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
+                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='assessment.assessmentyear', verbose_name='year')),
+                ('notice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='assessment.warningnotice', verbose_name='warning notice')),
             ],
             options={
                 'verbose_name': "leader's instruction",
@@ -205,6 +298,9 @@ class Migration(migrations.Migration):
                 ('actual', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='verified cumulative value')),
                 ('target', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='cumulative target')),
                 ('shortfall', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='shortfall')),
+                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.indicator', verbose_name='indicator')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit')),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.reportingperiod', verbose_name='period')),
             ],
             options={
                 'verbose_name': 'period-end colour',
@@ -219,6 +315,9 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('share', models.DecimalField(blank=True, decimal_places=4, max_digits=6, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.0001')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='cumulative share of the annual target')),
                 ('value', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True, verbose_name='cumulative target')),
+                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.indicator', verbose_name='indicator')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit')),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.reportingperiod', verbose_name='period')),
             ],
             options={
                 'verbose_name': 'period target',
@@ -237,6 +336,9 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('filed', 'awaiting review'), ('accepted', 'accepted'), ('returned', 'sent back')], default='filed', max_length=16, verbose_name='status')),
                 ('review_note', models.TextField(blank=True, max_length=2000, verbose_name='review note')),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='reviewed at')),
+                ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by')),
+                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by')),
+                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='assessment.warningnotice', verbose_name='warning notice')),
             ],
             options={
                 'verbose_name': 'rectification report',
@@ -245,25 +347,14 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='ReportingPeriod',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='period name')),
-                ('starts_on', models.DateField(verbose_name='starts on')),
-                ('ends_on', models.DateField(verbose_name='ends on')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-            ],
-            options={
-                'verbose_name': 'reporting period',
-                'verbose_name_plural': 'reporting periods',
-                'ordering': ['year', 'ends_on'],
-            },
-        ),
-        migrations.CreateModel(
             name='TalkListEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('reds', models.PositiveSmallIntegerField(verbose_name='consecutive red period ends')),
+                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.indicator', verbose_name='indicator')),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.reportingperiod', verbose_name='period')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit')),
+                ('talk', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='assessment.talkrecord', verbose_name='talk')),
             ],
             options={
                 'verbose_name': 'talk list entry',
@@ -273,41 +364,13 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='TalkRecord',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='held on')),
-                ('attendees', models.TextField(max_length=1000, verbose_name='attendees')),
-                ('commitments', models.TextField(max_length=4000, verbose_name='commitments')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-            ],
-            options={
-                'verbose_name': 'talk record',
-                'verbose_name_plural': 'talk records',
-                'ordering': ['-held_on', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='WarningNotice',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issued_at', models.DateTimeField(auto_now_add=True, verbose_name='issued at')),
-                ('report_due', models.DateField(verbose_name='rectification report due')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
-            ],
-            options={
-                'verbose_name': 'warning notice',
-                'verbose_name_plural': 'warning notices',
-                'ordering': ['-period__ends_on', 'unit__code'],
-            },
-        ),
-        migrations.CreateModel(
             name='WarningRules',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('yellow_share', models.DecimalField(decimal_places=4, default=Decimal('0.80'), max_digits=6, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='yellow line (share of the period target)')),
                 ('talk_after', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='consecutive red period ends before a talk')),
                 ('notice_days', models.PositiveSmallIntegerField(default=15, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(90)], verbose_name='days to file a rectification report')),
+                ('year', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='warning_rules', to='assessment.assessmentyear', verbose_name='year')),
             ],
             options={
                 'verbose_name': 'warning rules',
@@ -317,196 +380,6 @@ class Migration(migrations.Migration):
         migrations.RemoveConstraint(
             model_name='evidenceattachment',
             name='attachment_of_one_record',
-        ),
-        migrations.AddField(
-            model_name='historicalinstruction',
-            name='answered_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by'),
-        ),
-        migrations.AddField(
-            model_name='historicalinstruction',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicalinstruction',
-            name='indicator',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.indicator', verbose_name='indicator'),
-        ),
-        migrations.AddField(
-            model_name='historicalinstruction',
-            name='unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='historicalinstruction',
-            name='written_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by'),
-        ),
-        migrations.AddField(
-            model_name='historicalinstruction',
-            name='year',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.assessmentyear', verbose_name='year'),
-        ),
-        migrations.AddField(
-            model_name='historicalperiodtarget',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicalperiodtarget',
-            name='indicator',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.indicator', verbose_name='indicator'),
-        ),
-        migrations.AddField(
-            model_name='historicalperiodtarget',
-            name='unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='historicalrectificationreport',
-            name='filed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by'),
-        ),
-        migrations.AddField(
-            model_name='historicalrectificationreport',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicalrectificationreport',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by'),
-        ),
-        migrations.AddField(
-            model_name='historicalreportingperiod',
-            name='closed_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
-        ),
-        migrations.AddField(
-            model_name='historicalreportingperiod',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicalreportingperiod',
-            name='year',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.assessmentyear', verbose_name='year'),
-        ),
-        migrations.AddField(
-            model_name='historicaltalklistentry',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicaltalklistentry',
-            name='indicator',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.indicator', verbose_name='indicator'),
-        ),
-        migrations.AddField(
-            model_name='historicaltalklistentry',
-            name='unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='historicaltalkrecord',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicaltalkrecord',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='historicaltalkrecord',
-            name='unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='historicalwarningnotice',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by'),
-        ),
-        migrations.AddField(
-            model_name='historicalwarningnotice',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicalwarningnotice',
-            name='issued_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by'),
-        ),
-        migrations.AddField(
-            model_name='historicalwarningnotice',
-            name='unit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='historicalwarningrules',
-            name='history_user',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
-            model_name='historicalwarningrules',
-            name='year',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.assessmentyear', verbose_name='year'),
-        ),
-        migrations.AddField(
-            model_name='instruction',
-            name='answered_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='answered by'),
-        ),
-        migrations.AddField(
-            model_name='instruction',
-            name='indicator',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='assessment.indicator', verbose_name='indicator'),
-        ),
-        migrations.AddField(
-            model_name='instruction',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='instruction',
-            name='written_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by'),
-        ),
-        migrations.AddField(
-            model_name='instruction',
-            name='year',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='assessment.assessmentyear', verbose_name='year'),
-        ),
-        migrations.AddField(
-            model_name='periodcolour',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.indicator', verbose_name='indicator'),
-        ),
-        migrations.AddField(
-            model_name='periodcolour',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='periodtarget',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.indicator', verbose_name='indicator'),
-        ),
-        migrations.AddField(
-            model_name='periodtarget',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='rectificationreport',
-            name='filed_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='filed by'),
-        ),
-        migrations.AddField(
-            model_name='rectificationreport',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by'),
         ),
         migrations.AddField(
             model_name='evidenceattachment',
@@ -521,131 +394,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='evidenceattachment',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('evidence__isnull', False), ('objection__isnull', True), ('progress__isnull', True), ('report__isnull', True)), models.Q(('evidence__isnull', True), ('objection__isnull', True), ('progress__isnull', False), ('report__isnull', True)), models.Q(('evidence__isnull', True), ('objection__isnull', False), ('progress__isnull', True), ('report__isnull', True)), models.Q(('evidence__isnull', True), ('objection__isnull', True), ('progress__isnull', True), ('report__isnull', False)), _connector='OR'), name='attachment_of_one_record'),
-        ),
-        migrations.AddField(
-            model_name='reportingperiod',
-            name='closed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
-        ),
-        migrations.AddField(
-            model_name='reportingperiod',
-            name='year',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='periods', to='assessment.assessmentyear', verbose_name='year'),
-        ),
-        migrations.AddField(
-            model_name='periodtarget',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='periodcolour',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='historicalwarningnotice',
-            name='period',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='historicaltalkrecord',
-            name='period',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='historicaltalklistentry',
-            name='period',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='historicalperiodtarget',
-            name='period',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='talklistentry',
-            name='indicator',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.indicator', verbose_name='indicator'),
-        ),
-        migrations.AddField(
-            model_name='talklistentry',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='talklistentry',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='talkrecord',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='talkrecord',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='talkrecord',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='talks', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='talklistentry',
-            name='talk',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='assessment.talkrecord', verbose_name='talk'),
-        ),
-        migrations.AddField(
-            model_name='historicaltalklistentry',
-            name='talk',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.talkrecord', verbose_name='talk'),
-        ),
-        migrations.AddField(
-            model_name='warningnotice',
-            name='acknowledged_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by'),
-        ),
-        migrations.AddField(
-            model_name='warningnotice',
-            name='issued_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by'),
-        ),
-        migrations.AddField(
-            model_name='warningnotice',
-            name='period',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='assessment.reportingperiod', verbose_name='period'),
-        ),
-        migrations.AddField(
-            model_name='warningnotice',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='warning_notices', to='units.unit', verbose_name='unit'),
-        ),
-        migrations.AddField(
-            model_name='rectificationreport',
-            name='notice',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='assessment.warningnotice', verbose_name='warning notice'),
-        ),
-        migrations.AddField(
-            model_name='instruction',
-            name='notice',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='instructions', to='assessment.warningnotice', verbose_name='warning notice'),
-        ),
-        migrations.AddField(
-            model_name='historicalrectificationreport',
-            name='notice',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.warningnotice', verbose_name='warning notice'),
-        ),
-        migrations.AddField(
-            model_name='historicalinstruction',
-            name='notice',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='assessment.warningnotice', verbose_name='warning notice'),
-        ),
-        migrations.AddField(
-            model_name='warningrules',
-            name='year',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='warning_rules', to='assessment.assessmentyear', verbose_name='year'),
         ),
         migrations.AddConstraint(
             model_name='reportingperiod',

@@ -28,6 +28,8 @@ MATRIX_DRAFTS: dict[str, Row] = {
     "assessment:draft_compare": (_draft, office_only()),
     "assessment:draft_export": (_draft, office_only()),
     "assessment:draft_balance": (_draft, office_only()),
+    "assessment:draft_indicator_add": (_draft, everyone(405)),
+    "assessment:draft_indicator_remove": (_draft, everyone(405)),
     "assessment:draft_copy": (_draft, everyone(405)),
     "assessment:draft_delete": (_draft, everyone(405)),
     "assessment:draft_adopt": (_draft, everyone(405)),

@@ -8,9 +8,11 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms.base import DistrictForm, plain_number
+from assessment.forms.base import DistrictForm, add_state_field, plain_number
 from assessment.forms.years import PARAMETER_GROUPS, model_form_field, parameter_field
 from assessment.models import DRAFT_PARAMETERS, AssessmentYear, DraftScheme, Indicator, YearStatus
+from assessment.services.drafts import NEW_INDICATOR_DEFAULTS, draft_state
+from units.models import UnitCategory
 
 # What the draft form changes of each indicator (its code and name stay the year's).
 ROW_FIELDS: tuple[str, ...] = ("points", "method", "cap", "total_share", "step")
@@ -44,6 +46,7 @@ class DraftForm(DistrictForm):
                 )
         kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        add_state_field(self, draft_state(draft))
         for name in (*DRAFT_PARAMETERS, "bonus_pool"):
             self.fields[name] = parameter_field(name)
         for index, row in enumerate(draft.indicators):
@@ -77,6 +80,41 @@ class DraftForm(DistrictForm):
             }
             for index, row in enumerate(self.draft.indicators)
         }
+
+
+# What the office gives a new indicator of a draft: as the scheme page asks for one.
+NEW_FIELDS: tuple[str, ...] = (
+    "code", "name", "group", "points", "method", "aggregation", "cap", "total_share", "step",
+)  # fmt: skip
+
+
+class DraftIndicatorForm(DistrictForm):
+    """A new indicator of the draft: its category, code, name and rule."""
+
+    category = forms.ChoiceField(label=_("Unit category"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                name: plain_number(value) if isinstance(value, Decimal) else value
+                for name, value in NEW_INDICATOR_DEFAULTS.items()
+            },
+        )
+        kwargs.setdefault("prefix", "new")
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["category"])
+        field.choices = [
+            ("", "---------"),
+            *UnitCategory.objects.order_by("sort_order", "code").values_list("code", "name"),
+        ]
+        for name in NEW_FIELDS:
+            self.fields[name] = model_form_field(Indicator, name)
+
+    def indicator(self) -> dict[str, Any]:
+        """The service's arguments: the category, and the indicator's values."""
+        values = {name: self.cleaned_data[name] for name in NEW_FIELDS}
+        return {"category": self.cleaned_data["category"], "values": values}
 
 
 class AdoptForm(DistrictForm):

@@ -6,7 +6,7 @@ also appear in the table beside it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -102,9 +102,15 @@ def balance_charts(
 
 
 def balance_messages(
-    item: CategoryBalance, indicator_names: Mapping[tuple[str, str], str], year: int
+    item: CategoryBalance,
+    indicator_names: Mapping[tuple[str, str], str],
+    year: int,
+    unrecorded: Collection[tuple[str, str]] = (),
 ) -> list[str]:
-    """The warnings of a category's balance, in plain words for the office."""
+    """The warnings of a category's balance, in plain words for the office.
+
+    ``unrecorded``: (category, code) of a draft's new indicators with nothing recorded in the
+    year, which score alike for want of data rather than by their rule."""
 
     def name(code: str) -> str:
         return indicator_names.get((item.category, code), code)
@@ -112,7 +118,16 @@ def balance_messages(
     found: list[str] = []
     for indicator in item.flat:
         values = {"year": year, "indicator": name(indicator.code)}
-        if indicator.all_full:
+        if (item.category, indicator.code) in unrecorded:
+            found.append(
+                _(
+                    "「%(indicator)s」 is new in the draft and nothing is recorded for it in "
+                    "%(year)s: every unit scores %(score)s on it, so it tells no unit apart "
+                    "until its data is recorded."
+                )
+                % {**values, "score": indicator.lowest}
+            )
+        elif indicator.all_full:
             found.append(
                 _(
                     "In %(year)s every unit scored full marks on 「%(indicator)s」: it tells "

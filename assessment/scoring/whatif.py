@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .engine import compute
-from .inputs import IndicatorSpec, Params, Tier, YearInputs
+from .inputs import CATALOGUE_METHODS, IndicatorSpec, Params, Tier, YearInputs
 from .numbers import exact, round2
 from .results import UnitResult, YearResult
 
@@ -40,7 +40,11 @@ def with_catalogues(
 ) -> dict[str, list[IndicatorSpec]]:
     """The draft's schemes with each indicator's catalogue (加减分清单) taken from the year's
     indicator of the same category and code, where the draft's own has none: a draft changes
-    weights and rules, and its catalogued records are still counted by their items."""
+    weights and rules, and its catalogued records are still counted by their items.
+
+    Only a bonus or deduction indicator takes a catalogue (spec, "Catalogued bonus and
+    deduction items"): one the draft scores by another method is scored by that method alone.
+    """
     catalogues = {
         (category, spec.code): spec.items
         for category, specs in year.items()
@@ -50,7 +54,7 @@ def with_catalogues(
     return {
         category: [
             spec
-            if spec.items
+            if spec.items or spec.method not in CATALOGUE_METHODS
             else dataclasses.replace(spec, items=catalogues.get((category, spec.code), ()))
             for spec in specs
         ]
@@ -69,6 +73,19 @@ def draft_inputs(inputs: YearInputs, draft: Draft) -> YearInputs:
         params=draft.params if draft.params is not None else inputs.params,
         bonus_pool=draft.bonus_pool if draft.bonus_pool is not None else inputs.bonus_pool,
     )
+
+
+def without_inputs(inputs: YearInputs, category: str, code: str) -> bool:
+    """True when nothing is recorded for the indicator ``code`` for any unit of ``category``
+    (no target, base, evidence, city rank, grade, survey rate or catalogued record): an
+    indicator new in a draft, scored as the spec scores missing evidence (actual 0; a missing
+    city rank, grade or survey rate scores 0 with a warning)."""
+    units = {unit.code for unit in inputs.units if unit.category == category}
+    recorded = (
+        inputs.targets, inputs.bases, inputs.evidence, inputs.city_ranks,
+        inputs.grades, inputs.survey_rates, inputs.item_records,
+    )  # fmt: skip
+    return not any((unit, code) in values for values in recorded for unit in units)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,17 @@ def year_drafts(year: AssessmentYear) -> QuerySet[DraftScheme]:
     return DraftScheme.objects.filter(year=year).select_related("created_by")
 
 
+def deleted_draft_year(pk: int) -> int | None:
+    """The year of the draft ``pk`` when it has been deleted (None: it exists, or never did)."""
+    if DraftScheme.objects.filter(pk=pk).exists():
+        return None
+    return (
+        DraftScheme.history.filter(id=pk, history_type="-")
+        .values_list("year__year", flat=True)
+        .first()
+    )
+
+
 # --- the year's stored results, read back as the engine's values -----------------------------
 
 

@@ -8,6 +8,12 @@ urlpatterns = [
     path("years/<int:year>/drafts/", views.draft_list, name="draft_list"),
     path("years/<int:year>/balance/", views.year_balance, name="year_balance"),
     path("drafts/<int:pk>/", views.draft_edit, name="draft_edit"),
+    path("drafts/<int:pk>/indicators/add/", views.draft_indicator_add, name="draft_indicator_add"),
+    path(
+        "drafts/<int:pk>/indicators/remove/",
+        views.draft_indicator_remove,
+        name="draft_indicator_remove",
+    ),
     path("drafts/<int:pk>/compare/", views.draft_compare, name="draft_compare"),
     path("drafts/<int:pk>/compare.xlsx", views.draft_export, name="draft_export"),
     path("drafts/<int:pk>/balance/", views.draft_balance, name="draft_balance"),

@@ -7,7 +7,7 @@ has its table in the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -15,13 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessment.access import manages_assessment
-from assessment.forms.base import add_service_errors
-from assessment.forms.drafts import AdoptForm, DraftCreateForm, DraftForm
+from assessment.forms.base import add_service_errors, opened_state
+from assessment.forms.drafts import AdoptForm, DraftCreateForm, DraftForm, DraftIndicatorForm
 from assessment.lib.whatif_pages import (
     balance_charts,
     balance_messages,
@@ -30,9 +31,9 @@ from assessment.lib.whatif_pages import (
     comparison_lines,
     comparison_workbook,
 )
-from assessment.models import AssessmentYear, DraftScheme
+from assessment.models import AssessmentYear, DraftScheme, MethodChoices
 from assessment.scoring.balance import CategoryBalance, balance
-from assessment.scoring.whatif import Draft, draft_inputs, with_catalogues
+from assessment.scoring.whatif import Draft, draft_inputs, with_catalogues, without_inputs
 from assessment.selectors import drafts as selectors
 from assessment.selectors import years as year_selectors
 from assessment.services import drafts as service
@@ -84,34 +85,101 @@ def draft_list(request: HttpRequest, year: int) -> HttpResponse:
     return _list_page(request, record, form)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _draft(request, pk)
-    form = DraftForm(request.POST or None, draft=draft)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.draft_update(
-                draft=draft,
-                by=request.user,
-                name=form.cleaned_data["name"],
-                params=form.parameters(),
-                indicators=form.indicator_changes(),
-                bonus_pool=form.cleaned_data["bonus_pool"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error, list(form.fields))
-        else:
-            messages.success(request, _("The draft was saved."))
-            return redirect("assessment:draft_compare", pk=draft.pk)
+def _edit_page(
+    request: HttpRequest,
+    draft: DraftScheme,
+    form: DraftForm | None = None,
+    add_form: DraftIndicatorForm | None = None,
+) -> HttpResponse:
     context = {
         "draft": draft,
         "year": draft.year,
-        "form": form,
+        "form": form or DraftForm(draft=draft),
+        "add_form": add_form or DraftIndicatorForm(),
+        "new_keys": {f"{c}/{code}" for c, code in service.new_indicators(draft)},
+        "removed": service.removed_indicators(draft),
         "categories": category_names(),
         "adopt_form": AdoptForm(),
     }
     return render(request, "drafts/draft_edit.html", context)
+
+
+def _saved(form: DraftForm | DraftIndicatorForm, save: Callable[[], object]) -> bool:
+    """Run the service ``save`` for a valid form; its refusal goes onto the form."""
+    if not form.is_valid():
+        return False
+    try:
+        save()
+    except ValidationError as error:
+        add_service_errors(form, error, list(form.fields))
+        return False
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    if request.method != "POST":
+        return _edit_page(request, draft)
+    form = DraftForm(request.POST, draft=draft)
+    saved = _saved(
+        form,
+        lambda: service.draft_update(
+            draft=draft,
+            by=request.user,
+            name=form.cleaned_data["name"],
+            params=form.parameters(),
+            indicators=form.indicator_changes(),
+            bonus_pool=form.cleaned_data["bonus_pool"],
+            expected_state=opened_state(form),
+        ),
+    )
+    if not saved:
+        return _edit_page(request, draft, form=form)
+    messages.success(request, _("The draft was saved."))
+    return redirect("assessment:draft_compare", pk=draft.pk)
+
+
+def _to_indicators(draft: DraftScheme) -> HttpResponse:
+    return redirect(f"{reverse('assessment:draft_edit', args=[draft.pk])}#draft-indicators")
+
+
+@require_POST
+@login_required
+def draft_indicator_add(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    form = DraftIndicatorForm(request.POST)
+    saved = _saved(
+        form,
+        lambda: service.draft_indicator_add(draft=draft, by=request.user, **form.indicator()),
+    )
+    if not saved:
+        return _edit_page(request, draft, add_form=form)
+    name = form.cleaned_data["name"]
+    messages.success(request, _("「%(name)s」 was added to the draft.") % {"name": name})
+    return _to_indicators(draft)
+
+
+@require_POST
+@login_required
+def draft_indicator_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _draft(request, pk)
+    category, _sep, code = request.POST.get("indicator", "").partition("/")
+    name = next(
+        (r["name"] for r in draft.indicators if (r["category"], r["code"]) == (category, code)),
+        None,
+    )
+    try:
+        service.draft_indicator_remove(draft=draft, by=request.user, category=category, code=code)
+    except ValidationError as error:
+        say_refusal(request, error)
+    else:
+        if name is not None:
+            messages.success(
+                request, _("「%(name)s」 was removed from the draft.") % {"name": name}
+            )
+    return redirect(f"{reverse('assessment:draft_edit', args=[draft.pk])}#draft-indicators")
 
 
 def _last_year(request: HttpRequest) -> bool:
@@ -131,7 +199,16 @@ def _scored(request: HttpRequest, draft: DraftScheme) -> service.DraftRun | None
 def draft_compare(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _draft(request, pk)
     run = _scored(request, draft)
-    context: dict[str, Any] = {"draft": draft, "year": draft.year, "last_year": _last_year(request)}
+    new = service.new_indicators(draft)
+    context: dict[str, Any] = {
+        "draft": draft,
+        "year": draft.year,
+        "last_year": _last_year(request),
+        "added": [r for r in draft.indicators if (r["category"], r["code"]) in new],
+        "removed": service.removed_indicators(draft),
+        "categories_by_code": category_names(),
+        "method_labels": dict(MethodChoices.choices),
+    }
     if run is not None:
         names = category_names()
         context.update(
@@ -171,9 +248,11 @@ def draft_balance(request: HttpRequest, pk: int) -> HttpResponse:
     if run is not None:
         schemes = with_catalogues(draft.scheme(), run.data.inputs.indicators)
         plan = Draft(indicators=schemes, params=draft.scoring_params())
-        balances = balance(draft_inputs(run.data.inputs, plan), run.result.new)
+        inputs = draft_inputs(run.data.inputs, plan)
+        balances = balance(inputs, run.result.new)
         names = {(row["category"], row["code"]): row["name"] for row in draft.indicators}
-        context.update(_balance_context(balances, names, run.basis.year))
+        unrecorded = {key for key in service.new_indicators(draft) if without_inputs(inputs, *key)}
+        context.update(_balance_context(balances, names, run.basis.year, unrecorded))
     return render(request, "drafts/balance.html", context)
 
 
@@ -192,13 +271,20 @@ def year_balance(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _balance_context(
-    balances: Iterable[CategoryBalance], indicator_names: Mapping[tuple[str, str], str], year: int
+    balances: Iterable[CategoryBalance],
+    indicator_names: Mapping[tuple[str, str], str],
+    year: int,
+    unrecorded: Collection[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     names = category_names()
     balances = list(balances)
     return {
         "balances": [
-            (names.get(b.category, b.category), b, balance_messages(b, indicator_names, year))
+            (
+                names.get(b.category, b.category),
+                b,
+                balance_messages(b, indicator_names, year, unrecorded),
+            )
             for b in balances
         ],
         "charts": balance_charts(balances, names),
@@ -222,6 +308,11 @@ def draft_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_office(request)
+    gone = selectors.deleted_draft_year(pk)
+    if gone is not None:  # the button pressed twice: the first press deleted it
+        messages.info(request, _("The draft has been deleted."))
+        return redirect("assessment:draft_list", year=gone)
     draft = _draft(request, pk)
     year = draft.year.year
     service.draft_delete(draft=draft, by=request.user)

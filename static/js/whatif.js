@@ -13,13 +13,16 @@
 
   function option(spec) {
     const many = spec.labels.length > 8;
+    // counts of units get whole-number ticks (no "1.5 units")
+    const whole = spec.series.every((series) => series.values.every(Number.isInteger));
+    const values = { type: "value", minInterval: whole ? 1 : 0 };
     return {
       animationDuration: 300,
       grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", confine: true },
       legend: { top: 0 },
-      xAxis: many ? { type: "value" } : { type: "category", data: spec.labels, axisLabel: { interval: 0, hideOverlap: true } },
-      yAxis: many ? { type: "category", inverse: true, data: spec.labels } : { type: "value" },
+      xAxis: many ? values : { type: "category", data: spec.labels, axisLabel: { interval: 0, hideOverlap: true } },
+      yAxis: many ? { type: "category", inverse: true, data: spec.labels } : values,
       series: spec.series.map((series) => ({ name: series.name, type: "bar", data: series.values })),
     };
   }

@@ -151,3 +151,92 @@ def test_the_balance_and_scheme_pages_warn_of_an_indicator_that_tells_no_unit_ap
     assert warning in client.get(scheme).content.decode()
     client.force_login(leader_user)  # reads the scheme, not the office's working papers
     assert warning not in client.get(scheme).content.decode()
+
+
+def test_the_office_adds_and_removes_indicators_and_sees_both_on_the_pages(
+    client, office_user, draft
+):
+    client.force_login(office_user)
+    add = reverse("assessment:draft_indicator_add", args=[draft.pk])
+    new = new_indicator(code="N01", name="营商环境", points="10")
+    assert client.post(add, new).status_code == 302
+    assert client.post(add, new).status_code == 302  # sent twice: added once
+    remove = reverse("assessment:draft_indicator_remove", args=[draft.pk])
+    for _twice in range(2):
+        assert client.post(remove, {"indicator": "town/G01"}).status_code == 302
+    draft.refresh_from_db()
+    assert [row["code"] for row in draft.indicators] == ["E01", "N01"]
+
+    edit = client.get(reverse("assessment:draft_edit", args=[draft.pk])).content.decode()
+    assert "草稿新增" in edit.split('data-indicator="N01"')[1].split("</tr>")[0]
+    assert "党建工作" in edit.split('id="draft-removed"')[1]
+    page = client.get(reverse("assessment:draft_compare", args=[draft.pk])).content.decode()
+    changes = page.split('id="draft-scheme-changes"')[1].split("</div>")[0]
+    assert "营商环境" in changes and "党建工作" in changes
+    # 甲镇: E01 50 × 1 + N01 (no rate) 0 = 50.00; 乙镇: 30.00 + 0 = 30.00
+    assert "50.00" in page.split('data-unit="A01"')[1].split("</tr>")[0]
+    assert "30.00" in page.split('data-unit="B01"')[1].split("</tr>")[0]
+    balance = client.get(reverse("assessment:draft_balance", args=[draft.pk])).content.decode()
+    assert "「营商环境」是方案草稿新增的指标，2026 年没有它的任何记录" in balance
+    assert "党建工作" not in balance
+
+
+def new_indicator(**values: str) -> dict[str, str]:
+    """The add-an-indicator form as the page sends it: a town survey indicator, with ``values``."""
+    data = {
+        "category": "town", "group": "", "method": "survey", "aggregation": "sum", "cap": "1",
+        "total_share": "0.5", "step": "", **values,
+    }  # fmt: skip
+    return {f"new-{name}": value for name, value in data.items()}
+
+
+def test_a_bad_new_indicator_is_refused_in_chinese_and_nothing_is_added(client, office_user, draft):
+    client.force_login(office_user)
+    add = reverse("assessment:draft_indicator_add", args=[draft.pk])
+    response = client.post(add, new_indicator(code="N01", name="新", points="-5", cap="0.5"))
+    assert response.status_code == 200
+    form = response.content.decode().split('id="draft-add-indicator"')[1]
+    assert "保存未成功" in form
+    assert "此项不能小于 0" in form and "此项不能小于 1" in form  # points and cap, in Chinese
+    draft.refresh_from_db()
+    assert len(draft.indicators) == 2
+    response = client.post(add, new_indicator(code="E01", name="重复", points="5"))
+    assert "方案草稿中该单位类别已有使用此代码的指标" in response.content.decode()
+
+
+def test_removing_the_last_indicator_of_a_category_is_refused(client, office_user, draft):
+    client.force_login(office_user)
+    remove = reverse("assessment:draft_indicator_remove", args=[draft.pk])
+    client.post(remove, {"indicator": "town/E01"})
+    page = client.post(remove, {"indicator": "town/G01"}, follow=True).content.decode()
+    assert "至少保留一项指标" in page
+    draft.refresh_from_db()
+    assert [row["code"] for row in draft.indicators] == ["G01"]
+
+
+def test_an_edit_form_opened_before_a_change_is_refused_and_keeps_the_input(
+    client, office_user, draft
+):
+    client.force_login(office_user)
+    edit = reverse("assessment:draft_edit", args=[draft.pk])
+    page = client.get(edit).content.decode()
+    state = page.split('name="state" value="')[1].split('"')[0]
+    data = edit_data(draft, state=state, **{"row0-points": "45", "row1-points": "55"})
+    assert client.post(edit, data).status_code == 302
+    assert client.post(edit, data).status_code == 302  # sent twice: saved once, no refusal
+    # a colleague's change in between: the old form is refused, nothing overwritten
+    service.draft_update(draft=draft, by=office_user, name="同事改过")
+    stale = edit_data(draft, state=state, **{"row0-points": "40", "row1-points": "60"})
+    response = client.post(edit, stale)
+    assert response.status_code == 200
+    assert "已被他人修改" in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.name, draft.indicators[0]["points"]) == ("同事改过", "45")
+
+
+def test_a_draft_deleted_twice_says_so_once_and_goes_back_to_the_list(client, office_user, draft):
+    client.force_login(office_user)
+    url = reverse("assessment:draft_delete", args=[draft.pk])
+    assert client.post(url).url == reverse("assessment:draft_list", args=[2026])
+    again = client.post(url, follow=True)
+    assert again.status_code == 200 and "该方案草稿已删除" in again.content.decode()

@@ -24,7 +24,7 @@ from assessment.scoring import (
 from assessment.scoring.balance import balance, bands
 from assessment.scoring.deciders import decide
 from assessment.scoring.items import CatalogueItem, ItemRecord
-from assessment.scoring.whatif import Draft, what_if, with_catalogues
+from assessment.scoring.whatif import Draft, what_if, with_catalogues, without_inputs
 
 # --- a year of two completion indicators ----------------------------------------------------
 
@@ -349,3 +349,71 @@ def test_a_draft_counts_catalogued_records_by_the_years_catalogue():
     result = what_if(inputs, Draft(indicators=schemes))
     assert result.old.units["X"].scores["PLUS"] == D("2.00")
     assert result.new == result.old
+
+
+# --- a draft that removes or adds indicators --------------------------------------------------
+
+
+def test_a_draft_that_removes_an_indicator_scores_the_rest_by_hand():
+    inputs = two_indicators()
+    # without B, A is worth 100: U1 100 × 0.8 = 80.00 (90.00 before, excellent → good),
+    # U2 100 × 1 = 100.00 (80.00 before, good → excellent: 1 place of 3), U3 50.00 (unmoved)
+    draft = Draft(indicators={"town": [dataclasses.replace(A, points=D(100))]})
+    result = what_if(inputs, draft)
+    rows = {row.unit: row for row in result.comparison.rows}
+    assert (rows["U1"].new.total, rows["U1"].new.tier) == (D("80.00"), Tier.GOOD)
+    assert (rows["U2"].new.total, rows["U2"].new.tier) == (D("100.00"), Tier.EXCELLENT)
+    assert (rows["U3"].moved_by, rows["U3"].new.tier) == (D("0.00"), Tier.POOR)
+    assert "B" not in rows["U1"].new.scores and "B" in rows["U1"].old.scores
+    assert [row.unit for row in result.comparison.rows] == ["U2", "U1", "U3"]
+
+
+def test_a_new_indicator_with_nothing_recorded_scores_as_missing_evidence():
+    inputs = two_indicators()
+    # A 40 and B 50 kept; a new survey indicator of 10 points has no rate for anyone: 0.00 and
+    # a warning per unit (spec: a missing survey rate scores 0). A new bonus of 3 points with no
+    # evidence: actual 0, + min(0, 3) = 0.00.
+    # U1: 40 × 0.8 = 32.00 + 50.00 = 82.00; U2: 40 + 30 = 70.00; U3: 20 + 25 = 45.00
+    survey = IndicatorSpec("N", "群众满意度", "main", D(10), "survey")
+    plus = IndicatorSpec("J", "加分", "extra", D(3), "bonus")
+    draft = Draft(indicators={"town": [dataclasses.replace(A, points=D(40)), B, survey, plus]})
+    result = what_if(inputs, draft)
+    totals = {code: unit.total for code, unit in result.new.units.items()}
+    assert totals == {"U1": D("82.00"), "U2": D("70.00"), "U3": D("45.00")}
+    assert all(
+        unit.scores["N"] == unit.scores["J"] == D("0.00") for unit in result.new.units.values()
+    )
+    assert sorted(p.unit for p in result.new.warnings if p.indicator == "N") == ["U1", "U2", "U3"]
+    assert without_inputs(inputs, "town", "N") and not without_inputs(inputs, "town", "A")
+
+
+def test_a_new_indicator_scores_on_what_is_recorded_under_its_code():
+    # C was recorded all year (U1 7, U2 3, U3 nothing) though the year's scheme leaves it out;
+    # the draft adds it as a 20-point completion against targets of 10: U1 20 × 0.7 = 14.00,
+    # U2 20 × 0.3 = 6.00, U3 0.00; A and B keep 40 each: U1 32 + 40 + 14 = 86.00,
+    # U2 40 + 24 + 6 = 70.00, U3 20 + 20 + 0 = 40.00
+    base = two_indicators()
+    units = ("U1", "U2", "U3")
+    inputs = dataclasses.replace(
+        base,
+        targets={**base.targets, **{(code, "C"): D(10) for code in units}},
+        evidence={
+            **base.evidence,
+            ("U1", "C"): EvidenceTotal(D(7), 1),
+            ("U2", "C"): EvidenceTotal(D(3), 1),
+        },
+    )
+    new = IndicatorSpec("C", "新指标", "main", D(20), "completion")
+    forty = [dataclasses.replace(spec, points=D(40)) for spec in (A, B)]
+    result = what_if(inputs, Draft(indicators={"town": [*forty, new]}))
+    totals = {code: unit.total for code, unit in result.new.units.items()}
+    assert totals == {"U1": D("86.00"), "U2": D("70.00"), "U3": D("40.00")}
+    assert result.old == compute(inputs)  # the year's own scheme ignores C
+
+
+def test_a_catalogued_bonus_scored_by_another_method_in_a_draft_takes_no_catalogue():
+    item = CatalogueItem(code="P1", name="省级表彰", points=D(1), cap=D(2))
+    year = {"town": [S1, IndicatorSpec("PLUS", "加分", "extra", D(3), "bonus", items=(item,))]}
+    draft = {"town": [S1, IndicatorSpec("PLUS", "加分", "extra", D(3), "survey")]}
+    (_, plus) = with_catalogues(draft, year)["town"]
+    assert plus.items == ()

@@ -3,6 +3,7 @@ unit whose tier changes, exports the comparison, and the year's own results stay
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -72,4 +73,56 @@ def test_the_office_moves_five_points_in_a_draft_and_exports_the_comparison(
     expect(page.locator('#decider-moves tr[data-indicator="E01"]')).to_contain_text("提高 10.01 分")
     expect(page.locator('[data-chart="losses"][data-drawn="true"]')).to_be_visible()
     page.locator("#tier-decider").screenshot(path=str(screenshot_dir / "tier-decider.png"))
+    assert csp_violations == []
+
+
+def test_the_office_adds_and_removes_indicators_in_a_draft(
+    page, log_in, csp_violations, office_user, town, unit_a, unit_b, screenshot_dir
+):
+    year = scored_year(town, [unit_a, unit_b])
+    results_compute(year=year, by=office_user)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    log_in("office")
+    page.goto(page.base_url + "/years/2026/drafts/")
+    page.get_by_label("方案草稿名称").fill("增减指标")
+    page.get_by_role("button", name="以本年度方案新建草稿").click()
+
+    # a new indicator with bad values first: refused in Chinese, nothing added
+    form = page.locator("#draft-add-indicator")
+    form.get_by_label("单位类别").select_option("town")
+    form.get_by_label("指标代码").fill("N01")
+    form.get_by_label("指标名称").fill("营商环境")
+    form.get_by_label("分值").fill("-10")
+    form.get_by_label("计分方法").select_option("survey")
+    form.get_by_role("button", name="新增指标").click()
+    expect(page.locator("#draft-add-indicator")).to_contain_text("此项不能小于 0")
+    page.screenshot(path=str(screenshot_dir / "draft-add-refused.png"), full_page=True)
+    expect(page.locator('#draft-indicators tr[data-indicator="N01"]')).to_have_count(0)
+
+    page.locator("#draft-add-indicator").get_by_label("分值").fill("10")
+    page.locator("#draft-add-indicator").get_by_role("button", name="新增指标").click()
+    expect(page.locator('#draft-indicators tr[data-indicator="N01"]')).to_contain_text("草稿新增")
+    # 党建工作 out, 经济发展 up to 90
+    page.get_by_role("button", name="移除「党建工作」").click()
+    expect(page.locator('#draft-indicators tr[data-indicator="G01"]')).to_have_count(0)
+    expect(page.locator("#draft-removed")).to_contain_text("党建工作")
+    page.locator('#draft-indicators tr[data-indicator="E01"] input[name$="-points"]').fill("90")
+    page.screenshot(path=str(screenshot_dir / "draft-edit-add-remove.png"), full_page=True)
+    page.get_by_role("button", name="保存并对比").click()
+    page.wait_for_url(re.compile(r"/compare/"), timeout=30_000)  # a loaded machine is slow
+
+    # 甲镇: 90 × 1 + N01 (no rate) 0 = 90.00, still excellent; 乙镇: 90 × 0.6 = 54.00, poor
+    expect(page.locator("#draft-scheme-changes")).to_contain_text("营商环境")
+    expect(page.locator("#draft-scheme-changes")).to_contain_text("党建工作")
+    expect(page.locator('#comparison tr[data-unit="A01"]')).to_contain_text("90.00")
+    b01 = page.locator('#comparison tr[data-unit="B01"]')
+    expect(b01).to_contain_text("54.00")
+    expect(b01).to_have_attribute("data-tier-changed", "true")
+    page.screenshot(path=str(screenshot_dir / "draft-compare-add-remove.png"), full_page=True)
+
+    page.get_by_role("link", name="方案草稿的均衡性").click()
+    expect(page.locator("main")).to_contain_text("「营商环境」是方案草稿新增的指标")
+    page.screenshot(path=str(screenshot_dir / "draft-balance-add-remove.png"), full_page=True)
     assert csp_violations == []

@@ -165,6 +165,9 @@ def overdue_by_unit(
             year=year,
             category_id__in={c for c in units.values() if c is not None},
             method__in=OVERDUE_METHODS,
+            # a unit does not record what its data source provides (一数一源): the sources
+            # page counts the units still without the source's figure
+            source_unit__isnull=True,
         ).order_by("sort_order", "code")
     )
     last_dates = {

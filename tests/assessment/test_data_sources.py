@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from assessment.imports import workbook_import
 from assessment.models import Evidence, EvidenceStatus, Indicator, IntegritySignal
-from assessment.selectors.evidence import unit_progress
+from assessment.selectors.evidence import indicators_overdue, unit_progress
 from assessment.selectors.sources import source_differences
 from assessment.services.evidence import evidence_record, evidence_verify
 from assessment.services.integrity import integrity_compute
@@ -114,6 +114,11 @@ def test_a_unit_that_is_not_the_source_cannot_record_for_another_unit(
         with pytest.raises(ValidationError):
             record(unit_b, indicator, reporter_a, 10)
     assert not Evidence.objects.exists()
+
+
+def test_a_source_fed_indicator_is_never_the_units_overdue_indicator(unit_a, gdp, party):
+    overdue = indicators_overdue(unit=unit_a, year=gdp.year, today=datetime.date(2026, 6, 30))
+    assert [row.indicator.code for row in overdue] == ["PARTY"]
 
 
 def test_the_source_unit_records_only_the_indicators_it_provides(unit_a, party, tongji):
@@ -386,3 +391,15 @@ def test_another_units_records_stay_out_of_reach_by_their_ids(
     client.force_login(tongji)
     assert client.get(correct).status_code == 200
     assert client.get(home).status_code in (403, 404)
+
+
+def test_the_source_units_workbench_counts_the_units_still_without_its_figure(
+    client, unit_a, unit_b, gdp, inv, tongji
+):
+    record(unit_a, gdp, tongji, 1200)
+    client.force_login(tongji)
+    page = client.get(reverse("home")).content.decode()
+    # GDP and INV for 甲镇 and 乙镇: four figures to provide, one recorded
+    assert 'data-task="sources"' in page
+    task = page[page.index('data-task="sources"') :][:1500]
+    assert 'data-field="count">3<' in task

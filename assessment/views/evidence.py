@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessment.access import (
     evidence_record_refusal,
     evidence_statement_refusal,
+    provides_indicator,
     source_refusal,
 )
 from assessment.forms.base import add_service_errors, model_choices
@@ -43,6 +44,7 @@ from assessment.lib.attachments import accepted_kinds_text, attachment_get_for_u
 from assessment.lib.marks import mark
 from assessment.models import (
     AssessmentYear,
+    Evidence,
     EvidenceAttachment,
     Highlight,
     Indicator,
@@ -305,6 +307,15 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     return render(request, "evidence/record_form.html", context)
 
 
+def _back_url(user: AnyUser, record: Evidence) -> str:
+    """Where a correction returns: the record's unit page, or, for the data source unit that
+    provided the figure (it reads no other unit's page), its sources page."""
+    year = record.indicator.year
+    if user_unit_id(user) != record.unit_id and provides_indicator(user, record.indicator):
+        return reverse("assessment:source_index", kwargs={"year": year.year})
+    return _home_url(record.unit, year)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 @once_per_submission
@@ -330,7 +341,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         correct=partial(
             evidence_service.evidence_correct, record=old, address=client_address(request)
         ),
-        back_url=_home_url(old.unit, old.indicator.year),
+        back_url=_back_url(request.user, old),
         show=show,
     )
 

@@ -18,6 +18,7 @@ from assessment.imports import workbook_import
 from assessment.models import Evidence, EvidenceStatus, Indicator, IntegritySignal
 from assessment.selectors.evidence import indicators_overdue, unit_progress
 from assessment.selectors.sources import source_differences
+from assessment.selectors.verify import queue_for_user
 from assessment.services.evidence import evidence_record, evidence_verify
 from assessment.services.integrity import integrity_compute
 from tests.assessment.factories import IndicatorFactory
@@ -391,6 +392,19 @@ def test_another_units_records_stay_out_of_reach_by_their_ids(
     client.force_login(tongji)
     assert client.get(correct).status_code == 200
     assert client.get(home).status_code in (403, 404)
+    data = {"date": "2026-06-30", "value": "1250", "description": "统计快报（修订）"}
+    done = client.post(correct, {**data, "reason": "统计局修订数据"})
+    assert done.status_code == 302
+    assert done.url == reverse("assessment:source_index", kwargs={"year": 2026})
+    assert Evidence.objects.get(is_current=True).data_source == gdp.source_unit
+
+
+def test_the_lead_department_is_not_asked_to_verify_a_sources_figures(
+    unit_a, gdp, tongji, lead_user, office_user
+):
+    figure = record(unit_a, gdp, tongji, 1200)
+    assert list(queue_for_user(lead_user, gdp.year)) == []
+    assert list(queue_for_user(office_user, gdp.year)) == [figure]
 
 
 def test_the_source_units_workbench_counts_the_units_still_without_its_figure(

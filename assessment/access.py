@@ -19,8 +19,9 @@ selectors in ``assessment.selectors.years`` from the same facts.
 - Evidence (the object is an ``Evidence``, saved or not): see ``evidence_record_refusal``,
   ``evidence_verify_refusal`` and ``evidence_statement_refusal`` below; each says in words why
   not, so that the services raise it and the pages can grey out what the rule refuses. A
-  record is seen by its unit's users, the office, district leaders, supervision and the lead
-  department of its indicator; its attachments and statements by the same people.
+  record is seen by its unit's users, the office, district leaders, supervision, the lead
+  department of its indicator and its data source unit (一数一源); its attachments and
+  statements by the same people.
 - Key projects (the object is a ``KeyProject``, a ``ProgressUpdate`` or a ``Contribution``):
   planned by the office; progress reported and contributions proposed by the responsible
   unit (or the office); progress verified by the office or supervision, contributions by the
@@ -182,6 +183,21 @@ def leads_indicator(user: AnyUser, indicator: Indicator) -> bool:
     return own is not None and indicator.lead_unit_id == own and is_lead(user)
 
 
+def provides_indicator(user: AnyUser, indicator: Indicator) -> bool:
+    """Whether the user works for the data source unit (数据来源单位) of the indicator."""
+    own = user_unit_id(user)
+    return own is not None and indicator.source_unit_id == own
+
+
+def source_refusal(indicator: Indicator) -> str:
+    """Why nobody but the data source unit (and the office) records a source-fed indicator."""
+    source = indicator.source_unit
+    return _(
+        "The figures of %(indicator)s come from its data source unit %(source)s, once for "
+        "every unit (一数一源): they are recorded there, not here."
+    ) % {"indicator": indicator.name, "source": source.name if source else ""}
+
+
 def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> str | None:
     """Why ``user`` may not record evidence of ``unit`` on ``indicator``, or None if they may.
 
@@ -189,7 +205,8 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
     unit; a lead department records for every unit on the indicators it leads; a unit's users
     record their own unit's work: its figures and bonus items, not the ranks, grades and survey
     rates a lead department assesses. Failures are not a unit's to record, nor to correct: it
-    answers them with a statement.
+    answers them with a statement. An indicator that names a data source unit (一数一源) is
+    recorded by that unit, for every unit, and by no other (the office apart).
     """
     if not is_staff_member(user) or not user.has_perm("assessment.add_evidence"):
         return _("You may not record evidence.")
@@ -202,6 +219,9 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
         return _(
             "Supervision records failures only: deduction, disqualification and veto indicators."
         )
+    if indicator.source_unit_id is not None:
+        # 一数一源: the source unit records the indicator for every unit; nobody else does
+        return None if provides_indicator(user, indicator) else source_refusal(indicator)
     own = user_unit_id(user)
     if unit.pk != own:
         if leads_indicator(user, indicator):
@@ -247,9 +267,10 @@ def evidence_verify_refusal(user: AnyUser, record: Evidence) -> str | None:
     """Why ``user`` may not verify or reject ``record``, or None if they may.
 
     Verifiers are the office (every indicator) and the lead department of the record's
-    indicator; nobody verifies a record of their own unit or one they created. A veto event is
-    confirmed by the office only, and by a second person: never the one who proposed it (the
-    committee decision, 考核委员会研究).
+    indicator (the office alone where the indicator names a data source unit); nobody verifies
+    a record of their own unit or one they created. A veto event is confirmed by the office
+    only, and by a second person: never the one who proposed it (the committee decision,
+    考核委员会研究).
     """
     if not is_staff_member(user) or not user.has_perm("assessment.verify_evidence"):
         return _("You may not verify evidence.")
@@ -258,6 +279,8 @@ def evidence_verify_refusal(user: AnyUser, record: Evidence) -> str | None:
         return refusal
     if refusal := outsider_refusal(user, record.unit_id, record.recorded_by_id):
         return refusal
+    if record.indicator.source_unit_id is not None and not office:
+        return _("The figures of a data source unit are verified by the assessment office.")
     if not office and not leads_indicator(user, record.indicator):
         return _(
             "Only the assessment office and the lead department of this indicator may verify "
@@ -322,6 +345,11 @@ def leads_record_indicator(user: AnyUser, record: Evidence | None) -> bool:
 
 
 @rules.predicate
+def provides_record_indicator(user: AnyUser, record: Evidence | None) -> bool:
+    return record is not None and provides_indicator(user, record.indicator)
+
+
+@rules.predicate
 def may_record(user: AnyUser, record: Evidence | None) -> bool:
     return (
         record is not None and evidence_record_refusal(user, record.unit, record.indicator) is None
@@ -341,7 +369,8 @@ def may_answer(user: AnyUser, record: Evidence | None) -> bool:
 sees_every_record = is_admin | is_office | is_leader | is_supervision
 rules.add_perm(
     "assessment.view_evidence",
-    is_staff_member & (sees_every_record | is_own_record | leads_record_indicator),
+    is_staff_member
+    & (sees_every_record | is_own_record | leads_record_indicator | provides_record_indicator),
 )
 # The object of these three is the record (for add: an unsaved one naming unit and indicator).
 rules.add_perm("assessment.add_evidence", may_record)

@@ -529,6 +529,10 @@ MATRIX: dict[str, Row] = {
         lambda w: {"year": 2026, "pk": 1},
         office_only(office=404, admin=404, supervision=404),
     ),
+    # --- data sources (一数一源): every source's figures for the office and leaders, a source
+    # unit's own (the world has none, so 403 for the units); the differences the office's
+    "assessment:source_index": (_year, office_only(leader=200)),
+    "assessment:source_differences": (_year, office_only()),
     # --- grading
     "assessment:grading_index": (_year, office_only(lead=200)),
     "assessment:grading_grid": (

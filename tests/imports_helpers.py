@@ -43,6 +43,7 @@ WORKBOOK_COLUMNS: dict[str, list[tuple[str, str, bool]]] = {
         ("总量占比", "total_share", True),
         ("名次步长", "step", True),
         ("牵头单位代码", "lead_unit", True),
+        ("数据来源单位", "source_unit", True),
     ],
     "targets": [
         ("年度", "year", False),

@@ -65,6 +65,7 @@ class AssessmentYearAdmin(YearPolicyAdmin):
             },
         ),
         (_("Calendar"), {"fields": ["reporting_period_days", "publicity_ends_on"]}),
+        (_("Data sources (一数一源)"), {"fields": ["source_tolerance"]}),
     ]
 
     def year_from_form(
@@ -83,12 +84,12 @@ class IndicatorAdmin(WorkbookImportMixin, YearPolicyAdmin):
     resource_classes = [resources.IndicatorExport]
     list_display = [
         "code", "name", "year", "category", "group", "points", "method", "aggregation",
-        "lead_unit",
+        "lead_unit", "source_unit",
     ]  # fmt: skip
     list_filter = ["year", "category", "method", "group"]
     search_fields = ["code", "name", "group"]
-    list_select_related = ["year", "category", "lead_unit"]
-    autocomplete_fields = ["lead_unit"]
+    list_select_related = ["year", "category", "lead_unit", "source_unit"]
+    autocomplete_fields = ["lead_unit", "source_unit"]
     ordering = ["-year__year", "category__sort_order", "sort_order", "code"]
 
 

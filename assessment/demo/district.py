@@ -136,6 +136,7 @@ def seed_scheme(year: AssessmentYear, district: District) -> dict[IndicatorKey, 
                 total_share=Decimal(item.total_share),
                 step=Decimal(item.step) if item.step else None,
                 lead_unit=leads.get(item.lead),
+                source_unit=leads.get(item.source),
                 measure=item.measure,
                 sort_order=order * 10,
             )

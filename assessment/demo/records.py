@@ -89,6 +89,7 @@ def evidence_row(
         description=text,
         status=status,
         recorded_by=recorder,
+        data_source_id=indicator.source_unit_id,  # 一数一源: the source's figure
         verified_by=district.office if reviewed else None,
         verified_at=_verified_at(date, rng) if reviewed else None,
         status_reason=reason,
@@ -106,6 +107,8 @@ def _unit_evidence(
     recorder: AuthUser | None
     if item.method == M.DEDUCTION:
         recorder = district.supervision or district.office
+    elif indicator.source_unit_id is not None:  # 一数一源: the source records for every unit
+        recorder = district.reporters.get(indicator.source_unit_id)
     else:
         recorder = district.reporters.get(unit.pk)
     rows = []
@@ -192,6 +195,7 @@ def _correct(records: list[Evidence], district: District, rng: random.Random) ->
             status=EvidenceStatus.VERIFIED,
             supersedes=old,
             recorded_by=old.recorded_by,
+            data_source_id=old.data_source_id,
             verified_by=district.office,
             verified_at=verified_at + datetime.timedelta(days=20),
         )

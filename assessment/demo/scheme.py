@@ -45,6 +45,7 @@ class Item:
     percent: bool = False  # survey rates imported as percentages
     note: str = ""
     texts: tuple[str, ...] = ()
+    source: str = ""  # unit code of the data source unit (一数一源): it records for every unit
 
 
 ACCIDENTS = (
@@ -85,7 +86,7 @@ SCHEMES: dict[str, list[Item]] = {
              "level", 28, 120, total_share="0.4",
              note="{month}月统计快报：预计全年地区生产总值{value}{measure}"),
         Item("REV", "一般公共预算收入", "经济发展", "10", M.COMPLETION, A.SUM, "万元", "JJ04",
-             "amount", 8000, 45000, cap="1.1",
+             "amount", 8000, 45000, cap="1.1", source="JJ04",
              note="{month}月一般公共预算收入入库{value}{measure}"),
         Item("FAI", "固定资产投资", "经济发展", "8", M.COMPLETION, A.SUM, "亿元", "JJ01",
              "amount", 12, 60, note="{month}月完成固定资产投资{value}{measure}"),

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from assessment.access import evidence_record_refusal
+from assessment.access import evidence_record_refusal, source_refusal
 from assessment.forms.base import (
     DistrictForm,
     date_field,
@@ -48,10 +48,26 @@ def _value_field() -> forms.DecimalField:
 
 def recordable_indicators(user: AnyUser, unit: Unit, year: AssessmentYear) -> list[Indicator]:
     """The indicators of the unit's scheme this year that ``user`` may record for the unit."""
-    indicators = Indicator.objects.filter(year=year, category_id=unit.category_id).order_by(
-        "sort_order", "code"
+    indicators = (
+        Indicator.objects.filter(year=year, category_id=unit.category_id)
+        .select_related("source_unit")
+        .order_by("sort_order", "code")
     )
     return [i for i in indicators if evidence_record_refusal(user, unit, i) is None]
+
+
+def sourced_elsewhere(user: AnyUser, unit: Unit, year: AssessmentYear) -> list[Indicator]:
+    """The indicators of the unit's scheme whose figures another unit provides (一数一源): the
+    form names them and their source, and refuses them with the rule's reason."""
+    return [
+        indicator
+        for indicator in Indicator.objects.filter(
+            year=year, category_id=unit.category_id, source_unit__isnull=False
+        )
+        .select_related("source_unit")
+        .order_by("sort_order", "code")
+        if evidence_record_refusal(user, unit, indicator) == source_refusal(indicator)
+    ]
 
 
 class EvidenceRecordForm(DistrictForm):

@@ -45,6 +45,7 @@ SECTION_TITLES = (
     _("Three-in-one weights"),
     _("Bonus pool and coefficients"),
     _("Reporting period"),
+    _("Data sources (一数一源)"),
 )
 PARAMETER_GROUPS: list[tuple[Any, tuple[str, ...]]] = list(
     zip(SECTION_TITLES, PARAMETER_SECTIONS, strict=True)
@@ -171,9 +172,10 @@ class IndicatorForm(DistrictModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choices(self, "lead_unit").queryset = Unit.objects.active().order_by(
-            "category__sort_order", "code"
-        )
+        for name in ("lead_unit", "source_unit"):
+            model_choices(self, name).queryset = Unit.objects.active().order_by(
+                "category__sort_order", "code"
+            )
         for name in ("points", "cap", "total_share", "step"):
             value = self.initial.get(name)
             if isinstance(value, Decimal):

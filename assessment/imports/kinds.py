@@ -203,6 +203,16 @@ INDICATORS = Kind(
             optional=True,
             help=_("The code of the lead department; blank: none."),
         ),
+        Column(
+            "source_unit",
+            "数据来源单位",
+            v.text,
+            optional=True,
+            help=_(
+                "The code of the data source unit whose figures count for every unit "
+                "(一数一源, quantitative methods only); blank: each unit records its own."
+            ),
+        ),
     ),
     identity=("year", "category", "code"),
     fields={
@@ -216,6 +226,7 @@ INDICATORS = Kind(
         "total_share": "total_share",
         "step": "step",
         "lead_unit": "lead_unit",
+        "source_unit": "source_unit",
     },
     action=Action.EDIT_SCHEME,
     permissions=("assessment.add_indicator", "assessment.change_indicator"),

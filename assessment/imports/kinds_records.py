@@ -172,6 +172,8 @@ def _evidence_record(
         source_file=ctx.file_name,
         source_sha256=ctx.sha256,
         source_row=plan.row.number if plan.row is not None else None,
+        # the record rule let only the source unit and the office write a source-fed row
+        data_source_id=plan.indicator.source_unit_id if plan.indicator is not None else None,
     )
     if record.status == EvidenceStatus.VERIFIED:
         # A verified row is the office or a lead department entering a record it verified

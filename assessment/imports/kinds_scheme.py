@@ -17,7 +17,7 @@ from assessment.imports.references import (
 )
 from assessment.imports.rows import Context, ParsedRow, Planned
 from assessment.imports.writes import history_user, write_changed, write_new
-from assessment.models import AssessmentYear, Indicator, Target
+from assessment.models import AssessmentYear, Indicator, Target, source_unit_problem
 from assessment.services.scheme import target_value_errors, year_create
 
 # --- indicators -------------------------------------------------------------------------------
@@ -30,6 +30,9 @@ def resolve_indicators(rows: list[ParsedRow], ctx: Context) -> None:
     for row in rows:
         category = row_category(row, ctx)
         lead_unit = row_unit(row, ctx, "lead_unit", active=False)
+        source_unit = row_unit(row, ctx, "source_unit")
+        if source_unit is not None and (problem := source_unit_problem(row.get("method"))):
+            row.fail("source_unit", problem)
         if row.errors or category is None or not row.has("year", "code"):
             continue
         number, code = row.get("year"), row.get("code")
@@ -55,6 +58,7 @@ def resolve_indicators(rows: list[ParsedRow], ctx: Context) -> None:
                 "total_share": row.get("total_share"),
                 "step": row.get("step"),
                 "lead_unit": lead_unit,
+                "source_unit": source_unit,
             },
             year=year,
             row=row,

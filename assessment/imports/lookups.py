@@ -51,7 +51,7 @@ class Lookups:
     ) -> list[Indicator]:
         """The indicators of these years, or (for evidence) with these codes in any year."""
         if self._indicators is None:
-            query = Indicator.objects.select_related("year", "category", "lead_unit")
+            query = Indicator.objects.select_related("year", "category", "lead_unit", "source_unit")
             years, codes = set(years), set(codes)
             query = query.filter(code__in=codes) if codes else query.filter(year__year__in=years)
             self._indicators = list(query)

@@ -99,6 +99,7 @@ from assessment.models.years import (
     AMOUNT,
     RATIO,
     SCORE,
+    SOURCED_METHODS,
     AggregationChoices,
     AssessmentYear,
     GradeChoices,
@@ -110,6 +111,7 @@ from assessment.models.years import (
     YearUnit,
     ratio_field,
     score_field,
+    source_unit_problem,
 )
 
 __all__ = [
@@ -125,6 +127,7 @@ __all__ = [
     "POINT_METHODS",
     "RATIO",
     "SCORE",
+    "SOURCED_METHODS",
     "UNIT_REPORTED_METHODS",
     "WAIVABLE_METHODS",
     "AggregationChoices",
@@ -207,4 +210,5 @@ __all__ = [
     "document_sha256",
     "ratio_field",
     "score_field",
+    "source_unit_problem",
 ]

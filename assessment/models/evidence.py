@@ -11,7 +11,7 @@ import functools
 import operator
 import re
 import secrets
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -78,11 +78,24 @@ RecordManager = models.Manager.from_queryset(RecordQuerySet)
 
 class EvidenceQuerySet(RecordQuerySet["Evidence"]):
     def counting(self) -> EvidenceQuerySet:
-        """Verified, not superseded, and not waived under the fault-tolerance rules."""
-        return self.filter(status=EvidenceStatus.VERIFIED, is_current=True, is_waived=False)
+        """Verified, not superseded, and not waived under the fault-tolerance rules; on an
+        indicator that names a data source unit, only the source's figures (一数一源)."""
+        return self.filter(
+            status=EvidenceStatus.VERIFIED, is_current=True, is_waived=False
+        ).exclude(data_source__isnull=True, indicator_id__in=_source_fed())
+
+    def claims(self) -> EvidenceQuerySet:
+        """A unit's own figures on an indicator that names a data source: never counted."""
+        return self.filter(data_source__isnull=True, indicator_id__in=_source_fed())
 
 
 EvidenceManager = models.Manager.from_queryset(EvidenceQuerySet)
+
+
+# The indicators that name a data source unit, as a subquery: the evidence table is still read
+# alone (no join), and a year without sources filters nothing.
+def _source_fed() -> models.QuerySet[Indicator, Any]:
+    return Indicator.objects.filter(source_unit__isnull=False).values("pk")
 
 
 class VerifiedRecord(models.Model):
@@ -196,6 +209,17 @@ class Evidence(VerifiedRecord):
         _("SHA-256 of the file"), max_length=64, blank=True, default="", db_default=""
     )
     source_row = models.PositiveIntegerField(_("sheet row"), null=True, blank=True)
+    # 一数一源: set on a figure of the indicator's data source unit (``Indicator.source_unit``).
+    # A record of an indicator that names a source without it is the unit's own figure (a
+    # claim, e.g. recorded before the source was named): kept and compared, never counted.
+    data_source = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("data source unit"),
+    )
 
     # Added after records were sealed into the audit chain (``units.audit``).
     audit_added_columns: ClassVar[dict[str, object]] = {
@@ -206,6 +230,7 @@ class Evidence(VerifiedRecord):
         "source_file": "",
         "source_sha256": "",
         "source_row": None,
+        "data_source_id": None,
     }
 
     history = HistoricalRecords()

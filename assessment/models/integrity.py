@@ -34,6 +34,10 @@ class SignalKindChoices(models.TextChoices):
     CUMULATIVE_DECREASE = SignalKind.CUMULATIVE_DECREASE, _("cumulative figure went down")
     DIGIT_HEAPING = SignalKind.DIGIT_HEAPING, _("last-digit heaping")
     ROUND_NUMBERS = SignalKind.ROUND_NUMBERS, _("excess of round numbers")
+    SOURCE_CONTRADICTION = (
+        SignalKind.SOURCE_CONTRADICTION,
+        _("a unit's claim contradicts its data source"),
+    )
 
 
 class SignalStatus(models.TextChoices):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any, ClassVar, TypedDict
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -129,8 +130,22 @@ class AssessmentYear(models.Model):
         help_text=_("An indicator without a record for longer than this is overdue."),
     )
     publicity_ends_on = models.DateField(_("publicity ends on"), null=True, blank=True)
+    # 一数一源: a unit's own figure further than this share from its data source's is listed
+    source_tolerance = models.DecimalField(
+        _("tolerance against the data source"),
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_(
+            "A unit's own figure further than this share (0.05 = 5 %) from the figure of the "
+            "indicator's data source unit is listed for the assessment office."
+        ),
+        **RATIO,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # Added after years were sealed into the audit chain (``units.audit``).
+    audit_added_columns: ClassVar[dict[str, object]] = {"source_tolerance": Decimal("0.05")}
 
     history = HistoricalRecords()
 
@@ -235,8 +250,25 @@ class Indicator(models.Model):
         related_name="led_indicators",
         verbose_name=_("lead department"),
     )
+    # 一数一源: the unit whose figures are authoritative for every unit (e.g. 区统计局 for
+    # GDP); units then do not record the indicator, the source does, once for all of them.
+    source_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sourced_indicators",
+        verbose_name=_("data source unit"),
+        help_text=_(
+            "The unit whose figures count for every unit (一数一源): the units themselves do "
+            "not record this indicator. Quantitative methods only."
+        ),
+    )
     measure = models.CharField(_("unit of measure"), max_length=20, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    # Added after indicators were sealed into the audit chain (``units.audit``).
+    audit_added_columns: ClassVar[dict[str, object]] = {"source_unit_id": None}
 
     history = HistoricalRecords()
 
@@ -256,6 +288,30 @@ class Indicator(models.Model):
     @property
     def is_regular(self) -> bool:
         return self.method in REGULAR_METHODS
+
+    def clean(self) -> None:
+        if self.source_unit_id is not None and (problem := source_unit_problem(self.method)):
+            raise ValidationError({"source_unit": problem})
+
+
+# The methods whose figures a data source unit may provide (一数一源): the quantitative ones
+# built from records. Ranks, grades and survey rates are a lead department's; bonus items a
+# unit's own claims; failures supervision's.
+SOURCED_METHODS = frozenset(
+    {Method.COMPLETION, Method.CEILING, Method.INCREMENT, Method.BASE_RATIO}
+)
+
+
+def source_unit_problem(method: str) -> str | None:
+    """Why an indicator of ``method`` cannot name a data source unit, or None if it can."""
+    if method in SOURCED_METHODS:
+        return None
+    return str(
+        _(
+            "Only a quantitative indicator (completion, ceiling, increment, base ratio) can "
+            "name a data source unit."
+        )
+    )
 
 
 class Target(models.Model):

@@ -35,6 +35,7 @@ class SignalKind(StrEnum):
     CUMULATIVE_DECREASE = "cumulative_decrease"
     DIGIT_HEAPING = "digit_heaping"
     ROUND_NUMBERS = "round_numbers"
+    SOURCE_CONTRADICTION = "source_contradiction"
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class Fact:
     cumulative: bool = False
     # verified: the record feeds the score
     counts: bool = True
+    # 一数一源: the code of the data source unit whose figure this is; or, ``claim``, the
+    # unit's own figure on an indicator that names a source (kept, never counted)
+    source: str = ""
+    claim: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class Thresholds:
     digit_min_records: int = 50
     round_min_records: int = 20
     p_value: float = 0.001
+    # a unit's own figure further than this share from its data source's (一数一源)
+    source_tolerance: Decimal = Decimal("0.05")
 
 
 @dataclass(frozen=True)
@@ -553,4 +560,8 @@ def all_signals(
     signals += cumulative_decreases(facts)
     signals += digit_heaping(facts, thresholds)
     signals += round_numbers(facts, thresholds)
+    # (sources.py builds on this module's facts and signals, hence imported here)
+    from .sources import source_contradictions
+
+    signals += source_contradictions(facts, thresholds)
     return signals

@@ -78,12 +78,15 @@ def readable_indicators(user: AnyUser, unit: Unit) -> Q | None:
     """Which of ``unit``'s indicators ``user`` may read the records of, as a filter on
     ``indicator`` (None: all of them), by the object rule ``view_evidence``: the office,
     leaders and supervision read all, a unit its own, a lead department the indicators it
-    leads — never another unit's other records."""
-    if sees_every_record(user) or user_unit_id(user) == unit.pk:
+    leads, a data source unit the indicators it provides — never another unit's other
+    records."""
+    own = user_unit_id(user)
+    if sees_every_record(user) or own == unit.pk:
         return None
-    if is_lead(user) and user_unit_id(user) is not None:
-        return Q(indicator__lead_unit_id=user_unit_id(user))
-    return Q(pk__in=[])
+    if own is None:
+        return Q(pk__in=[])
+    sourced = Q(indicator__source_unit_id=own)  # the figures it provides (一数一源)
+    return (Q(indicator__lead_unit_id=own) | sourced) if is_lead(user) else sourced
 
 
 # A record's waivers with the names the pages show (proposed, confirmed or declined by).
@@ -162,6 +165,9 @@ def overdue_by_unit(
             year=year,
             category_id__in={c for c in units.values() if c is not None},
             method__in=OVERDUE_METHODS,
+            # a unit does not record what its data source provides (一数一源): the sources
+            # page counts the units still without the source's figure
+            source_unit__isnull=True,
         ).order_by("sort_order", "code")
     )
     last_dates = {
@@ -226,6 +232,9 @@ class IndicatorProgress:
     ratio: Decimal | None
     projected: Decimal | None
     vetoed: bool = False
+    # 一数一源: the date of the data source unit's latest figure for the unit (the figures
+    # above are the source's; the unit's own figures, if any, are left out)
+    source_dated: datetime.date | None = None
 
     @property
     def percent(self) -> int | None:
@@ -401,7 +410,7 @@ def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
     """
     indicators = list(
         Indicator.objects.filter(year=year, category_id=unit.category_id)
-        .select_related("lead_unit")
+        .select_related("lead_unit", "source_unit")
         .prefetch_related("items")
         .order_by("sort_order", "code")
     )
@@ -423,11 +432,18 @@ def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
             date__range=_year_span(year),
         )
         .exclude(is_waived=True)
+        # on an indicator with a data source, the source's figures only (一数一源)
+        .exclude(
+            data_source__isnull=True,
+            indicator_id__in=[i.pk for i in indicators if i.source_unit_id is not None],
+        )
         .order_by("date", "recorded_at", "pk")
         .values_list("indicator_id", "status", "date", "value", "item__code", "document")
     )
     items: dict[int, list[ItemRecord]] = defaultdict(list)  # verified, of catalogued indicators
+    source_dated: dict[int, datetime.date] = {}
     for sequence, (indicator_id, status, day, value, item, document) in enumerate(records):
+        source_dated[indicator_id] = day  # (the records come by date)
         bucket = verified if status == EvidenceStatus.VERIFIED else pending
         bucket[indicator_id].append(EvidenceRow(date=day, sequence=sequence, value=value))
         if item is not None and status == EvidenceStatus.VERIFIED:
@@ -461,6 +477,9 @@ def unit_progress(*, unit: Unit, year: AssessmentYear) -> UnitProgress:
                 ratio=_progress_ratio(indicator, actual, target, base),
                 projected=None if is_flag else _projected(indicator, actual, target, base, inputs),
                 vetoed=is_veto and verified_records > 0,
+                source_dated=source_dated.get(indicator.pk)
+                if indicator.source_unit_id is not None
+                else None,
             )
         )
     return UnitProgress(unit=unit, year=year, indicators=rows)

@@ -8,7 +8,7 @@ it is to record a failure for.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -49,6 +49,7 @@ def year_facts(year: AssessmentYear) -> YearFacts:
         .values_list(
             "pk", "unit__code", "indicator__code", "indicator__aggregation", "date",
             "recorded_at", "value", "description", "status", "is_waived",
+            "data_source_id", "indicator__source_unit_id",
         )
     )  # fmt: skip
     hashes: dict[int, list[str]] = defaultdict(list)
@@ -57,6 +58,8 @@ def year_facts(year: AssessmentYear) -> YearFacts:
     ).values_list("evidence_id", "sha256")
     for record, sha256 in attached:
         hashes[record].append(sha256)
+    units = Unit.objects.values_list("code", "name", "category__code", "pk")
+    codes = {pk: code for code, _name, _category, pk in units}
     facts = [
         Fact(
             id=pk,
@@ -68,18 +71,22 @@ def year_facts(year: AssessmentYear) -> YearFacts:
             entered=recorded_at.date(),
             attachments=tuple(hashes.get(pk, ())),
             cumulative=aggregation == AggregationChoices.LATEST,
-            counts=status == EvidenceStatus.VERIFIED and not is_waived,
+            # a unit's own figure on a source-fed indicator never counts (一数一源)
+            counts=status == EvidenceStatus.VERIFIED and not is_waived and not (
+                sourced and data_source is None
+            ),
+            source=codes.get(data_source, "") if data_source is not None else "",
+            claim=sourced is not None and data_source is None,
         )
         for (
             pk, unit, indicator, aggregation, date, recorded_at, value, description, status,
-            is_waived,
+            is_waived, data_source, sourced,
         ) in records
     ]  # fmt: skip
-    units = Unit.objects.values_list("code", "name", "category__code")
     return YearFacts(
         facts=facts,
-        unit_names={code: name for code, name, _category in units},
-        categories={code: category for code, _name, category in units},
+        unit_names={code: name for code, name, _category, _pk in units},
+        categories={code: category for code, _name, category, _pk in units},
         history=previous_figures(year),
     )
 
@@ -104,7 +111,9 @@ def previous_figures(year: AssessmentYear) -> dict[tuple[str, str], list[Decimal
 def year_thresholds(year: AssessmentYear) -> tuple[Thresholds, IntegrityThresholds | None]:
     """The year's thresholds (the defaults where it has none) and its settings row."""
     settings = IntegrityThresholds.objects.filter(year=year).first()
-    return (settings.thresholds() if settings else Thresholds()), settings
+    thresholds = settings.thresholds() if settings else Thresholds()
+    # the tolerance against a data source is a parameter of the year itself
+    return replace(thresholds, source_tolerance=year.source_tolerance), settings
 
 
 def sees_integrity_queue(user: AnyUser) -> bool:

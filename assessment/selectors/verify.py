@@ -26,10 +26,11 @@ def decidable_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence
     records = Evidence.objects.filter(indicator__year=year)
     if manages_assessment(user):
         return records
-    # veto events and disqualifications are confirmed by the office alone
-    return records.filter(indicator__lead_unit_id=user_unit_id(user)).exclude(
-        indicator__method__in=[MethodChoices.VETO, MethodChoices.DISQUALIFY]
-    )
+    # veto events and disqualifications are confirmed by the office alone, and so are the
+    # figures of a data source unit (一数一源)
+    return records.filter(
+        indicator__lead_unit_id=user_unit_id(user), indicator__source_unit__isnull=True
+    ).exclude(indicator__method__in=[MethodChoices.VETO, MethodChoices.DISQUALIFY])
 
 
 def queue_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence]:

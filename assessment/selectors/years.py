@@ -67,7 +67,7 @@ def scheme_indicators(year: AssessmentYear, category: UnitCategory) -> list[Indi
     """A category's indicators in scheme order, with their lead department."""
     return list(
         Indicator.objects.filter(year=year, category=category)
-        .select_related("lead_unit")
+        .select_related("lead_unit", "source_unit")
         .order_by("sort_order", "code")
     )
 

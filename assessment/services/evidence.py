@@ -145,6 +145,8 @@ def evidence_record(
         item=item,
         document=document.strip(),
         entered_from=address or None,
+        # only the source unit and the office pass the record rule of a source-fed indicator
+        data_source_id=indicator.source_unit_id,
     )
     return record_rules.record_create(
         EVIDENCE, record, year=year, by=by, late_reason=late_reason, attachments=attachments
@@ -179,6 +181,7 @@ def evidence_correct(
             item=old.item if item is None else item,
             document=old.document if document is None else document.strip(),
             entered_from=address or None,
+            data_source_id=old.indicator.source_unit_id,
         )
 
     return record_rules.record_correct(

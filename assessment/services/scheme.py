@@ -58,6 +58,7 @@ PARAMETER_SECTIONS: tuple[tuple[str, ...], ...] = (
         "coefficient_poor",
     ),
     ("reporting_period_days", "publicity_ends_on"),
+    ("source_tolerance",),
 )
 PARAMETER_FIELDS: tuple[str, ...] = tuple(name for names in PARAMETER_SECTIONS for name in names)
 
@@ -73,6 +74,7 @@ INDICATOR_FIELDS: tuple[str, ...] = (
     "total_share",
     "step",
     "lead_unit",
+    "source_unit",
     "measure",
     "sort_order",
 )

@@ -14,6 +14,7 @@ from assessment.urls import (
     project_progress,
     projects,
     results,
+    sources,
     surveys,
     verify,
     warnings,
@@ -36,5 +37,6 @@ urlpatterns = (
     + surveys.urlpatterns
     + drafts.urlpatterns
     + integrity.urlpatterns
+    + sources.urlpatterns
     + warnings.urlpatterns
 )

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessment.access import (
     evidence_record_refusal,
     evidence_statement_refusal,
+    provides_indicator,
+    source_refusal,
 )
 from assessment.forms.base import add_service_errors, model_choices
 from assessment.forms.evidence import (
@@ -34,12 +37,14 @@ from assessment.forms.evidence import (
     EvidenceRecordForm,
     EvidenceStatementForm,
     HighlightForm,
+    sourced_elsewhere,
 )
 from assessment.forms.records import CorrectionForm
 from assessment.lib.attachments import accepted_kinds_text, attachment_get_for_user
 from assessment.lib.marks import mark
 from assessment.models import (
     AssessmentYear,
+    Evidence,
     EvidenceAttachment,
     Highlight,
     Indicator,
@@ -154,8 +159,10 @@ def _render_home(
             "exceeded": _exceeded(row.indicator, row.ratio),
         }
         for row in progress.indicators
-        # A lead department reads the figures of the indicators it leads, not the others'.
-        if readable is None or row.indicator.lead_unit_id == user_unit_id(user)
+        # A lead department reads the figures of the indicators it leads, not the others'; a
+        # data source unit those it provides.
+        if readable is None
+        or user_unit_id(user) in (row.indicator.lead_unit_id, row.indicator.source_unit_id)
     ]
     records = evidence_selectors.unit_timeline(user, target_unit, record_year)
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
@@ -180,6 +187,9 @@ def _render_home(
         "overdue_count": len(overdue),
         "page": page,
         "may_record": may_record,
+        # the user's own unit provides figures for every unit (一数一源): a link to them
+        "provides": user_unit_id(user) == target_unit.pk
+        and Indicator.objects.filter(year=record_year, source_unit=target_unit).exists(),
         **_highlights_context(user, target_unit, record_year, highlight_form, may_record),
     }
     return render(request, "evidence/unit_home.html", context)
@@ -259,22 +269,51 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         year=record_year,
         initial=_record_initial(request),
     )
-    if not model_choices(form, "indicator").queryset.exists():
+    choices = model_choices(form, "indicator")
+    sourced = sourced_elsewhere(request.user, target_unit, record_year)
+    asked = request.POST.get("indicator") or request.GET.get("indicator", "")
+    # 一数一源: an indicator another unit provides is shown read-only, with who provides it
+    refused = next((i for i in sourced if str(i.pk) == asked), None)
+    if refused is None and not choices.queryset.exists():
         raise PermissionDenied
-    record_evidence = partial(
-        evidence_service.evidence_record, unit=target_unit, address=client_address(request)
-    )
-    act = calling(record_evidence, by=request.user, then=_home_url(target_unit, record_year))
-    if done := form_submitted(request, form, act, recorded_message()):
-        return done
+    if refused is not None:
+        choices.queryset = Indicator.objects.filter(
+            Q(pk__in=choices.queryset.values("pk")) | Q(pk=refused.pk)
+        ).order_by("sort_order", "code")
+        form = EvidenceRecordForm(
+            user=request.user,
+            unit=target_unit,
+            year=record_year,
+            initial={**_record_initial(request), "indicator": refused.pk},
+        )
+        model_choices(form, "indicator").queryset = choices.queryset
+    else:
+        record_evidence = partial(
+            evidence_service.evidence_record, unit=target_unit, address=client_address(request)
+        )
+        act = calling(record_evidence, by=request.user, then=_home_url(target_unit, record_year))
+        if done := form_submitted(request, form, act, recorded_message()):
+            return done
     context = {
         "year": record_year,
         "unit": target_unit,
         "form": form,
-        "closed": recording_refusal(request.user, record_year),
+        "closed": source_refusal(refused)
+        if refused is not None
+        else recording_refusal(request.user, record_year),
+        "sourced": sourced,
         "accepted_kinds": accepted_kinds_text(),
     }
     return render(request, "evidence/record_form.html", context)
+
+
+def _back_url(user: AnyUser, record: Evidence) -> str:
+    """Where a correction returns: the record's unit page, or, for the data source unit that
+    provided the figure (it reads no other unit's page), its sources page."""
+    year = record.indicator.year
+    if user_unit_id(user) != record.unit_id and provides_indicator(user, record.indicator):
+        return reverse("assessment:source_index", kwargs={"year": year.year})
+    return _home_url(record.unit, year)
 
 
 @require_http_methods(["GET", "POST"])
@@ -302,7 +341,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         correct=partial(
             evidence_service.evidence_correct, record=old, address=client_address(request)
         ),
-        back_url=_home_url(old.unit, old.indicator.year),
+        back_url=_back_url(request.user, old),
         show=show,
     )
 

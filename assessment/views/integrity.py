@@ -119,6 +119,17 @@ def explain(signal: IntegritySignal) -> tuple[str, str]:
                 "estimates or invented figures."
             ),
         ),
+        SignalKind.SOURCE_CONTRADICTION: lambda: (
+            _(
+                "The unit reported %(claim)s itself; its data source unit %(source_unit)s gives "
+                "%(source)s (difference %(difference)s %%, tolerance %(tolerance)s %%)."
+            )
+            % {**f, "difference": f.get("difference") or "—"},
+            _(
+                "One figure has one source (一数一源): a unit's own figure far from its data "
+                "source's may have been inflated, or the source's may be wrong."
+            ),
+        ),
     }
     return texts[SignalKind(signal.kind)]()
 

@@ -21,6 +21,7 @@ from assessment.models import (
     MethodChoices,
     YearStatus,
 )
+from assessment.selectors.sources import provided_indicators, source_figures
 from assessment.selectors.verify import queue_for_user
 from assessment.services.highlights import MIN_HIGHLIGHTS, highlights_open
 from assessment.services.records import recording_open
@@ -138,6 +139,7 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
                 % {"count": len(indicators)},
             )
         )
+    tasks += source_tasks(user, year)
     rejected = list(records.filter(status=EvidenceStatus.REJECTED).order_by("date", "pk"))
     overdue = waiting.overdue_of(unit.pk)
     unanswered = list(
@@ -192,6 +194,24 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
              action=pgettext("workbench", "Read"))
     )  # fmt: skip
     return tasks
+
+
+def source_tasks(user: AnyUser, year: AssessmentYear) -> list[Task]:
+    """A data source unit's work (一数一源): the units still without its figures."""
+    provided = provided_indicators(user, year)
+    if not provided:
+        return []
+    missing = sum(each.missing for each in source_figures(provided))
+    return [
+        Task(
+            "sources",
+            _("Units still without the figures your unit provides (一数一源)"),
+            year_url("assessment:source_index", year),
+            count=missing,
+            action=pgettext("workbench", "Record"),
+            details=tuple(indicator.name for indicator in provided),
+        )
+    ]
 
 
 def warning_tasks(unit: Unit, waiting: Waiting) -> list[Task]:

@@ -34,7 +34,7 @@ from units.access import (
 from units.models import Unit
 
 DETAILS_SHOWN = 5  # names listed under a task; its page has them all
-WARNING_TASKS = frozenset({"reports_review", "reports_overdue"})
+WARNING_TASKS = frozenset({"reports_review", "reports_overdue", "talks"})
 
 
 @dataclass(frozen=True)
@@ -338,6 +338,35 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
     return tasks
 
 
+# --- district leader ----------------------------------------------------------------------------
+
+
+def leader_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
+    """The answers to the leader's instructions, and writing one."""
+    year = waiting.year
+    answers = waiting.answers_to_read_by(account(user).pk)
+    instructions = year_url("assessment:instructions", year)
+    tasks = [
+        Task(
+            "answers",
+            _("Answers to your instructions"),
+            reverse("assessment:instruction_detail", kwargs={"pk": answers[0].pk})
+            if answers
+            else instructions,
+            count=len(answers),
+            action=pgettext("workbench", "Read"),
+            details=tuple(f"{row.unit.name} · {row.answer[:40]}" for row in answers),
+        ),
+        Task(
+            "instruct",
+            _("Write an instruction to a unit"),
+            instructions,
+            action=pgettext("workbench", "Write"),
+        ),
+    ]
+    return [task for task in tasks if task.count is None or task.count]  # answers only if any
+
+
 # --- assessment office --------------------------------------------------------------------------
 
 
@@ -397,6 +426,17 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             details=tuple(
                 f"{notice.unit.name} · {notice.period.name} · {notice.report_due:%Y-%m-%d}"
                 for notice in overdue
+            ),
+        ),
+        Task(
+            "talks",
+            _("Units on the talk list: talks to hold"),
+            year_url("assessment:warnings_year", year),
+            count=len(waiting.talks_to_hold),
+            action=pgettext("workbench", "Record"),
+            details=tuple(
+                f"{talk.unit.name} · {talk.period.name} · {'、'.join(talk.indicators)}"
+                for talk in waiting.talks_to_hold
             ),
         ),
         Task(

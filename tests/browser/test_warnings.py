@@ -8,9 +8,17 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from assessment.models import Evidence, EvidenceStatus, PeriodTarget, YearStatus
+from assessment.models import (
+    Evidence,
+    EvidenceStatus,
+    Instruction,
+    PeriodTarget,
+    WarningNotice,
+    YearStatus,
+)
 from assessment.services import warnings as service
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.browser.conftest import PHONE
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -83,7 +91,27 @@ def test_the_office_closes_q2_and_the_red_unit_answers_its_notice_and_the_leader
     page.locator("#answer-submit").click()
     expect(page.locator(".alert-success")).to_contain_text("落实情况已反馈")
     log_in("leader")
+    page.goto(page.base_url + "/")
+    answers = page.locator("[data-task='answers']")  # the answer waits on the leader's workbench
+    expect(answers).to_contain_text("批示落实情况")
+    answers.locator("a[data-action='answers']").click()
+    expect(page.locator("body")).to_contain_text("已成立专班，八月底前补足")
     page.goto(page.base_url + "/years/2026/instructions/")
     expect(page.locator("#instructions")).to_contain_text("已成立专班，八月底前补足")
     page.screenshot(path=str(screenshot_dir / "warnings-instruction-answered.png"), full_page=True)
+
+    # 5. the unit's pages on a phone: nothing scrolls sideways
+    log_in("reporter_a")
+    page.set_viewport_size(PHONE)
+    notice = WarningNotice.objects.get(unit=unit_a, period=q2)
+    instruction = Instruction.objects.get(unit=unit_a)
+    for name, path in (
+        ("workbench", "/"),
+        ("notice", f"/warnings/notices/{notice.pk}/"),
+        ("instruction", f"/instructions/{instruction.pk}/"),
+        ("reminders", "/reminders/2026/"),
+    ):
+        page.goto(page.base_url + path)
+        expect(page.locator("html")).to_have_js_property("scrollWidth", PHONE["width"])
+        page.screenshot(path=str(screenshot_dir / f"warnings-phone-{name}.png"), full_page=True)
     assert csp_violations == [] and page_errors == []

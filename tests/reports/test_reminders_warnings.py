@@ -73,7 +73,7 @@ def test_the_panel_the_digest_and_the_workbench_count_the_units_notice_alike(
     digest = digest_for(reporter_a, [Waiting(year, TODAY).reminders], "")
     assert [item.kind for item in panel_year.overdue] == ["notice"]
     assert [item.kind for item in digest.years[0].overdue] == ["notice"]
-    assert "Warning notice to acknowledge, rectification report due" in digest.body
+    assert "待签收的预警通知单，须提交整改报告" in digest.body  # the digest is in Chinese
     assert bench_tasks(client, reporter_a)["notices"] == 1
     page = client.get(reverse("reminders:year", args=[2026])).content.decode()
     assert 'data-phase="warnings"' in page

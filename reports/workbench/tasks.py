@@ -18,6 +18,7 @@ from assessment.models import (
     ImportJob,
     ImportJobState,
     Indicator,
+    Instruction,
     MethodChoices,
     YearStatus,
 )
@@ -194,6 +195,19 @@ def reporter_tasks(user: AnyUser, unit: Unit, waiting: Waiting) -> list[Task]:
     return tasks
 
 
+def _instructions_task(
+    key: str,
+    title: str,
+    rows: list[Instruction],
+    otherwise: str,
+    action: str,
+    details: tuple[str, ...],
+) -> Task:
+    """Instructions read or answered one at a time: the link opens the first one."""
+    url = reverse("assessment:instruction_detail", kwargs={"pk": rows[0].pk}) if rows else ""
+    return Task(key, title, url or otherwise, count=len(rows), action=action, details=details)
+
+
 def warning_tasks(unit: Unit, waiting: Waiting) -> list[Task]:
     """The unit's warning notices to answer with a report, and the instructions to answer
     (shown only while there are: most units never get a notice)."""
@@ -221,15 +235,13 @@ def warning_tasks(unit: Unit, waiting: Waiting) -> list[Task]:
             if late
             else "",
         ),
-        Task(
+        _instructions_task(
             "instructions",
             _("Leaders' instructions to answer"),
-            reverse("assessment:instruction_detail", kwargs={"pk": instructions[0].pk})
-            if instructions
-            else year_url("assessment:instructions", waiting.year),
-            count=len(instructions),
-            action=pgettext("workbench", "Answer"),
-            details=tuple(row.text[:40] for row in instructions),
+            instructions,
+            year_url("assessment:instructions", waiting.year),
+            pgettext("workbench", "Answer"),
+            tuple(row.text[:40] for row in instructions),
         ),
     ]
     return [task for task in tasks if task.count]
@@ -347,15 +359,13 @@ def leader_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
     answers = waiting.answers_to_read_by(account(user).pk)
     instructions = year_url("assessment:instructions", year)
     tasks = [
-        Task(
+        _instructions_task(
             "answers",
             _("Answers to your instructions"),
-            reverse("assessment:instruction_detail", kwargs={"pk": answers[0].pk})
-            if answers
-            else instructions,
-            count=len(answers),
-            action=pgettext("workbench", "Read"),
-            details=tuple(f"{row.unit.name} · {row.answer[:40]}" for row in answers),
+            answers,
+            instructions,
+            pgettext("workbench", "Read"),
+            tuple(f"{row.unit.name} · {row.answer[:40]}" for row in answers),
         ),
         Task(
             "instruct",

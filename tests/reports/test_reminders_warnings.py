@@ -11,36 +11,22 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from assessment.models import WarningNotice, YearStatus
+from assessment.models import WarningNotice
 from assessment.services import warnings as service
 from reports.reminders.audience import acting
 from reports.reminders.digest import digest_for
 from reports.reminders.panel import reminders_panel
 from reports.waiting import Waiting
-from tests.assessment.factories import YearFactory
-from tests.assessment.warnings_world import build_world, day
+from tests.assessment.warnings_world import day
+from tests.reports import test_workbench_warnings as bench_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
-TODAY = datetime.date(2026, 4, 20)
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch):
-    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
-
-
-@pytest.fixture
-def year(db):
-    return YearFactory(year=2026, status=YearStatus.COLLECTING)
-
-
-@pytest.fixture
-def closed_q1(year, town, unit_a, unit_b, office_user):
-    """Q1 closed on 1 April with no records: both towns red on E01, reports due 16 April."""
-    world = build_world(year, town, unit_a, unit_b, office_user)
-    service.period_close(period=world["periods"][0], by=office_user, today=day(4, 1))
-    return world
+# the world of the workbench's warnings tests: Q1 closed on 1 April, today 20 April
+TODAY = bench_world.TODAY
+_today = bench_world._today
+year = bench_world.year
+closed_q1 = bench_world.closed_q1
 
 
 def warning_items(user, year, *, overdue: bool):

@@ -13,10 +13,14 @@ gets the same number on every page:
 - ``open_objections``: objections to the results not yet resolved;
 - ``open_signals``: integrity signals (疑点线索) the office has not yet decided, and
   ``failures_to_record``: confirmed ones whose failure supervision has not recorded yet;
-- ``open_notices``, ``reports_overdue``, ``reports_to_review``, ``unanswered_instructions``:
-  the warnings' follow-up: warning notices still waiting for a rectification report (none
-  filed, or the last one sent back), those of them past their deadline, the reports waiting
-  for the office, and leaders' instructions the unit has not answered;
+- ``open_notices``, ``reports_overdue``, ``reports_to_review``, ``unanswered_instructions``,
+  ``talks_to_hold``, ``answers_to_read``: the warnings' follow-up: warning notices still
+  waiting for a rectification report (none filed, or the last one sent back), those of them
+  past their deadline, the reports waiting for the office, leaders' instructions the unit has
+  not answered, units on a period's talk list whose talk is not recorded, and the answers a
+  leader received in the last days (the year's days for a report); ``reminders`` lists each
+  of them too (``reports.reminders.warnings``), so the panel, the page and the digest count
+  what the workbench counts;
 - ``targets_missing``, ``grading_missing``, ``evaluations_missing``: the phases' open work
   whatever their deadlines (what blocks the year's next step), by the reminders' own rules.
 
@@ -38,20 +42,27 @@ from assessment.models import (
     ObjectionStatus,
     ProgressUpdate,
     RectificationReport,
+    ReportingPeriod,
     ReportStatus,
+    TalkListEntry,
     WarningNotice,
+    WarningRules,
 )
 from assessment.selectors.evidence import OverdueIndicator, overdue_by_unit, reporting_alarms_on
 from assessment.selectors.integrity import failures_to_record, open_signal_count
+from assessment.selectors.warnings import warning_rules
 from reports.reminders.items import Reminder, UnitRef
+from reports.reminders.warnings import warning_items
 from reports.reminders.work import (
     YearReminders,
     YearWork,
     evaluation_work,
     grading_work,
+    sort_key,
     target_work,
     year_reminders,
 )
+from units.models import Unit
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,15 @@ class Pending:
     @property
     def total(self) -> int:
         return self.evidence + self.progress + self.contributions
+
+
+@dataclass(frozen=True)
+class TalkToHold:
+    """A unit on a period's talk list whose talk is not recorded, with its red indicators."""
+
+    period: ReportingPeriod
+    unit: Unit
+    indicators: tuple[str, ...]
 
 
 @dataclass
@@ -96,7 +116,13 @@ class Waiting:
 
     @cached_property
     def reminders(self) -> YearReminders:
-        return year_reminders(self.year, self.today)
+        found = year_reminders(self.year, self.today)
+        if not found.is_closed:
+            for item in warning_items(self):
+                (found.overdue if item.is_overdue else found.due_soon).append(item)
+            found.overdue.sort(key=sort_key)
+            found.due_soon.sort(key=sort_key)
+        return found
 
     @cached_property
     def overdue(self) -> list[UnitOverdue]:
@@ -188,6 +214,39 @@ class Waiting:
 
     def unanswered_instructions_of(self, unit_id: int) -> list[Instruction]:
         return [row for row in self.unanswered_instructions if row.unit_id == unit_id]
+
+    @cached_property
+    def warning_rules(self) -> WarningRules:
+        return warning_rules(self.year)
+
+    @cached_property
+    def talks_to_hold(self) -> list[TalkToHold]:
+        """Per period and unit, the talk-list entries no talk has answered yet."""
+        found: dict[tuple[int, int], TalkToHold] = {}
+        entries = (
+            TalkListEntry.objects.filter(period__year=self.year, talk__isnull=True)
+            .select_related("period", "unit", "indicator")
+            .order_by("period__ends_on", "unit__code", "indicator__sort_order", "indicator__code")
+        )
+        for entry in entries:
+            key = (entry.period_id, entry.unit_id)
+            held = found.get(key)
+            names = (held.indicators if held else ()) + (entry.indicator.name,)
+            found[key] = TalkToHold(entry.period, entry.unit, names)
+        return list(found.values())
+
+    @cached_property
+    def answers_to_read(self) -> list[Instruction]:
+        """Answers that came in the year's days for a report up to today, for their leader."""
+        since = self.today - datetime.timedelta(days=self.warning_rules.notice_days)
+        return list(
+            Instruction.objects.filter(year=self.year, answered_at__date__gte=since)
+            .select_related("unit")
+            .order_by("answered_at", "pk")
+        )
+
+    def answers_to_read_by(self, user_id: int) -> list[Instruction]:
+        return [row for row in self.answers_to_read if row.written_by_id == user_id]
 
     # The phases' open work whatever their deadlines: what the year's next step waits for.
 

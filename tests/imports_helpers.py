@@ -49,6 +49,7 @@ WORKBOOK_COLUMNS: dict[str, list[tuple[str, str, bool]]] = {
         ("年度", "year", False),
         ("单位代码", "unit", False),
         ("指标代码", "indicator", False),
+        ("期间", "period", True),
         ("目标值", "target", False),
         ("基数", "base", True),
         ("责任领导", "leader", True),

@@ -130,12 +130,19 @@ def _widget(model: type[models.Model], path: str) -> widgets.Widget | None:
 
 
 def _export(
-    kind: str, model: type[models.Model], base: type[ExportResource] = ExportResource, **paths: str
+    kind: str,
+    model: type[models.Model],
+    base: type[ExportResource] = ExportResource,
+    blank: tuple[str, ...] = (),
+    **paths: str,
 ) -> type[ExportResource]:
     """The export of ``model`` as the workbook ``kind``: the kind's columns in its order, each
-    read where ``_path`` says unless ``paths`` says otherwise."""
+    read where ``_path`` says unless ``paths`` says otherwise; the ``blank`` ones left empty."""
     columns = {}
     for column in KINDS[kind].columns:
+        if column.key in blank:
+            columns[column.key] = fields.Field(column_name=column.header, readonly=True)
+            continue
         path = paths.get(column.key) or _path(model, column.key)
         if path is not None:
             columns[column.key] = _field(kind, column.key, path, _widget(model, path))
@@ -158,7 +165,7 @@ class _CurrentEvidence(ExportResource):
 
 
 IndicatorExport = _export("indicators", Indicator)
-TargetExport = _export("targets", Target)
+TargetExport = _export("targets", Target, blank=("period",))  # the year's targets: no period
 ItemExport = _export("items", Item, category="indicator__category__code")
 EvidenceExport = _export("evidence", Evidence, _CurrentEvidence)
 CityRankExport = _export("city_ranks", CityRank)

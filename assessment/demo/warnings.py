@@ -1,7 +1,12 @@
 """The demo's three-colour warnings: the year's quarters with cumulative targets (20 %, 45 %,
-70 % and 100 % of each annual target), Q1 to Q3 closed with their colours, notices and talk
-list, the rectification reports (accepted, sent back, one overdue), a talk, and leaders'
-instructions (one answered, one waiting)."""
+70 % and 100 % of each annual target; a ceiling's allowance spread evenly, 25 % a quarter),
+Q1 to Q3 closed with their colours, notices and talk list, the rectification reports (accepted,
+one sent back first, the last quarter's waiting for review, exactly one overdue: 城关街道's of
+Q3, for its reporter to answer), the talks held with every unit listed but one (still on the
+talk list), and leaders' instructions (one answered, one waiting).
+
+Every unit a notice reaches answers through a reporter account of its own (made here, with no
+usable password: only the demo's own accounts log in)."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.models import User as AuthUser
 
 from assessment.demo.world import District, bulk_write
@@ -16,16 +22,22 @@ from assessment.models import (
     AssessmentYear,
     Indicator,
     PeriodTarget,
+    ReportingPeriod,
     ReportStatus,
     TalkListEntry,
     Target,
     WarningNotice,
 )
 from assessment.scoring.colours import TARGETED_METHODS
+from assessment.scoring.inputs import Method
 from assessment.services import warnings as service
+from units.models import Membership, Unit
+from units.roles import GROUP_NAMES, Role
 
 SHARES = (Decimal("0.20"), Decimal("0.45"), Decimal("0.70"), Decimal(1))
+CEILING_SHARES = (Decimal("0.25"), Decimal("0.50"), Decimal("0.75"), Decimal(1))
 LEADER_USERNAME = "lingdao"
+OVERDUE_UNIT = "ZJ01"  # 城关街道, the demo reporter's unit: its Q3 report is the one overdue
 
 
 def seed_warnings(year: AssessmentYear, district: District) -> str:
@@ -34,13 +46,18 @@ def seed_warnings(year: AssessmentYear, district: District) -> str:
     periods = service.periods_create(year=year, by=office)
     targets = Target.objects.filter(
         indicator__year=year, indicator__method__in=TARGETED_METHODS, target__isnull=False
-    ).values_list("unit_id", "indicator_id")
+    ).values_list("unit_id", "indicator_id", "indicator__method")
     bulk_write(
         PeriodTarget,
         [
-            PeriodTarget(period=period, unit_id=unit_id, indicator_id=indicator_id, share=share)
-            for period, share in zip(periods, SHARES, strict=True)
-            for unit_id, indicator_id in targets
+            PeriodTarget(
+                period=period,
+                unit_id=unit_id,
+                indicator_id=indicator_id,
+                share=(CEILING_SHARES if method == Method.CEILING else SHARES)[number],
+            )
+            for number, period in enumerate(periods)
+            for unit_id, indicator_id, method in targets
         ],
         district,
     )
@@ -57,27 +74,37 @@ def seed_warnings(year: AssessmentYear, district: District) -> str:
     return f"warnings: 3 quarters closed, {notices} notices, {talks} units on the talk list"
 
 
-def _reporter(district: District, notice: WarningNotice) -> AuthUser | None:
-    return district.reporters.get(notice.unit_id)
+def _reporter(district: District, unit: Unit) -> AuthUser:
+    """The unit's reporter: the demo's own, or one made for the unit (no usable password)."""
+    found = district.reporters.get(unit.pk)
+    if found is not None:
+        return found
+    User = get_user_model()
+    user = User.objects.create_user(
+        username=f"reporter-{unit.code.lower()}", password=None, first_name=f"{unit.name} 填报员"
+    )
+    user.groups.add(Group.objects.get(name=GROUP_NAMES[Role.REPORTER]))
+    Membership.objects.create(user=user, unit=unit)
+    district.reporters[unit.pk] = user
+    return user
 
 
 def _seed_reports(year: AssessmentYear, district: District) -> None:
-    """The units with a reporter account answer: their notices of Q1 and Q2 are accepted (one
-    sent back first), of Q3 they wait for review, but for the last, whose report is overdue
-    (as are those of the units without a reporter account)."""
+    """Every unit answers its notices: those of Q1 and Q2 are accepted (the first sent back
+    once), those of the last closed quarter wait for review, but for 城关街道's, the one
+    report overdue."""
     notices = list(
         WarningNotice.objects.filter(period__year=year)
         .select_related("unit", "period")
         .order_by("period__ends_on", "unit__code")
     )
     last_period = notices[-1].period if notices else None
-    q3 = [n for n in notices if n.period == last_period and n.unit_id in district.reporters]
     sent_back = False
+    measures = "成立专班逐项对账，倒排工期，按月调度重点项目，确保下季度补足序时进度缺口。"
     for notice in notices:
-        reporter = _reporter(district, notice)
-        if reporter is None or (q3 and notice == q3[-1]):
-            continue
-        measures = "成立专班逐项对账，倒排工期，按月调度重点项目，确保下季度补足序时进度缺口。"
+        if notice.period == last_period and notice.unit.code == OVERDUE_UNIT:
+            continue  # the one overdue
+        reporter = _reporter(district, notice.unit)
         report = service.report_file(
             notice=notice,
             measures=measures,
@@ -99,35 +126,53 @@ def _seed_reports(year: AssessmentYear, district: District) -> None:
             )  # fmt: skip
         if report.status == ReportStatus.FILED:
             service.report_review(report=report, accept=True, note="", by=district.office)
-    entry = TalkListEntry.objects.filter(period=last_period).select_related("unit").first()
-    if entry is not None and last_period is not None:
-        held_on = last_period.ends_on + datetime.timedelta(days=9)
+    _seed_talks(year, district, last_period)
+
+
+def _seed_talks(
+    year: AssessmentYear, district: District, last_period: ReportingPeriod | None
+) -> None:
+    """The office holds the talk with every unit on a talk list, nine days after the close,
+    but for one unit of the last closed quarter: still on the talk list."""
+    listed = list(
+        TalkListEntry.objects.filter(period__year=year)
+        .order_by("period__ends_on", "unit__code")
+        .values_list("period_id", "unit_id")
+        .distinct()
+    )
+    waiting = next((pair for pair in listed if pair[0] == getattr(last_period, "pk", None)), None)
+    periods = {p.pk: p for p in ReportingPeriod.objects.filter(year=year)}
+    units = {unit.pk: unit for unit in district.units}
+    for period_id, unit_id in listed:
+        if (period_id, unit_id) == waiting:
+            continue
+        period = periods[period_id]
         service.talk_record(
-            period=last_period, unit=entry.unit, held_on=held_on,
+            period=period, unit=units[unit_id], held_on=period.ends_on + datetime.timedelta(days=9),
             attendees="区考核办主任，该单位党政主要负责人、分管负责人",
-            commitments="四季度每月报送整改进展，年底前补足差距。", by=district.office,
+            commitments="下季度每月报送整改进展，年底前补足差距。", by=district.office,
         )  # fmt: skip
 
 
 def _seed_instructions(year: AssessmentYear, district: District, leader: AuthUser) -> None:
-    notice = (
-        WarningNotice.objects.filter(period__year=year, unit_id__in=list(district.reporters))
+    """On 城关街道 (the demo reporter's unit): an instruction on its notice of the quarter
+    before the last, answered, and one on an indicator and the Q3 bulletin, waiting."""
+    notices = list(
+        WarningNotice.objects.filter(period__year=year, unit__code=OVERDUE_UNIT)
         .select_related("unit")
-        .order_by("-period__ends_on", "unit__code")
-        .first()
+        .order_by("period__ends_on")
     )
-    if notice is None:
+    if not notices:
         return
+    notice = notices[-2] if len(notices) > 1 else notices[-1]
     answered = service.instruction_write(
         year=year, unit=notice.unit, notice=notice, by=leader,
         text="请高度重视预警事项，主要负责同志亲自抓，按期报送整改报告。",
     )  # fmt: skip
-    reporter = _reporter(district, notice)
-    if reporter is not None:
-        service.instruction_answer(
-            instruction=answered, by=reporter,
-            answer="已召开专题会议部署整改，主要负责同志每周调度，整改报告已按期报送。",
-        )  # fmt: skip
+    service.instruction_answer(
+        instruction=answered, by=_reporter(district, notice.unit),
+        answer="已召开专题会议部署整改，主要负责同志每周调度，整改报告已按期报送。",
+    )  # fmt: skip
     indicator = Indicator.objects.filter(
         year=year, category_id=notice.unit.category_id, method__in=TARGETED_METHODS
     ).first()

@@ -188,7 +188,12 @@ def keep_present_fields(rows: list[ParsedRow], ctx: Context) -> None:
 def refuse_duplicates(rows: list[ParsedRow], ctx: Context) -> None:
     first: dict[tuple, int] = {}
     headers = rows[0].headers if rows else {}
-    columns = " + ".join(headers.get(key, key) for key in ctx.kind.identity)
+    # the identity's columns the file has (an optional one it leaves out is blank on every row)
+    columns = " + ".join(
+        headers.get(key, key)
+        for key in ctx.kind.identity
+        if key in ctx.present or not ctx.kind.column(key).optional
+    )
     for row in rows:
         if row.plan is None:
             continue

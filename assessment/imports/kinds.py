@@ -235,6 +235,8 @@ INDICATORS = Kind(
     write=scheme.write_indicators,
 )
 
+_PERIOD_TARGET_FIELDS = {"value": "target", "share": "target"}
+
 TARGETS = Kind(
     name="targets",
     label=_("targets"),
@@ -242,13 +244,26 @@ TARGETS = Kind(
         _year(),
         _unit(),
         _indicator(),
+        Column(
+            "period",
+            "期间",
+            v.text,
+            optional=True,
+            help=_(
+                "Blank: the year's target. A reporting period of the year (e.g. Q2, as the "
+                "year's periods are named): the cumulative target by the period's end."
+            ),
+        ),
         # Left empty, a target is still missing: computing lists it (as the targets form does).
         Column(
             "target",
             "目标值",
-            v.amount,
+            v.target,
             default=None,
-            help=_("The target, a number; blank: still missing."),
+            help=_(
+                "The target, a number; blank: still missing. On a period's row, the cumulative "
+                "target: a number, or a share of the year's target such as 45%."
+            ),
         ),
         Column(
             "base",
@@ -265,8 +280,9 @@ TARGETS = Kind(
             help=_("The name of the responsible cadre, a cadre of the unit."),
         ),
     ),
-    identity=("year", "unit", "indicator"),
-    fields={"target": "target", "base": "base", "leader": "leader"},
+    identity=("year", "unit", "indicator", "period"),
+    # a period's row writes the period target's value or share from the target column
+    fields={"target": "target", "base": "base", "leader": "leader", **_PERIOD_TARGET_FIELDS},
     action=Action.EDIT_TARGETS,
     permissions=("assessment.add_target", "assessment.change_target"),
     resolve=scheme.resolve_targets,

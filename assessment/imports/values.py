@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -130,6 +131,23 @@ def _plain_number(cleaned: str, *, original: object) -> Decimal:
 
 
 def amount(value: object) -> Decimal:
+    return number(value)
+
+
+@dataclass(frozen=True)
+class Share:
+    """A period's cumulative target typed as a share of the annual target, e.g. 45%."""
+
+    value: Decimal
+
+    def __str__(self) -> str:
+        return f"{tidy(self.value * 100)}%"
+
+
+def target(value: object) -> Decimal | Share:
+    """A target: a number, or on a period's row a percentage of the annual target (text "45%")."""
+    if isinstance(value, str) and clean_text(value).endswith("%"):
+        return Share(number(value, percent=True))
     return number(value)
 
 

@@ -88,10 +88,16 @@ def template_workbook(kind: str) -> bytes:
     widths = _widths(columns, sample, lists)
     sheet = add_sheet(workbook, _sheet_title(declared), headers, [], widths=widths)
     _format_columns(sheet, columns)
+    same = {key: sample[key] for key in declared.identity if key in sample}  # the same record's
+    samples = [sample, *({**same, **row} for row in _FURTHER_SAMPLES.get(kind, []))]
     examples = add_sheet(
-        workbook, EXAMPLES_TITLE, headers, [[sample.get(c.key) for c in columns]], widths=widths
+        workbook,
+        EXAMPLES_TITLE,
+        headers,
+        [[row.get(c.key) for c in columns] for row in samples],
+        widths=widths,
     )
-    _mark_example(examples, columns)
+    _mark_example(examples, columns, rows=len(samples))
     _instructions(workbook, declared, lists)
     if lists:
         _add_dropdowns(workbook, sheet, columns, lists)
@@ -114,14 +120,15 @@ def _format_columns(sheet: Worksheet, columns: Iterable[Column]) -> None:
             dimension.number_format = DATE_FORMAT
 
 
-def _mark_example(sheet: Worksheet, columns: Iterable[Column]) -> None:
-    """The example row in grey italics, with a comment on its first cell saying what it is."""
+def _mark_example(sheet: Worksheet, columns: Iterable[Column], *, rows: int = 1) -> None:
+    """The example rows in grey italics, with a comment on the first cell saying what they are."""
     _format_columns(sheet, columns)
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=FIRST_ROW, column=index)
-        cell.font = SAMPLE_FONT
-        if column.parse in (v.text, v.free_text):
-            cell.number_format = CODE_FORMAT
+    for number in range(FIRST_ROW, FIRST_ROW + rows):
+        for index, column in enumerate(columns, start=1):
+            cell = sheet.cell(row=number, column=index)
+            cell.font = SAMPLE_FONT
+            if column.parse in (v.text, v.free_text):
+                cell.number_format = CODE_FORMAT
     note = _("An example only: fill in the first sheet; this sheet is never imported.")
     sheet.cell(row=FIRST_ROW, column=1).comment = _comment([note])
 
@@ -174,6 +181,16 @@ def _samples(categories: list[str]) -> dict[str, dict[str, object]]:
         "surveys": {**unit, "indicator": "SAT", "rate": 0.92},
         "evaluations": {**unit, "cadre": "张三", "score": 92.5},
     }
+
+
+# Rows the example sheet shows after the kind's sample: a period's cumulative targets (blank
+# period: the year's), as a share of the year's target and as a figure.
+_FURTHER_SAMPLES: dict[str, list[dict[str, object]]] = {
+    "targets": [
+        {"period": "Q2", "target": "45%"},
+        {"period": "Q3", "target": 8400},
+    ],
+}
 
 
 # --- dropdown lists ----------------------------------------------------------------------------

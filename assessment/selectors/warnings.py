@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessment.models import (
+    AggregationChoices,
     AssessmentYear,
     Evidence,
     Indicator,
@@ -41,11 +42,11 @@ from assessment.scoring.colours import (
     period_target,
     pro_rata_share,
 )
-from assessment.scoring.inputs import EvidenceRow, aggregate_evidence
 from assessment.selectors.roster import year_units
 from units.access import AnyUser, sees_all_units, user_unit_id
 
 Pair = tuple[int, int]  # (unit id, indicator id)
+ZERO = Decimal(0)
 
 
 def warning_rules(year: AssessmentYear) -> WarningRules:
@@ -99,28 +100,38 @@ def standings(
             period=period
         ).values_list("unit_id", "indicator_id", "share", "value"):
             entered[(unit_id, indicator_id)] = (entered_share, value)
-    rows: dict[Pair, list[EvidenceRow]] = defaultdict(list)
+    # Per pair: the number of counting records, their sum and the last one's value. The records
+    # come in the order ``aggregate_evidence`` reads them (date, then as recorded), so the last
+    # one is the latest: the same totals without building a row object per record.
+    counts: dict[Pair, int] = defaultdict(int)
+    sums: dict[Pair, Decimal] = defaultdict(Decimal)
+    lasts: dict[Pair, Decimal] = {}
     records = (
         Evidence.objects.counting()
         .filter(indicator__year=year, date__range=(datetime.date(year.year, 1, 1), on))
         .order_by("date", "recorded_at", "pk")
-        .values_list("unit_id", "indicator_id", "date", "value")
+        .values_list("unit_id", "indicator_id", "value")
     )
-    for sequence, (unit_id, indicator_id, day, value) in enumerate(records):
-        rows[(unit_id, indicator_id)].append(EvidenceRow(date=day, sequence=sequence, value=value))
+    for unit_id, indicator_id, value in records.iterator(chunk_size=10_000):
+        pair = (unit_id, indicator_id)
+        counts[pair] += 1
+        sums[pair] += value
+        lasts[pair] = value
+    by_category: dict[int, list[int]] = defaultdict(list)
+    for unit_id, unit_category in units.items():
+        by_category[unit_category].append(unit_id)
     result: dict[Pair, Standing] = {}
     for indicator_id, category_id, method, aggregation in indicators:
         if method not in TARGETED_METHODS and method not in FAILURE_METHODS:
             continue
-        for unit_id, unit_category in units.items():
-            if unit_category != category_id:
-                continue
+        latest = aggregation == AggregationChoices.LATEST
+        for unit_id in by_category.get(category_id, ()):
             key = (unit_id, indicator_id)
-            total = aggregate_evidence(rows.get(key, ()), aggregation)
+            actual = lasts.get(key, ZERO) if latest else sums.get(key, ZERO)
             target = None
             if method in TARGETED_METHODS and period is not None:
                 target = _period_target(annual.get(key), entered.get(key), share)
-            result[key] = Standing(method, total.value, target, total.records)
+            result[key] = Standing(method, actual, target, counts.get(key, 0))
     return result
 
 

@@ -6,6 +6,7 @@
 - A lead department's users act on the items of the indicators their department leads.
 - A unit's users who record evidence (unit reporters, and a lead department's users for their
   own department) act on their unit's monthly reporting.
+- A district leader acts on the answers to the instructions they wrote (to read them).
 - The office, district leaders, supervision (督查, who follows deadlines up) and administrators
   read every item of every role; everyone else reads only the items they act on.
 """
@@ -39,6 +40,8 @@ def acts_on(user: AnyUser, item: Reminder) -> bool:
         return False
     if item.actor == Actor.OFFICE:
         return bool(manages_assessment(user))
+    if item.actor == Actor.LEADER:
+        return item.actor_user is not None and item.actor_user == user.pk
     own = user_unit_id(user)
     if own is None or item.actor_unit is None or item.actor_unit.id != own:
         return False

@@ -161,6 +161,7 @@ class ReminderFilterForm(DistrictForm):
             (Actor.OFFICE.value, _("Assessment office")),
             (Actor.LEAD.value, _("Lead departments")),
             (Actor.UNIT.value, _("Units")),
+            (Actor.LEADER.value, _("District leaders")),
         ]
 
     def apply(self, items: list[Reminder]) -> list[Reminder]:

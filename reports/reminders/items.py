@@ -20,10 +20,12 @@ from reports.models import Phase
 from reports.reminders.schedule import is_passed
 
 VERIFICATION = "verification"  # a standing rule, not a phase with a deadline
-PHASE_ORDER = [*(p.value for p in Phase), VERIFICATION]
+WARNINGS = "warnings"  # the warnings' follow-up: deadlines of its own, set at each close
+PHASE_ORDER = [*(p.value for p in Phase), VERIFICATION, WARNINGS]
 PHASE_LABELS = {
     **{p.value: p.label for p in Phase},
     VERIFICATION: gettext_lazy("verification of records"),
+    WARNINGS: gettext_lazy("warnings' follow-up"),
 }
 
 
@@ -33,12 +35,14 @@ class Actor(StrEnum):
     OFFICE = "office"
     LEAD = "lead"
     UNIT = "unit"
+    LEADER = "leader"  # one district leader (``actor_user``): the answers to their instructions
 
 
 ACTOR_LABELS = {
     Actor.OFFICE: gettext_lazy("Assessment office"),
     Actor.LEAD: gettext_lazy("Lead departments"),
     Actor.UNIT: gettext_lazy("Units"),
+    Actor.LEADER: gettext_lazy("District leaders"),
 }
 
 
@@ -51,6 +55,12 @@ class Kind(StrEnum):
     EVALUATIONS = "evaluations"
     OBJECTION = "objection"
     PENDING = "pending"
+    NOTICE = "notice"  # a warning notice not yet acknowledged: its report is due
+    REPORT_DUE = "report_due"  # an acknowledged notice still waiting for its report
+    INSTRUCTION = "instruction"  # a leader's instruction the unit has not answered
+    REPORT_REVIEW = "report_review"  # a rectification report waiting for the office
+    TALK = "talk"  # a unit on the talk list whose talk is not recorded
+    ANSWER = "answer"  # a unit's answer for the leader who wrote the instruction
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,7 @@ class Reminder:
     indicator: str = ""  # "name（code）"
     details: tuple[str, ...] = ()  # the indicators, months, units or persons concerned
     count: int = 1
+    actor_user: int | None = None  # Actor.LEADER: the leader's user id
 
     @property
     def is_overdue(self) -> bool:
@@ -125,6 +136,12 @@ class Reminder:
                 "%(count)s records waiting for verification",
                 n,
             ),
+            Kind.NOTICE: _("Warning notice to acknowledge, rectification report due"),
+            Kind.REPORT_DUE: _("Rectification report due"),
+            Kind.INSTRUCTION: _("Leader's instruction to answer"),
+            Kind.REPORT_REVIEW: _("Rectification report to review"),
+            Kind.TALK: _("On the talk list: talk to hold and record"),
+            Kind.ANSWER: _("The unit's answer to your instruction, to read"),
         }[self.kind]
         return words % {"count": n} if "%(count)s" in words else words
 

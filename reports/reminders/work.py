@@ -465,7 +465,7 @@ def _one_off_work(work: YearWork, phase: str, due: datetime.date) -> list[Remind
     return work_of[phase](work, due)
 
 
-def _sort_key(item: Reminder) -> tuple[int, str, int, datetime.date, str, str]:
+def sort_key(item: Reminder) -> tuple[int, str, int, datetime.date, str, str]:
     return (
         list(Actor).index(item.actor),
         item.actor_unit.code if item.actor_unit else "",
@@ -506,6 +506,6 @@ def year_reminders(year: AssessmentYear, today: datetime.date) -> YearReminders:
             result.due_soon += _one_off_work(work, phase, due)
     if year.status in PHASE_STATES[VERIFICATION]:
         result.overdue += verification_work(work)
-    result.overdue.sort(key=_sort_key)
-    result.due_soon.sort(key=_sort_key)
+    result.overdue.sort(key=sort_key)
+    result.due_soon.sort(key=sort_key)
     return result

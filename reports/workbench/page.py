@@ -27,9 +27,11 @@ from reports.waiting import Waiting
 from reports.workbench.tasks import (
     Section,
     lead_tasks,
+    leader_tasks,
     office_tasks,
     reporter_tasks,
     supervision_tasks,
+    warning_tasks,
     year_url,
 )
 from units.access import (
@@ -273,13 +275,18 @@ def workbench_for(user: AnyUser, today: datetime.date) -> tuple[Workbench, Waiti
         )
         bench.next_step = next_step(waiting)
     if is_lead(user) and unit is not None:
-        bench.sections.append(Section("lead", _("Lead department"), lead_tasks(user, waiting)))
+        tasks = lead_tasks(user, waiting)
+        if not is_reporter(user):  # its own unit's follow-up, as the reminders have it
+            tasks += warning_tasks(unit, waiting)
+        bench.sections.append(Section("lead", _("Lead department"), tasks))
     if is_supervision(user):
         bench.sections.append(
             Section("supervision", _("Supervision"), supervision_tasks(user, waiting))
         )
     if is_reporter(user) and unit is not None:
         bench.sections.append(Section("reporter", unit.name, reporter_tasks(user, unit, waiting)))
+    if is_leader(user):
+        bench.sections.append(Section("leader", _("District leader"), leader_tasks(user, waiting)))
     return bench, waiting
 
 

@@ -18,6 +18,7 @@ from assessment.models import (
     ImportJob,
     ImportJobState,
     Indicator,
+    Instruction,
     MethodChoices,
     YearStatus,
 )
@@ -35,7 +36,7 @@ from units.access import (
 from units.models import Unit
 
 DETAILS_SHOWN = 5  # names listed under a task; its page has them all
-WARNING_TASKS = frozenset({"reports_review", "reports_overdue"})
+WARNING_TASKS = frozenset({"reports_review", "reports_overdue", "talks"})
 
 
 @dataclass(frozen=True)
@@ -214,6 +215,19 @@ def source_tasks(user: AnyUser, year: AssessmentYear) -> list[Task]:
     ]
 
 
+def _instructions_task(
+    key: str,
+    title: str,
+    rows: list[Instruction],
+    otherwise: str,
+    action: str,
+    details: tuple[str, ...],
+) -> Task:
+    """Instructions read or answered one at a time: the link opens the first one."""
+    url = reverse("assessment:instruction_detail", kwargs={"pk": rows[0].pk}) if rows else ""
+    return Task(key, title, url or otherwise, count=len(rows), action=action, details=details)
+
+
 def warning_tasks(unit: Unit, waiting: Waiting) -> list[Task]:
     """The unit's warning notices to answer with a report, and the instructions to answer
     (shown only while there are: most units never get a notice)."""
@@ -241,15 +255,13 @@ def warning_tasks(unit: Unit, waiting: Waiting) -> list[Task]:
             if late
             else "",
         ),
-        Task(
+        _instructions_task(
             "instructions",
             _("Leaders' instructions to answer"),
-            reverse("assessment:instruction_detail", kwargs={"pk": instructions[0].pk})
-            if instructions
-            else year_url("assessment:instructions", waiting.year),
-            count=len(instructions),
-            action=pgettext("workbench", "Answer"),
-            details=tuple(row.text[:40] for row in instructions),
+            instructions,
+            year_url("assessment:instructions", waiting.year),
+            pgettext("workbench", "Answer"),
+            tuple(row.text[:40] for row in instructions),
         ),
     ]
     return [task for task in tasks if task.count]
@@ -358,6 +370,33 @@ def supervision_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
     return tasks
 
 
+# --- district leader ----------------------------------------------------------------------------
+
+
+def leader_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
+    """The answers to the leader's instructions, and writing one."""
+    year = waiting.year
+    answers = waiting.answers_to_read_by(account(user).pk)
+    instructions = year_url("assessment:instructions", year)
+    tasks = [
+        _instructions_task(
+            "answers",
+            _("Answers to your instructions"),
+            answers,
+            instructions,
+            pgettext("workbench", "Read"),
+            tuple(f"{row.unit.name} · {row.answer[:40]}" for row in answers),
+        ),
+        Task(
+            "instruct",
+            _("Write an instruction to a unit"),
+            instructions,
+            action=pgettext("workbench", "Write"),
+        ),
+    ]
+    return [task for task in tasks if task.count is None or task.count]  # answers only if any
+
+
 # --- assessment office --------------------------------------------------------------------------
 
 
@@ -417,6 +456,17 @@ def office_tasks(user: AnyUser, waiting: Waiting) -> list[Task]:
             details=tuple(
                 f"{notice.unit.name} · {notice.period.name} · {notice.report_due:%Y-%m-%d}"
                 for notice in overdue
+            ),
+        ),
+        Task(
+            "talks",
+            _("Units on the talk list: talks to hold"),
+            year_url("assessment:warnings_year", year),
+            count=len(waiting.talks_to_hold),
+            action=pgettext("workbench", "Record"),
+            details=tuple(
+                f"{talk.unit.name} · {talk.period.name} · {'、'.join(talk.indicators)}"
+                for talk in waiting.talks_to_hold
             ),
         ),
         Task(

@@ -123,14 +123,14 @@ def test_targets_export_with_the_workbook_headers(client, office_user, indicator
     response = client.post(
         reverse("admin:assessment_target_export"),
         {"format": "0", "resource": "0", "targetexport_unit": "on", "targetexport_year": "on",
-         "targetexport_indicator": "on", "targetexport_target": "on",
+         "targetexport_indicator": "on", "targetexport_period": "on", "targetexport_target": "on",
          "targetexport_base": "on", "targetexport_leader": "on"},
     )  # fmt: skip
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("年度", "单位代码", "指标代码", "目标值", "基数", "责任领导")
-    assert rows[1][:4] == (2026, "A01", "GDP", 328.5)
+    assert rows[0] == ("年度", "单位代码", "指标代码", "期间", "目标值", "基数", "责任领导")
+    assert rows[1][:5] == (2026, "A01", "GDP", None, 328.5)  # no period: the year's target
 
 
 def test_results_are_read_only(client, office_user):

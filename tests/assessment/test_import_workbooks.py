@@ -118,8 +118,10 @@ def test_a_template_s_example_sits_on_its_own_sheet_marked_as_an_example(kind):
     assert workbook.worksheets[0].max_row == 1  # the sheet imported: headers only
     examples = workbook["示例"]
     assert [cell.value for cell in examples[1]] == workbook_headers(kind)
-    assert examples.max_row == 2
-    assert all(cell.font.italic and cell.font.color.rgb == "00808080" for cell in examples[2])
+    # targets: the year's row, then two period rows (a share and a figure)
+    assert examples.max_row == (4 if kind == "targets" else 2)
+    for row in examples.iter_rows(min_row=2):
+        assert all(cell.font.italic and cell.font.color.rgb == "00808080" for cell in row)
     assert "never imported" in examples["A2"].comment.text
 
 

@@ -8,11 +8,32 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from assessment.models import Evidence, EvidenceStatus, PeriodTarget, YearStatus
+from assessment.models import (
+    Evidence,
+    EvidenceStatus,
+    Instruction,
+    PeriodTarget,
+    WarningNotice,
+    YearStatus,
+)
 from assessment.services import warnings as service
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
+from tests.browser.conftest import PHONE
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def phone_walk(page, screenshot_dir, moment: str, paths) -> None:
+    """The pages at a phone's width: none scrolls sideways; a screenshot of each."""
+    page.set_viewport_size(PHONE)
+    for number, path in enumerate(paths, start=1):
+        page.goto(page.base_url + path)
+        expect(page.locator("html")).to_have_js_property("scrollWidth", PHONE["width"])
+        shot = screenshot_dir / f"warnings-phone-{moment}-{number}.png"
+        page.screenshot(path=str(shot), full_page=True)
+
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
 
@@ -44,8 +65,15 @@ def test_the_office_closes_q2_and_the_red_unit_answers_its_notice_and_the_leader
     expect(page.locator("#heat-map tr[data-unit='A01'] [data-colour='red']").first).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "warnings-q2-closed.png"), full_page=True)
 
-    # 2. the red unit finds its notice on its workbench and files its report with a file
+    # 2. the red unit finds its notice on its workbench and files its report with a file; on
+    # a phone first, where its workbench, reminders and notice do not scroll sideways
     log_in("reporter_a")
+    notice = WarningNotice.objects.get(unit=unit_a, period=q2)
+    phone_walk(
+        page, screenshot_dir, "notice", ("/", "/reminders/2026/", f"/warnings/notices/{notice.pk}/")
+    )
+    expect(page.locator("#id_measures")).to_be_visible()
+    page.set_viewport_size(DESKTOP)
     page.goto(page.base_url + "/")
     task = page.locator("[data-task='notices']")
     expect(task).to_contain_text("待提交整改报告的预警通知单")
@@ -83,7 +111,17 @@ def test_the_office_closes_q2_and_the_red_unit_answers_its_notice_and_the_leader
     page.locator("#answer-submit").click()
     expect(page.locator(".alert-success")).to_contain_text("落实情况已反馈")
     log_in("leader")
+    page.goto(page.base_url + "/")
+    answers = page.locator("[data-task='answers']")  # the answer waits on the leader's workbench
+    expect(answers).to_contain_text("批示落实情况")
+    answers.locator("a[data-action='answers']").click()
+    expect(page.locator("body")).to_contain_text("已成立专班，八月底前补足")
     page.goto(page.base_url + "/years/2026/instructions/")
     expect(page.locator("#instructions")).to_contain_text("已成立专班，八月底前补足")
     page.screenshot(path=str(screenshot_dir / "warnings-instruction-answered.png"), full_page=True)
+
+    # 5. the answered instruction on the unit's phone
+    log_in("reporter_a")
+    instruction = Instruction.objects.get(unit=unit_a)
+    phone_walk(page, screenshot_dir, "answered", ("/", f"/instructions/{instruction.pk}/"))
     assert csp_violations == [] and page_errors == []

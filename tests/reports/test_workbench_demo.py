@@ -90,5 +90,37 @@ def test_every_demo_role_has_its_own_workbench(demo):
         "qiantou": ["lead"],
         "tianbao": ["reporter"],
         SUPERVISION_USERNAME: ["supervision"],
-        "lingdao": [],
+        "lingdao": ["leader"],
     }
+
+
+# The workbench tasks that count the warnings' follow-up each account acts on.
+WARNING_TASKS = {"notices", "instructions", "reports_review", "talks", "answers"}
+
+
+@pytest.mark.parametrize("username", ACCOUNTS)
+def test_the_workbench_and_the_reminders_count_the_same_warnings_follow_up(demo, username):
+    user = get_user_model().objects.get(username=username)
+    bench = _client(username).get(reverse("home")).context["bench"]
+    on_bench = sum(
+        task.count or 0
+        for section in bench.sections
+        for task in section.tasks
+        if task.key in WARNING_TASKS
+    )
+    [panel_year] = [y for y in reminders_panel(user, DEMO_DAY).years if y.year == demo]
+    reminded = [
+        item for item in panel_year.overdue + panel_year.due_soon if item.phase == "warnings"
+    ]
+    digest = digest_for(user, [Waiting(demo, DEMO_DAY).reminders], "")
+    mailed = [
+        item
+        for year in (digest.years if digest else [])
+        for item in year.overdue + year.due_soon
+        if item.phase == "warnings"
+    ]
+    assert on_bench == len(reminded) == len(mailed)
+    if username == "tianbao":  # 城关街道: its overdue Q3 notice and the instruction to answer
+        assert sorted(item.kind for item in reminded) == ["instruction", "notice"]
+    if username == "lingdao":
+        assert [item.kind for item in reminded] == ["answer"]

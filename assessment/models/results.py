@@ -62,7 +62,8 @@ class ComputationRun(models.Model):
 class UnitResult(models.Model):
     # Written once: sealed into the audit chain (``units.audit``) like a history row.
     audit_written_once = True
-    # The worded explanations are derived from the scores and numbers sealed with them.
+    # The explanations' numbers are copies of inputs sealed in their own history (and results
+    # sealed before kept worded texts here): outside the row's hash, as when it was first sealed.
     audit_unhashed = ("details",)
     # Added after results were sealed into the audit chain (``units.audit``).
     audit_added_columns: ClassVar[dict[str, object]] = {"disqualified": False}
@@ -90,9 +91,11 @@ class UnitResult(models.Model):
     group_totals = models.JSONField(_("group subtotals"), default=dict)  # {group: "40.00"}
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     # {code: {"method", "points", "target", "base", "actual", "rank", "ranked", "grade",
-    #         "rate", "text"}}: each indicator's inputs and its rule in words, as the
-    # "explanations" of a published document (publication.py); a key without a value is left
-    # out here (null there), which keeps a city's 60,000 explanations small to store.
+    #         "rate", …}}: each indicator's inputs, and what the words of its rule need
+    # (assessment.services.explanations); worded when shown or published
+    # (assessment.lib.explanations), as the "explanations" of a published document. A key
+    # without a value is left out, which keeps a city's 60,000 explanations small to store.
+    # Results computed before hold the worded "text" too, shown as stored.
     details = models.JSONField(_("score explanations"), default=dict, blank=True)
 
     class Meta:

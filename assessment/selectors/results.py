@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from assessment.access import category_ranking_is_open, user_category_id, year_is_published
+from assessment.lib.explanations import explanation_text, load_words
 from assessment.lib.problem_messages import stored_messages
 from assessment.models import (
     AssessmentYear,
@@ -127,9 +128,11 @@ def results_for_category(
     unit_names = {r.unit.code: r.unit.name for r in rows}
     indicator_names = {(category.code, i.code): i.name for i in indicators}
     coefficients = year.scoring_params().tier_coefficients
+    words = load_words()
     for result in rows:
         result.run = run
         details = result.details or {}
+        scores = result.scores or {}
         table.rows.append(
             ResultRow(
                 result=result,
@@ -142,7 +145,7 @@ def results_for_category(
                     ScoreCell(
                         indicator=i,
                         score=_score(result.scores, i.code),
-                        text=(details.get(i.code) or {}).get("text") or "",
+                        text=explanation_text(details.get(i.code), scores.get(i.code), words),
                         records=i.method in RECORDED_METHODS
                         and may_see_records(user, result.unit, i),
                     )

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessment.lib.explanations import full_detail, load_words
 from assessment.models import (
     DOCUMENT_FORMAT,
     AssessmentYear,
@@ -30,7 +31,6 @@ from assessment.models import (
 )
 from assessment.policy import transition_error
 from assessment.selectors.changes import publication_changes
-from assessment.services.explanations import full_detail
 from assessment.services.objections import objections_blocking_publication
 from assessment.services.year import User, move
 from units.models import UnitCategory
@@ -183,6 +183,7 @@ def publication_document(
         .values_list("unit_id", "title")
     ):
         highlights[unit_id].append(title)
+    words = load_words()
     units = [
         {
             "unit": r.unit.code,
@@ -196,8 +197,10 @@ def publication_document(
             "bonus": r.bonus,
             "group_totals": dict(r.group_totals),
             "indicators": dict(r.scores),
+            # worded now, kept worded: the document never depends on a later wording
             "explanations": {
-                code: full_detail(detail) for code, detail in (r.details or {}).items()
+                code: full_detail(detail, (r.scores or {}).get(code), words)
+                for code, detail in (r.details or {}).items()
             },
             "highlights": highlights.get(r.unit_id, []),
         }

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessment.access import manages_assessment, objection_file_refusal
 from assessment.forms.base import add_service_errors
 from assessment.forms.results import ObjectionForm, ObjectionResolveForm, PublishForm
+from assessment.lib.explanations import explanation_texts
 from assessment.lib.whatif_pages import decider_chart, tier_label
 from assessment.models import (
     AssessmentYear,
@@ -207,11 +208,12 @@ def score_sheet(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         and objection_file_refusal(request.user, target) is None
     )
     details = result.details or {}
+    texts = explanation_texts(details, result.scores)
     lines = [
         {
             "indicator": indicator,
             "score": (result.scores or {}).get(indicator.code),
-            "detail": details.get(indicator.code) or {},
+            "detail": {**details.get(indicator.code, {}), "text": texts.get(indicator.code, "")},
             "records": indicator.method in result_selectors.RECORDED_METHODS
             and result_selectors.may_see_records(request.user, target, indicator),
             "may_object": may_object and indicator.code not in open_codes,

@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
+from assessment.lib.explanations import explanation_text
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,
@@ -372,7 +373,9 @@ def test_the_demo_has_catalogues_claims_by_the_list_a_disqualified_unit_and_a_wa
     waived = listed.get(is_waived=True)
     waiver = waived.waivers.get()
     assert waiver.confirmed_by != waiver.proposed_by
-    text = run.units.get(unit=waived.unit).details[waived.indicator.code]["text"]
+    result = run.units.get(unit=waived.unit)
+    code = waived.indicator.code
+    text = explanation_text(result.details[code], result.scores.get(code))
     assert waiver.reason in text
 
 

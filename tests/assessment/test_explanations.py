@@ -1,4 +1,5 @@
-"""Score explanations: every rule with hand-worked numbers, stored with each unit result.
+"""Score explanations: every rule with hand-worked numbers, stored with each unit result and
+worded when read.
 
 The text is worded in the site's language; these tests set it to English (the msgids).
 """
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from assessment.lib.explanations import explanation_text, full_detail, percent, plain
 from assessment.models import (
     CityRank,
     Evidence,
@@ -18,7 +20,6 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.services.compute import results_compute
-from assessment.services.explanations import full_detail, percent, plain
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,15 @@ def details(town, unit_a, unit_b):
 
     run = results_compute(year=year)
     return {
-        r.unit.code: r.details for r in UnitResult.objects.filter(run=run).select_related("unit")
+        r.unit.code: _worded(r) for r in UnitResult.objects.filter(run=run).select_related("unit")
+    }
+
+
+def _worded(result):
+    """Each stored explanation with its rule worded as ``text`` (as every page reads it)."""
+    return {
+        code: {**detail, "text": explanation_text(detail, result.scores.get(code))}
+        for code, detail in result.details.items()
     }
 
 
@@ -104,20 +113,27 @@ PUBLISHED_KEYS = (
 )  # fmt: skip
 
 
+# What an explanation keeps beside the published keys, for its words only.
+STORED_FOR_THE_WORDS = {
+    "counted", "share", "cap", "best", "step", "factor", "items", "total", "capped", "waived",
+}  # fmt: skip
+
+
 def test_every_explanation_has_every_key_of_the_published_format(details):
     for unit in details.values():
         assert sorted(unit) == sorted(  # (PostgreSQL's jsonb keeps no key order)
             ["GDP", "ACC", "INC", "INV", "RANK", "STEP", "PARTY", "SAT", "AWARD", "FAIL", "SAFE"]
         )
         for detail in unit.values():
-            # stored without its empty keys; published with all of them, in this order
-            assert set(detail) <= set(PUBLISHED_KEYS)
-            assert tuple(full_detail(detail)) == PUBLISHED_KEYS
+            # stored without its empty keys and without words, plus what the words need;
+            # published with all of the format's keys, in this order, and no other
+            assert set(detail) - {"text"} <= set(PUBLISHED_KEYS) | STORED_FOR_THE_WORDS
+            assert tuple(full_detail(detail, None)) == PUBLISHED_KEYS
 
 
 def test_completion_shows_the_rate_and_the_cap(details):
     # 甲镇: 120 + 180 + 160 = 460 of 500 = 92 %; 20 × 92 % = 18.40
-    assert full_detail(details["A01"]["GDP"]) == {
+    assert full_detail(details["A01"]["GDP"], "18.40") == {
         "method": "completion", "points": "20.00", "target": "500", "base": None,
         "actual": "460", "rank": None, "ranked": None, "grade": None, "rate": None,
         "text": "completion rate = 460 ÷ 500 = 92%; 20 × 92% = 18.40",
@@ -220,5 +236,5 @@ def test_explanations_add_no_query_per_unit(town, unit_a):
         run = results_compute(year=year)
     assert run.units.count() == 31
     assert len(many) == len(one)
-    texts = {r.details["PARTY"]["text"] for r in run.units.all()}
+    texts = {explanation_text(r.details["PARTY"], r.scores["PARTY"]) for r in run.units.all()}
     assert texts == {"grade A: 20 × 1 = 20.00", "no grade was entered: 0.00"}

@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from assessment.lib.explanations import explanation_texts
 from assessment.scoring import (
     CatalogueItem,
     EvidenceTotal,
@@ -55,7 +56,10 @@ def test_the_explanation_names_items_counts_documents_caps_and_the_once_only_rul
         },
         waived={("A", "FAIL"): ["honest mistake in a pilot"]},
     )
-    details = year_details(inputs, compute(inputs))["A"]
+    result = compute(inputs)
+    stored = year_details(inputs, result)["A"]
+    texts = explanation_texts(stored, {k: str(v) for k, v in result.units["A"].scores.items()})
+    details = {code: {**stored[code], "text": text} for code, text in texts.items()}
     assert details["AWARD"]["text"] == (
         "P1 provincial award × 1 (document 省政发〔2026〕12号) = 1; "
         "C1 city award × 1 (document 省政发〔2026〕12号) does not count: the same document "

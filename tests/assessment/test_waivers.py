@@ -9,6 +9,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 
+from assessment.lib.explanations import explanation_text
 from assessment.models import Evidence, EvidenceStatus, Item, UnitResult, Waiver, YearStatus
 from assessment.services.compute import results_compute
 from assessment.services.evidence import evidence_record
@@ -60,7 +61,9 @@ def test_a_waived_deduction_counts_nothing_and_stays_on_record(
     results_compute(year=scheme["year"], by=office_user)
     sheet = result(scheme["year"], unit_a)
     assert sheet.total == D("96.00") and sheet.scores["FAIL"] == "0.00"
-    assert "先行先试中的探索性偏差（容错办法第五条）" in sheet.details["FAIL"]["text"]
+    assert "先行先试中的探索性偏差（容错办法第五条）" in explanation_text(
+        sheet.details["FAIL"], sheet.scores["FAIL"]
+    )
     record.refresh_from_db()
     assert (record.is_current, record.status, record.is_waived) == (True, "verified", True)
     waiver.refresh_from_db()

@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-BENCH_DATABASE = "district_bench"
+# another name where several benchmarks share one server: BENCH_DATABASE=district_mine_bench
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "district_bench")
 POOL = 100_000_000  # yuan
 GB = 1024**3
 MB = 1024**2

@@ -529,6 +529,8 @@ MATRIX: dict[str, Row] = {
         lambda w: {"year": 2026, "pk": 1},
         office_only(office=404, admin=404, supervision=404),
     ),
+    # --- every record with its provenance (names and addresses): the office's export
+    "assessment:records_export": (lambda w: {"year": 2026, "fmt": "xlsx"}, office_only()),
     # --- grading
     "assessment:grading_index": (_year, office_only(lead=200)),
     "assessment:grading_grid": (

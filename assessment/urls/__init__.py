@@ -13,6 +13,7 @@ from assessment.urls import (
     items,
     project_progress,
     projects,
+    provenance,
     results,
     surveys,
     verify,
@@ -37,4 +38,5 @@ urlpatterns = (
     + drafts.urlpatterns
     + integrity.urlpatterns
     + warnings.urlpatterns
+    + provenance.urlpatterns
 )

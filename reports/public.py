@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessment.models import Publication, TierChoices
+from assessment.selectors.provenance import figure_source_label
 
 PERSONAL_KEYS = frozenset({"teams", "cadres"})
 CENT = Decimal("0.01")
@@ -313,6 +314,9 @@ class IndicatorLine:
     points: Decimal | None
     score: Decimal | None
     explanation: str
+    # where the figures came from: a data source, the records of the year or an assessor
+    # (never who entered them: that is not public)
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -348,6 +352,14 @@ def _find_unit(document: dict[str, Any], code: str) -> dict[str, Any] | None:
     return next((unit for unit in document.get("units", []) if unit["unit"] == code), None)
 
 
+def _source(indicator: dict[str, Any] | None) -> str:
+    """Where a published indicator's figures came from: by its method, or its data source
+    where the snapshot names one."""
+    if not indicator or "method" not in indicator:
+        return ""
+    return figure_source_label(indicator["method"], indicator.get("data_source") or "")
+
+
 def indicator_lines(unit: dict[str, Any], category: CategoryResults) -> list[IndicatorLine]:
     """The unit's scored indicators in the scheme's order, each with its rule in words."""
     scores = unit.get("indicators") or {}
@@ -363,6 +375,7 @@ def indicator_lines(unit: dict[str, Any], category: CategoryResults) -> list[Ind
             points=_decimal(known.get(code, {}).get("points")),
             score=_decimal(scores.get(code)),
             explanation=(explanations.get(code) or {}).get("text", ""),
+            source=_source(known.get(code)),
         )
         for code in codes
     ]

@@ -18,6 +18,8 @@ MATRIX_INTEGRITY: dict[str, Row] = {
         lambda w: {"year": 2026, "pk": 1},
         office_only(office=404, admin=404, supervision=404),
     ),
+    # --- every record with its provenance (names and addresses): the office's export
+    "assessment:records_export": (lambda w: {"year": 2026, "fmt": "xlsx"}, office_only()),
     # --- data sources (一数一源): every source's figures for the office and leaders, a source
     # unit's own (the world has none, so 403 for the units); the differences the office's
     "assessment:source_index": (_year, office_only(leader=200)),

@@ -156,6 +156,10 @@ def _requests(client) -> dict[str, tuple[str, dict | None]]:
             None,
         ),
         "assessment:draft_export": (_draft_comparison(published), None),
+        "assessment:records_export": (
+            reverse("assessment:records_export", args=[DEMO_YEAR, "csv"]),
+            None,
+        ),
         "admin:assessment_target_workbook_template": (
             reverse("admin:assessment_target_workbook_template"),
             None,
@@ -177,6 +181,7 @@ def test_the_download_views_are_the_ones_this_test_fetches(db):
         "assessment:survey_codes",
         "assessment:survey_poster",
         "assessment:draft_export",
+        "assessment:records_export",
     }
     found = download_views()
     assert expected <= found
@@ -205,6 +210,7 @@ def test_every_download_has_a_chinese_name_for_a_chinese_user(office):
         "assessment:import_marked": "目标值-错误标注",
         "assessment:publication_document": f"{DEMO_YEAR - 1}年度考核结果-第1版",
         "assessment:draft_export": f"方案草稿模拟测算对比-沿用方案-{DEMO_YEAR - 1}",
+        "assessment:records_export": f"平时记录及来源-{DEMO_YEAR}",
     }
     requests = _requests(office)
     assert set(requests) >= download_views() - {

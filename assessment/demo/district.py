@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 
+from assessment.demo.integrity import seed_integrity_cases
 from assessment.demo.items import seed_catalogues, seed_list_cases
 from assessment.demo.plans import (
     Plan,
@@ -94,6 +95,7 @@ def seed(*, stdout: OutputWrapper) -> None:
     move_year(year, YearStatus.SCORING, district)
     _seed_late_record(indicators, district)
     _seed_attachment(year, district)
+    integrity = seed_integrity_cases(year, indicators, district)
     voting_codes = seed_ballots(
         year, district.office, district.units, district.quality, random.Random(DEMO_YEAR * 11)
     )
@@ -105,6 +107,8 @@ def seed(*, stdout: OutputWrapper) -> None:
     # provisional results and the late record of the closed month.
     move_year(year, YearStatus.COLLECTING, district)
     stdout.write(seed_warnings(year, district))
+    if integrity:
+        stdout.write(integrity)
     stdout.write(
         f"assessment year {DEMO_YEAR}: {len(indicators)} indicators, "
         f"{sum(p.target is not None or p.base is not None for p in plans.values())} targets, "

@@ -91,9 +91,11 @@ def _plan_level(item: Item, perf: float, rng: random.Random, last: int = LAST_MO
     growth = rng.uniform(0.06, 0.09)
     final = growth * perf * rng.uniform(0.6, 1.1)
     plan = Plan(target=_dec(base * (1 + growth), item.places), base=_dec(base, item.places))
+    value = Decimal(0)
     for month in range(1, last + 1):
         estimate = final * (0.8 + 0.2 * month / last) + rng.uniform(-0.004, 0.004)
-        value = _dec(base * (1 + estimate), item.places)
+        # the estimate firms up month by month and is never revised down in this district
+        value = max(value, _dec(base * (1 + estimate), item.places))
         plan.records.append((_day(rng, month, 25, 28), value, _note(item, month, value)))
     return plan
 

@@ -69,6 +69,14 @@ def _verified_at(date: datetime.date, rng: random.Random) -> datetime.datetime:
     return timezone.make_aware(moment)
 
 
+def entered_at(date: datetime.date) -> datetime.datetime:
+    """When the demo's record of ``date`` was entered: the next morning (before any decision,
+    which comes two days or more after the date)."""
+    return timezone.make_aware(
+        datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time(9, 30))
+    )
+
+
 def evidence_row(
     unit: Unit,
     indicator: Indicator,
@@ -90,6 +98,7 @@ def evidence_row(
         status=status,
         recorded_by=recorder,
         data_source_id=indicator.source_unit_id,  # 一数一源: the source's figure
+        recorded_at=entered_at(date),
         verified_by=district.office if reviewed else None,
         verified_at=_verified_at(date, rng) if reviewed else None,
         status_reason=reason,
@@ -196,6 +205,7 @@ def _correct(records: list[Evidence], district: District, rng: random.Random) ->
             supersedes=old,
             recorded_by=old.recorded_by,
             data_source_id=old.data_source_id,
+            recorded_at=verified_at + datetime.timedelta(days=19),
             verified_by=district.office,
             verified_at=verified_at + datetime.timedelta(days=20),
         )
@@ -378,6 +388,7 @@ def _seed_late_record(indicators: dict[IndicatorKey, Indicator], district: Distr
         value=Decimal(1),
         description=f"{_note(item, LAST_MONTH, 1)}（补录）",
         recorded_by=district.office,
+        recorded_at=entered_at(datetime.date(DEMO_YEAR, 11, 19)),  # in scoring, after the close
         is_late=True,
         late_reason=LATE_REASON,
     )

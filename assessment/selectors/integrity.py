@@ -20,13 +20,17 @@ from assessment.models import (
     Evidence,
     EvidenceAttachment,
     EvidenceStatus,
+    Indicator,
     IntegritySignal,
     IntegrityThresholds,
+    MethodChoices,
     SignalStatus,
 )
-from assessment.scoring.signals import Fact, Thresholds
+from assessment.scoring.signals import Fact, Signal, Thresholds, all_signals
 from units.access import AnyUser, is_supervision
 from units.models import Unit
+
+CHUNK = 20_000  # rows fetched at a time when a year's records are streamed
 
 
 @dataclass(frozen=True)
@@ -41,53 +45,82 @@ class YearFacts:
 
 
 def year_facts(year: AssessmentYear) -> YearFacts:
-    """The year's current records that are not rejected, with their attachments' SHA-256."""
-    records = (
-        Evidence.objects.current()
-        .filter(indicator__year=year)
-        .exclude(status=EvidenceStatus.REJECTED)
-        .values_list(
-            "pk", "unit__code", "indicator__code", "indicator__aggregation", "date",
-            "recorded_at", "value", "description", "status", "is_waived",
-            "data_source_id", "indicator__source_unit_id",
+    """The year's current records that are not rejected, with their attachments' SHA-256.
+
+    Read as plain rows and streamed (a city's year is a million records): unit and indicator
+    by id, named from two small maps, never a join per row nor a query per record.
+    """
+    units = list(Unit.objects.values_list("pk", "code", "name", "category__code"))
+    unit_code = {pk: code for pk, code, _name, _category in units}
+    # A latest-value figure is a cumulative one (a year-to-date total, a full-year estimate)
+    # unless it is a level kept under a ceiling: a running average of PM2.5 may fall, and a
+    # high figure there never flatters the unit.
+    indicators: dict[int, tuple[str, bool, bool, bool]] = {}
+    rows = Indicator.objects.filter(year=year).values_list(
+        "pk", "code", "aggregation", "method", "source_unit_id"
+    )
+    for pk, code, aggregation, method, source_unit in rows:
+        ceiling = method == MethodChoices.CEILING
+        indicators[pk] = (
+            code,
+            aggregation == AggregationChoices.LATEST and not ceiling,
+            not ceiling,
+            source_unit is not None,
         )
-    )  # fmt: skip
     hashes: dict[int, list[str]] = defaultdict(list)
     attached = EvidenceAttachment.objects.filter(
         evidence__indicator__year=year, evidence__is_current=True
     ).values_list("evidence_id", "sha256")
-    for record, sha256 in attached:
+    for record, sha256 in attached.iterator(chunk_size=CHUNK):
         hashes[record].append(sha256)
-    units = Unit.objects.values_list("code", "name", "category__code", "pk")
-    codes = {pk: code for code, _name, _category, pk in units}
-    facts = [
-        Fact(
-            id=pk,
-            unit=unit,
-            indicator=indicator,
-            date=date,
-            value=value,
-            description=description,
-            entered=recorded_at.date(),
-            attachments=tuple(hashes.get(pk, ())),
-            cumulative=aggregation == AggregationChoices.LATEST,
-            # a unit's own figure on a source-fed indicator never counts (一数一源)
-            counts=status == EvidenceStatus.VERIFIED and not is_waived and not (
-                sourced and data_source is None
-            ),
-            source=codes.get(data_source, "") if data_source is not None else "",
-            claim=sourced is not None and data_source is None,
+    records = (
+        Evidence.objects.current()
+        .filter(indicator__year=year)
+        .exclude(status=EvidenceStatus.REJECTED)
+        .order_by()
+        .values_list(
+            # the day of entry in the district's time zone, computed by the database: no
+            # aware datetime built per row
+            "pk", "unit_id", "indicator_id", "date", "recorded_at__date", "value",
+            "description", "status", "is_waived", "data_source_id",
         )
-        for (
-            pk, unit, indicator, aggregation, date, recorded_at, value, description, status,
-            is_waived, data_source, sourced,
-        ) in records
-    ]  # fmt: skip
+    )  # fmt: skip
+    verified, no_files = EvidenceStatus.VERIFIED, ()
+    facts = []
+    streamed = records.iterator(chunk_size=CHUNK)
+    for row in streamed:
+        pk, unit, indicator, date, entered, value, description, status, waived, source = row
+        code, cumulative, higher_flatters, sourced = indicators[indicator]
+        files = hashes.get(pk)
+        # a unit's own figure on a source-fed indicator is kept, never counted (一数一源)
+        claim = sourced and source is None
+        facts.append(
+            Fact(
+                pk, unit_code[unit], code, date, value, description, entered,
+                tuple(files) if files else no_files, cumulative,
+                status == verified and not waived and not claim,
+                unit_code.get(source, "") if source is not None else "", claim, higher_flatters,
+            )
+        )  # fmt: skip
     return YearFacts(
         facts=facts,
-        unit_names={code: name for code, name, _category, _pk in units},
-        categories={code: category for code, _name, category, _pk in units},
+        unit_names={code: name for _pk, code, name, _category in units},
+        categories={code: category for _pk, code, _name, category in units},
         history=previous_figures(year),
+    )
+
+
+def year_signals(year: AssessmentYear) -> list[Signal]:
+    """Every signal of the year's records, under the year's thresholds (reads only)."""
+    inputs = year_facts(year)
+    thresholds, settings = year_thresholds(year)
+    return all_signals(
+        inputs.facts,
+        unit_names=inputs.unit_names,
+        categories=inputs.categories,
+        closes=settings.collection_closes if settings else None,
+        history=inputs.history,
+        thresholds=thresholds,
     )
 
 

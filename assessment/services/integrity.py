@@ -31,8 +31,8 @@ from assessment.models import (
     SignalStatus,
 )
 from assessment.policy import Action, year_check
-from assessment.scoring.signals import Signal, all_signals
-from assessment.selectors.integrity import sees_integrity_queue, year_facts, year_thresholds
+from assessment.scoring.signals import Signal
+from assessment.selectors.integrity import sees_integrity_queue, year_signals
 from assessment.services import records as record_rules
 from assessment.services.evidence import evidence_record
 from assessment.services.records import User
@@ -63,16 +63,7 @@ def integrity_compute(*, year: AssessmentYear, by: User) -> tuple[int, int]:
     """Compute the year's signals: new findings are added as open signals, open ones no longer
     found are removed, decided ones stay. Returns (added, removed)."""
     _office_only(by)
-    inputs = year_facts(year)
-    thresholds, settings = year_thresholds(year)
-    found = all_signals(
-        inputs.facts,
-        unit_names=inputs.unit_names,
-        categories=inputs.categories,
-        closes=settings.collection_closes if settings else None,
-        history=inputs.history,
-        thresholds=thresholds,
-    )
+    found = year_signals(year)
     by_print = {fingerprint(signal): signal for signal in found}
     existing = {s.fingerprint: s for s in IntegritySignal.objects.filter(year=year)}
     removed = 0

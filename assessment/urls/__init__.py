@@ -13,6 +13,7 @@ from assessment.urls import (
     items,
     project_progress,
     projects,
+    provenance,
     results,
     sources,
     surveys,
@@ -39,4 +40,5 @@ urlpatterns = (
     + integrity.urlpatterns
     + sources.urlpatterns
     + warnings.urlpatterns
+    + provenance.urlpatterns
 )

@@ -41,6 +41,7 @@ from assessment.models import (
 from assessment.policy import TRANSITIONS
 from assessment.scoring import EvidenceRow, aggregate_evidence
 from assessment.selectors import drafts as draft_selectors
+from assessment.selectors import provenance
 from assessment.selectors import results as result_selectors
 from assessment.selectors import years as selectors
 from assessment.services import objections as objection_service
@@ -209,9 +210,14 @@ def score_sheet(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     )
     details = result.details or {}
     texts = explanation_texts(details, result.scores)
+    entries = provenance.entry_summaries(assessment_year, target)
     lines = [
         {
             "indicator": indicator,
+            "source": provenance.figure_source_label(
+                indicator.method, provenance.indicator_data_source(indicator)
+            ),
+            "entries": entries.get(indicator.code),
             "score": (result.scores or {}).get(indicator.code),
             "detail": {**details.get(indicator.code, {}), "text": texts.get(indicator.code, "")},
             "records": indicator.method in result_selectors.RECORDED_METHODS

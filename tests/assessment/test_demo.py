@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
+from assessment.demo.integrity import SHARED_PDF_NAME
 from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.lib.explanations import explanation_text
 from assessment.models import (
@@ -27,6 +28,7 @@ from assessment.models import (
     Highlight,
     Indicator,
     Instruction,
+    IntegritySignal,
     KeyProject,
     Milestone,
     PeriodColour,
@@ -260,7 +262,9 @@ def test_one_late_record_by_the_office_and_a_pdf_on_a_verified_record(seeded):
     office = get_user_model().objects.get(username=OFFICE_USERNAME)
     (late,) = Evidence.objects.filter(indicator__year__year=DEMO_YEAR, is_late=True)
     assert late.late_reason and late.recorded_by == office
-    (attachment,) = EvidenceAttachment.objects.filter(evidence__indicator__year__year=DEMO_YEAR)
+    (attachment,) = EvidenceAttachment.objects.filter(
+        evidence__indicator__year__year=DEMO_YEAR
+    ).exclude(original_name=SHARED_PDF_NAME)  # (the integrity queue's planted copy aside)
     assert attachment.evidence.status == "verified" and attachment.evidence.is_current
     assert attachment.content_type == "application/pdf"
     assert attachment.original_name.endswith(".pdf")
@@ -405,3 +409,35 @@ def test_the_year_has_quarterly_targets_colours_for_q1_to_q3_and_the_follow_up(s
     assert Instruction.objects.filter(answered_at__isnull=False).count() == 1
     assert Instruction.objects.filter(answered_at__isnull=True).count() == 1
     assert "warnings: 3 quarters closed" in seeded
+
+
+def test_the_integrity_queue_holds_the_planted_cases(seeded):
+    year = AssessmentYear.objects.get(year=DEMO_YEAR)
+    found = {
+        (signal.kind, tuple(signal.unit_codes), signal.indicator.code if signal.indicator else "")
+        for signal in IntegritySignal.objects.filter(year=year)
+    }
+    names = dict(Unit.objects.values_list("name", "code"))
+    planted = {
+        # the same PDF on a record of 花园街道 and one of 新城街道
+        ("shared_attachment", (names["花园街道"], names["新城街道"]), "FAI"),
+        # one description but for the numbers and the names
+        ("similar_description", (names["西山镇"], names["南塘镇"]), "MS"),
+        # four records entered one November morning, dated February to May
+        ("backdated", (names["北岭镇"],), "REV"),
+        # a fixed-asset investment six times the largest of the other towns
+        ("outlier", (names["青石镇"],), "FAI"),
+    }
+    assert planted <= found
+    # (The rest of the demo year still raises some look-alike descriptions — its texts come
+    # from short lists of stock phrases — and falling latest values: to be made quiet.)
+    assert not {kind for kind, _units, _indicator in found - planted} & {
+        "shared_attachment",
+        "backdated",
+        "outlier",
+    }
+    backdated = IntegritySignal.objects.get(year=year, kind="backdated")
+    assert backdated.records.count() == 4
+    entered, dated = datetime.date(2026, 11, 18), datetime.date(2026, 2, 10)
+    assert backdated.facts["longest_gap"] == (entered - dated).days == 281
+    assert all(signal.is_open for signal in IntegritySignal.objects.filter(year=year))

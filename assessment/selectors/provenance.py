@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from assessment.access import manages_assessment
-from assessment.models import AssessmentYear, Evidence
+from assessment.models import AssessmentYear, Evidence, Indicator
 from units.access import AnyUser, is_leader, user_unit_id
 from units.models import Unit
 
@@ -58,10 +58,9 @@ def figure_source_label(method: str, data_source: str = "") -> str:
     return _("the records of the year")
 
 
-def indicator_data_source(indicator: object) -> str:
-    """The name of the indicator's data source unit, or "" (none yet: the hook of 一数一源)."""
-    source = getattr(indicator, "data_source", None)
-    return str(getattr(source, "name", source or ""))
+def indicator_data_source(indicator: Indicator) -> str:
+    """The name of the indicator's data source unit (一数一源), or "" where it has none."""
+    return indicator.source_unit.name if indicator.source_unit else ""
 
 
 def sees_entry_details(user: AnyUser, unit_id: int | None) -> bool:

@@ -150,7 +150,7 @@ def publication_document(
     published_at = published_at or timezone.now()
     indicators = list(
         Indicator.objects.filter(year=year)
-        .select_related("category")
+        .select_related("category", "source_unit")
         .order_by("category__sort_order", "category__code", "sort_order", "code")
     )
     by_category: dict[int, list[Indicator]] = defaultdict(list)
@@ -169,6 +169,8 @@ def publication_document(
                     "points": _plain_decimal(i.points),
                     "method": i.method,
                     "measure": i.measure,
+                    # 一数一源: named only where there is one (older documents never have it)
+                    **({"data_source": i.source_unit.name} if i.source_unit else {}),
                 }
                 for i in by_category[category.pk]
             ],

@@ -240,6 +240,30 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
     return None
 
 
+def self_report_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> str | None:
+    """Why ``user`` may not state ``unit``'s own figure (自报数) on ``indicator``, or None.
+
+    Only on an indicator that names a data source unit (一数一源): the unit's own users state
+    it (and the office, which may correct one); it never counts, the office compares it with
+    the source's figure.
+    """
+    if not is_staff_member(user) or not user.has_perm("assessment.add_evidence"):
+        return _("You may not record evidence.")
+    if indicator.source_unit_id is None:
+        return _("A self-report is stated only on an indicator that names a data source unit.")
+    if manages_assessment(user) or user_unit_id(user) == unit.pk:
+        return None
+    return _("A unit states only its own figure.")
+
+
+def record_refusal(user: AnyUser, record: Evidence) -> str | None:
+    """Why ``user`` may not record (or correct) ``record``: a self-report by its own rule,
+    any other record by ``evidence_record_refusal``."""
+    if record.is_self_report:
+        return self_report_refusal(user, record.unit, record.indicator)
+    return evidence_record_refusal(user, record.unit, record.indicator)
+
+
 def _confirmation_refusal(user: AnyUser, record: Evidence, office: bool) -> str | None:
     """A veto event, and a disqualification (as grave for the unit, short of poor), is
     confirmed by the office, by someone other than the member who proposed it."""
@@ -274,6 +298,11 @@ def evidence_verify_refusal(user: AnyUser, record: Evidence) -> str | None:
     """
     if not is_staff_member(user) or not user.has_perm("assessment.verify_evidence"):
         return _("You may not verify evidence.")
+    if record.is_self_report:
+        return _(
+            "A unit's self-report on an indicator with a data source unit is not verified: it "
+            "never counts, the assessment office compares it with the source's figure."
+        )
     office = manages_assessment(user)
     if refusal := _confirmation_refusal(user, record, office):
         return refusal
@@ -351,9 +380,7 @@ def provides_record_indicator(user: AnyUser, record: Evidence | None) -> bool:
 
 @rules.predicate
 def may_record(user: AnyUser, record: Evidence | None) -> bool:
-    return (
-        record is not None and evidence_record_refusal(user, record.unit, record.indicator) is None
-    )
+    return record is not None and record_refusal(user, record) is None
 
 
 @rules.predicate

@@ -101,6 +101,17 @@ class EvidenceRecordForm(DistrictForm):
         return self.cleaned_data
 
 
+class SelfReportForm(DistrictForm):
+    """The unit's own figure (自报数) on an indicator whose data source unit provides it: for
+    the office to compare, never counted. ``self_report`` tells its submission apart."""
+
+    self_report = forms.CharField(widget=forms.HiddenInput, initial="1")
+    date = date_field()
+    value = _value_field()
+    description = description_field()
+    attachments = attachments_field()
+
+
 class EvidenceCorrectForm(CorrectionForm):
     copied = ("date", "value", "description")
 

@@ -88,6 +88,13 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
         """A unit's own figures on an indicator that names a data source: never counted."""
         return self.filter(data_source__isnull=True, indicator_id__in=_source_fed())
 
+    def awaiting_verification(self) -> EvidenceQuerySet:
+        """Pending and current, but not a unit's own figure (自报数) on a source-fed indicator:
+        it never counts, so nobody is asked to verify it; the office compares it instead."""
+        return self.filter(status=EvidenceStatus.PENDING, is_current=True).exclude(
+            data_source__isnull=True, indicator_id__in=_source_fed()
+        )
+
 
 EvidenceManager = models.Manager.from_queryset(EvidenceQuerySet)
 
@@ -261,6 +268,16 @@ class Evidence(VerifiedRecord):
     def is_failure(self) -> bool:
         """A deduction or veto record: a failure recorded against the unit."""
         return self.indicator.method in FAILURE_METHODS
+
+    @property
+    def is_self_report(self) -> bool:
+        """The unit's own figure (自报数) on an indicator that names a data source unit: kept
+        and compared with the source's figure, never verified, never counted (一数一源)."""
+        return self.data_source_id is None and self.indicator.source_unit_id is not None
+
+    @property
+    def awaits_decision(self) -> bool:
+        return super().awaits_decision and not self.is_self_report
 
 
 class EvidenceStatement(models.Model):

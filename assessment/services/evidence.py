@@ -3,9 +3,10 @@
 Evidence follows the one flow of every verified record (``services.records``); this module
 says what is particular to it:
 
-- who may record or correct it: ``assessment.access.evidence_record_refusal`` (by unit and
-  indicator); its own field rules: the indicator is of the unit's scheme, the date in the
-  indicator's year, bonus and deduction values not negative;
+- who may record or correct it: ``assessment.access.record_refusal`` (by unit and indicator;
+  a unit's self-report on a source-fed indicator by its own rule); its own field rules: the
+  indicator is of the unit's scheme, the date in the indicator's year, bonus and deduction
+  values not negative;
 - who may verify or reject it: ``evidence_verify_refusal`` (the office or the indicator's lead
   department, never the record's own unit or its creator; a veto event is confirmed by a
   second person of the office); several records may be decided at once;
@@ -26,9 +27,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.access import (
-    evidence_record_refusal,
     evidence_statement_refusal,
     evidence_verify_refusal,
+    record_refusal,
 )
 from assessment.lib import attachments as files
 from assessment.models import (
@@ -102,9 +103,7 @@ EVIDENCE: RecordFlow[Evidence] = RecordFlow(
     model=Evidence,
     related=("unit", "indicator__year"),
     year_of=lambda record: record.indicator.year,
-    record_refusal=lambda user, record: evidence_record_refusal(
-        user, record.unit, record.indicator
-    ),
+    record_refusal=record_refusal,
     decide_refusal=evidence_verify_refusal,
     field_errors=_field_errors,
     attach_to="evidence",
@@ -127,6 +126,7 @@ def evidence_record(
     item: Item | None = None,
     document: str = "",
     address: str | None = None,
+    self_report: bool = False,
 ) -> Evidence:
     """Record a piece of evidence (平时记录) of ``unit`` on ``indicator``, pending verification.
 
@@ -134,6 +134,10 @@ def evidence_record(
     year's clock allows it and the record keeps evidence's rules; attachments are checked with
     the record and stored with it, all or nothing. In the state "scoring" only the office
     records, and its record is marked late with ``late_reason``.
+
+    ``self_report``: the unit's own figure (自报数) on an indicator that names a data source
+    unit (一数一源), stated by the unit's own users: kept with its files and compared with the
+    source's figure, never verified, never counted.
     """
     year = AssessmentYear.objects.get(pk=indicator.year_id)  # its state now, not the caller's
     record = Evidence(
@@ -146,7 +150,8 @@ def evidence_record(
         document=document.strip(),
         entered_from=address or None,
         # only the source unit and the office pass the record rule of a source-fed indicator
-        data_source_id=indicator.source_unit_id,
+        # (a self-report has its own rule: ``access.self_report_refusal``)
+        data_source_id=None if self_report else indicator.source_unit_id,
     )
     return record_rules.record_create(
         EVIDENCE, record, year=year, by=by, late_reason=late_reason, attachments=attachments
@@ -181,7 +186,8 @@ def evidence_correct(
             item=old.item if item is None else item,
             document=old.document if document is None else document.strip(),
             entered_from=address or None,
-            data_source_id=old.indicator.source_unit_id,
+            # a self-report stays one; any other record of a source-fed indicator is the source's
+            data_source_id=None if old.is_self_report else old.indicator.source_unit_id,
         )
 
     return record_rules.record_correct(

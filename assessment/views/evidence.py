@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from csp.decorators import csp_replace
 from django.contrib import messages
@@ -29,6 +30,7 @@ from assessment.access import (
     evidence_record_refusal,
     evidence_statement_refusal,
     provides_indicator,
+    self_report_refusal,
     source_refusal,
 )
 from assessment.forms.base import add_service_errors, model_choices
@@ -37,6 +39,7 @@ from assessment.forms.evidence import (
     EvidenceRecordForm,
     EvidenceStatementForm,
     HighlightForm,
+    SelfReportForm,
     sourced_elsewhere,
 )
 from assessment.forms.records import CorrectionForm
@@ -276,6 +279,7 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     refused = next((i for i in sourced if str(i.pk) == asked), None)
     if refused is None and not choices.queryset.exists():
         raise PermissionDenied
+    self_report = None
     if refused is not None:
         choices.queryset = Indicator.objects.filter(
             Q(pk__in=choices.queryset.values("pk")) | Q(pk=refused.pk)
@@ -287,6 +291,9 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
             initial={**_record_initial(request), "indicator": refused.pk},
         )
         model_choices(form, "indicator").queryset = choices.queryset
+        self_report, done = _self_report(request, target_unit, refused)
+        if done:
+            return done
     else:
         record_evidence = partial(
             evidence_service.evidence_record, unit=target_unit, address=client_address(request)
@@ -302,9 +309,40 @@ def record(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         if refused is not None
         else recording_refusal(request.user, record_year),
         "sourced": sourced,
+        "refused": refused,
+        "self_report": self_report,
         "accepted_kinds": accepted_kinds_text(),
     }
     return render(request, "evidence/record_form.html", context)
+
+
+def _self_report(
+    request: HttpRequest, unit: Unit, indicator: Indicator
+) -> tuple[SelfReportForm | None, HttpResponse | None]:
+    """The form of the unit's own figure (自报数) on an indicator another unit provides, when
+    the user may state it now, and the response once it is saved."""
+    year = indicator.year
+    if self_report_refusal(request.user, unit, indicator) or recording_refusal(request.user, year):
+        return None, None
+    posted = request.method == "POST" and bool(request.POST.get("own-self_report"))
+    form = SelfReportForm(
+        request.POST if posted else None, request.FILES if posted else None, prefix="own"
+    )
+    state = partial(
+        evidence_service.evidence_record,
+        unit=unit,
+        indicator=indicator,
+        address=client_address(request),
+        by=request.user,
+        self_report=True,
+    )
+
+    def act(data: dict[str, Any]) -> str:
+        state(**{k: v for k, v in data.items() if k != "self_report"})
+        return _home_url(unit, year)
+
+    message = _("Your unit's own figure was kept for the comparison; it does not count.")
+    return form, form_submitted(request, form, act, message) if posted else None
 
 
 def _back_url(user: AnyUser, record: Evidence) -> str:

@@ -417,3 +417,77 @@ def test_the_source_units_workbench_counts_the_units_still_without_its_figure(
     assert 'data-task="sources"' in page
     task = page[page.index('data-task="sources"') :][:1500]
     assert 'data-field="count">3<' in task
+
+
+# --- a unit's self-report (自报数): kept for the comparison, never counted ------------------------
+
+
+def self_report(unit, by, value, indicator, day=datetime.date(2026, 6, 30)):
+    return evidence_record(
+        unit=unit, indicator=indicator, date=day, value=D(value), description="本镇自报", by=by,
+        self_report=True,
+    )  # fmt: skip
+
+
+def test_a_unit_states_its_own_figure_on_the_form_and_it_never_counts(
+    client, unit_a, gdp, reporter_a, tongji, office_user
+):
+    client.force_login(reporter_a)
+    url = reverse("assessment:evidence_record", kwargs={"year": 2026, "unit": "A01"})
+    form = client.get(url, {"indicator": gdp.pk}).content.decode()
+    assert "自报数（仅供核对，不计分）" in form and 'id="self-report-form"' in form
+    data = {"own-self_report": "1", "own-date": "2026-06-30", "own-value": "1300"}
+    done = client.post(url, {**data, "indicator": gdp.pk, "own-description": "本镇统计口径"})
+    assert done.status_code == 302
+    own = Evidence.objects.get()
+    assert (own.unit, own.value, own.data_source, own.is_self_report) == (
+        unit_a, D(1300), None, True
+    )  # fmt: skip
+    # never asked about, never verified, never counted: the source's 1,200 is the figure
+    assert list(queue_for_user(office_user, gdp.year)) == []
+    with pytest.raises(ValidationError):
+        evidence_verify(record=own, by=office_user, accept=True)
+    source = record(unit_a, gdp, tongji, 1200)
+    evidence_verify(record=source, by=office_user, accept=True)
+    assert list(Evidence.objects.counting()) == [source]
+    progress = {
+        row.indicator.code: row for row in unit_progress(unit=unit_a, year=gdp.year).indicators
+    }
+    assert (progress["GDP"].verified, progress["GDP"].pending) == (D(1200), D(0))
+    # the unit's timeline marks it
+    home = reverse("assessment:evidence_unit_home", kwargs={"year": 2026, "unit": "A01"})
+    page = client.get(home).content.decode()
+    mark = page[page.index(f'id="record-{own.pk}"') :][:1200]
+    assert "不计分（以数据来源单位的数据为准）" in mark and "待核实" not in mark
+
+
+def test_a_self_report_beyond_the_tolerance_is_listed_and_one_within_is_silent(
+    unit_a, unit_b, gdp, reporter_a, reporter_b, tongji, office_user, year
+):
+    """甲镇 says 1,272 against the source's 1,200: (1272 − 1200) / 1200 = 6 % > 5 %, listed.
+    乙镇 says 1,050 against 1,000: exactly 5 %, within the tolerance, silent."""
+    own_a = self_report(unit_a, reporter_a, 1272, gdp)
+    self_report(unit_b, reporter_b, 1050, gdp)
+    figure_a = record(unit_a, gdp, tongji, 1200)
+    record(unit_b, gdp, tongji, 1000)
+
+    differences = source_differences(year)
+
+    assert [(d.unit.code, d.source, d.claim, d.difference) for d in differences] == [
+        ("A01", "1200.000000", "1272.000000", "6.00")
+    ]
+    assert (differences[0].source_records, differences[0].claim_records) == ([figure_a], [own_a])
+
+
+def test_a_unit_states_no_other_units_figure_and_corrects_its_own_as_a_self_report(
+    client, unit_a, gdp, reporter_a, reporter_b
+):
+    with pytest.raises(ValidationError):
+        self_report(unit_a, reporter_b, 1272, gdp)
+    own = self_report(unit_a, reporter_a, 1272, gdp)
+    client.force_login(reporter_a)
+    correct = reverse("assessment:evidence_correct", kwargs={"pk": own.pk})
+    data = {"date": "2026-06-30", "value": "1260", "description": "本镇自报（更正）"}
+    assert client.post(correct, {**data, "reason": "口径更正"}).status_code == 302
+    corrected = Evidence.objects.get(is_current=True)
+    assert (corrected.value, corrected.is_self_report) == (D(1260), True)

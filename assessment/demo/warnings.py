@@ -11,6 +11,7 @@ usable password: only the demo's own accounts log in)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -28,8 +29,14 @@ from assessment.models import (
     Target,
     WarningNotice,
 )
-from assessment.scoring.colours import TARGETED_METHODS
+from assessment.scoring.colours import (
+    TARGETED_METHODS,
+    Colour,
+    indicator_colour,
+    period_target,
+)
 from assessment.scoring.inputs import Method
+from assessment.selectors.warnings import standings
 from assessment.services import warnings as service
 from units.models import Membership, Unit
 from units.roles import GROUP_NAMES, Role
@@ -44,9 +51,12 @@ def seed_warnings(year: AssessmentYear, district: District) -> str:
     """Seed the warnings of `year`; a line for the seed's report."""
     office = district.office
     periods = service.periods_create(year=year, by=office)
-    targets = Target.objects.filter(
-        indicator__year=year, indicator__method__in=TARGETED_METHODS, target__isnull=False
-    ).values_list("unit_id", "indicator_id", "indicator__method")
+    targets = list(
+        Target.objects.filter(
+            indicator__year=year, indicator__method__in=TARGETED_METHODS, target__isnull=False
+        ).values_list("unit_id", "indicator_id", "indicator__method", "target")
+    )
+    half_year = _half_year_plans(year, periods[1], targets)
     bulk_write(
         PeriodTarget,
         [
@@ -54,10 +64,12 @@ def seed_warnings(year: AssessmentYear, district: District) -> str:
                 period=period,
                 unit_id=unit_id,
                 indicator_id=indicator_id,
-                share=(CEILING_SHARES if method == Method.CEILING else SHARES)[number],
+                share=None if value is not None else _share(method, number),
+                value=value,
             )
             for number, period in enumerate(periods)
-            for unit_id, indicator_id, method in targets
+            for unit_id, indicator_id, method, _annual in targets
+            for value in [half_year.get((unit_id, indicator_id)) if number == 1 else None]
         ],
         district,
     )
@@ -72,6 +84,31 @@ def seed_warnings(year: AssessmentYear, district: District) -> str:
     talks = TalkListEntry.objects.filter(period=periods[2]).values("unit").distinct().count()
     notices = WarningNotice.objects.filter(period__year=year).count()
     return f"warnings: 3 quarters closed, {notices} notices, {talks} units on the talk list"
+
+
+def _share(method: str, number: int) -> Decimal:
+    return (CEILING_SHARES if method == Method.CEILING else SHARES)[number]
+
+
+def _half_year_plans(
+    year: AssessmentYear,
+    period: ReportingPeriod,
+    targets: list[tuple[int, int, str, Decimal | None]],
+) -> dict[tuple[int, int], Decimal]:
+    """The half-year figures agreed with the units behind at Q2: their own (a completion met, a
+    ceiling's allowance just used, so yellow), where 45 % / 50 % of the year would make them
+    red. So no indicator is red at both Q2 and Q3 but by a failure record (the veto of June)."""
+    reached = standings(year, period.ends_on, None)
+    agreed = {}
+    for unit_id, indicator_id, method, annual in targets:
+        standing = reached.get((unit_id, indicator_id))
+        if standing is None or annual is None or not standing.actual:
+            continue
+        target = period_target(annual, share=_share(method, 1))
+        colour = indicator_colour(replace(standing, target=target))
+        if colour == Colour.RED:
+            agreed[(unit_id, indicator_id)] = Decimal(standing.actual)
+    return agreed
 
 
 def _reporter(district: District, unit: Unit) -> AuthUser:

@@ -1,9 +1,10 @@
 """The demo's three-colour warnings: the year's quarters with cumulative targets (20 %, 45 %,
-70 % and 100 % of each annual target; a ceiling's allowance spread evenly, 25 % a quarter),
-Q1 to Q3 closed with their colours, notices and talk list, the rectification reports (accepted,
-one sent back first, the last quarter's waiting for review, exactly one overdue: 城关街道's of
-Q3, for its reporter to answer), the talks held with every unit listed but one (still on the
-talk list), and leaders' instructions (one answered, one waiting).
+70 % and 100 % of each annual target; a ceiling's allowance spread evenly, 25 % a quarter; at
+Q2, the half-year figures agreed with the units behind), Q1 to Q3 closed with their colours and
+notices, the rectification reports (accepted, one sent back first, the last quarter's waiting
+for review, exactly one overdue: 城关街道's of Q3, for its reporter to answer), one unit on the
+talk list (the unit vetoed in June, red at Q2 and Q3: its talk still to hold), and leaders'
+instructions (one answered, one waiting).
 
 Every unit a notice reaches answers through a reporter account of its own (made here, with no
 usable password: only the demo's own accounts log in)."""
@@ -192,8 +193,8 @@ def _seed_talks(
 
 
 def _seed_instructions(year: AssessmentYear, district: District, leader: AuthUser) -> None:
-    """On 城关街道 (the demo reporter's unit): an instruction on its notice of the quarter
-    before the last, answered, and one on an indicator and the Q3 bulletin, waiting."""
+    """On 城关街道 (the demo reporter's unit): an instruction on its notice before the last
+    (Q1's), answered, and one on an indicator and the Q3 bulletin, waiting."""
     notices = list(
         WarningNotice.objects.filter(period__year=year, unit__code=OVERDUE_UNIT)
         .select_related("unit")

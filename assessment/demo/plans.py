@@ -152,11 +152,17 @@ def _plan_awards(
     table: Sequence[tuple[Decimal, str]],
     last: int = LAST_MONTH,
 ) -> Plan:
-    """Awards (bonus) or failures (deduction): a few a year, each worth its points."""
+    """Awards (bonus) or failures (deduction): a few a year, each worth its points.
+
+    Failures fall from July on: a deduction keeps its indicator red at every later period end,
+    and the demo's talk list (red at two period ends running) has one unit only, vetoed in
+    June. The draws are the same, only the month moves."""
     plan = Plan()
+    failures = table is FAILURES
     for _ in range(max(0, round(rng.uniform(-1.5, 2.5) * perf))):
         value, text = rng.choice(table)
-        date = _day(rng, rng.randint(1, last))
+        month = rng.randint(1, last)
+        date = _day(rng, 7 + month % (last - 6) if failures else month)
         plan.records.append((date, value, f"{date.month}月{text}"))
     return plan
 

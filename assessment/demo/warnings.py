@@ -1,9 +1,10 @@
 """The demo's three-colour warnings: the year's quarters with cumulative targets (20 %, 45 %,
-70 % and 100 % of each annual target; a ceiling's allowance spread evenly, 25 % a quarter),
-Q1 to Q3 closed with their colours, notices and talk list, the rectification reports (accepted,
-one sent back first, the last quarter's waiting for review, exactly one overdue: 城关街道's of
-Q3, for its reporter to answer), the talks held with every unit listed but one (still on the
-talk list), and leaders' instructions (one answered, one waiting).
+70 % and 100 % of each annual target; a ceiling's allowance spread evenly, 25 % a quarter; at
+Q2, the half-year figures agreed with the units behind), Q1 to Q3 closed with their colours and
+notices, the rectification reports (accepted, one sent back first, the last quarter's waiting
+for review, exactly one overdue: 城关街道's of Q3, for its reporter to answer), one unit on the
+talk list (the unit vetoed in June, red at Q2 and Q3: its talk still to hold), and leaders'
+instructions (one answered, one waiting).
 
 Every unit a notice reaches answers through a reporter account of its own (made here, with no
 usable password: only the demo's own accounts log in)."""
@@ -11,6 +12,7 @@ usable password: only the demo's own accounts log in)."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -28,8 +30,14 @@ from assessment.models import (
     Target,
     WarningNotice,
 )
-from assessment.scoring.colours import TARGETED_METHODS
+from assessment.scoring.colours import (
+    TARGETED_METHODS,
+    Colour,
+    indicator_colour,
+    period_target,
+)
 from assessment.scoring.inputs import Method
+from assessment.selectors.warnings import standings
 from assessment.services import warnings as service
 from units.models import Membership, Unit
 from units.roles import GROUP_NAMES, Role
@@ -44,9 +52,12 @@ def seed_warnings(year: AssessmentYear, district: District) -> str:
     """Seed the warnings of `year`; a line for the seed's report."""
     office = district.office
     periods = service.periods_create(year=year, by=office)
-    targets = Target.objects.filter(
-        indicator__year=year, indicator__method__in=TARGETED_METHODS, target__isnull=False
-    ).values_list("unit_id", "indicator_id", "indicator__method")
+    targets = list(
+        Target.objects.filter(
+            indicator__year=year, indicator__method__in=TARGETED_METHODS, target__isnull=False
+        ).values_list("unit_id", "indicator_id", "indicator__method", "target")
+    )
+    half_year = _half_year_plans(year, periods[1], targets)
     bulk_write(
         PeriodTarget,
         [
@@ -54,10 +65,12 @@ def seed_warnings(year: AssessmentYear, district: District) -> str:
                 period=period,
                 unit_id=unit_id,
                 indicator_id=indicator_id,
-                share=(CEILING_SHARES if method == Method.CEILING else SHARES)[number],
+                share=None if value is not None else _share(method, number),
+                value=value,
             )
             for number, period in enumerate(periods)
-            for unit_id, indicator_id, method in targets
+            for unit_id, indicator_id, method, _annual in targets
+            for value in [half_year.get((unit_id, indicator_id)) if number == 1 else None]
         ],
         district,
     )
@@ -72,6 +85,31 @@ def seed_warnings(year: AssessmentYear, district: District) -> str:
     talks = TalkListEntry.objects.filter(period=periods[2]).values("unit").distinct().count()
     notices = WarningNotice.objects.filter(period__year=year).count()
     return f"warnings: 3 quarters closed, {notices} notices, {talks} units on the talk list"
+
+
+def _share(method: str, number: int) -> Decimal:
+    return (CEILING_SHARES if method == Method.CEILING else SHARES)[number]
+
+
+def _half_year_plans(
+    year: AssessmentYear,
+    period: ReportingPeriod,
+    targets: list[tuple[int, int, str, Decimal | None]],
+) -> dict[tuple[int, int], Decimal]:
+    """The half-year figures agreed with the units behind at Q2: their own (a completion met, a
+    ceiling's allowance just used, so yellow), where 45 % / 50 % of the year would make them
+    red. So no indicator is red at both Q2 and Q3 but by a failure record (the veto of June)."""
+    reached = standings(year, period.ends_on, None)
+    agreed = {}
+    for unit_id, indicator_id, method, annual in targets:
+        standing = reached.get((unit_id, indicator_id))
+        if standing is None or annual is None or not standing.actual:
+            continue
+        target = period_target(annual, share=_share(method, 1))
+        colour = indicator_colour(replace(standing, target=target))
+        if colour == Colour.RED:
+            agreed[(unit_id, indicator_id)] = Decimal(standing.actual)
+    return agreed
 
 
 def _reporter(district: District, unit: Unit) -> AuthUser:
@@ -155,8 +193,8 @@ def _seed_talks(
 
 
 def _seed_instructions(year: AssessmentYear, district: District, leader: AuthUser) -> None:
-    """On 城关街道 (the demo reporter's unit): an instruction on its notice of the quarter
-    before the last, answered, and one on an indicator and the Q3 bulletin, waiting."""
+    """On 城关街道 (the demo reporter's unit): an instruction on its notice before the last
+    (Q1's), answered, and one on an indicator and the Q3 bulletin, waiting."""
     notices = list(
         WarningNotice.objects.filter(period__year=year, unit__code=OVERDUE_UNIT)
         .select_related("unit")

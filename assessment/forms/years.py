@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -18,9 +19,20 @@ from assessment.forms.base import (
     model_choices,
     plain_number,
 )
-from assessment.models import AssessmentYear, Indicator, Item, YearStatus
+from assessment.imports.values import Share, tidy
+from assessment.imports.values import target as period_value
+from assessment.models import (
+    AssessmentYear,
+    Indicator,
+    Item,
+    PeriodTarget,
+    ReportingPeriod,
+    YearStatus,
+)
 from assessment.policy import TRANSITIONS, Action
+from assessment.scoring.colours import TARGETED_METHODS, pro_rata_share
 from assessment.selectors.years import TargetsGrid
+from assessment.services.period_targets import PeriodEntry
 from assessment.services.scheme import (
     INDICATOR_FIELDS,
     ITEM_FIELDS,
@@ -208,9 +220,18 @@ class IndicatorForm(DistrictModelForm):
 class TargetsForm(DistrictForm):
     """All of a unit's targets in one form: a target, base and responsible cadre per line."""
 
-    def __init__(self, *args: Any, grid: TargetsGrid, year: AssessmentYear, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        grid: TargetsGrid,
+        year: AssessmentYear,
+        periods: Sequence[ReportingPeriod] = (),
+        entered: Mapping[tuple[int, int], PeriodTarget] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.grid = grid
+        self.periods = list(periods)
         self._cadres = {str(cadre.pk): cadre for cadre in grid.cadres}
         cadre_choices = [("", "—"), *((str(c.pk), c.name) for c in grid.cadres)]
         for line in grid.lines:
@@ -223,12 +244,76 @@ class TargetsForm(DistrictForm):
             self.fields[f"leader-{pk}"] = forms.ChoiceField(
                 label=f"{_('responsible cadre')} · {name}", choices=cadre_choices, required=False
             )
+            if indicator.method in TARGETED_METHODS:
+                self._add_period_fields(line.indicator, name, entered or {})
             if line.target is not None:
                 self.initial[f"target-{pk}"] = plain_number(line.target.target)
                 self.initial[f"base-{pk}"] = plain_number(line.target.base)
                 self.initial[f"leader-{pk}"] = line.target.leader_id or ""
         add_reason_if_needed(self, year, Action.EDIT_TARGETS)
         add_state_field(self, targets_state(line.target for line in grid.lines if line.target))
+
+    def _add_period_fields(
+        self, indicator: Indicator, name: str, entered: Mapping[tuple[int, int], PeriodTarget]
+    ) -> None:
+        """A cumulative target per period: a figure or a share such as 45%; blank, the pro-rata
+        default (shown as the placeholder). A closed period's figure is kept as it was."""
+        for period in self.periods:
+            key = f"period-{period.pk}-{indicator.pk}"
+            default = f"{tidy(pro_rata_share(period.year.year, period.ends_on) * 100)}%"
+            self.fields[key] = forms.CharField(
+                label=f"{period.name} · {name}",
+                required=False,
+                disabled=period.is_closed,
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "placeholder": _("Default by elapsed time: %(share)s") % {"share": default},
+                    }
+                ),
+            )
+            row = entered.get((period.pk, indicator.pk))
+            if row is not None:
+                self.initial[key] = (
+                    str(Share(row.share)) if row.share is not None else plain_number(row.value)
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in self.fields:
+            if name.startswith("period-") and name in data and data[name]:
+                try:
+                    data[name] = period_value(data[name])
+                except ValueError as error:
+                    self.add_error(name, str(error))
+        return data
+
+    def period_entries(self) -> list[PeriodEntry]:
+        """The period fields of open periods as entries (closed ones are left as they are)."""
+        entries = []
+        for line in self.grid.lines:
+            for period in self.periods:
+                key = f"period-{period.pk}-{line.indicator.pk}"
+                if key not in self.fields or period.is_closed:
+                    continue
+                value = self.cleaned_data.get(key) or None
+                entries.append(
+                    PeriodEntry(
+                        period=period,
+                        indicator=line.indicator,
+                        share=value.value if isinstance(value, Share) else None,
+                        value=None if isinstance(value, Share) else value,
+                    )
+                )
+        return entries
+
+    def period_fields(self, indicator: Indicator) -> list[tuple[str, forms.BoundField]]:
+        """The indicator's period fields with their period's name, for the table."""
+        return [
+            (period.name, self[f"period-{period.pk}-{indicator.pk}"])
+            for period in self.periods
+            if f"period-{period.pk}-{indicator.pk}" in self.fields
+        ]
 
     @staticmethod
     def _number(what: Any, indicator_name: str) -> forms.DecimalField:
@@ -254,6 +339,7 @@ class TargetsForm(DistrictForm):
                         self[f"base-{pk}"] if line.needs_base else None,
                     ],
                     "leader": self[f"leader-{pk}"],
+                    "periods": self.period_fields(line.indicator),
                     "leader_name": leader.name if leader else "",
                 }
             )

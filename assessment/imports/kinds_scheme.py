@@ -28,7 +28,7 @@ from assessment.models import (
     Target,
     source_unit_problem,
 )
-from assessment.scoring.colours import TARGETED_METHODS
+from assessment.services.period_targets import period_target_errors
 from assessment.services.scheme import target_value_errors, year_create
 from units.cells import clean_text
 from units.models import Unit
@@ -174,19 +174,15 @@ def _plan_period_target(
                     % {"year": year.year}
                 ),
             )
-        elif period.is_closed:
-            row.fail("period", str(_("The period is closed: its colours are kept as they were.")))
     for key in ("base", "leader"):
         if row.has(key):
             row.fail(key, str(_("Leave this blank on a period's row: it belongs to the year's.")))
     value = row.get("target")
     if "target" in row.values and value is None:
         row.fail("target", str(_("A period's row needs its cumulative target.")))
-    if indicator is not None and indicator.method not in TARGETED_METHODS:
-        row.fail(
-            "indicator",
-            str(_("This indicator has no period targets: only targeted indicators are coloured.")),
-        )
+    if indicator is not None:
+        for field, message in period_target_errors(period=period, indicator=indicator).items():
+            row.fail(field, str(message))
     if row.errors or period is None or unit is None or indicator is None:
         return
     share = value.value if isinstance(value, Share) else None

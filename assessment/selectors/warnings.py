@@ -44,6 +44,7 @@ from assessment.scoring.colours import (
 )
 from assessment.selectors.roster import year_units
 from units.access import AnyUser, sees_all_units, user_unit_id
+from units.models import Unit
 
 Pair = tuple[int, int]  # (unit id, indicator id)
 ZERO = Decimal(0)
@@ -260,3 +261,9 @@ def instructions_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Instr
         .select_related("unit", "indicator", "notice__period", "written_by", "answered_by")
         .order_by("-written_at", "-pk")
     )
+
+
+def period_targets_of(unit: Unit, periods: Iterable[ReportingPeriod]) -> dict[Pair, PeriodTarget]:
+    """The period targets entered for `unit` in `periods`, by (period, indicator)."""
+    found = PeriodTarget.objects.filter(unit=unit, period__in=list(periods))
+    return {(row.period_id, row.indicator_id): row for row in found}

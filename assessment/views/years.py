@@ -43,8 +43,10 @@ from assessment.models import POINT_METHODS, AssessmentYear, Indicator, Item, Ye
 from assessment.policy import ALLOWED, WITH_REASON, Action, needs_reason, year_check
 from assessment.selectors import drafts as draft_selectors
 from assessment.selectors import results as result_selectors
+from assessment.selectors import warnings as warning_selectors
 from assessment.selectors import years as selectors
 from assessment.services import compute as compute_service
+from assessment.services import period_targets as period_target_service
 from assessment.services import scheme as scheme_service
 from assessment.services import year as year_service
 from assessment.services.surveys import may_list_surveys
@@ -424,13 +426,21 @@ def targets(request: HttpRequest, year: int, unit: str) -> HttpResponse:
             say_refusal(request, error)
         return redirect("assessment:targets", year=assessment_year.year, unit=target_unit.code)
     grid = selectors.targets_grid(assessment_year, target_unit)
-    form = TargetsForm(request.POST or None, grid=grid, year=assessment_year)
+    periods = warning_selectors.year_periods(assessment_year)
+    form = TargetsForm(
+        request.POST or None,
+        grid=grid,
+        year=assessment_year,
+        periods=periods,
+        entered=warning_selectors.period_targets_of(target_unit, periods),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            scheme_service.targets_save_many(
+            period_target_service.targets_and_periods_save(
                 year=assessment_year,
                 unit=target_unit,
                 rows=form.rows(),
+                periods=form.period_entries(),
                 by=request.user,
                 reason=_reason(form),
                 expected_state=opened_state(form),

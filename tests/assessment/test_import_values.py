@@ -124,7 +124,8 @@ def test_a_percent_survey_rate_is_the_rate_and_fen_or_percent_elsewhere_is_refus
     rows += [[2026, "B01", "GDP", "85%"]]
     assert messages(run("targets", rows, reason="x")) == [
         "Row 2, “目标值”: “1.5分” is not a number.",
-        "Row 3, “目标值”: “85%” is not a number.",
+        # a share is a period's (期间) cumulative target, never the year's own figure
+        "Row 3, “目标值”: A share of the year's target belongs on a period's row.",
     ]
     assert not Target.objects.exists()
 

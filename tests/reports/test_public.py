@@ -224,6 +224,7 @@ def test_a_unit_page_explains_its_scores_and_shows_its_years(client, district):
         "60.00",
         "55.20",
         unit["explanations"]["GDP"]["text"],
+        "平时记录",  # where the figures came from: the unit's own records
     ]
     assert indicators[2][:5] == ["SAFE", "安全生产", "社会治理", "40.00", "36.15"]
     groups = table_rows(page, "unit-groups")

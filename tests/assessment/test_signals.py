@@ -9,21 +9,18 @@ from fractions import Fraction
 
 import pytest
 
+from assessment.scoring.digits import binomial_upper_p, chi_square_p, digit_heaping, round_numbers
 from assessment.scoring.signals import (
     Fact,
     SignalKind,
     Thresholds,
     all_signals,
     backdated,
-    binomial_upper_p,
     bursts,
-    chi_square_p,
     cumulative_decreases,
-    digit_heaping,
     normalise,
     outliers,
     robust_z,
-    round_numbers,
     shared_attachments,
     similar_descriptions,
 )

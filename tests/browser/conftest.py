@@ -18,7 +18,11 @@ from tests.conftest import TEST_PASSWORD
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 PHONE = {"width": 375, "height": 667}
-TIMEOUT_MS = 10_000
+# How long a page, a download or an expectation may take before the test fails: long enough for
+# a 2-core machine running the other test worker beside the browser, which has made pages take
+# over 10 s; an expectation that is never met still fails, only later.
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -26,7 +26,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 # A browser test that timed out runs once more (pytest-rerunfailures): on this 2-core machine a
 # page has, rarely, not answered a click within the timeout while the other worker was busy, and
 # never again when run alone. Only a timeout is retried, only once, and the summary counts it as
-# "rerun"; any other failure, or a second timeout, fails the suite.
+# "rerun"; any other failure, or a second timeout, fails the suite. BROWSER_RERUNS=0 turns it off.
+BROWSER_RERUNS = int(os.environ.get("BROWSER_RERUNS", "1"))
 RETRIED_FAILURES = [r"TimeoutError", r"with timeout \d+ms", r"Timeout \d+ms exceeded"]
 
 
@@ -34,7 +35,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.path).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=RETRIED_FAILURES))
+            item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS, only_rerun=RETRIED_FAILURES))
             if not shutil.which(CHROMIUM):
                 item.add_marker(pytest.mark.skip(reason=f"Chromium is missing at {CHROMIUM}"))
 

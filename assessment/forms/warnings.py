@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from assessment.forms.base import DistrictForm, date_field, model_choices
 from assessment.forms.records import MultipleFileField
@@ -104,4 +105,4 @@ class InstructionForm(DistrictForm):
 
 
 class AnswerForm(DistrictForm):
-    answer = _text(_("Answer"), rows=4, max_length=4000)
+    answer = _text(pgettext_lazy("a leader's instruction", "Answer"), rows=4, max_length=4000)

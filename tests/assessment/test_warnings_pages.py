@@ -162,6 +162,8 @@ def test_a_leaders_instruction_reaches_the_unit_and_its_answer_the_leader(
     client.force_login(reporter_a)
     page = client.get(url).content.decode()
     assert "请抓紧补足二季度缺口" in page and 'id="answer-form"' in page
+    # the glossary's word for a unit's answer to an instruction (an objection's is 处理意见)
+    assert "落实情况" in page and "处理意见" not in page
     client.post(
         reverse("assessment:instruction_answer", kwargs={"pk": instruction.pk}),
         {"answer": "已成立专班，八月底前补足"},
@@ -169,6 +171,7 @@ def test_a_leaders_instruction_reaches_the_unit_and_its_answer_the_leader(
     client.force_login(leader_user)
     page = client.get(reverse("assessment:instructions", kwargs={"year": 2026})).content.decode()
     assert "已成立专班，八月底前补足" in page
+    assert '<th scope="col">落实情况</th>' in page
 
 
 def test_a_unit_sees_only_its_own_row_of_the_heat_map(client, world, reporter_b, on_july_5):

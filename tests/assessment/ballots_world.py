@@ -18,11 +18,11 @@ from assessment.services import ballots as ballot_service
 from assessment.services import voting
 
 
-def prepared_round(year, office_user, units) -> EvaluationRound:
+def prepared_round(year, office_user, units, name: str = "年度民主测评") -> EvaluationRound:
     evaluation_round = ballot_service.round_create(
         year=year,
         by=office_user,
-        name="年度民主测评",
+        name=name,
         closes_on=timezone.localdate() + datetime.timedelta(days=7),
     )
     evaluation_round.groups.all().delete()
@@ -45,8 +45,8 @@ def prepared_round(year, office_user, units) -> EvaluationRound:
     return evaluation_round
 
 
-def opened_round(year, office_user, units) -> EvaluationRound:
-    evaluation_round = prepared_round(year, office_user, units)
+def opened_round(year, office_user, units, name: str = "年度民主测评") -> EvaluationRound:
+    evaluation_round = prepared_round(year, office_user, units, name)
     ballot_service.round_open(evaluation_round=evaluation_round, by=office_user)
     return evaluation_round
 

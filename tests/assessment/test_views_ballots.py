@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
 import pypdf
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessment.models import Ballot, EvaluationRound, RoundStatus, TeamEvaluation
-from tests.assessment.ballots_world import opened_round
+from assessment.services import ballots as ballot_service
+from tests.assessment.ballots_world import cast, codes, opened_round
 from tests.assessment.workflow import build_district
+from tests.factories import CadreFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,3 +211,57 @@ def test_only_the_office_changes_a_round_and_leaders_read_it(
     )
     client.force_login(reporter_a)
     assert client.get(detail).status_code == 403
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _all_good(evaluation_round) -> dict[str, str]:
+    """A district leader's ballot: "good" for every team and cadre of the round."""
+    return {
+        subject.cadre.name if subject.cadre_id else subject.unit.name: "good"
+        for subject in evaluation_round.subjects.select_related("cadre", "unit")
+    }
+
+
+def test_the_round_pages_make_the_same_queries_for_one_unit_or_six(
+    client, year, office_user, unit_a, unit_b, town
+):
+    """The list of rounds and a round's page read no more for four rounds, a round of six units'
+    teams and cadres with three batches of codes and four ballots, than for one round of one
+    unit with one ballot."""
+    small = opened_round(year, office_user, [unit_a])
+    (code,) = codes(small, office_user, "区领导", 1)
+    cast(small, code, _all_good(small))
+    client.force_login(office_user)
+    list_url = reverse("assessment:round_list", kwargs={"year": 2026})
+    few_list = _queries(client, list_url)
+    few_detail = _queries(client, reverse("assessment:round_detail", kwargs={"pk": small.pk}))
+
+    others = [UnitFactory(code=f"R{n}", name=f"第{n}镇", category=town) for n in range(4)]
+    for unit in others:
+        CadreFactory(unit=unit, name=f"{unit.name}书记")
+    large = opened_round(year, office_user, [unit_a, unit_b, *others], "全区民主测评")
+    for code in codes(large, office_user, "区领导", 4):
+        cast(large, code, _all_good(large))
+    codes(large, office_user, "本单位干部职工", 3, unit=unit_a)
+    codes(large, office_user, "本单位干部职工", 3, unit=unit_b)
+    for number in range(2):
+        ballot_service.round_create(
+            year=year, by=office_user, name=f"专项测评{number}",
+            closes_on=timezone.localdate() + datetime.timedelta(days=7),
+        )  # fmt: skip
+    # six teams; 张三, 李四 (甲镇), 王五 (乙镇) and the four new towns' secretaries
+    assert large.subjects.count() == 6 + 7
+    assert Ballot.objects.filter(round=large).count() == 4
+
+    assert _queries(client, list_url) == few_list
+    assert (
+        _queries(client, reverse("assessment:round_detail", kwargs={"pk": large.pk})) == few_detail
+    )

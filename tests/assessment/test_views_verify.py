@@ -6,12 +6,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.models import Evidence, EvidenceStatus
-from assessment.services.evidence import evidence_record
+from assessment.services.evidence import evidence_correct, evidence_record
 from tests.assessment.factories import IndicatorFactory
-from tests.factories import UserFactory
+from tests.factories import UnitFactory, UserFactory
 from units.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -322,3 +324,47 @@ def test_a_record_imported_by_the_command_line_shows_in_the_queue(client, office
         ).status_code
         == 200
     )
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def _queue_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(queue_url()).status_code == 200
+    return len(queries)
+
+
+def test_the_queue_makes_the_same_queries_for_two_records_or_forty(
+    client, office_user, lead_user, reporter_a, unit_a, town, gdp, education, veto
+):
+    """A month-end queue is long: a page of it (25 records) reads no more for forty records of
+    nine units, with a correction and a veto among them, than for two of one unit."""
+    record(unit_a, gdp, reporter_a, value=1)
+    record(unit_a, education, reporter_a, value=2)
+    client.force_login(office_user)
+    few_office = _queue_queries(client)
+    client.force_login(lead_user)
+    few_lead = _queue_queries(client)
+
+    for number in range(8):
+        unit = UnitFactory(code=f"Q{number:02d}", name=f"第{number}镇", category=town)
+        reporter = UserFactory(username=f"reporter_q{number}", role=Role.REPORTER, unit=unit)
+        for day in (1, 2):
+            record(unit, gdp, reporter, value=day, day=datetime.date(2026, 5, day))
+            record(unit, education, reporter, value=day, day=datetime.date(2026, 6, day))
+    for value in range(4):
+        record(unit_a, gdp, reporter_a, value=value + 10)
+    evidence_correct(record=record(unit_a, gdp, reporter_a, value=7), value=D(8),
+                     description="更正", reason="录错", by=reporter_a)  # fmt: skip
+    record(unit_a, veto, office_user, value=1)
+    assert Evidence.objects.awaiting_verification().count() == 40
+
+    client.force_login(office_user)
+    response = client.get(queue_url())
+    assert len(shown(response)) == 25  # a full page
+    assert _queue_queries(client) == few_office
+    client.force_login(lead_user)
+    # its indicator (GDP) only: 16 of the new towns, 4 + 1 corrected of 甲镇, 1 from before
+    assert len(shown(client.get(queue_url()))) == 22
+    assert _queue_queries(client) == few_lead

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -25,7 +27,7 @@ from assessment.services.surveys import survey_close
 from tests.access_matrix_surveys import add_response, build_survey, survey_indicator
 from tests.assessment.factories import IndicatorFactory
 from tests.assessment.workflow import build_district
-from tests.factories import UserFactory
+from tests.factories import UnitFactory, UserFactory
 from tests.imports_helpers import xlsx_bytes
 from tests.test_csp_pages import _assert_keeps_to_the_policy
 
@@ -390,3 +392,46 @@ def test_the_survey_form_itself_checks_the_models_rules(year, indicator, unit_a)
             "The values must go down from “satisfied” to “dissatisfied”, and “satisfied” must "
             "be worth more than “dissatisfied”."
         ]
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def _queries(client, name: str, **kwargs) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        page(client, name, **kwargs)
+    return len(queries)
+
+
+def test_the_survey_pages_make_the_same_queries_for_one_survey_or_seven(
+    client, year, indicator, unit_a, unit_b, town, office_user
+):
+    """The list reads no more for seven surveys of five units than for one; a survey's page no
+    more for twelve responses, valid and not, on three questions than for one on two."""
+    small = build_survey(year=year, unit=unit_a, indicator=indicator, title="甲镇调查")
+    add_response(small, [SAT, FAIR])
+    client.force_login(office_user)
+    few_list = _queries(client, "assessment:survey_list", year=2026)
+    few_detail = _queries(client, "assessment:survey_detail", pk=small.pk)
+
+    units = [unit_b, *(UnitFactory(code=f"S{n}", category=town) for n in range(3))]
+    for number, unit in enumerate(units):
+        build_survey(year=year, unit=unit, indicator=indicator, title=f"调查{number}")
+        build_survey(
+            year=year, unit=unit, indicator=indicator, title=f"草稿{number}",
+            status=SurveyStatus.DRAFT,
+        )  # fmt: skip
+    large = build_survey(
+        year=year, unit=unit_a, indicator=indicator, title="甲镇第二次调查",
+        questions=("服务态度", "办事效率", "窗口环境"),
+    )  # fmt: skip
+    for answers in ([SAT, SAT, FAIR], [DIS, FAIR, SAT], [SAT, SAT, SAT]) * 3:
+        add_response(large, answers)
+    add_response(large, [SAT, SAT, SAT], reason="repeat")
+    add_response(large, [DIS, DIS, DIS], reason="too_fast")
+    add_response(large, [FAIR, FAIR, FAIR], reason="repeat")
+    assert Survey.objects.filter(year=year).count() == 1 + 8 + 1
+    assert large.responses.count() == 12
+
+    assert _queries(client, "assessment:survey_list", year=2026) == few_list
+    assert _queries(client, "assessment:survey_detail", pk=large.pk) == few_detail

@@ -488,3 +488,41 @@ def test_once_published_the_plan_is_fixed(english, project, year, office_user):
     )
     assert response.redirect_chain[-1][0] == detail_url(project)
     assert "the key-project plans are fixed" in response.content.decode()
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(list_url()).status_code == 200
+    return len(queries)
+
+
+def test_the_project_list_reads_a_fixed_number_of_queries(
+    client, project, task, reporter_a, office_user, year, town
+):
+    """One project with one update, or six of five units with milestones, tasks, updates and
+    members: the list of projects reads the same queries."""
+    report(task, reporter_a, 1)
+    client = logged_in(client, office_user)
+    few = _list_queries(client)
+    for number in range(5):
+        unit = UnitFactory(code=f"P{number}", name=f"项目{number}镇", category=town)
+        lead, member = (
+            CadreFactory(unit=unit, name=f"甲{number}"),
+            CadreFactory(unit=unit, name=f"乙{number}"),
+        )
+        other_project = service.project_save(
+            year=year, name=f"重点项目{number}", unit=unit, lead_cadre=lead, members=[member],
+            description="建设", by=office_user,
+        )  # fmt: skip
+        milestone = service.milestone_save(
+            project=other_project, title="开工", due=datetime.date(2026, 6, 30), by=office_user
+        )
+        for cadre in (lead, member):
+            service.task_save(
+                milestone=milestone, cadre=cadre, description="推进", quantity=Decimal(10),
+                measure="项", due=datetime.date(2026, 6, 30), by=office_user,
+            )  # fmt: skip
+    for amount in range(2, 6):
+        report(task, reporter_a, amount)
+    assert len(project_names(client.get(list_url()))) == 6
+    assert _list_queries(client) == few

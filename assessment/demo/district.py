@@ -43,6 +43,7 @@ from assessment.demo.records import (
 from assessment.demo.scheme import (
     BONUS_POOL,
     DEMO_YEAR,
+    PLACES,
     Item,
     M,
 )
@@ -163,13 +164,15 @@ def seed_targets(
     indicators: dict[IndicatorKey, Indicator],
     district: District,
     rng: random.Random,
-    planner: Callable[[Item, float, random.Random], Plan] = plan_for,
+    planner: Callable[..., Plan] = plan_for,
 ) -> dict[PlanKey, Plan]:
     plans: dict[PlanKey, Plan] = {}
     targets = []
-    for unit in district.units:
+    for number, unit in enumerate(district.units):
+        place = PLACES[number % len(PLACES)]
         for item in district.scheme(unit):
-            plan = plans[(unit, item)] = planner(item, district.perf[unit.pk], rng)
+            perf = district.perf[unit.pk]
+            plan = plans[(unit, item)] = planner(item, perf, rng, place=place)
             if plan.target is None and plan.base is None:
                 continue
             targets.append(

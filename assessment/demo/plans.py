@@ -53,7 +53,9 @@ def _note(item: Item, month: int, value: Decimal | int) -> str:
     return item.note.format(month=month, value=value, measure=item.measure)
 
 
-def _plan_amount(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
+def _plan_amount(
+    item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH, place: str = ""
+) -> Plan:
     """Monthly flows (revenue, investment): their sum is compared with the annual target."""
     target = _dec(rng.uniform(item.low, item.high), item.places)
     plan = Plan(target=target)
@@ -69,7 +71,9 @@ def _plan_amount(item: Item, perf: float, rng: random.Random, last: int = LAST_M
     return plan
 
 
-def _plan_count(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
+def _plan_count(
+    item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH, place: str = ""
+) -> Plan:
     """Things done (tasks, cases, firms): whole numbers, recorded in the month they were done."""
     target = rng.randint(int(item.low), int(item.high))
     plan = Plan(target=Decimal(target))
@@ -85,7 +89,9 @@ def _plan_count(item: Item, perf: float, rng: random.Random, last: int = LAST_MO
     return plan
 
 
-def _plan_level(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
+def _plan_level(
+    item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH, place: str = ""
+) -> Plan:
     """A figure re-estimated each month (latest counts): the full-year forecast of GDP."""
     base = rng.uniform(item.low, item.high)
     growth = rng.uniform(0.06, 0.09)
@@ -101,7 +107,7 @@ def _plan_level(item: Item, perf: float, rng: random.Random, last: int = LAST_MO
 
 
 def _plan_ceiling_level(
-    item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH
+    item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH, place: str = ""
 ) -> Plan:
     """A level kept under a ceiling, re-measured each month (PM2.5 running average)."""
     ceiling = rng.randint(int(item.low), int(item.high))
@@ -115,20 +121,26 @@ def _plan_ceiling_level(
     return plan
 
 
-def _plan_events(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
-    """Events counted against a ceiling (accidents, petitions): one record per event."""
+def _plan_events(
+    item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH, place: str = ""
+) -> Plan:
+    """Events counted against a ceiling (accidents, petitions): one record per event, where the
+    unit's `place` is."""
     ceiling = rng.randint(int(item.low), int(item.high))
     plan = Plan(target=Decimal(ceiling))
     happened = max(0, round(ceiling * rng.uniform(0.2, 1.4) / perf))
     for _ in range(happened):
         date = _day(rng, rng.randint(1, last))
-        text = f"{date.month}月{date.day}日{rng.choice(item.texts)}"
+        text = f"{date.month}月{date.day}日{place}{rng.choice(item.texts)}"
         plan.records.append((date, Decimal(1), text))
     return plan
 
 
-def _plan_deals(item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH) -> Plan:
-    """Funds attracted deal by deal, compared with the unit's original base (base_ratio)."""
+def _plan_deals(
+    item: Item, perf: float, rng: random.Random, last: int = LAST_MONTH, place: str = ""
+) -> Plan:
+    """Funds attracted deal by deal, compared with the unit's original base (base_ratio); the
+    projects are in the unit's `place`."""
     base = _dec(rng.uniform(item.low, item.high), item.places)
     plan = Plan(base=base)
     total = float(base) * rng.uniform(0.55, 1.3) * perf
@@ -137,9 +149,9 @@ def _plan_deals(item: Item, perf: float, rng: random.Random, last: int = LAST_MO
         amount = _dec(total * share / sum(shares), item.places)
         date = _day(rng, rng.randint(1, last))
         if item.code == "INV":
-            text = f"{rng.choice(DEAL_PROJECTS)}项目到位资金{amount}{item.measure}"
+            text = f"{place}{rng.choice(DEAL_PROJECTS)}项目到位资金{amount}{item.measure}"
         else:
-            text = f"争取{rng.choice(FUND_SOURCES)}{amount}{item.measure}"
+            text = f"为{place}项目争取{rng.choice(FUND_SOURCES)}{amount}{item.measure}"
         plan.records.append((date, amount, text))
     return plan
 
@@ -177,8 +189,11 @@ _PLANNERS = {
 }
 
 
-def plan_for(item: Item, perf: float, rng: random.Random, *, last: int = LAST_MONTH) -> Plan:
-    """The demo data of one unit for one indicator; `perf` > 1 is a unit doing well.
+def plan_for(
+    item: Item, perf: float, rng: random.Random, *, last: int = LAST_MONTH, place: str = ""
+) -> Plan:
+    """The demo data of one unit for one indicator; `perf` > 1 is a unit doing well; `place`
+    is where its events and deals happen.
 
     Records run from January to month `last` of the demo year (October: the demo is set in
     late November; a finished year has all twelve).
@@ -188,7 +203,7 @@ def plan_for(item: Item, perf: float, rng: random.Random, *, last: int = LAST_MO
     if item.method == M.DEDUCTION:
         return _plan_awards(item, 1 / perf, rng, table=FAILURES, last=last)
     if item.data:
-        return _PLANNERS[item.data](item, perf, rng, last)
+        return _PLANNERS[item.data](item, perf, rng, last, place)
     return Plan()
 
 

@@ -49,10 +49,10 @@ def _publicity_end() -> datetime.date:
     return min(usual, timezone.localdate() - datetime.timedelta(days=1))
 
 
-def _plan(item: Item, perf: float, rng: random.Random) -> Plan:
+def _plan(item: Item, perf: float, rng: random.Random, *, place: str = "") -> Plan:
     """The 2026 planners for a whole year, with the dates moved into 2025 (neither is a leap
     year, so every day exists in both)."""
-    plan = plan_for(item, perf, rng, last=MONTHS)
+    plan = plan_for(item, perf, rng, last=MONTHS, place=place)
     plan.records = [
         (day.replace(year=PREVIOUS_YEAR), value, text) for day, value, text in plan.records
     ]

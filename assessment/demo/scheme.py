@@ -189,6 +189,11 @@ DEAL_PROJECTS = (
     "新型建材", "跨境电商产业园", "半导体封装测试",
 )  # fmt: skip
 FUND_SOURCES = ("中央预算内投资", "省级财政专项资金", "地方政府专项债券", "市级奖补资金")
+# Where a unit's events and deals take place: a locality of its own (the n-th unit the n-th name),
+# so that two units' records never read alike but for their numbers (the integrity signals
+# would rightly ask why).
+PLACE_STEMS = "桃源 柳营 石桥 杏林 枫林 梅岭 竹园 荷塘 松坡 兰亭 槐荫 芦湾".split()
+PLACES = tuple(f"{stem}{kind}" for kind in ("村", "社区", "园区") for stem in PLACE_STEMS)
 AWARDS = (
     (Decimal("1.0"), "工作获国家部委通报表扬"),
     (Decimal("0.5"), "获省委省政府表彰"),

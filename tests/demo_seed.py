@@ -31,6 +31,7 @@ SHARED_DEMO_MODULES = (
     "tests/reports/test_workbench_demo.py",
     "tests/test_csp_pages.py",
     "tests/test_downloads.py",
+    "tests/test_query_budgets.py",
     "tests/units/test_seed_demo.py",
 )
 

@@ -89,10 +89,23 @@ def test_the_office_sees_the_glossarys_words(page, log_in, demo, screenshot_dir,
 
 
 def test_a_reporter_and_the_grading_grid_show_the_glossarys_words(
-    page, log_in, demo, screenshot_dir
+    page, phone, log_in, demo, screenshot_dir
 ):
     reporter = Membership.objects.select_related("unit").get(user__username="tianbao")
+    # the reporter's reminders on a phone: one card per item, each line named, no table
+    # squeezed to a character a line (the desktop keeps its table)
+    log_in("tianbao", on=phone)
+    phone.goto(phone.base_url + "/reminders/")
+    first = phone.locator("tr.reminder").first
+    expect(first).to_be_visible()
+    expect(phone.locator(".reminder-table thead")).to_be_hidden()
+    assert first.evaluate("row => getComputedStyle(row).display") == "block"
+    before = "cell => getComputedStyle(cell, '::before').content"
+    assert first.locator("td").first.evaluate(before) == '"阶段："'
+    phone.screenshot(path=str(screenshot_dir / "reminders-reporter-phone.png"), full_page=True)
     log_in("tianbao")
+    page.goto(page.base_url + "/reminders/")
+    expect(page.locator(".reminder-table thead")).to_be_visible()
     page.goto(page.base_url + f"/years/{DEMO_YEAR}/units/{reporter.unit.code}/record/")
     expect(page.locator("#record-form")).to_be_visible()
     _shows_the_glossarys_words(page, "record-form", screenshot_dir, "填报平时记录", "数值")

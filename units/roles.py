@@ -57,6 +57,7 @@ _READ_ALL_ASSESSMENT = (
         f"assessment.view_{model}"
         for model in [
             *_ASSESSMENT_INPUTS,
+            "periodtarget",  # changed through the targets form and workbook, never the admin
             "computationrun",
             "unitresult",
             "teamresult",

@@ -6,6 +6,7 @@ layer of every door) and a header is written in one place only.
 """
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import FieldDoesNotExist
@@ -22,6 +23,7 @@ from assessment.models import (
     Grade,
     Indicator,
     Item,
+    PeriodTarget,
     SurveyRate,
     Target,
     TeamEvaluation,
@@ -166,6 +168,28 @@ class _CurrentEvidence(ExportResource):
 
 IndicatorExport = _export("indicators", Indicator)
 TargetExport = _export("targets", Target, blank=("period",))  # the year's targets: no period
+
+
+class _PeriodTargets(ExportResource):
+    class Meta:
+        abstract = True
+
+    def dehydrate_target(self, row: PeriodTarget) -> Decimal | str | None:
+        """The 目标值 cell as the workbook takes it: a share as "45%", a figure as a number."""
+        if row.share is not None:
+            return f"{format((row.share * 100).normalize(), 'f')}%"
+        return row.value
+
+
+# A period's rows of the same workbook: 期间 named, 目标值 written by ``dehydrate_target``, and
+# no base or leader (they belong to the year's row).
+PeriodTargetExport = _export(
+    "targets",
+    PeriodTarget,
+    _PeriodTargets,
+    blank=("target", "base", "leader"),
+    period="period__name",
+)
 ItemExport = _export("items", Item, category="indicator__category__code")
 EvidenceExport = _export("evidence", Evidence, _CurrentEvidence)
 CityRankExport = _export("city_ranks", CityRank)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from assessment.admin import resources
 from assessment.admin.base import (
     IndicatorScopedAdmin,
+    NoHandEdits,
     YearPolicyAdmin,
 )
 from assessment.admin.imports import WorkbookImportMixin
@@ -17,6 +18,7 @@ from assessment.models import (
     AssessmentYear,
     Indicator,
     Item,
+    PeriodTarget,
     Target,
 )
 from assessment.policy import Action
@@ -106,14 +108,33 @@ class ItemAdmin(WorkbookImportMixin, IndicatorScopedAdmin):
     ordering = ["-indicator__year__year", "indicator__code", "sort_order", "code"]
 
 
-@admin.register(Target)
-class TargetAdmin(WorkbookImportMixin, IndicatorScopedAdmin):
+class _TargetsAdmin(WorkbookImportMixin, IndicatorScopedAdmin):
+    """A unit's targets, of the year or of a period: both rows of the targets workbook."""
+
     import_kind = "targets"
+    import_permission_model = Target
     policy_action = Action.EDIT_TARGETS
+    search_fields = ["unit__code", "unit__name", "indicator__code", "indicator__name"]
+
+
+@admin.register(Target)
+class TargetAdmin(_TargetsAdmin):
     resource_classes = [resources.TargetExport]
     list_display = ["unit", "indicator", "target", "base", "leader"]
     list_filter = ["indicator__year", "unit__category", "indicator__method"]
-    search_fields = ["unit__code", "unit__name", "indicator__code", "indicator__name"]
     list_select_related = ["unit", "indicator", "leader"]
     autocomplete_fields = ["unit", "leader"]
     raw_id_fields = ["indicator"]
+
+
+@admin.register(PeriodTarget)
+class PeriodTargetAdmin(NoHandEdits, _TargetsAdmin):
+    """The period targets, to read and export (as rows of the targets workbook, 期间 named).
+    They change through the unit's targets form or that workbook, which apply the period rules
+    (a closed period keeps its targets); never here."""
+
+    resource_classes = [resources.PeriodTargetExport]
+    list_display = ["period", "unit", "indicator", "share", "value"]
+    list_filter = ["indicator__year", "period__name", "unit__category"]
+    list_select_related = ["period__year", "unit", "indicator"]
+    ordering = ["-period__year__year", "period__ends_on", "unit__code", "indicator__code"]

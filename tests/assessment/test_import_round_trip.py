@@ -25,6 +25,8 @@ from assessment.models import (
     EvidenceStatus,
     Grade,
     Indicator,
+    PeriodTarget,
+    ReportingPeriod,
     SurveyRate,
     Target,
     TeamEvaluation,
@@ -45,6 +47,8 @@ EXPORTS = [
         ("cadres", "units_cadre", resources.CadreResource, 4),
         ("indicators", "assessment_indicator", resources.IndicatorExport, 6),
         ("targets", "assessment_target", resources.TargetExport, 3),
+        # the period targets: rows of the same workbook, 期间 named
+        ("targets", "assessment_periodtarget", resources.PeriodTargetExport, 3),
         ("evidence", "assessment_evidence", resources.EvidenceExport, 9),
         ("city_ranks", "assessment_cityrank", resources.CityRankExport, 2),
         ("grades", "assessment_grade", resources.GradeExport, 2),
@@ -88,6 +92,19 @@ def _targets(indicators, unit_a, unit_b, lead_unit, cadres):
     Target.objects.create(
         indicator=indicators["TAX"], unit=lead_unit, target=Decimal("35000.25"), leader=cadres[3]
     )
+    year = gdp.year
+    q1, q2 = (
+        ReportingPeriod.objects.create(
+            year=year, name=name, starts_on=datetime.date(2026, first, 1), ends_on=ends
+        )
+        for name, first, ends in [
+            ("Q1", 1, datetime.date(2026, 3, 31)),
+            ("Q2", 4, datetime.date(2026, 6, 30)),
+        ]
+    )
+    PeriodTarget.objects.create(period=q1, unit=unit_a, indicator=gdp, share=Decimal("0.2"))
+    PeriodTarget.objects.create(period=q2, unit=unit_a, indicator=gdp, share=Decimal("0.4525"))
+    PeriodTarget.objects.create(period=q2, unit=unit_b, indicator=gdp, value=Decimal("4500.5"))
 
 
 def _evidence(indicators, unit_a, unit_b):
@@ -186,12 +203,32 @@ def test_numbers_are_exported_as_numbers(
     checked = 0
     for row in sheet.iter_rows(min_row=2):
         for header, cell in zip(headers, row, strict=True):
-            if header in numeric and cell.value not in (None, ""):
+            if header == "目标值" and str(cell.value).endswith("%"):
+                assert model == "assessment_periodtarget"  # a share, written as the form takes it
+            elif header in numeric and cell.value not in (None, ""):
                 assert cell.data_type == "n", (header, cell.value)
                 checked += 1
             elif header == "日期":
                 assert cell.is_date, cell.value
     assert checked or not numeric & set(headers)
+
+
+def test_the_period_targets_are_exported_as_the_targets_workbook_takes_them(
+    client, office_user, district
+):
+    client.force_login(office_user)
+    data = admin_export(client, "assessment_periodtarget", resources.PeriodTargetExport)
+    # a share as a percentage (0.4525 → 45.25%), a figure as a number; no base, no leader
+    assert [row for row in values_of(data) if row[0] == 2026] == [
+        (2026, "A01", "GDP", "Q1", "20%", None, None),
+        (2026, "A01", "GDP", "Q2", "45.25%", None, None),
+        (2026, "B01", "GDP", "Q2", 4500.5, None, None),
+    ]
+    # the admin lists them to read and export; they change through the targets form or workbook
+    listing = client.get(reverse("admin:assessment_periodtarget_changelist"))
+    assert listing.status_code == 200 and "0.4525" in listing.content.decode()
+    assert not listing.context["has_add_permission"]
+    assert client.get(reverse("admin:assessment_periodtarget_add")).status_code == 403
 
 
 def test_the_superseded_and_the_rejected_evidence_are_not_exported(client, office_user, district):

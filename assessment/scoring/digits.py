@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
-from .signals import Fact, Signal, SignalKind, Thresholds, _ids, _only_indicator
+from .signals import Fact, Signal, SignalKind, Thresholds, unit_signal
 
 DEFAULTS = Thresholds()
 
@@ -95,12 +95,11 @@ def digit_heaping(facts: Iterable[Fact], thresholds: Thresholds = DEFAULTS) -> l
         if p >= thresholds.p_value:
             continue
         signals.append(
-            Signal(
-                kind=SignalKind.DIGIT_HEAPING,
-                units=(unit,),
-                indicator=_only_indicator([fact for fact, _ in entries]),
-                records=_ids(fact for fact, _ in entries),
-                facts={"counts": counts, "records": n, "statistic": round(statistic, 1)},
+            unit_signal(
+                SignalKind.DIGIT_HEAPING,
+                unit,
+                [fact for fact, _ in entries],
+                {"counts": counts, "records": n, "statistic": round(statistic, 1)},
                 test="chi-square, 9 degrees of freedom",
                 p_value=p,
             )
@@ -130,12 +129,11 @@ def round_numbers(facts: Iterable[Fact], thresholds: Thresholds = DEFAULTS) -> l
         if p >= thresholds.p_value:
             continue
         signals.append(
-            Signal(
-                kind=SignalKind.ROUND_NUMBERS,
-                units=(unit,),
-                indicator=_only_indicator(round_ones),
-                records=_ids(round_ones),
-                facts={"round": len(round_ones), "records": n, "expected_share": 0.01},
+            unit_signal(
+                SignalKind.ROUND_NUMBERS,
+                unit,
+                round_ones,
+                {"round": len(round_ones), "records": n, "expected_share": 0.01},
                 test="binomial, one-sided (share of whole hundreds 1/100)",
                 p_value=p,
             )

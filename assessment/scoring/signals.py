@@ -133,6 +133,27 @@ def _only_indicator(facts: Sequence[Fact]) -> str | None:
     return indicators.pop() if len(indicators) == 1 else None
 
 
+def unit_signal(
+    kind: SignalKind,
+    unit: str,
+    records: Sequence[Fact],
+    facts: Mapping[str, object],
+    *,
+    test: str | None = None,
+    p_value: float | None = None,
+) -> Signal:
+    """A signal about one unit's ``records``: on their indicator where they share one."""
+    return Signal(
+        kind=kind,
+        units=(unit,),
+        indicator=_only_indicator(records),
+        records=_ids(records),
+        facts=facts,
+        test=test,
+        p_value=p_value,
+    )
+
+
 # --- the same attachment -------------------------------------------------------------------
 
 
@@ -368,22 +389,15 @@ def bursts(
         share = len(late) / len(records)
         if share < thresholds.burst_share:
             continue
-        signals.append(
-            Signal(
-                kind=SignalKind.BURST,
-                units=(unit,),
-                indicator=_only_indicator(late),
-                records=_ids(late),
-                facts={
-                    "late": len(late),
-                    "total": len(records),
-                    "share": round(share, 2),
-                    "days": thresholds.burst_days,
-                    "closes": closes.isoformat(),
-                    "threshold": thresholds.burst_share,
-                },
-            )
-        )
+        seen = {
+            "late": len(late),
+            "total": len(records),
+            "share": round(share, 2),
+            "days": thresholds.burst_days,
+            "closes": closes.isoformat(),
+            "threshold": thresholds.burst_share,
+        }
+        signals.append(unit_signal(SignalKind.BURST, unit, late, seen))
     return signals
 
 

@@ -221,15 +221,15 @@ def _evidence_totals(
     latest_ids = {row["id"] for row in indicators if row["aggregation"] == "latest"}
     totals: dict[tuple[str, str], scoring.EvidenceTotal] = {}
     earliest_last_date = None  # of the `latest` pairs
-    for row in (
+    for unit_id, indicator_id, total, records, last in (
         counting.values("unit_id", "indicator_id")
         .annotate(total=Sum("value"), records=Count("id"), last=Max("date"))
         .order_by()
+        .values_list("unit_id", "indicator_id", "total", "records", "last")
     ):
-        if (k := key(row["unit_id"], row["indicator_id"])) is not None:
-            totals[k] = scoring.EvidenceTotal(value=row["total"], records=row["records"])
-            if row["indicator_id"] in latest_ids:
-                last = row["last"]
+        if (k := key(unit_id, indicator_id)) is not None:
+            totals[k] = scoring.EvidenceTotal(value=total, records=records)
+            if indicator_id in latest_ids:
                 earliest_last_date = min(earliest_last_date or last, last)
 
     if earliest_last_date is not None:

@@ -265,6 +265,14 @@ DAYS = [
     (datetime.date(YEAR, 1, 1) + datetime.timedelta(days=n)).isoformat()
     for n in range(365)  # 2026 is not a leap year
 ]
+# As units record: a record is entered within two weeks of its date, now and then (one in a
+# thousand) four months late, which the backdating signal is for.
+ENTRY_LAG = 14
+BACKDATED_LAG = 120
+BACKDATED_SHARE = 0.001
+# A cumulative (latest-value) figure grows through the year; now and then (one in two
+# thousand) a record falls below the one before, which the cumulative-decrease signal is for.
+FALLING_SHARE = 0.0005
 
 
 def _evidence(
@@ -290,19 +298,22 @@ def _evidence(
             sparse.append((unit, indicator))
     dense = [(u, i) for u, i in plan if i.method in QUANTITATIVE]
     each, extra = divmod(total - len(sparse), len(dense))
-    stamp, ts, true, false = _formats()
+    stamps, true, false = _formats()
     next_id = 1
 
     def row(unit_id, indicator_id, value, status, current=true, supersedes=None, item=None,
-            document=""):  # fmt: skip
+            document="", day=None):  # fmt: skip
         nonlocal next_id
         next_id += 1
         checked = status != "pending"
+        day = rng.randrange(365) if day is None else day
+        lag = BACKDATED_LAG if rng.random() < BACKDATED_SHARE else rng.randrange(ENTRY_LAG)
+        entered, verified = stamps[day + lag], stamps[day + lag + 1]
         return (
-            next_id - 1, unit_id, indicator_id, DAYS[rng.randrange(365)], value, "月度数据",
-            status, current, supersedes, reporter, stamp, office if checked else None,
-            ts if checked else None, "数据有误" if status == "rejected" else "", false, "", "",
-            item, document,
+            next_id - 1, unit_id, indicator_id, DAYS[day], value, "月度数据",
+            status, current, supersedes, reporter, entered, office if checked else None,
+            verified if checked else None, "数据有误" if status == "rejected" else "", false, "",
+            "", item, document,
         )  # fmt: skip
 
     for unit, indicator in sparse:
@@ -317,30 +328,48 @@ def _evidence(
         key = (unit.pk, indicator.pk)
         count = each + (1 if index < extra else 0)
         latest = indicator.aggregation == "latest"
+        growing = latest and indicator.method != "ceiling"  # a year-to-date figure
         size = scales[key] * perf[unit.pk] * (1 if latest else 1 / count)
         done = 0
         while done < count:
-            value = f"{size * rng.uniform(0.6, 1.4):.2f}"
+            day = rng.randrange(365)
+            value = _figure(rng, size, growing, day)
             draw = rng.random()
             if draw < 0.06:
-                yield row(*key, value, "pending")
+                yield row(*key, value, "pending", day=day)
             elif draw < 0.09:
-                yield row(*key, value, "rejected")
+                yield row(*key, value, "rejected", day=day)
             elif draw < 0.1 and done + 1 < count:
                 old = next_id
-                yield row(*key, value, "verified", current=false)
-                yield row(*key, f"{size * rng.uniform(0.6, 1.4):.2f}", "verified", supersedes=old)
+                yield row(*key, value, "verified", current=false, day=day)
+                yield row(*key, _figure(rng, size, growing, day), "verified", supersedes=old,
+                          day=day)  # fmt: skip
                 done += 1
             else:
-                yield row(*key, value, "verified")
+                yield row(*key, value, "verified", day=day)
             done += 1
 
 
-def _formats() -> tuple[str, str, object, object]:
-    """Timestamps and booleans as each driver's fast path takes them (UTC, as Django stores)."""
+def _figure(rng: random.Random, size: float, growing: bool, day: int) -> str:
+    """A record's figure: around ``size``, or for a year-to-date figure its share by ``day``."""
+    if not growing:
+        return f"{size * rng.uniform(0.6, 1.4):.2f}"
+    share = 0.3 + 0.7 * (day + 1) / 365
+    if rng.random() < FALLING_SHARE:
+        share /= 2
+    return f"{size * share:.2f}"
+
+
+def _formats() -> tuple[list[str], object, object]:
+    """Timestamps (10:00 in the district, of each day from the year's first, as Django stores
+    them: UTC) and booleans as each driver's fast path takes them."""
+    days = [
+        (datetime.date(YEAR, 1, 1) + datetime.timedelta(days=n)).isoformat()
+        for n in range(365 + BACKDATED_LAG + 2)
+    ]
     if connection.vendor == "postgresql":
-        return "2026-11-01 02:00:00+00", "2026-11-05 02:00:00+00", True, False
-    return "2026-11-01 02:00:00", "2026-11-05 02:00:00", 1, 0
+        return [f"{day} 02:00:00+00" for day in days], True, False
+    return [f"{day} 02:00:00" for day in days], 1, 0
 
 
 def _insert(model, fields: list[str], rows: Iterable[tuple]) -> int:

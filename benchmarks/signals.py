@@ -6,14 +6,18 @@ Builds the city of ``benchmarks.compute`` (1,000 units, 60 indicators per catego
 evidence records) in a throwaway database, then gives it what the signals look at beyond the
 figures: one record in ten a description of its own (ten words of a hundred, so that the
 near-identical-description search has 100,000 real texts to compare) and one in five an
-attachment (its SHA-256; a few shared between two units). The city's records were all entered
-on one day in November, months after most of their dates, so backdating fires widely: the
-worst case for the work after the search, not a realistic year.
+attachment (its SHA-256; a few shared between two units). Its records are entered as units
+enter them, within two weeks of their date, one in a thousand four months late; its
+cumulative figures grow through the year, one record in two thousand falling below the one
+before (``benchmarks.dataset``): a year with a few cases for each signal, not one where every
+record is one.
 
-Times ``year_signals`` — the streamed read of the year's records and every signal of
-``assessment.scoring.signals`` — as the integrity page's "compute" runs it before storing,
+Times ``year_signals`` — the reads of the records that can take part in a signal
+(``assessment.selectors.signal_search``) and every signal of ``assessment.scoring.signals`` —
+as the integrity page's "compute" runs it before storing,
 with the number of queries and the peak of the Python heap (tracemalloc, a separate run) and
-the process's max RSS. The goal is under 10 s. Prints only; asserts nothing.
+the process's max RSS. The goal, for PostgreSQL (a city's database), is under 10 s. Prints
+only; asserts nothing.
 """
 
 from __future__ import annotations
@@ -124,6 +128,8 @@ def run(args: argparse.Namespace) -> None:
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
     kinds = Counter(signal.kind.value for signal in found)  # type: ignore[attr-defined]
     verdict = "OK" if seconds < GOAL_SECONDS else "SLOWER THAN THE GOAL"
+    if connection.vendor != "postgresql":
+        verdict += " (the goal is PostgreSQL's: for information)"
     print()
     print(f"  {len(found):,} signals: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())))  # type: ignore[arg-type]
     print(

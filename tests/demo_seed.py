@@ -27,6 +27,7 @@ from django.test.utils import override_settings
 SHARED_DEMO_MODULES = (
     "tests/assessment/test_demo.py",
     "tests/assessment/test_explanations_golden.py",
+    "tests/assessment/test_signal_search.py",
     "tests/reports/test_reminders_demo.py",
     "tests/reports/test_workbench_demo.py",
     "tests/test_csp_pages.py",

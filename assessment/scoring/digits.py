@@ -83,17 +83,14 @@ def digit_heaping(facts: Iterable[Fact], thresholds: Thresholds = DEFAULTS) -> l
             by_unit[fact.unit].append((fact, digit))
     signals = []
     for unit, entries in sorted(by_unit.items()):
-        n = len(entries)
-        if n < thresholds.digit_min_records:
-            continue
         counts = [0] * 10
         for _fact, digit in entries:
             counts[digit] += 1
-        expected = n / 10
-        statistic = sum((count - expected) ** 2 / expected for count in counts)
-        p = chi_square_p(statistic, 9)
-        if p >= thresholds.p_value:
+        found = heaping_test(counts, thresholds)
+        if found is None:
             continue
+        statistic, p = found
+        n = len(entries)
         signals.append(
             unit_signal(
                 SignalKind.DIGIT_HEAPING,
@@ -105,6 +102,32 @@ def digit_heaping(facts: Iterable[Fact], thresholds: Thresholds = DEFAULTS) -> l
             )
         )
     return signals
+
+
+def heaping_test(
+    counts: list[int], thresholds: Thresholds = DEFAULTS
+) -> tuple[float, float] | None:
+    """The χ² statistic and p-value of a unit's last-digit ``counts`` (one per digit 0–9), or
+    None when there are too few figures or the digits are not far enough from uniform."""
+    n = sum(counts)
+    if n < thresholds.digit_min_records:
+        return None
+    expected = n / 10
+    statistic = sum((count - expected) ** 2 / expected for count in counts)
+    p = chi_square_p(statistic, 9)
+    return None if p >= thresholds.p_value else (statistic, p)
+
+
+def round_test(round_ones: int, n: int, thresholds: Thresholds = DEFAULTS) -> float | None:
+    """The p-value of ``round_ones`` whole hundreds among a unit's ``n`` figures of 100 or
+    more, or None when there are too few figures or no more round ones than chance allows."""
+    if n < thresholds.round_min_records:
+        return None
+    # no more than chance's median share (n / 100) leaves the tail at 1/2 or more: no test
+    if round_ones <= n // 100:
+        return None
+    p = binomial_upper_p(round_ones, n, Fraction(1, 100))
+    return None if p >= thresholds.p_value else p
 
 
 def round_numbers(facts: Iterable[Fact], thresholds: Thresholds = DEFAULTS) -> list[Signal]:
@@ -120,13 +143,10 @@ def round_numbers(facts: Iterable[Fact], thresholds: Thresholds = DEFAULTS) -> l
     for unit, records in sorted(by_unit.items()):
         n = len(records)
         if n < thresholds.round_min_records:
-            continue
+            continue  # the cheap test first
         round_ones = [fact for fact in records if fact.value % 100 == 0]
-        # no more than chance's median share (n / 100) leaves the tail at 1/2 or more: no test
-        if len(round_ones) <= n // 100:
-            continue
-        p = binomial_upper_p(len(round_ones), n, Fraction(1, 100))
-        if p >= thresholds.p_value:
+        p = round_test(len(round_ones), n, thresholds)
+        if p is None:
             continue
         signals.append(
             unit_signal(

@@ -284,6 +284,7 @@ def similar_descriptions(
     facts: Iterable[Fact],
     unit_names: Mapping[str, str],
     thresholds: Thresholds = Thresholds(),
+    recording: Mapping[str, int] | None = None,
 ) -> list[Signal]:
     """Records of different units, one indicator, whose descriptions are near-identical.
 
@@ -294,13 +295,18 @@ def similar_descriptions(
     The comparison runs over the distinct normalised texts of an indicator, not over the
     records: records sharing a text held by two units or more are alike; two texts alike
     (``_similar_texts``) link their records unless one unit alone holds both.
+
+    ``recording`` gives the number of units recording each indicator (a group that common is
+    a template) where ``facts`` are not all the year's records, only those with a description
+    long enough to compare; by default they are counted from ``facts``.
     """
     pattern = names_pattern([*unit_names.values(), *unit_names])
     normalised: dict[str, str] = {}
     by_indicator: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
-    recording: dict[str, set[str]] = defaultdict(set)
+    holders: dict[str, set[str]] = defaultdict(set)
     for fact in facts:
-        recording[fact.indicator].add(fact.unit)
+        if recording is None:
+            holders[fact.indicator].add(fact.unit)
         if len(fact.description) < thresholds.description_min_length:
             continue  # normalising never lengthens a text
         text = normalised.get(fact.description)
@@ -308,6 +314,8 @@ def similar_descriptions(
             text = normalised[fact.description] = normalise(fact.description, pattern)
         if len(text) >= thresholds.description_min_length:
             by_indicator[fact.indicator][text].append(fact)
+    if recording is None:
+        recording = {indicator: len(units) for indicator, units in holders.items()}
     signals = []
     for indicator, of_text in sorted(by_indicator.items()):
         found = [
@@ -322,7 +330,7 @@ def similar_descriptions(
                 },
             )
             for group, similarity in _look_alike_groups(of_text, thresholds)
-            if not _is_template(group, len(recording[indicator]), thresholds)
+            if not _is_template(group, recording.get(indicator, 0), thresholds)
         ]
         signals += sorted(found, key=lambda signal: signal.records)
     return signals
@@ -461,66 +469,98 @@ def _median_without(ordered: Sequence[Decimal], value: Decimal) -> Decimal:
     return rest[middle] if len(rest) % 2 else (rest[middle - 1] + rest[middle]) / 2
 
 
+class OutlierHit(NamedTuple):
+    """A unit's figure far above its category's: what the signal says of it."""
+
+    category: str
+    indicator: str
+    unit: str
+    value: Decimal
+    median: Decimal
+    z: float
+    history: tuple[Decimal, ...]
+
+
 def outliers(
     facts: Iterable[Fact],
     categories: Mapping[str, str],
     history: Mapping[tuple[str, str], Sequence[Decimal]] | None = None,
     thresholds: Thresholds = Thresholds(),
 ) -> list[Signal]:
-    """A unit's figure far above its category's (robust z beyond the threshold and a multiple
-    of the median) and, where earlier years are known, beyond its own history
-    (``history_factor`` × its largest).
+    """A unit's figure far above its category's (``outlier_hits``), linking the records the
+    figure is made of.
 
-    Only figures far above are signals: an inflated figure is the one that flatters. The
-    peers are the category's other units with records of the indicator; the unit itself is
-    left out so that one extreme figure cannot widen its own yardstick.
+    Only figures that flatter count (``higher_flatters``), and only records that count.
     """
-    history = history or {}
     groups: dict[tuple[str, str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.counts and fact.higher_flatters and fact.unit in categories:
             groups[(categories[fact.unit], fact.indicator, fact.unit)].append(fact)
-    figures: dict[tuple[str, str], dict[str, tuple[Decimal, list[Fact]]]] = defaultdict(dict)
+    figures: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    made_of: dict[tuple[str, str], list[Fact]] = {}
     for (category, indicator, unit), records in groups.items():
-        figures[(category, indicator)][unit] = _year_figure(records)
+        figures[(category, indicator)][unit], made_of[(unit, indicator)] = _year_figure(records)
+    return [
+        outlier_signal(hit, made_of[(hit.unit, hit.indicator)], thresholds)
+        for hit in outlier_hits(figures, history, thresholds)
+    ]
+
+
+def outlier_hits(
+    figures: Mapping[tuple[str, str], Mapping[str, Decimal]],
+    history: Mapping[tuple[str, str], Sequence[Decimal]] | None = None,
+    thresholds: Thresholds = Thresholds(),
+) -> list[OutlierHit]:
+    """The figures (per category and indicator, each unit's) far above their peers: robust z
+    beyond the threshold and a multiple of the median and, where earlier years are known,
+    beyond the unit's own history (``history_factor`` × its largest).
+
+    Only figures far above are hits: an inflated figure is the one that flatters. The peers
+    are the category's other units with a figure; the unit itself is left out so that one
+    extreme figure cannot widen its own yardstick.
+    """
+    history = history or {}
     ratio = Decimal(str(thresholds.outlier_ratio))
-    signals = []
+    hits = []
     for (category, indicator), of_unit in sorted(figures.items()):
         if len(of_unit) - 1 < thresholds.outlier_min_peers:
             continue
-        ordered = sorted(figure for figure, _records in of_unit.values())
-        for unit, (value, records) in sorted(of_unit.items()):
+        ordered = sorted(of_unit.values())
+        for unit, value in sorted(of_unit.items()):
             # the peers' median without sorting them again: the unit's own figure taken out
             median = _median_without(ordered, value)
             if median <= 0 or value < median * ratio:
                 continue  # the cheap test first: most figures end here
-            peers = [other for name, (other, _) in of_unit.items() if name != unit]
+            peers = [other for name, other in of_unit.items() if name != unit]
             z = robust_z(float(value), [float(peer) for peer in peers])
             if z is None or z < thresholds.outlier_z:
                 continue
-            earlier = history.get((unit, indicator), ())
+            earlier = tuple(history.get((unit, indicator), ()))
             if earlier:
                 largest = max(abs(figure) for figure in earlier)
                 if abs(value) <= largest * Decimal(str(thresholds.history_factor)):
                     continue
-            signals.append(
-                Signal(
-                    kind=SignalKind.OUTLIER,
-                    units=(unit,),
-                    indicator=indicator,
-                    records=_ids(records),
-                    facts={
-                        "value": str(value),
-                        "category": category,
-                        "median": str(median),
-                        "z": round(z, 1),
-                        "threshold": thresholds.outlier_z,
-                        "history": [str(figure) for figure in earlier],
-                    },
-                    test="robust z (median, MAD)",
-                )
-            )
-    return signals
+            hits.append(OutlierHit(category, indicator, unit, value, median, z, earlier))
+    return hits
+
+
+def outlier_signal(hit: OutlierHit, records: Iterable[Fact], thresholds: Thresholds) -> Signal:
+    """The signal of an outlying figure, linking the records it is made of."""
+    return Signal(
+        kind=SignalKind.OUTLIER,
+        units=(hit.unit,),
+        indicator=hit.indicator,
+        records=_ids(records),
+        facts={
+            "value": str(hit.value),
+            "category": hit.category,
+            "median": str(hit.median),
+            "z": round(hit.z, 1),
+            "threshold": thresholds.outlier_z,
+            "history": [str(figure) for figure in hit.history],
+        },
+        test="robust z (median, MAD)",
+    )
 
 
 def cumulative_decreases(facts: Iterable[Fact]) -> list[Signal]:

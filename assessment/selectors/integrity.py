@@ -7,7 +7,6 @@ it is to record a failure for.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -18,19 +17,13 @@ from assessment.models import (
     AggregationChoices,
     AssessmentYear,
     Evidence,
-    EvidenceAttachment,
-    EvidenceStatus,
-    Indicator,
     IntegritySignal,
     IntegrityThresholds,
-    MethodChoices,
     SignalStatus,
 )
-from assessment.scoring.signals import Fact, Signal, Thresholds, all_signals
+from assessment.scoring.signals import Fact, Signal, Thresholds
+from assessment.selectors.signal_search import YearRecords, found_signals
 from units.access import AnyUser, is_supervision
-from units.models import Unit
-
-CHUNK = 20_000  # rows fetched at a time when a year's records are streamed
 
 
 @dataclass(frozen=True)
@@ -45,81 +38,25 @@ class YearFacts:
 
 
 def year_facts(year: AssessmentYear) -> YearFacts:
-    """The year's current records that are not rejected, with their attachments' SHA-256.
-
-    Read as plain rows and streamed (a city's year is a million records): unit and indicator
-    by id, named from two small maps, never a join per row nor a query per record.
-    """
-    units = list(Unit.objects.values_list("pk", "code", "name", "category__code"))
-    unit_code = {pk: code for pk, code, _name, _category in units}
-    # A latest-value figure is a cumulative one (a year-to-date total, a full-year estimate)
-    # unless it is a level kept under a ceiling: a running average of PM2.5 may fall, and a
-    # high figure there never flatters the unit.
-    indicators: dict[int, tuple[str, bool, bool, bool]] = {}
-    rows = Indicator.objects.filter(year=year).values_list(
-        "pk", "code", "aggregation", "method", "source_unit_id"
-    )
-    for pk, code, aggregation, method, source_unit in rows:
-        ceiling = method == MethodChoices.CEILING
-        indicators[pk] = (
-            code,
-            aggregation == AggregationChoices.LATEST and not ceiling,
-            not ceiling,
-            source_unit is not None,
-        )
-    hashes: dict[int, list[str]] = defaultdict(list)
-    attached = EvidenceAttachment.objects.filter(
-        evidence__indicator__year=year, evidence__is_current=True
-    ).values_list("evidence_id", "sha256")
-    for record, sha256 in attached.iterator(chunk_size=CHUNK):
-        hashes[record].append(sha256)
-    records = (
-        Evidence.objects.current()
-        .filter(indicator__year=year)
-        .exclude(status=EvidenceStatus.REJECTED)
-        .order_by()
-        .values_list(
-            # the day of entry in the district's time zone, computed by the database: no
-            # aware datetime built per row
-            "pk", "unit_id", "indicator_id", "date", "recorded_at__date", "value",
-            "description", "status", "is_waived", "data_source_id",
-        )
-    )  # fmt: skip
-    verified, no_files = EvidenceStatus.VERIFIED, ()
-    facts = []
-    streamed = records.iterator(chunk_size=CHUNK)
-    for row in streamed:
-        pk, unit, indicator, date, entered, value, description, status, waived, source = row
-        code, cumulative, higher_flatters, sourced = indicators[indicator]
-        files = hashes.get(pk)
-        # a unit's own figure on a source-fed indicator is kept, never counted (一数一源)
-        claim = sourced and source is None
-        facts.append(
-            Fact(
-                pk, unit_code[unit], code, date, value, description, entered,
-                tuple(files) if files else no_files, cumulative,
-                status == verified and not waived and not claim,
-                unit_code.get(source, "") if source is not None else "", claim, higher_flatters,
-            )
-        )  # fmt: skip
+    """The year's current records that are not rejected, every one with its description and
+    files: the whole year as ``all_signals`` takes it. ``year_signals`` reads less (only the
+    records that can take part in a signal) and finds the same signals."""
+    records = YearRecords(year)
     return YearFacts(
-        facts=facts,
-        unit_names={code: name for _pk, code, name, _category in units},
-        categories={code: category for _pk, code, _name, category in units},
+        facts=records.all_facts(),
+        unit_names=records.unit_names,
+        categories=records.categories,
         history=previous_figures(year),
     )
 
 
 def year_signals(year: AssessmentYear) -> list[Signal]:
     """Every signal of the year's records, under the year's thresholds (reads only)."""
-    inputs = year_facts(year)
     thresholds, settings = year_thresholds(year)
-    return all_signals(
-        inputs.facts,
-        unit_names=inputs.unit_names,
-        categories=inputs.categories,
+    return found_signals(
+        YearRecords(year),
         closes=settings.collection_closes if settings else None,
-        history=inputs.history,
+        history=previous_figures(year),
         thresholds=thresholds,
     )
 

@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Abs, Floor, Lag, Length, Mod, RowNumber, TruncDate
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from assessment.models import (
@@ -252,7 +253,7 @@ class YearRecords:
                 (),
                 output_field=FloatField(),
             )
-            records = records.alias(span=span).filter(span__gt=days - 1)
+            records = records.filter(GreaterThan(span, days - 1))
         gap = ExpressionWrapper(TruncDate("recorded_at") - F("date"), output_field=DurationField())
         return self.facts(records.alias(gap=gap).filter(gap__gt=datetime.timedelta(days=days)))
 

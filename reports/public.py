@@ -59,7 +59,10 @@ def published_years() -> list[Publication]:
 
 def get_publication(year: int, version: int | None = None) -> Publication:
     """A year's latest publication, or the given version of it; 404 for anything unpublished."""
-    publications = Publication.objects.select_related("year").filter(year__year=year)
+    # the (large) document read only where a page is computed, not when it is kept
+    publications = (
+        Publication.objects.select_related("year").filter(year__year=year).defer("document")
+    )
     if version is not None:
         publications = publications.filter(version=version)
     found = publications.order_by("-version").first()

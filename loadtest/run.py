@@ -43,6 +43,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from loadtest import month_end
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DB_NAME = "district_load"
 PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
@@ -132,8 +134,9 @@ def server_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def prepare(tmp: Path, env: dict[str, str]) -> dict[str, str]:
-    """Create, migrate and seed the scratch database; return the demo passwords."""
+def prepare(tmp: Path, env: dict[str, str], rush: bool = False) -> dict[str, str]:
+    """Create, migrate and seed the scratch database; return the demo passwords (and, for the
+    month-end rush, those of a reporter account for every unit)."""
     python = sys.executable
     manage = [python, "manage.py"]
     log(f"creating the scratch database {DB_NAME}")
@@ -147,7 +150,16 @@ def prepare(tmp: Path, env: dict[str, str]) -> dict[str, str]:
     run([*manage, "year_status", "--year", str(YEAR), "--to", "collecting"], env)
     log("collectstatic (WhiteNoise manifest, temporary STATIC_ROOT)")
     run([*manage, "collectstatic", "--no-input"], env)
-    return json.loads((tmp / "var" / "demo-accounts.json").read_text())
+    passwords: dict[str, str] = json.loads((tmp / "var" / "demo-accounts.json").read_text())
+    if rush:
+        log("a reporter account for every unit")
+        password = secrets.token_urlsafe(12)
+        run(
+            [*manage, "shell", "-c", month_end.ACCOUNTS_CODE],
+            {**env, month_end.PASSWORD_ENV: password},
+        )
+        passwords.update({month_end.reporter_account(unit): password for unit in UNITS})
+    return passwords
 
 
 def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int, logfile: Path):
@@ -198,9 +210,17 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     samples: list[str] = field(default_factory=list)
+    # the month-end rush: requests before this moment (the logins) are set-up, not measured
+    rush: bool = False
+    steady_from: float = 0.0
+    setup: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, kind: str, seconds: float, error: str | None) -> None:
         with self.lock:
+            if self.rush and self.steady_from == 0.0 and kind in month_end.SETUP_KINDS:
+                self.setup[kind].append(seconds)
+                if not error:
+                    return
             self.latencies[kind].append(seconds)
             if error:
                 self.errors[kind] += 1
@@ -233,14 +253,31 @@ class VirtualUser:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
         )
+        self.last_etag: str | None = None
+        self.etags: dict[str, str] = {}  # what the browser keeps: a page's entity tag
+        self.share = 0  # a verifier's share of the queue
+        self.role = ""  # in the month-end rush: reporter, verifier, leader or visitor
+        self.unit = REPORTER_UNIT
 
     def request(
-        self, kind: str, path: str, expect: int = 200, data: dict[str, str] | None = None
+        self,
+        kind: str,
+        path: str,
+        expect: int | tuple[int, ...] = 200,
+        data: dict[str, str] | None = None,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> str | None:
-        """One request, measured; returns the body, or None if it failed."""
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        headers = {"Referer": self.base + path} if data is not None else {}
+        """One request, measured; returns the body, or None if it failed. ``body`` with its
+        ``headers`` is sent as it is (a file upload); ``data`` as a form."""
+        headers = dict(headers or {})
+        if data is not None:
+            body = urllib.parse.urlencode(data).encode()
+        if body is not None:
+            headers["Referer"] = self.base + path
         request = urllib.request.Request(self.base + path, data=body, headers=headers)
+        expected = (expect,) if isinstance(expect, int) else expect
         start = time.perf_counter()
         error = None
         text = None
@@ -249,9 +286,10 @@ class VirtualUser:
                 text = response.read().decode("utf-8", "replace")
                 status = response.status
                 location = response.headers.get("Location", "")
-            if status != expect:
+                self.last_etag = response.headers.get("ETag")
+            if status not in expected:
                 error = f"{path} -> {status} (expected {expect}) {location}".strip()
-            elif expect == 302 and "/accounts/login/" in location:
+            elif 302 in expected and "/accounts/login/" in location:
                 error = f"{path} -> redirected to the login page"
         except Exception as exc:  # any failure is counted, never raised
             error = f"{path} -> {type(exc).__name__}: {exc}"
@@ -332,9 +370,23 @@ class VirtualUser:
             self.request("public unit", f"/results/{PUBLIC_YEAR}/units/{unit}/")
             self.pause()
 
+    def rush(self, barrier: threading.Barrier, deadline: list[float]) -> None:
+        """Sign in, wait for everybody to have signed in, then work until the deadline (set
+        when the last one is in): the steady state is measured without the logins' rush."""
+        signed_in = self.role == "visitor" or self.login()
+        try:
+            barrier.wait(timeout=600)
+        except threading.BrokenBarrierError:
+            self.stats.add("client", 0.0, "the virtual users never all signed in")
+            return
+        if signed_in:
+            self.run(deadline[0])
+
     def run(self, deadline: float) -> None:
         try:
-            if self.account is None:
+            if self.role:
+                month_end.ROLES[self.role](self, deadline)
+            elif self.account is None:
                 self.public_loop(deadline)
             else:
                 self.staff_loop(deadline)
@@ -342,21 +394,48 @@ class VirtualUser:
             self.stats.add("client", 0.0, f"{type(exc).__name__}: {exc}")
 
 
-def drive(base: str, passwords: dict[str, str], users: int, seconds: float, think: float):
-    stats = Stats()
+def drive(
+    base: str,
+    passwords: dict[str, str],
+    users: int,
+    seconds: float,
+    think: float,
+    rush: bool = False,
+):
+    stats = Stats(rush=rush)
     virtual = []
-    for n in range(users):
+    if rush:
+        virtual = month_end.people(VirtualUser, base, stats, passwords, think)
+    for n in range(0 if rush else users):
         account = ROLE_CYCLE[n % len(ROLE_CYCLE)]
         password = passwords.get(account, "") if account else ""
         virtual.append(VirtualUser(base, stats, account, password, think))
+    users = len(virtual)
     start = time.monotonic()
-    deadline = start + seconds
-    threads = [threading.Thread(target=v.run, args=(deadline,), daemon=True) for v in virtual]
+    deadline = [start + seconds]
+    if rush:
+        started = [start]
+
+        def go() -> None:  # the last one signed in: the measured time starts
+            started[0] = time.monotonic()
+            deadline[0] = started[0] + seconds
+            stats.steady_from = started[0]
+
+        barrier = threading.Barrier(users, action=go)
+        threads = [
+            threading.Thread(target=v.rush, args=(barrier, deadline), daemon=True) for v in virtual
+        ]
+    else:
+        threads = [
+            threading.Thread(target=v.run, args=(deadline[0],), daemon=True) for v in virtual
+        ]
     for thread in threads:
         thread.start()
         time.sleep(min(0.05, 1.0 / max(users, 1)))  # ramp up over about a second
     for thread in threads:
-        thread.join(timeout=seconds + 120)
+        thread.join(timeout=seconds + 720)
+    if rush:
+        return stats, time.monotonic() - started[0]
     return stats, time.monotonic() - start
 
 
@@ -395,39 +474,53 @@ def report(stats: Stats, elapsed: float, users: int, seconds: float) -> int:
     return 1 if total_errors or not everything else 0
 
 
-def _row(kind: str, values: list[float], errors: int, elapsed: float) -> str:
+def _row(kind: str, values: list[float], errors: int, elapsed: float, goal: str = "") -> str:
     ms = [percentile(values, f) * 1000 for f in (0.50, 0.95, 0.99)]
     top = (values[-1] * 1000) if values else 0.0
     return (
         f"{kind:<16}{len(values):>9}{errors:>8}{len(values) / elapsed:>8.1f}"
-        f"{ms[0]:>9.0f}{ms[1]:>9.0f}{ms[2]:>9.0f}{top:>9.0f}"
-    )
+        f"{ms[0]:>9.0f}{ms[1]:>9.0f}{ms[2]:>9.0f}{top:>9.0f}{goal}"
+    ).rstrip()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=50, help="concurrent virtual users")
-    parser.add_argument("--seconds", type=float, default=60, help="duration of the load")
+    parser.add_argument("--seconds", type=float, default=None, help="duration of the load")
     parser.add_argument(
-        "--think", type=float, default=1.0, help="mean pause between a user's requests, s"
+        "--think", type=float, default=None, help="mean pause between a user's requests, s"
+    )
+    parser.add_argument(
+        "--month-end",
+        action="store_true",
+        help="the month-end rush (loadtest/month_end.py): 180 people, 120 s, goals printed",
     )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     args = parser.parse_args(argv)
+    rush = args.month_end
+    seconds = args.seconds or (month_end.SECONDS if rush else 60.0)
+    think = args.think if args.think is not None else (month_end.THINK if rush else 1.0)
 
     ensure_postgres()
     tmp = Path(tempfile.mkdtemp(prefix="district-load-"))
     server = None
     try:
         env = server_env(tmp)
-        passwords = prepare(tmp, env)
+        passwords = prepare(tmp, env, rush)
         port = free_port()
         server = start_gunicorn(env, port, args.workers, args.threads, tmp / "gunicorn.log")
-        log(f"driving {args.users} users for {args.seconds:g} s (think time ~{args.think:g} s)")
-        stats, elapsed = drive(
-            f"http://127.0.0.1:{port}", passwords, args.users, args.seconds, args.think
+        users = (
+            month_end.REPORTERS + month_end.VERIFIERS + month_end.LEADERS + month_end.VISITORS
+            if rush
+            else args.users
         )
-        status = report(stats, elapsed, args.users, args.seconds)
+        log(f"driving {users} users for {seconds:g} s (think time ~{think:g} s)")
+        stats, elapsed = drive(f"http://127.0.0.1:{port}", passwords, users, seconds, think, rush)
+        if rush:
+            status = month_end.report(stats, elapsed, users, seconds)
+        else:
+            status = report(stats, elapsed, users, seconds)
         if status:
             server_log = (tmp / "gunicorn.log").read_text()[-4000:]
             if server_log.strip():

@@ -49,7 +49,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DB_NAME = "district_load"
 PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
-YEAR = 2026  # the demo year, in state "scoring" after seed_demo; moved back to "collecting"
+YEAR = 2026  # the demo year: moved to "collecting" where seed_demo leaves it elsewhere
 PUBLIC_YEAR = 2025  # the demo's published year
 UNITS = (
     [f"ZJ{n:02d}" for n in range(1, 13)]
@@ -60,6 +60,10 @@ UNITS = (
 CATEGORIES = {"ZJ": "town", "JJ": "economic", "ZH": "management", "SH": "social"}
 # One cycle of virtual users: who logs in as whom (None: an anonymous visitor).
 ROLE_CYCLE = ["tianbao", "tianbao", "kaoheban", "lingdao", None]
+STATUS_CODE = (
+    "from assessment.models import AssessmentYear; "
+    f"print(AssessmentYear.objects.get(year={YEAR}).status)"
+)
 REPORTER_UNIT = "ZJ01"  # tianbao's unit (units/demo.py)
 
 
@@ -146,8 +150,17 @@ def prepare(tmp: Path, env: dict[str, str], rush: bool = False) -> dict[str, str
     run([*manage, "migrate", "--no-input"], env)
     log("seed_demo")
     run([*manage, "seed_demo", "--url", "http://127.0.0.1/"], env)
-    log(f"year_status --year {YEAR} --to collecting")
-    run([*manage, "year_status", "--year", str(YEAR), "--to", "collecting"], env)
+    printed = subprocess.run(
+        [*manage, "shell", "--no-imports", "--verbosity", "0", "-c", STATUS_CODE],
+        env=env,
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    status = printed[-1] if printed else ""
+    if status != "collecting":  # the demo may leave its year collecting already
+        log(f"year_status --year {YEAR} --to collecting (from {status or 'unknown'})")
+        run([*manage, "year_status", "--year", str(YEAR), "--to", "collecting"], env)
     log("collectstatic (WhiteNoise manifest, temporary STATIC_ROOT)")
     run([*manage, "collectstatic", "--no-input"], env)
     passwords: dict[str, str] = json.loads((tmp / "var" / "demo-accounts.json").read_text())

@@ -25,6 +25,12 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 STATE_FIELD = "state"
+# ``select_for_update(of=ROW_ONLY)``: lock the row read, not the rows ``select_related`` joins
+# to it. Locking those too (the year, the unit, the indicator) would make every decision wait
+# on every other one of the year, and deadlock with a record being written meanwhile: its
+# foreign key checks the indicator row at commit, while the decision waits for the audit chain
+# that the record's transaction holds.
+ROW_ONLY = ("self",)  # (with no_key=True where the key never changes: the weakest row lock)
 
 
 def canonical(value: Any) -> Any:

@@ -36,6 +36,7 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.services import records as record_rules
+from assessment.services.concurrency import ROW_ONLY
 from assessment.services.records import User
 from units.access import account
 from units.models import Unit
@@ -126,7 +127,7 @@ def objection_resolve(
     """Reject (``accept=False``) an open objection with the reason, or accept it with the
     correction that follows (the office then amends the input and recomputes)."""
     locked = (
-        Objection.objects.select_for_update()
+        Objection.objects.select_for_update(of=ROW_ONLY)
         .select_related("year", "unit", "indicator")
         .get(pk=objection.pk)
     )

@@ -43,6 +43,7 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.policy import ALLOWED, Action, needs_reason, year_check
+from assessment.services.concurrency import ROW_ONLY
 from units.access import AnyUser, account
 from units.audit import lock_chain, seal_pending
 
@@ -207,7 +208,7 @@ class RecordFlow(Generic[R]):
         """The records, read again under a row lock: a double click is judged on the real
         state."""
         rows = (
-            self.model.objects.select_for_update()
+            self.model.objects.select_for_update(no_key=True, of=ROW_ONLY)
             .select_related(*self.related)
             .filter(pk__in=list(pks))
             .order_by(*self.ordering)
@@ -215,7 +216,9 @@ class RecordFlow(Generic[R]):
         return cast("list[R]", list(rows))  # rows of ``model``, typed as the base's
 
     def locked_one(self, record: R) -> R:
-        rows = self.model.objects.select_for_update().select_related(*self.related)
+        rows = self.model.objects.select_for_update(no_key=True, of=ROW_ONLY).select_related(
+            *self.related
+        )
         return cast(R, rows.get(pk=record.pk))  # a row of ``model``, typed as the base's
 
 

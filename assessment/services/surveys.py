@@ -57,6 +57,7 @@ from assessment.models import (
 from assessment.policy import Action, year_check
 from assessment.scoring.surveys import SurveyTally, rate_decimal, tally
 from assessment.services import records as record_rules
+from assessment.services.concurrency import ROW_ONLY
 from assessment.services.records import User
 from units.access import AnyUser, account, is_admin, is_leader, is_office, user_unit_id
 
@@ -250,7 +251,7 @@ def survey_save(
 
 def _lock(survey: Survey) -> Survey:
     return (
-        Survey.objects.select_for_update()
+        Survey.objects.select_for_update(of=ROW_ONLY)
         .select_related("year", "unit", "indicator")
         .get(pk=survey.pk)
     )

@@ -22,6 +22,7 @@ from assessment.access import waiver_decide_refusal, waiver_propose_refusal
 from assessment.models import Evidence, Waiver
 from assessment.policy import Action, year_check
 from assessment.services import records as record_rules
+from assessment.services.concurrency import ROW_ONLY
 from assessment.services.records import User
 from units.access import account
 
@@ -35,7 +36,7 @@ def waiver_propose(*, record: Evidence, reason: str, clause: str, by: User) -> W
     """Propose waiving ``record``: a verified, current deduction, disqualify or veto record
     without a standing waiver; the reason and the clause are required."""
     record = (
-        Evidence.objects.select_for_update()
+        Evidence.objects.select_for_update(of=ROW_ONLY)
         .select_related("unit", "indicator__year")
         .get(pk=record.pk)
     )
@@ -82,7 +83,7 @@ def waiver_decline(*, waiver: Waiver, by: User, reason: str) -> Waiver:
 
 def _locked(waiver: Waiver) -> Waiver:
     return (
-        Waiver.objects.select_for_update()
+        Waiver.objects.select_for_update(of=ROW_ONLY)
         .select_related("evidence__unit", "evidence__indicator__year")
         .get(pk=waiver.pk)
     )

@@ -52,8 +52,14 @@ for unit in Unit.objects.order_by("code"):
     Membership.objects.create(user=user, unit=unit)
 """
 
+# The indicators whose records name a catalogued item: a unit claims those through the items,
+# not as a figure, so the reporters here record the others.
+CATALOGUED_CODE = (
+    "from assessment.models import Item; "
+    "print(' '.join(str(pk) for pk in set(Item.objects.values_list('indicator_id', flat=True))))"
+)
+
 RECORD_LINK_RE = re.compile(r'href="/years/(\d+)/verify/(\d+)/')
-HIDDEN_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 FORM_RE = re.compile(r'<form[^>]*id="record-decision-form".*?</form>', re.S)
 
 
@@ -97,14 +103,19 @@ def decision_form(page: str) -> dict[str, str] | None:
     form = FORM_RE.search(page)
     if form is None:
         return None
-    return dict(HIDDEN_RE.findall(form.group(0)))
+    return dict(run.HIDDEN_RE.findall(form.group(0)))
 
 
 # --- the people ----------------------------------------------------------------------------
 
 
 def people(
-    make: type[VirtualUser], base: str, stats: Stats, passwords: dict[str, str], think: float
+    make: type[VirtualUser],
+    base: str,
+    stats: Stats,
+    passwords: dict[str, str],
+    think: float,
+    catalogued: frozenset[str] = frozenset(),
 ) -> list[VirtualUser]:
     """The month-end rush's people, mixed as they arrive."""
     virtual = []
@@ -113,6 +124,7 @@ def people(
         account = reporter_account(unit)
         user = make(base, stats, account, passwords[account], think)
         user.role, user.unit = "reporter", unit
+        user.catalogued = catalogued
         virtual.append(user)
     for n in range(VERIFIERS):
         user = make(base, stats, "kaoheban", passwords["kaoheban"], think)
@@ -140,13 +152,15 @@ def reporter(user: VirtualUser, deadline: float) -> None:
         page = user.request("record form", path)
         token = run.CSRF_RE.search(page or "")
         select = run.SELECT_RE.search(page or "")
-        choices = run.OPTION_RE.findall(select.group(0)) if select else []
+        offered = run.OPTION_RE.findall(select.group(0)) if select else []
+        choices = [pk for pk in offered if pk not in user.catalogued]
         if page is None or not token or not choices:
             if page is not None:
                 user.stats.add("record POST", 0.0, f"{path}: no token or no indicator")
             continue
         user.pause()
         fields = {
+            **run.hidden_fields(page),
             "csrfmiddlewaretoken": token.group(1),
             "indicator": user.rng.choice(choices),
             "date": f"{run.YEAR}-{user.rng.randint(1, 10):02d}-{user.rng.randint(1, 28):02d}",

@@ -65,6 +65,7 @@ STATUS_CODE = (
     f"print(AssessmentYear.objects.get(year={YEAR}).status)"
 )
 REPORTER_UNIT = "ZJ01"  # tianbao's unit (units/demo.py)
+CATALOGUED = "(catalogued indicators)"  # carried with the passwords from the set-up
 
 
 # --- set-up and tear-down --------------------------------------------------------------------
@@ -172,6 +173,14 @@ def prepare(tmp: Path, env: dict[str, str], rush: bool = False) -> dict[str, str
             {**env, month_end.PASSWORD_ENV: password},
         )
         passwords.update({month_end.reporter_account(unit): password for unit in UNITS})
+        printed = subprocess.run(
+            [*manage, "shell", "--no-imports", "--verbosity", "0", "-c", month_end.CATALOGUED_CODE],
+            env=env,
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        passwords[CATALOGUED] = " ".join(printed)
     return passwords
 
 
@@ -251,6 +260,18 @@ class NoRedirect(urllib.request.HTTPErrorProcessor):
 
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# the record form's own hidden fields: its CSRF token and its one-time submission token
+RECORD_FORM_RE = re.compile(r'<form[^>]*id="record-form".*?</form>', re.S)
+FEEDBACK_RE = re.compile(r'class="invalid-feedback[^"]*"[^>]*>(.*?)</', re.S)
+HIDDEN_RE = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """The hidden fields of the page's record form, as a browser sends them back."""
+    form = RECORD_FORM_RE.search(page)
+    return dict(HIDDEN_RE.findall(form.group(0))) if form else {}
+
+
 OPTION_RE = re.compile(r'<option value="(\d+)"')
 SELECT_RE = re.compile(r'<select name="indicator".*?</select>', re.S)
 
@@ -270,6 +291,7 @@ class VirtualUser:
         self.etags: dict[str, str] = {}  # what the browser keeps: a page's entity tag
         self.share = 0  # a verifier's share of the queue
         self.role = ""  # in the month-end rush: reporter, verifier, leader or visitor
+        self.catalogued: frozenset[str] = frozenset()  # indicator ids recorded by item
         self.unit = REPORTER_UNIT
 
     def request(
@@ -302,6 +324,9 @@ class VirtualUser:
                 self.last_etag = response.headers.get("ETag")
             if status not in expected:
                 error = f"{path} -> {status} (expected {expect}) {location}".strip()
+                said = FEEDBACK_RE.search(text or "")
+                if said:  # a form sent back: what it said
+                    error += f" «{re.sub(r'<[^>]+>', '', said.group(1)).strip()[:120]}»"
             elif 302 in expected and "/accounts/login/" in location:
                 error = f"{path} -> redirected to the login page"
         except Exception as exc:  # any failure is counted, never raised
@@ -341,6 +366,7 @@ class VirtualUser:
             return
         self.pause()
         form = {
+            **hidden_fields(page),
             "csrfmiddlewaretoken": token.group(1),
             "indicator": self.rng.choice(choices),
             "date": f"{YEAR}-{self.rng.randint(1, 10):02d}-{self.rng.randint(1, 28):02d}",
@@ -418,7 +444,8 @@ def drive(
     stats = Stats(rush=rush)
     virtual = []
     if rush:
-        virtual = month_end.people(VirtualUser, base, stats, passwords, think)
+        catalogued = frozenset(passwords.get(CATALOGUED, "").split())
+        virtual = month_end.people(VirtualUser, base, stats, passwords, think, catalogued)
     for n in range(0 if rush else users):
         account = ROLE_CYCLE[n % len(ROLE_CYCLE)]
         password = passwords.get(account, "") if account else ""

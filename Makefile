@@ -114,7 +114,8 @@ bench: install
 # (127.0.0.1:5432, user postgres; dropped before and after, no other database is touched),
 # 50 simulated users for 60 s; prints requests/s and p50/p95/p99 latency per page kind and
 # exits non-zero on any failed request. LOADTEST_ARGS: --users, --seconds, --think, --workers,
-# --threads.
+# --threads; --month-end for the month-end rush (loadtest/month_end.py: 180 people for 120 s
+# after their logins, each page kind beside its goal).
 loadtest: install
 	$(PY) -m loadtest.run $(LOADTEST_ARGS)
 

@@ -24,6 +24,7 @@ import datetime
 import decimal
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -226,10 +227,18 @@ class _Chain:
             # COPY: one round trip for the chunk, where executemany makes one a seal. The ids
             # are drawn in the order the rows arrive, as with the inserts.
             self.connection.ensure_connection()
+            started = time.perf_counter()
             with self.connection.connection.cursor() as cursor:
                 with cursor.copy(self.copy_sql) as copy:
                     for seal in self.batch:
                         copy.write_row(seal)
+            if self.connection.queries_logged:  # counted as the insert it replaces was
+                self.connection.queries_log.append(
+                    {
+                        "sql": f"{self.copy_sql} ({len(self.batch)} rows)",
+                        "time": f"{time.perf_counter() - started:.3f}",
+                    }
+                )
         else:
             with self.connection.cursor() as cursor:
                 cursor.executemany(self.sql, self.batch)

@@ -159,16 +159,7 @@ def reporter(user: VirtualUser, deadline: float) -> None:
                 user.stats.add("record POST", 0.0, f"{path}: no token or no indicator")
             continue
         user.pause()
-        fields = {
-            **run.hidden_fields(page),
-            "csrfmiddlewaretoken": token.group(1),
-            "indicator": user.rng.choice(choices),
-            "date": f"{run.YEAR}-{user.rng.randint(1, 10):02d}-{user.rng.randint(1, 28):02d}",
-            "value": str(user.rng.randint(1, 500)),
-            "description": "月末集中填报的佐证记录",
-        }
-        if 'name="late_reason"' in page:
-            fields["late_reason"] = "负载测试：补录"
+        fields = user.record_fields(page, token.group(1), choices, "月末集中填报的佐证记录")
         body, content_type = multipart(fields, {"attachments": ("佐证材料.pdf", a_pdf())})
         user.request("record POST", path, 302, body=body, headers={"Content-Type": content_type})
         user.pause()

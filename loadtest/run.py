@@ -365,17 +365,26 @@ class VirtualUser:
             self.stats.add("record POST", 0.0, f"{path}: no token or no indicator in the form")
             return
         self.pause()
-        form = {
+        form = self.record_fields(page, token.group(1), choices, "负载测试录入的佐证记录")
+        if late_reason:
+            form["late_reason"] = "负载测试：补录"
+        self.request("record POST", path, 302, form)
+
+    def record_fields(
+        self, page: str, token: str, choices: list[str], description: str
+    ) -> dict[str, str]:
+        """What a person fills in on the record form: an indicator, a date, a value."""
+        fields = {
             **hidden_fields(page),
-            "csrfmiddlewaretoken": token.group(1),
+            "csrfmiddlewaretoken": token,
             "indicator": self.rng.choice(choices),
             "date": f"{YEAR}-{self.rng.randint(1, 10):02d}-{self.rng.randint(1, 28):02d}",
             "value": str(self.rng.randint(1, 500)),
-            "description": "负载测试录入的佐证记录",
+            "description": description,
         }
-        if late_reason or 'name="late_reason"' in page:
-            form["late_reason"] = "负载测试：补录"
-        self.request("record POST", path, 302, form)
+        if 'name="late_reason"' in page:
+            fields["late_reason"] = "负载测试：补录"
+        return fields
 
     def staff_loop(self, deadline: float) -> None:
         if not self.login():

@@ -46,6 +46,7 @@ from assessment.models import (
     Indicator,
     MethodChoices,
 )
+from assessment.scoring.descriptions import similar_descriptions
 from assessment.scoring.digits import (
     digit_heaping,
     heaping_test,
@@ -62,7 +63,6 @@ from assessment.scoring.signals import (
     outlier_hits,
     outlier_signal,
     shared_attachments,
-    similar_descriptions,
 )
 from assessment.scoring.sources import source_contradictions
 from units.models import Unit

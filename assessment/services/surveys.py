@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from assessment.access import manages_assessment
 from assessment.lib.codes import code_digest, make_code
 from assessment.lib.history import set_history_user
+from assessment.lib.survey_words import decimal_text
 from assessment.models import (
     AssessmentYear,
     Indicator,
@@ -483,7 +484,7 @@ def survey_close(*, survey: Survey, by: User, without_rate: bool = False) -> Sur
         locked.details = {
             "responses": pool.tally.responses,
             "needed": pool.needed,
-            "total": _decimal_text(pool.tally.total),
+            "total": decimal_text(pool.tally.total),
             "rate": str(rate),
             "surveys": [
                 {"id": s.pk, "name": s.name, "responses": pool.counts[s.pk]} for s in pool.surveys
@@ -507,14 +508,6 @@ def survey_close(*, survey: Survey, by: User, without_rate: bool = False) -> Sur
     record_rules.save(locked, by, reason, update_fields=update_fields)
     _sync(survey, locked, [*update_fields, "closed_by_id"])
     return locked
-
-
-def _decimal_text(value: Fraction, places: int = 6) -> str:
-    """A sum of scores for reading: exact when it ends within ``places`` decimals."""
-    scaled = value * 10**places
-    units = (scaled.numerator * 2 + scaled.denominator) // (scaled.denominator * 2)
-    result = Decimal(units).scaleb(-places)
-    return format(result.normalize(), "f") if result else "0"
 
 
 def _write_rate(survey: Survey, rate: Decimal, by: User) -> SurveyRate:
@@ -575,27 +568,3 @@ def codes_make(
         for serial, code in codes
     )
     return batch, codes
-
-
-# --- the rate in words ------------------------------------------------------------------------
-
-
-def rate_words(result: SurveyTally, needed: int) -> str:
-    """The calculation of a rate, in words and numbers, for the detail page."""
-    if result.responses == 0 or result.rate is None:
-        return _("No valid response yet: no rate.")
-    rate = rate_decimal(result.rate)
-    text = _(
-        "Each valid response scores the mean value of its answers; the rate is the mean of "
-        "those scores: %(total)s ÷ %(count)s = %(rate)s (%(percent)s)."
-    ) % {
-        "total": _decimal_text(result.total),
-        "count": result.responses,
-        "rate": rate,
-        "percent": f"{(rate * 100).quantize(Decimal('0.01'))}%",
-    }
-    if result.responses < needed:
-        text += " " + _("Fewer than the %(needed)s valid responses needed for a rate.") % {
-            "needed": needed
-        }
-    return text

@@ -22,6 +22,7 @@ from assessment.access import manages_assessment
 from assessment.documents.slips import SURVEY_WORDING, Slip, poster_pdf, slips_pdf
 from assessment.forms.base import add_service_errors
 from assessment.forms.surveys import SurveyCloseForm, SurveyCodesForm, SurveyForm
+from assessment.lib.survey_words import rate_words
 from assessment.models import AssessmentYear, Survey, SurveyRate, SurveyStatus
 from assessment.policy import ALLOWED, Action
 from assessment.selectors import surveys as survey_selectors
@@ -185,8 +186,8 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "pool": pool,
         "siblings": siblings,
-        "own_words": survey_service.rate_words(report.tally, survey.min_responses),
-        "pool_words": survey_service.rate_words(pool.tally, pool.needed),
+        "own_words": rate_words(report.tally, survey.min_responses),
+        "pool_words": rate_words(pool.tally, pool.needed),
         "link": public_url(request, survey),
         "public_state": answering.public_refusal(survey),
         "may_edit": office and survey.status == SurveyStatus.DRAFT,

@@ -35,27 +35,24 @@ def test_a_decision_and_a_new_record_on_its_indicator_are_both_saved(
 ):
     year = YearFactory(year=2026, status=YearStatus.COLLECTING)
     indicator = IndicatorFactory(year=year, category=town, code="GDP")
-    waiting = evidence_record(
-        unit=unit_b,
-        indicator=indicator,
-        date=datetime.date(2026, 3, 1),
-        value=Decimal(80),
-        description="乙镇报表",
-        by=reporter_b,
-    )
+
+    def record(unit, day: int, value: int, by):
+        return evidence_record(
+            unit=unit,
+            indicator=indicator,
+            date=datetime.date(2026, 3, day),
+            value=Decimal(value),
+            description=f"{unit.name}报表",
+            by=by,
+        )
+
+    waiting = record(unit_b, 1, 80, reporter_b)
     recorded, decided = threading.Event(), threading.Event()
 
     def attempt(who: str) -> str:
         if who == "town":
             with transaction.atomic():
-                evidence_record(
-                    unit=unit_a,
-                    indicator=indicator,
-                    date=datetime.date(2026, 3, 2),
-                    value=Decimal(120),
-                    description="甲镇报表",
-                    by=reporter_a,
-                )
+                record(unit_a, 2, 120, reporter_a)
                 recorded.set()  # the audit chain is this transaction's until it commits
                 decided.wait(10)  # the decision has started and waits for the chain
                 time.sleep(1.5)  # longer than PostgreSQL's deadlock_timeout (1 s)

@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 
+from assessment.scoring.descriptions import normalise, similar_descriptions
 from assessment.scoring.digits import binomial_upper_p, chi_square_p, digit_heaping, round_numbers
 from assessment.scoring.signals import (
     Fact,
@@ -18,11 +19,9 @@ from assessment.scoring.signals import (
     backdated,
     bursts,
     cumulative_decreases,
-    normalise,
     outliers,
     robust_z,
     shared_attachments,
-    similar_descriptions,
 )
 from tests.example_district import code, date, load_units, read_rows, required, required_number
 

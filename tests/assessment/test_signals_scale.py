@@ -9,14 +9,8 @@ import itertools
 import random
 from decimal import Decimal
 
-from assessment.scoring.signals import (
-    Fact,
-    Thresholds,
-    jaccard,
-    normalise,
-    shingles,
-    similar_descriptions,
-)
+from assessment.scoring.descriptions import jaccard, normalise, shingles, similar_descriptions
+from assessment.scoring.signals import Fact, Thresholds
 
 WORDS = "走访 企业 项目 投资 入库 签约 开工 竣工 验收 调研 督办 宣传 培训 会议".split()
 

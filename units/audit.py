@@ -335,21 +335,12 @@ def seal_pending(
 def _seal_table(model: type[models.Model], using: str) -> int:
     """``seal_pending`` of one table, as after each single save: the rows above its last
     sealed id are read together with the chain's head, in one query (then one insert)."""
-    seals = _seal_model()._base_manager.using(using)
     label = model._meta.label_lower
     columns = _columns(model)
     key = _key(model)
     id_index = columns.index(key)
     added = _added_later(model)
-    last_sealed = seals.filter(table=label).order_by("-history_id").values("history_id")[:1]
-    head = seals.order_by("-pk").values("chain_hash")[:1]
-    first = list(
-        model._base_manager.using(using)
-        .filter(**{f"{key}__gt": Coalesce(Subquery(last_sealed), Value(0))})
-        .annotate(audit_chain_head=Subquery(head))
-        .order_by(key)
-        .values_list(*columns, "audit_chain_head")[:CHUNK]
-    )
+    first = _unsealed_rows(model, using)
     if not first:
         return 0
     chain = _Chain(using, first[0][-1] or GENESIS)
@@ -360,6 +351,53 @@ def _seal_table(model: type[models.Model], using: str) -> int:
         _seal_rows(chain, model, model._base_manager.using(using).filter(pk__gt=after))
     chain.flush()
     return chain.count
+
+
+# (model, alias, vendor) -> the compiled query of ``_unsealed_rows`` and its converters.
+_UNSEALED_QUERIES: dict[tuple[type[models.Model], str, str], tuple[str, tuple, dict]] = {}
+
+
+def _unsealed_rows(model: type[models.Model], using: str) -> list[tuple]:
+    """The first ``CHUNK`` rows of ``model`` above its last sealed id, in id order, each with
+    the chain's head as its last value. The query has no parameter but the table's label, so
+    it is compiled once a process: after every single save it is the one query that reads, and
+    compiling it through the ORM cost ten times as much as running it."""
+    connection = connections[using]
+    cache_key = (model, using, connection.vendor)
+    compiled = _UNSEALED_QUERIES.get(cache_key)
+    if compiled is None:
+        key = _key(model)
+        seals = _seal_model()._base_manager.using(using)
+        last_sealed = (
+            seals.filter(table=model._meta.label_lower)
+            .order_by("-history_id")
+            .values("history_id")[:1]
+        )
+        head = seals.order_by("-pk").values("chain_hash")[:1]
+        rows = (
+            model._base_manager.using(using)
+            .filter(**{f"{key}__gt": Coalesce(Subquery(last_sealed), Value(0))})
+            .annotate(audit_chain_head=Subquery(head))
+            .order_by(key)
+            .values_list(*_columns(model), "audit_chain_head")[:CHUNK]
+        )
+        compiler = rows.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        compiled = _UNSEALED_QUERIES[cache_key] = (sql, tuple(params), converters)
+    sql, params, converters = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if not converters:
+        return [tuple(row) for row in found]
+    rows = []
+    for row in map(list, found):  # as the ORM converts values read (dates, decimals, …)
+        for position, (functions, expression) in converters.items():
+            for convert in functions:
+                row[position] = convert(row[position], expression, connection)
+        rows.append(tuple(row))
+    return rows
 
 
 def _before_history_row(

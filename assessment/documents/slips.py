@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import segno
 from fpdf import FPDF
-from pylopdf_fonts_zh_cn import sans_path
 
-FONT = "noto-sans-sc"
+from assessment.documents.pdf import FONT, add_chinese_font
+
 PAGE_W, PAGE_H = 210, 297  # A4, mm
 MARGIN = 10
 COLUMNS, ROWS = 2, 4
@@ -61,7 +61,7 @@ def _pdf(title: str) -> FPDF:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.add_font(FONT, fname=str(sans_path()))
+    add_chinese_font(pdf)
     pdf.set_title(title)
     pdf.set_creator("区年度目标责任考核系统")
     return pdf

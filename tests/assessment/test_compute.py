@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from assessment.models import (
     AssessmentYear,
@@ -99,75 +100,18 @@ def _store_inputs(inputs: YearInputs, *, status: str = "scoring") -> AssessmentY
     return year
 
 
+@pytest.fixture(scope="class")
+def stored_example(django_db_setup, django_db_blocker):
+    """The example district stored once for the tests of a class, rolled back after them
+    (each test's own changes roll back to a savepoint at its end)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _store_inputs(load_year(2026, bonus_pool=None)).pk
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def example_year(db):
-    return _store_inputs(load_year(2026, bonus_pool=None))
-
-
-def test_the_example_district_computed_from_the_database_matches_every_number(
-    example_year, office_user, django_assert_max_num_queries
-):
-    with django_assert_max_num_queries(30):
-        run = results_compute(year=example_year, by=office_user, bonus_pool=1_000_000)
-
-    results = {r.unit.code: r for r in run.units.select_related("unit")}
-    assert set(results) == set(EXPECTED["units"])
-    for code, expected in EXPECTED["units"].items():
-        unit = results[code]
-        got = {
-            "total": str(unit.total),
-            "rank": unit.rank,
-            "tier": unit.tier,
-            "veto": unit.veto,
-            "bonus": unit.bonus,
-            "indicators": {k: v for k, v in unit.scores.items()},
-        }
-        want = {k: expected[k] for k in ("total", "rank", "tier", "veto", "bonus")}
-        want["indicators"] = {k: v for k, v in expected["indicators"].items()}
-        assert got == want, code
-    assert sum(r.bonus for r in results.values()) == 1_000_000
-
-    teams = {t.unit.code: (str(t.score), t.tier) for t in run.teams.select_related("unit")}
-    assert teams == {code: (t["score"], t["tier"]) for code, t in EXPECTED["teams"].items()}
-    cadres = {
-        f"{c.cadre.unit.code}/{c.cadre.name}": (str(c.score), c.tier)
-        for c in run.cadres.select_related("cadre__unit")
-    }
-    assert cadres == {key: (c["score"], c["tier"]) for key, c in EXPECTED["cadres"].items()}
-    assert run.computed_by == office_user
-    assert len(run.input_hash) == 64
-    assert run.warnings == []
-
-
-def test_the_stored_digest_shows_whether_the_inputs_changed_since(example_year):
-    run = results_compute(year=example_year)
-    assert run_matches_inputs(run)
-    grade = Grade.objects.first()
-    grade.grade = "D" if grade.grade != "D" else "A"
-    grade.save()
-    assert not run_matches_inputs(run)
-
-
-def test_a_new_computation_replaces_the_current_one_and_keeps_the_old(example_year):
-    first = results_compute(year=example_year)
-    second = results_compute(year=example_year)
-    first.refresh_from_db()
-    assert (first.is_current, second.is_current) == (False, True)
-    assert first.input_hash == second.input_hash
-    assert ComputationRun.objects.filter(year=example_year).count() == 2
-
-
-def test_missing_targets_stop_the_computation_listing_every_pair_and_writing_nothing(
-    example_year,
-):
-    Target.objects.filter(unit__code__in=["TO01", "EC02"], indicator__code="TAX").delete()
-    with pytest.raises(ComputeRefused) as refusal:
-        results_compute(year=example_year)
-    messages = refusal.value.messages
-    assert len([m for m in messages if "TAX" in m]) == 2
-    assert any("TO01" in m for m in messages) and any("EC02" in m for m in messages)
-    assert not ComputationRun.objects.exists()
-    assert not UnitResult.objects.exists()
+def example_year(db, stored_example):
+    return AssessmentYear.objects.get(pk=stored_example)
 
 
 def test_only_verified_current_records_dated_in_the_year_count(town, office_user):
@@ -222,55 +166,119 @@ def test_latest_aggregation_takes_the_latest_date_then_the_last_recorded(town):
     assert run.units.get().scores == {"STOCK": "7.00"}
 
 
-def test_computing_follows_the_years_state(example_year):
-    example_year.status = "setup"
-    example_year.save()
-    with pytest.raises(ValidationError) as locked:
-        results_compute(year=example_year)
-    assert locked.value.code == "year_locked"
+class TestTheExampleDistrict:
+    """Tests on the example district, stored once for them all."""
 
-    example_year.status = "publicity"
-    example_year.save()
-    with pytest.raises(ValidationError) as needs_reason:
-        results_compute(year=example_year)
-    assert needs_reason.value.code == "reason_required"
-    run = results_compute(year=example_year, reason="异议复核后重新计算")
-    assert run.is_current
+    def test_the_example_district_computed_from_the_database_matches_every_number(
+        self, example_year, office_user, django_assert_max_num_queries
+    ):
+        with django_assert_max_num_queries(30):
+            run = results_compute(year=example_year, by=office_user, bonus_pool=1_000_000)
 
+        results = {r.unit.code: r for r in run.units.select_related("unit")}
+        assert set(results) == set(EXPECTED["units"])
+        for code, expected in EXPECTED["units"].items():
+            unit = results[code]
+            got = {
+                "total": str(unit.total),
+                "rank": unit.rank,
+                "tier": unit.tier,
+                "veto": unit.veto,
+                "bonus": unit.bonus,
+                "indicators": {k: v for k, v in unit.scores.items()},
+            }
+            want = {k: expected[k] for k in ("total", "rank", "tier", "veto", "bonus")}
+            want["indicators"] = {k: v for k, v in expected["indicators"].items()}
+            assert got == want, code
+        assert sum(r.bonus for r in results.values()) == 1_000_000
 
-def test_the_command_line_computes_and_exports_the_example(example_year, tmp_path):
-    import io
-    import json
+        teams = {t.unit.code: (str(t.score), t.tier) for t in run.teams.select_related("unit")}
+        assert teams == {code: (t["score"], t["tier"]) for code, t in EXPECTED["teams"].items()}
+        cadres = {
+            f"{c.cadre.unit.code}/{c.cadre.name}": (str(c.score), c.tier)
+            for c in run.cadres.select_related("cadre__unit")
+        }
+        assert cadres == {key: (c["score"], c["tier"]) for key, c in EXPECTED["cadres"].items()}
+        assert run.computed_by == office_user
+        assert len(run.input_hash) == 64
+        assert run.warnings == []
 
-    import openpyxl
-    from django.core.management import call_command
+    def test_the_stored_digest_shows_whether_the_inputs_changed_since(self, example_year):
+        run = results_compute(year=example_year)
+        assert run_matches_inputs(run)
+        grade = Grade.objects.first()
+        grade.grade = "D" if grade.grade != "D" else "A"
+        grade.save()
+        assert not run_matches_inputs(run)
 
-    out = io.StringIO()
-    call_command("compute_scores", year=2026, bonus_pool=1_000_000, stdout=out)
-    assert "26" in out.getvalue()
+    def test_a_new_computation_replaces_the_current_one_and_keeps_the_old(self, example_year):
+        first = results_compute(year=example_year)
+        second = results_compute(year=example_year)
+        first.refresh_from_db()
+        assert (first.is_current, second.is_current) == (False, True)
+        assert first.input_hash == second.input_hash
+        assert ComputationRun.objects.filter(year=example_year).count() == 2
 
-    exported = io.StringIO()
-    call_command("export_results", year=2026, format="json", stdout=exported)
-    document = json.loads(exported.getvalue())
-    assert (document["year"], document["status"]) == (2026, "scoring")
-    to03 = next(u for u in document["units"] if u["unit"] == "TO03")
-    assert {k: to03[k] for k in ("total", "rank", "tier", "veto", "bonus")} == {
-        "total": "96.77", "rank": 1, "tier": "excellent", "veto": False, "bonus": 82465,
-    }  # fmt: skip
-    assert to03["indicators"]["INV"] == "12.13"
-    assert {"unit": "TO01", "score": "76.24", "tier": "poor"} in document["teams"]
+    def test_missing_targets_stop_the_computation_listing_every_pair_and_writing_nothing(
+        self,
+        example_year,
+    ):
+        Target.objects.filter(unit__code__in=["TO01", "EC02"], indicator__code="TAX").delete()
+        with pytest.raises(ComputeRefused) as refusal:
+            results_compute(year=example_year)
+        messages = refusal.value.messages
+        assert len([m for m in messages if "TAX" in m]) == 2
+        assert any("TO01" in m for m in messages) and any("EC02" in m for m in messages)
+        assert not ComputationRun.objects.exists()
+        assert not UnitResult.objects.exists()
 
-    path = tmp_path / "results.xlsx"
-    call_command("export_results", year=2026, format="xlsx", output=str(path))
-    sheet = openpyxl.load_workbook(path).worksheets[0]
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows["TO03"][3] == 96.77 and rows["TO03"][4] == 1 and rows["TO03"][7] == 82465
+    def test_computing_follows_the_years_state(self, example_year):
+        example_year.status = "setup"
+        example_year.save()
+        with pytest.raises(ValidationError) as locked:
+            results_compute(year=example_year)
+        assert locked.value.code == "year_locked"
 
+        example_year.status = "publicity"
+        example_year.save()
+        with pytest.raises(ValidationError) as needs_reason:
+            results_compute(year=example_year)
+        assert needs_reason.value.code == "reason_required"
+        run = results_compute(year=example_year, reason="异议复核后重新计算")
+        assert run.is_current
 
-def test_the_command_line_refuses_clearly(example_year):
-    from django.core.management import CommandError, call_command
+    def test_the_command_line_computes_and_exports_the_example(self, example_year, tmp_path):
+        import io
+        import json
 
-    with pytest.raises(CommandError, match="2031"):
-        call_command("compute_scores", year=2031)
-    with pytest.raises(CommandError):
-        call_command("export_results", year=2026, format="json")  # not computed yet
+        import openpyxl
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("compute_scores", year=2026, bonus_pool=1_000_000, stdout=out)
+        assert "26" in out.getvalue()
+
+        exported = io.StringIO()
+        call_command("export_results", year=2026, format="json", stdout=exported)
+        document = json.loads(exported.getvalue())
+        assert (document["year"], document["status"]) == (2026, "scoring")
+        to03 = next(u for u in document["units"] if u["unit"] == "TO03")
+        assert {k: to03[k] for k in ("total", "rank", "tier", "veto", "bonus")} == {
+            "total": "96.77", "rank": 1, "tier": "excellent", "veto": False, "bonus": 82465,
+        }  # fmt: skip
+        assert to03["indicators"]["INV"] == "12.13"
+        assert {"unit": "TO01", "score": "76.24", "tier": "poor"} in document["teams"]
+
+        path = tmp_path / "results.xlsx"
+        call_command("export_results", year=2026, format="xlsx", output=str(path))
+        sheet = openpyxl.load_workbook(path).worksheets[0]
+        rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+        assert rows["TO03"][3] == 96.77 and rows["TO03"][4] == 1 and rows["TO03"][7] == 82465
+
+    def test_the_command_line_refuses_clearly(self, example_year):
+        from django.core.management import CommandError, call_command
+
+        with pytest.raises(CommandError, match="2031"):
+            call_command("compute_scores", year=2031)
+        with pytest.raises(CommandError):
+            call_command("export_results", year=2026, format="json")  # not computed yet

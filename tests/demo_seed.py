@@ -33,6 +33,7 @@ SHARED_DEMO_MODULES = (
     "tests/test_csp_pages.py",
     "tests/test_downloads.py",
     "tests/test_query_budgets.py",
+    "tests/test_query_budgets_growth.py",
     "tests/units/test_seed_demo.py",
 )
 

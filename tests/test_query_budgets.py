@@ -3,9 +3,9 @@
 Measured on the demo district (33 units, thousands of records, objections, surveys, rounds,
 projects, drafts, signals and warnings): each page, opened by the roles that work with it, must
 stay within a budget below the number of rows it lists, so a query per row (or per unit) would
-break it. Where the demo has only a row or two (imports, objections, publications, waivers,
-drafts, instructions) the budget still holds the page to what it reads today; a test that grows
-those lists is still to be written. The pages that other modules test against a growing world
+break it. Where the demo has only a row or two, or none (imports, objections, publications,
+waivers, drafts, instructions), ``tests/test_query_budgets_growth.py`` grows the list and
+counts again. The pages that other modules test against a growing world
 are not repeated here (results, targets, grading, rounds, surveys, projects, reminders,
 workbench, dashboard, letters, bulletins, teams, cadres, bonus, public pages).
 """

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.imports import workbook_import
@@ -337,6 +339,24 @@ def test_the_office_reads_the_differences_page_with_both_documents(
     assert page.status_code == 200
     assert 'data-unit="A01"' in html and 'data-unit="B01"' not in html
     assert "本镇自报地区生产总值" in html and "统计快报" in html
+
+
+def test_the_differences_page_makes_as_many_queries_for_more_differences(
+    client, contradicted, unit_b, gdp, reporter_b, office_user
+):
+    client.force_login(office_user)
+    url = reverse("assessment:source_differences", kwargs={"year": 2026})
+    client.get(url)  # the first visit may fill caches
+    with CaptureQueriesContext(connection) as with_one:
+        assert 'data-unit="B01"' not in client.get(url).content.decode()
+
+    # 乙镇 claims 100 more: 1,149 against the source's 1,000, 14.9 % above, in two records
+    claim_before_the_source(unit_b, gdp, reporter_b, 100, office_user)
+
+    with CaptureQueriesContext(connection) as with_two:
+        html = client.get(url).content.decode()
+    assert 'data-unit="A01"' in html and 'data-unit="B01"' in html
+    assert len(with_two) == len(with_one)
 
 
 # --- access ------------------------------------------------------------------------------------

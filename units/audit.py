@@ -11,11 +11,11 @@ above the last sealed one, in id order. A history row amended through the ORM af
 supersedes the earlier, and only raw SQL — which sends no signal — leaves a row unmatched.
 
 Sealing is serialised so that two transactions never fork the chain: PostgreSQL by a
-transaction-level advisory lock, taken before the history row is written (``pre_create``
-signal, ``lock_chain()`` in ``insert_history``) and again when sealing, so history ids are
-allocated in the order their rows are sealed; SQLite by its write lock (the project opens
-transactions IMMEDIATE). ``verify()`` (``manage.py verify_audit``) walks the chain and
-recomputes every hash from the history rows as they are now.
+transaction-level advisory lock of its database, taken before the history row is written
+(``pre_create`` signal, ``lock_chain()`` in ``insert_history``) and again when sealing, so
+history ids are allocated in the order their rows are sealed; SQLite by its write lock (the
+project opens transactions IMMEDIATE). ``verify()`` (``manage.py verify_audit``) walks the
+chain and recomputes every hash from the history rows as they are now.
 """
 
 from __future__ import annotations
@@ -46,7 +46,11 @@ if TYPE_CHECKING:
 
 GENESIS = "0" * 64  # the "previous chain hash" of the first seal
 CHUNK = 5_000  # history rows read, hashed and sealed at a time
-LOCK_KEY = 0x617564_6974  # PostgreSQL advisory lock key of the chain ("audit")
+# PostgreSQL's advisory locks are the server's, shared by all its databases; the chain is one
+# database's. The lock is therefore keyed by both: this class ("audt") and the database's name,
+# so that two databases on one server (a test run's workers, a benchmark beside the site) never
+# wait for each other's sealing.
+LOCK_CLASS = 0x6175_6474
 
 
 # --- canonical content ------------------------------------------------------------------------
@@ -166,7 +170,9 @@ def lock_chain(using: str = "default") -> None:
     ):
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(current_database()))", [LOCK_CLASS]
+        )
     if connection.in_atomic_block:
         transaction.on_commit(_locked_marker(connection), using=using)
 

@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
+
+from tests import snapshot
 
 SHARED_DEMO_MODULES = (
     "tests/assessment/test_demo.py",
@@ -57,11 +61,23 @@ def _open_seed(django_db_blocker, tmp_path_factory) -> None:
     try:
         out = io.StringIO()
         call_command("seed_demo", stdout=out)
+        seed = snapshot.take()
     except BaseException:
         transaction.set_rollback(True)
         stack.close()
         raise
     _seed.update(stack=stack, out=out.getvalue())
+    seed.media = var / "media"
+    snapshot.save(seed, snapshot_path(tmp_path_factory))
+
+
+def snapshot_path(tmp_path_factory) -> Path:
+    """Where the seeded demo's rows are kept for the browser tests of any worker of this run
+    (``tests/snapshot.py``): their flush rules out sharing the seed itself."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the workers' folders share the run's folder
+        base = base.parent
+    return base / "seeded-demo.pickle"
 
 
 def close_seeded_demo() -> None:

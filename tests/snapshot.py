@@ -15,14 +15,22 @@ other ids).
 Foreign keys are checked at commit (Django creates them deferred), so the tables may be written
 in any order. Only inserts are made into tables that were empty; the guards of rows written
 once refuse updates and deletes, never inserts. Sequences are left as they are: they are past
-every id kept, since these rows took their ids from them.
+every id kept, since these rows took their ids from them; a snapshot taken by another test
+worker (``save``/``load``, through a file) took its ids from that worker's database, so after
+putting it back PostgreSQL's sequences are set past the highest id, as ``loaddata`` does
+(SQLite always numbers past the highest id).
 """
 
 from __future__ import annotations
 
+import pickle
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 
@@ -30,6 +38,8 @@ from django.db import connection, transaction
 class Snapshot:
     # table -> (columns, rows) on SQLite, or the table's COPY text on PostgreSQL
     tables: dict[str, object] = field(default_factory=dict)
+    vendor: str = ""
+    media: Path | None = None  # the folder of the files the rows name
 
 
 def _tables() -> list[str]:
@@ -43,7 +53,7 @@ def _has_rows(cursor, table: str) -> bool:
 
 def take() -> Snapshot:
     """Every table's rows as they are now."""
-    snapshot = Snapshot()
+    snapshot = Snapshot(vendor=connection.vendor)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in _tables():
@@ -63,8 +73,9 @@ def take() -> Snapshot:
     return snapshot
 
 
-def put_back(snapshot: Snapshot) -> None:
-    """The database as it was when ``snapshot`` was taken, committed."""
+def put_back(snapshot: Snapshot, media_root: Path | None = None) -> None:
+    """The database as it was when ``snapshot`` was taken, committed; its files copied into
+    ``media_root``."""
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
         for table, content in snapshot.tables.items():
@@ -79,4 +90,23 @@ def put_back(snapshot: Snapshot) -> None:
                 names = ", ".join(quote(column) for column in columns)
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
+        for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+            cursor.execute(statement)
     ContentType.objects.clear_cache()
+    if snapshot.media is not None and media_root is not None and snapshot.media.is_dir():
+        shutil.copytree(snapshot.media, media_root, dirs_exist_ok=True)
+
+
+def save(snapshot: Snapshot, path: Path) -> None:
+    """Write ``snapshot`` to ``path`` whole or not at all (another worker may be reading)."""
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+    partial.replace(path)
+
+
+def load(path: Path) -> Snapshot | None:
+    """The snapshot ``save`` wrote at ``path`` for this database, if there is one."""
+    if not path.is_file():
+        return None
+    snapshot = pickle.loads(path.read_bytes())
+    return snapshot if snapshot.vendor == connection.vendor else None

@@ -4,7 +4,6 @@ words (../shared/GLOSSARY.md). Screenshots go to test-output/screenshots/glossar
 import importlib
 import io
 import re
-import shutil
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,6 +14,7 @@ from assessment.demo.scheme import DEMO_YEAR, OFFICE_USERNAME
 from assessment.models import EvaluationRound, Indicator
 from tests import snapshot
 from tests.conftest import TEST_PASSWORD
+from tests.demo_seed import snapshot_path
 from tests.imports_helpers import xlsx_bytes
 from units.models import Membership, UnitCategory
 
@@ -26,31 +26,38 @@ AVOIDED = ("录入人", "失误", "在用", "已停用", "测评得分率", "参
 AVOIDED += ("编码", "审核", "字段", "风险", "档案", "后台任务进程")
 
 
-# The demo as the first test of this worker seeded it, and the folder of its files.
-_seeded: dict[str, object] = {}
+# The demo as this worker first put it in place (seeded, or taken from the seeded demo's copy).
+_seeded: dict[str, snapshot.Snapshot] = {}
 
 
 @pytest.fixture
-def demo(settings, tmp_path, media_root):
-    """The demo district, committed (these tests run against a live server). The first test
-    seeds it; each later one puts back the rows and files of that seed (``tests/snapshot.py``),
-    which is what seeding again would give, in a twentieth of the time."""
+def demo(settings, tmp_path, media_root, tmp_path_factory):
+    """The demo district, committed (these tests run against a live server), every account's
+    password the tests' own. The rows and files of a seed are put back (``tests/snapshot.py``):
+    this worker's first, or the copy the shared seed of the other tests left for the run
+    (``tests/demo_seed.py``), which is what seeding again would give, in a twentieth of the
+    time. Only without either is the demo seeded here."""
     settings.VAR_DIR = tmp_path
-    if _seeded:
-        snapshot.put_back(_seeded["rows"])
-        shutil.copytree(_seeded["media"], media_root, dirs_exist_ok=True)
+    if "rows" in _seeded:
+        snapshot.put_back(_seeded["rows"], media_root)
         return
-    # A transactional test before this one flushed the categories the migrations made.
-    default_categories = importlib.import_module("units.migrations.0002_default_categories")
-    for code, name, order in default_categories.DEFAULT_CATEGORIES:
-        UnitCategory.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
-    # The demo answers its surveys, counted per hour in the cache: the test started with an
-    # empty one (tests/conftest.py), so this seed counts from zero.
-    call_command("seed_demo", stdout=io.StringIO())
+    if kept := snapshot.load(snapshot_path(tmp_path_factory)):
+        snapshot.put_back(kept, media_root)
+    else:
+        # A transactional test before this one flushed the categories the migrations made.
+        default_categories = importlib.import_module("units.migrations.0002_default_categories")
+        for code, name, order in default_categories.DEFAULT_CATEGORIES:
+            UnitCategory.objects.get_or_create(
+                code=code, defaults={"name": name, "sort_order": order}
+            )
+        # The demo answers its surveys, counted per hour in the cache: the test started with
+        # an empty one (tests/conftest.py), so this seed counts from zero.
+        call_command("seed_demo", stdout=io.StringIO())
     for user in get_user_model().objects.all():
         user.set_password(TEST_PASSWORD)
         user.save(update_fields=["password"])
-    _seeded.update(rows=snapshot.take(), media=media_root)
+    _seeded["rows"] = snapshot.take()
+    _seeded["rows"].media = media_root
 
 
 # The page's own words: what the templates and messages put there, not the data rows.

@@ -8,14 +8,8 @@ from typing import Any
 
 from django.db import models
 
-from units.audit import (
-    CHUNK,
-    LIVE_CHANGED,
-    LIVE_DELETED,
-    LIVE_UNRECORDED,
-    canonical,
-    history_models,
-)
+from units.audit import CHUNK, canonical, history_models
+from units.audit_verify import LIVE_CHANGED, LIVE_DELETED, LIVE_UNRECORDED
 
 
 @dataclass

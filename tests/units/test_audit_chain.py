@@ -17,7 +17,7 @@ from tests.assessment.factories import IndicatorFactory, YearFactory
 from tests.assessment.workflow import build_district, open_publicity
 from tests.example_district import EXAMPLE_DIR
 from tests.imports_helpers import import_context, unsaved_evidence
-from units import audit
+from units import audit, audit_verify
 from units.models import AuditSeal, Unit
 from units.services import unit_set_active
 
@@ -50,7 +50,7 @@ def test_a_normal_save_is_sealed_and_chained(unit_a):
     assert seal.chain_hash == audit.link(
         previous.chain_hash if previous else audit.GENESIS, seal.row_hash
     )
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
 
 
 def test_every_history_row_of_a_bulk_import_is_sealed(office_user, town, unit_a):
@@ -71,7 +71,7 @@ def test_every_history_row_of_a_bulk_import_is_sealed(office_user, town, unit_a)
     )
     assert result.committed
     assert Unit.history.count() == AuditSeal.objects.filter(table=UNIT_HISTORY).count()
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
 
 
 def test_bulk_writes_elsewhere_are_sealed_by_seal_pending(office_user, town, unit_a):
@@ -79,10 +79,10 @@ def test_bulk_writes_elsewhere_are_sealed_by_seal_pending(office_user, town, uni
     bulk_create_with_history(
         unsaved_evidence(unit_a, indicator, 3), Evidence, default_user=office_user
     )
-    assert list(audit.verify().unsealed) == ["assessment.historicalevidence"]
+    assert list(audit_verify.verify().unsealed) == ["assessment.historicalevidence"]
     assert audit.seal_pending() == 3
     assert audit.seal_pending() == 0
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
 
 
 def test_verify_passes_on_a_clean_chain(unit_a, unit_b, cadres):
@@ -102,9 +102,9 @@ def test_a_history_row_edited_by_raw_sql_is_caught_at_that_row(unit_a, unit_b):
     table = Unit.history.model._meta.db_table
     _sql(f"UPDATE {table} SET headcount = %s WHERE history_id = %s", [6000, target.history_id])
 
-    report = audit.verify()
+    report = audit_verify.verify()
     assert [(b.kind, b.table, b.history_id) for b in report.breaks] == [
-        (audit.CONTENT_CHANGED, UNIT_HISTORY, target.history_id)
+        (audit_verify.CONTENT_CHANGED, UNIT_HISTORY, target.history_id)
     ]
     code, output = _verify()
     assert code == 1
@@ -118,9 +118,9 @@ def test_a_deleted_history_row_is_caught(unit_a, unit_b):
     table = Unit.history.model._meta.db_table
     _sql(f"DELETE FROM {table} WHERE history_id = %s", [target.history_id])
 
-    report = audit.verify()
+    report = audit_verify.verify()
     assert [(b.kind, b.history_id) for b in report.breaks] == [
-        (audit.ROW_DELETED, target.history_id)
+        (audit_verify.ROW_DELETED, target.history_id)
     ]
     code, output = _verify()
     assert code == 1 and "the history row was deleted" in output
@@ -129,8 +129,8 @@ def test_a_deleted_history_row_is_caught(unit_a, unit_b):
 def test_an_edited_seal_is_caught(unit_a, unit_b):
     seal = AuditSeal.objects.get(table=UNIT_HISTORY, history_id=unit_a.history.latest().history_id)
     _sql(f"UPDATE {AuditSeal._meta.db_table} SET row_hash = %s WHERE id = %s", ["0" * 64, seal.pk])
-    report = audit.verify()
-    assert report.breaks[0].kind == audit.SEAL_BROKEN
+    report = audit_verify.verify()
+    assert report.breaks[0].kind == audit_verify.SEAL_BROKEN
     assert report.breaks[0].seal == seal.pk
     assert _verify()[0] == 1
 
@@ -138,8 +138,8 @@ def test_an_edited_seal_is_caught(unit_a, unit_b):
 def test_a_deleted_seal_breaks_the_chain_and_leaves_its_row_unsealed(unit_a, unit_b):
     seal = AuditSeal.objects.get(table=UNIT_HISTORY, history_id=unit_a.history.latest().history_id)
     _sql(f"DELETE FROM {AuditSeal._meta.db_table} WHERE id = %s", [seal.pk])
-    report = audit.verify()
-    assert report.breaks[0].kind == audit.SEAL_BROKEN  # the next seal no longer links
+    report = audit_verify.verify()
+    assert report.breaks[0].kind == audit_verify.SEAL_BROKEN  # the next seal no longer links
     assert report.unsealed == {UNIT_HISTORY: [seal.history_id]}
     code, output = _verify()
     assert code == 1 and f"Not sealed: {UNIT_HISTORY}, 1 history rows" in output
@@ -173,16 +173,16 @@ def test_a_reason_added_through_the_app_is_sealed_again_and_raw_sql_still_caught
     latest = unit_a.history.latest()
     assert latest.history_change_reason == "撤并"
     assert AuditSeal.objects.filter(table=UNIT_HISTORY, history_id=latest.history_id).count() == 2
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
 
     table = Unit.history.model._meta.db_table
     _sql(
         f"UPDATE {table} SET history_change_reason = %s WHERE history_id = %s",
         ["x", latest.history_id],
     )
-    report = audit.verify()
+    report = audit_verify.verify()
     assert [(b.kind, b.history_id) for b in report.breaks] == [
-        (audit.CONTENT_CHANGED, latest.history_id)
+        (audit_verify.CONTENT_CHANGED, latest.history_id)
     ]
 
 
@@ -193,7 +193,7 @@ def test_many_to_many_history_rows_are_sealed_by_their_own_id(unit_a, cadres):
     )
     project.members.add(member)  # a history row of the project and one of its members
     project.save()
-    report = audit.verify()
+    report = audit_verify.verify()
     assert report.ok, report
     assert AuditSeal.objects.filter(table="assessment.historicalkeyproject_members").exists()
 
@@ -215,7 +215,7 @@ def test_a_bulk_verification_is_sealed_at_once(office_user, reporter_a, town, un
         for day in (1, 2)
     ]  # fmt: skip
     evidence_verify_many(records=records, by=office_user, accept=True)
-    report = audit.verify()
+    report = audit_verify.verify()
     assert report.ok, report
 
 
@@ -234,10 +234,10 @@ def test_a_column_added_later_keeps_earlier_seals_and_its_raw_edit_is_still_caug
         unit=unit_a, indicator=indicator, date=datetime.date(2026, 3, 1), value=Decimal(1),
         description="表彰",
     )  # fmt: skip
-    assert audit.verify().ok
+    assert audit_verify.verify().ok
     table = Evidence.history.model._meta.db_table
     _sql(
         f"UPDATE {table} SET is_waived = %s WHERE history_id = %s",
         [True, record.history.latest().history_id],
     )
-    assert [b.kind for b in audit.verify().breaks] == [audit.CONTENT_CHANGED]
+    assert [b.kind for b in audit_verify.verify().breaks] == [audit_verify.CONTENT_CHANGED]

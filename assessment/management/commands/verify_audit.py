@@ -12,7 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from assessment.models import Publication
-from units.audit import KIND_LABELS, head_reached, verify
+from units.audit_verify import KIND_LABELS, head_reached, verify
 from units.commands import DistrictCommand
 
 

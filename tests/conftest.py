@@ -44,10 +44,12 @@ def django_db_setup(django_db_setup):
     close_seeded_demo()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _seeded_demo_only_for_its_modules(request):
-    """A module that does not share the seeded demo starts without it (tests/demo_seed.py)."""
-    if not shares_the_demo(request.node.nodeid.split("::", 1)[0]):
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test of a module that does not share the seeded demo starts without it
+    (tests/demo_seed.py). A hook, not a fixture: it runs before any fixture is set up, the
+    live server's too, which would otherwise close the connection holding the seed first."""
+    if not shares_the_demo(item.nodeid.split("::", 1)[0]):
         close_seeded_demo()
 
 

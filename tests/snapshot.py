@@ -1,11 +1,10 @@
-"""A copy of the whole database kept in memory, put back in a transactional test.
+"""A copy of the whole database's rows, put back in a transactional test.
 
 A transactional (browser) test cannot share a seeded demo the way ``tests/demo_seed.py`` does:
 its flush empties the database after it. Seeding again takes 10 to 20 seconds; putting back
-the rows of the first seed takes well under one. ``take`` reads every table with rows;
-``put_back`` empties those tables and writes the rows again, with their ids, in one
-transaction, then empties the content-type cache (a flush makes the content types anew, with
-other ids).
+the rows of a seed takes about one. ``take`` reads every table with rows; ``put_back`` empties
+those tables and writes the rows again, with their ids, in one transaction, then empties the
+content-type cache (a flush makes the content types anew, with other ids).
 
 - PostgreSQL: each table goes out and back by ``COPY`` in its text form, so every value comes
   back exactly as it was, whatever its type.
@@ -13,11 +12,11 @@ other ids).
   bytes), never as the Python objects Django's converters make of them.
 
 Foreign keys are checked at commit (Django creates them deferred), so the tables may be written
-in any order. Only inserts are made into tables that were empty; the guards of rows written
-once refuse updates and deletes, never inserts. Sequences are left as they are: they are past
-every id kept, since these rows took their ids from them; a snapshot taken by another test
-worker (``save``/``load``, through a file) took its ids from that worker's database, so after
-putting it back PostgreSQL's sequences are set past the highest id, as ``loaddata`` does
+in any order. The only tables emptied first are those a flush fills anew (content types,
+permissions, categories), which have no guard; the guards of rows written once refuse updates
+and deletes, never the inserts made everywhere else. A snapshot may come from another test worker's
+database (``save`` and ``load`` pass it through a file), whose sequences numbered its rows: after
+putting it back, PostgreSQL's sequences are set past the highest id, as ``loaddata`` does
 (SQLite always numbers past the highest id).
 """
 

@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
+from devtools.schema import replay_database_operations
 from tests.demo_seed import clear_caches, close_seeded_demo, group_demo_modules, shares_the_demo
 from tests.factories import CadreFactory, UnitFactory, UserFactory
 from tests.postgresql_flush import cheap_flush
@@ -37,9 +38,27 @@ def pytest_collection_modifyitems(items):
     group_demo_modules(items)  # one seed of the demo for the modules that read it
 
 
+# Each worker's test database is built from the models, then given what the migrations write
+# beyond tables (devtools/schema.py, which .ci/run uses to check that both ways give the same
+# database). TEST_DATABASE_BY=migrations applies the migrations one by one instead.
+BUILT_FROM_MODELS = os.environ.get("TEST_DATABASE_BY", "models") != "migrations"
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    if BUILT_FROM_MODELS:
+        from django.db import connections
+
+        for connection in connections.all():
+            connection.settings_dict["TEST"]["MIGRATE"] = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with the worker's seeded demo rolled back before it goes."""
+    if BUILT_FROM_MODELS:
+        with django_db_blocker.unblock():
+            replay_database_operations()
     yield
     close_seeded_demo()
 

@@ -129,7 +129,7 @@ def _sqlite_queries(cursor: Any) -> dict[str, str]:
         for t in tables
     )
     foreign = " UNION ALL ".join(
-        f"SELECT '{t}', \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list('{t}')"
+        f'SELECT \'{t}\', "from", "table", "to", on_delete FROM pragma_foreign_key_list(\'{t}\')'
         for t in tables
     )
     return {
@@ -202,7 +202,10 @@ KNOWN = {
 
 def _scratch_urls(url: str, workdir: Path) -> tuple[str, str]:
     if not url or url.startswith("sqlite"):
-        return (f"sqlite:///{workdir / 'migrated.sqlite3'}", f"sqlite:///{workdir / 'built.sqlite3'}")
+        return (
+            f"sqlite:///{workdir / 'migrated.sqlite3'}",
+            f"sqlite:///{workdir / 'built.sqlite3'}",
+        )
     parts = urlsplit(url)
     base = parts.path.lstrip("/") or "postgres"
     return tuple(  # type: ignore[return-value]  # a pair, built by the comprehension
@@ -268,7 +271,10 @@ def check(url: str) -> int:
         differences += len(only_migrated) + len(only_built)
     vendor = "PostgreSQL" if postgresql else "SQLite"
     if differences:
-        print(f"{differences} difference(s) on {vendor}: the suite's databases are not the migrated one")
+        print(
+            f"{differences} difference(s) on {vendor}: "
+            "the suite's databases are not what the migrations build"
+        )
         return 1
     counts = ", ".join(f"{len(lines)} {kind}" for kind, lines in sorted(a.items()))
     print(f"{vendor}: built from the models equals migrated ({counts})")

@@ -106,7 +106,7 @@ def build(shape: Shape) -> Built:
         year = AssessmentYear.objects.create(year=YEAR, status="scoring", bonus_pool=100_000_000)
         units, cadres = _units(shape, rng)
         indicators = _indicators(year)
-        catalogues = _catalogues(indicators)
+        catalogues = catalogues_of(indicators)
         scales, targets = _targets(units, indicators, cadres, rng)
         perf = {unit.pk: rng.uniform(0.7, 1.2) for unit in units}
         plan = list(_pairs(units, indicators))
@@ -193,7 +193,7 @@ def _indicators(
     return Indicator.objects.bulk_create(rows, batch_size=BATCH)
 
 
-def _catalogues(indicators: list[Indicator]) -> dict[int, list[int]]:
+def catalogues_of(indicators: list[Indicator]) -> dict[int, list[int]]:
     """The first bonus and the first deduction indicator of each category carry a catalogue
     of two items (one with an item cap): indicator id → item ids."""
     rows = [

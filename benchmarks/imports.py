@@ -3,10 +3,12 @@
     python -m benchmarks.imports [--rows N] [--default-rows N] [--tracemalloc] [--profile]
 
 Builds a small district (200 units in the 4 categories, an assessment year 2026 collecting
-evidence, 20 completion indicators per category, no evidence) in a throwaway database, as
+evidence, 20 completion indicators per category and one catalogued bonus and one catalogued
+deduction indicator with two items each, no evidence) in a throwaway database, as
 ``benchmarks.compute`` does — a temporary SQLite file under /tmp, or with DATABASE_URL set, a
 separate PostgreSQL database ``district_bench`` —, writes an evidence workbook of ``--rows``
-rows referring to them, then measures, each in a fresh forked child (so each has its own peak
+rows referring to them (one in eleven a claim or finding by item, with its count and document
+number), then measures, each in a fresh forked child (so each has its own peak
 memory) and from the same state (no evidence stored; what a step wrote is deleted between
 steps, outside the timing):
 
@@ -54,9 +56,16 @@ UNITS = 200
 ROWS = 100_000
 DEFAULT_PATH_ROWS = 10_000  # the default path: ~20-40 s for these; 100,000 would take 3-7 min
 BATCH = 5_000
-# 20 completion indicators per category, 5 points each; the same codes in every category.
-COMPLETION = [("completion", "sum", 16, 5), ("completion", "latest", 4, 5)]
-HEADERS = ["单位代码", "指标代码", "日期", "数值", "说明", "状态"]
+# 20 completion indicators per category, 5 points each, and a catalogued bonus (BONS01) and
+# deduction (DEDS01) indicator; the same codes in every category.
+COMPLETION = [
+    ("completion", "sum", 16, 5),
+    ("completion", "latest", 4, 5),
+    ("bonus", "sum", 1, 3),
+    ("deduction", "sum", 1, 5),
+]
+HEADERS = ["单位代码", "指标代码", "日期", "数值", "说明", "状态", "事项代码", "文号"]
+ITEMS = ["P1", "C1"]  # the two items of each catalogued indicator (benchmarks.dataset)
 # "" is an empty cell (openpyxl's write-only mode writes no sheet dimension, so a row must not
 # end early: django-import-export's reader would then find rows of different lengths)
 STATUS_CELLS = ["待核实", "pending", ""]
@@ -83,21 +92,23 @@ def _build_district(units: int) -> str:
     from django.db import connection, transaction
 
     from assessment.models import AssessmentYear, YearStatus
-    from benchmarks.dataset import Shape, units_and_indicators
+    from benchmarks.dataset import Shape, catalogues_of, units_and_indicators
 
     with transaction.atomic():
         year = AssessmentYear.objects.create(year=YEAR, status=YearStatus.COLLECTING)
         built, indicators = units_and_indicators(
             Shape(units=units, cadres_per_unit=1), year, COMPLETION
         )
+        catalogues_of(indicators)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return f"{len(built):,} units, {len(indicators):,} indicators"
 
 
-def _write_workbooks(files: dict[str, tuple[Path, int]]) -> None:
-    """Each file (path, rows): the first ``rows`` rows of one and the same data."""
+def _write_workbooks(files: dict[str, tuple[Path, int]]) -> dict[str, int]:
+    """Each file (path, rows): the first ``rows`` rows of one and the same data. Returns each
+    file's number of claims and findings by item."""
     from openpyxl import Workbook
 
     from assessment.models import Indicator
@@ -119,24 +130,30 @@ def _write_workbooks(files: dict[str, tuple[Path, int]]) -> None:
         sheet.append(HEADERS)
     rng = random.Random(YEAR)
     start = datetime.date(YEAR, 1, 1)
+    claims = dict.fromkeys(files, 0)
     for number in range(max(rows for _path, rows in files.values())):
         turn, index = divmod(number, len(pairs))
         unit, code = pairs[index]
         day = start + datetime.timedelta(days=(index * 7 + turn * 11) % 365)
         # identity (unit, indicator, date, description): the turn keeps every row distinct
+        claim = code.endswith("S01") and code[:3] in {"BON", "DED"}
         row = [
             unit,
             code,
             day,
-            round(rng.uniform(1, 5000), 2),
+            rng.randint(1, 3) if claim else round(rng.uniform(1, 5000), 2),
             f"{WHAT[(index + turn) % len(WHAT)]}，第{turn + 1}次报送",
             rng.choice(STATUS_CELLS),
+            ITEMS[number % 2] if claim else "",
+            f"区委办〔{YEAR}〕{number % 400 + 1}号" if claim else "",
         ]
         for name, (_path, rows) in files.items():
             if number < rows:
                 sheets[name].append(row)
+                claims[name] += claim
     for name, book in books.items():
         book.save(files[name][0])
+    return claims
 
 
 # --- the four paths, each run in a child -----------------------------------------------------
@@ -211,7 +228,7 @@ def _default_resource():
     """What a typical user of django-import-export writes for the evidence workbook."""
     from import_export import fields, resources, widgets
 
-    from assessment.models import Evidence, Indicator
+    from assessment.models import Evidence, Indicator, Item
     from units.models import Unit
 
     class IndicatorOfUnit(widgets.ForeignKeyWidget):
@@ -219,6 +236,16 @@ def _default_resource():
 
         def get_queryset(self, value, row, *args, **kwargs):
             return self.model.objects.filter(year__year=YEAR, category__units__code=row["单位代码"])
+
+    class ItemOfIndicator(widgets.ForeignKeyWidget):
+        """An item code is unique within its indicator: the row's indicator's."""
+
+        def get_queryset(self, value, row, *args, **kwargs):
+            return self.model.objects.filter(
+                indicator__year__year=YEAR,
+                indicator__code=row["指标代码"],
+                indicator__category__units__code=row["单位代码"],
+            )
 
     class StatusWidget(widgets.CharWidget):
         NAMES = {"待核实": "pending", "已核实": "verified"}
@@ -234,10 +261,15 @@ def _default_resource():
         value = fields.Field("value", "数值", widgets.DecimalWidget())
         description = fields.Field("description", "说明")
         status = fields.Field("status", "状态", StatusWidget())
+        item = fields.Field("item", "事项代码", ItemOfIndicator(Item, "code"))
+        document = fields.Field("document", "文号", widgets.CharWidget())  # empty: ""
 
         class Meta:
             model = Evidence
-            fields = ("id", "unit", "indicator", "date", "value", "description", "status")
+            fields = (
+                "id", "unit", "indicator", "date", "value", "description", "status", "item",
+                "document",
+            )  # fmt: skip
 
     return EvidenceResource()
 
@@ -263,13 +295,15 @@ def _floor(data: bytes, file_name: str, phases: list[tuple[str, float]]) -> str:
     from django.db import transaction
     from python_calamine import CalamineWorkbook
 
-    from assessment.models import Evidence, Indicator
+    from assessment.models import Evidence, Indicator, Item
     from units.models import Unit
 
     phases.append(("read and build", time.perf_counter()))
     rows = CalamineWorkbook.from_filelike(BytesIO(data)).get_sheet_by_index(0).iter_rows()
     at = {header: index for index, header in enumerate(next(rows))}
-    unit_c, indicator_c, date_c, value_c, text_c, status_c = (at[header] for header in HEADERS)
+    unit_c, indicator_c, date_c, value_c, text_c, status_c, item_c, document_c = (
+        at[header] for header in HEADERS
+    )
     units = {
         code: (pk, category)
         for code, pk, category in Unit.objects.values_list("code", "pk", "category_id")
@@ -280,6 +314,12 @@ def _floor(data: bytes, file_name: str, phases: list[tuple[str, float]]) -> str:
             "category_id", "code", "pk"
         )
     }
+    items = {
+        (indicator, code): pk
+        for indicator, code, pk in Item.objects.filter(indicator__year__year=YEAR).values_list(
+            "indicator_id", "code", "pk"
+        )
+    }
     statuses = {"待核实": "pending", "已核实": "verified", "": "pending"}
     written = 0
     batch: list[Evidence] = []
@@ -287,14 +327,17 @@ def _floor(data: bytes, file_name: str, phases: list[tuple[str, float]]) -> str:
         for cells in rows:
             unit, category = units[cells[unit_c]]
             day = cells[date_c]
+            indicator = indicators[(category, cells[indicator_c])]
             batch.append(
                 Evidence(
                     unit_id=unit,
-                    indicator_id=indicators[(category, cells[indicator_c])],
+                    indicator_id=indicator,
                     date=day.date() if isinstance(day, datetime.datetime) else day,
                     value=Decimal(str(cells[value_c])),
                     description=cells[text_c],
                     status=statuses.get(cells[status_c], cells[status_c]),
+                    item_id=items.get((indicator, cells[item_c])),
+                    document=cells[document_c],
                 )
             )
             if len(batch) == BATCH:
@@ -337,12 +380,16 @@ def _clear() -> None:
     connection.close()
 
 
-def _stored() -> tuple[int, int]:
+def _stored() -> tuple[int, int, int]:
     from django.db import connection
 
     from assessment.models import Evidence
 
-    counts = Evidence.objects.count(), Evidence.history.count()
+    counts = (
+        Evidence.objects.count(),
+        Evidence.history.count(),
+        Evidence.objects.filter(item__isnull=False).exclude(document="").count(),
+    )
     connection.close()
     return counts
 
@@ -355,7 +402,8 @@ class Step:
     name: str
     rows: int
     outcome: Outcome
-    stored: tuple[int, int]
+    stored: tuple[int, int, int]  # records, history rows, records by item with a document
+    claims: int  # rows by item in the file
     traced: Outcome | None = None
 
     @property
@@ -418,16 +466,19 @@ def report(steps: dict[str, Step], total: int) -> str:
         ]
     lines += ["", "what each path did, and what was stored afterwards:"]
     expected = {
-        preview.name: (0, 0),
-        ours.name: (ours.rows, ours.rows),
-        default.name: (default.rows, default.rows),  # each save() writes its history
-        floor.name: (floor.rows, 0),
+        preview.name: (0, 0, 0),
+        ours.name: (ours.rows, ours.rows, ours.claims),
+        default.name: (default.rows, default.rows, default.claims),  # save() writes history
+        floor.name: (floor.rows, 0, floor.claims),
     }
     for step in steps.values():
-        records, history = step.stored
+        records, history, claims = step.stored
         check = "as expected" if step.stored == expected[step.name] else "NOT AS EXPECTED"
         lines.append(f"  {step.name:<34} {step.outcome.note}")
-        lines.append(f"  {'':<34} stored: {records:,} records, {history:,} history rows ({check})")
+        lines.append(
+            f"  {'':<34} stored: {records:,} records ({claims:,} by item, with a document), "
+            f"{history:,} history rows ({check})"
+        )
     lines += ["", "where the time goes (our layer's phases as its progress reports them):"]
     for step in steps.values():
         parts = [f"{phase} {seconds:.1f} s" for phase, seconds in step.outcome.phases]
@@ -493,7 +544,7 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     built = in_child(_build_district, UNITS, doing="building the district")
     files = {"full": (folder / "evidence.xlsx", rows), "prefix": (folder / "prefix.xlsx", prefix)}
     started = time.perf_counter()
-    in_child(_write_workbooks, files, doing="writing the workbook")
+    claims = in_child(_write_workbooks, files, doing="writing the workbook")
     size = files["full"][0].stat().st_size
     print(
         f"  built {built}; workbook of {rows:,} rows ({size / MB:.1f} MB) written in "
@@ -505,7 +556,9 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         path, count = files["prefix" if name.startswith("c.") else "full"]
         _clear()
         outcome = in_child(_run_path, name, str(path), False, doing=name)
-        steps[name] = Step(name, count, outcome, _stored())
+        steps[name] = Step(
+            name, count, outcome, _stored(), claims["prefix" if name.startswith("c.") else "full"]
+        )
         print(f"  {name}: {outcome.seconds:.1f} s", flush=True)
         if args.tracemalloc:
             _clear()

@@ -1,7 +1,8 @@
 """Bulk writes that keep the audit history (never ``.update()`` on an audited model).
 
-New records of a large file are written in chunks: ``bulk_create`` of a chunk, then its
-history rows copied from the rows just written by one ``INSERT … SELECT`` (``insert_history``)
+New records of a large file are written in chunks: ``bulk_create`` of a chunk (on
+PostgreSQL, ids drawn from the sequence and the rows streamed by ``COPY``), then its history
+rows copied from the rows just written by one ``INSERT … SELECT`` (``insert_history``)
 — the same history rows ``bulk_create_with_history`` writes, without building a historical
 model instance per row, so a 100,000-row workbook is written at close to the speed of a bare
 ``bulk_create`` and within a bounded memory.
@@ -84,7 +85,7 @@ def create_with_history(
     now = timezone.now()
     created: list[models.Model] = []
     for start in range(0, len(records), CHUNK):
-        chunk = model._default_manager.bulk_create(records[start : start + CHUNK])
+        chunk = _create(model, records[start : start + CHUNK])
         insert_history(
             model,
             [record.pk for record in chunk],
@@ -95,6 +96,39 @@ def create_with_history(
         created += chunk
     seal_pending()  # the rows just copied carry no signal: sealed into the audit chain here
     return created
+
+
+def _create(model: type[models.Model], records: Sequence[models.Model]) -> list[models.Model]:
+    """``bulk_create``; on PostgreSQL the records' ids are drawn from the table's sequence first
+    and the rows streamed by ``COPY``, where ``bulk_create`` builds one statement with a
+    placeholder for every value of the chunk (most of a large import's writing time)."""
+    if connection.vendor != "postgresql" or not records:
+        return model._default_manager.bulk_create(records)
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(records)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+    for record, pk in zip(records, ids, strict=True):
+        record.pk = pk
+    rows = [
+        [field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields]
+        for record in records
+    ]
+    names = ", ".join(quote(field.column) for field in fields)
+    connection.ensure_connection()  # the psycopg connection, inside the same transaction
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    for record in records:
+        record._state.adding = False
+        record._state.db = connection.alias
+    return list(records)
 
 
 def write_new(plans: Iterable[Planned], ctx: Context) -> list[models.Model]:

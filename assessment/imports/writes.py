@@ -98,6 +98,16 @@ def create_with_history(
     return created
 
 
+# Fields whose Python value COPY can send as it is (exact classes: a DateTimeField is a
+# DateField, but an aware or naive time needs the field's preparation).
+_PLAIN_FIELDS = {
+    models.AutoField, models.BigAutoField, models.BooleanField, models.CharField,
+    models.DateField, models.DecimalField, models.ForeignKey, models.IntegerField,
+    models.BigIntegerField, models.PositiveIntegerField, models.PositiveSmallIntegerField,
+    models.SmallIntegerField, models.TextField,
+}  # fmt: skip
+
+
 def _create(model: type[models.Model], records: Sequence[models.Model]) -> list[models.Model]:
     """``bulk_create``; on PostgreSQL the records' ids are drawn from the table's sequence first
     and the rows streamed by ``COPY``, where ``bulk_create`` builds one statement with a
@@ -115,8 +125,16 @@ def _create(model: type[models.Model], records: Sequence[models.Model]) -> list[
         ids = [pk for (pk,) in cursor.fetchall()]
     for record, pk in zip(records, ids, strict=True):
         record.pk = pk
+    # COPY sends text that the database reads by each column's type: the values of plain
+    # fields go as they are; the others (JSON, files, times) through the field's own preparation.
+    prepare = [None if type(field) in _PLAIN_FIELDS else field for field in fields]
     rows = [
-        [field.get_db_prep_save(field.pre_save(record, True), connection) for field in fields]
+        [
+            value if field is None else field.get_db_prep_save(value, connection)
+            for field, value in zip(
+                prepare, [f.pre_save(record, True) for f in fields], strict=True
+            )
+        ]
         for record in records
     ]
     names = ", ".join(quote(field.column) for field in fields)

@@ -103,7 +103,9 @@ clean:
 # a cProfile listing of the computation; IMPORT_BENCH_ARGS is for the import benchmark (e.g.
 # --rows 10000, --tracemalloc, --profile); WHATIF_BENCH_ARGS for the what-if (e.g. --units 100
 # for a quick run); SIGNALS_BENCH_ARGS for every integrity signal of the city (benchmarks/
-# signals.py, goal < 10 s; e.g. --profile). BENCH_DATABASE names the PostgreSQL database
+# signals.py, goal < 10 s; e.g. --profile); SEALING_BENCH_ARGS for audited writes from
+# concurrent writers with and without sealing (benchmarks/sealing.py, PostgreSQL only; e.g.
+# --writers 8 --records 100). BENCH_DATABASE names the PostgreSQL database
 # (default district_bench) where several benchmarks share one server.
 bench: install
 	DEBUG=true $(PY) -m benchmarks.compute $(BENCH_ARGS)
@@ -111,6 +113,7 @@ bench: install
 	DEBUG=true $(PY) -m benchmarks.whatif $(WHATIF_BENCH_ARGS)
 	DEBUG=true $(PY) -m benchmarks.warnings $(WARNINGS_BENCH_ARGS)
 	DEBUG=true $(PY) -m benchmarks.signals $(SIGNALS_BENCH_ARGS)
+	DEBUG=true $(PY) -m benchmarks.sealing $(SEALING_BENCH_ARGS)
 
 # Load test of the whole stack (loadtest/run.py, ~2 minutes): gunicorn with production
 # settings against a scratch `district_load` database on the local PostgreSQL server

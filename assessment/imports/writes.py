@@ -112,9 +112,10 @@ def _create(model: type[models.Model], records: Sequence[models.Model]) -> list[
     """``bulk_create``; on PostgreSQL the records' ids are drawn from the table's sequence first
     and the rows streamed by ``COPY``, where ``bulk_create`` builds one statement with a
     placeholder for every value of the chunk (most of a large import's writing time)."""
-    if connection.vendor != "postgresql" or not records:
-        return model._default_manager.bulk_create(records)
     meta = model._meta
+    numbered = isinstance(meta.pk, models.AutoField) and not meta.parents
+    if connection.vendor != "postgresql" or not records or not numbered:
+        return model._default_manager.bulk_create(records)
     fields = list(meta.concrete_fields)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:

@@ -114,7 +114,8 @@ def _create(model: type[models.Model], records: Sequence[models.Model]) -> list[
     placeholder for every value of the chunk (most of a large import's writing time)."""
     meta = model._meta
     numbered = isinstance(meta.pk, models.AutoField) and not meta.parents
-    if connection.vendor != "postgresql" or not records or not numbered:
+    new = all(record.pk is None for record in records)  # ids to draw, none given
+    if connection.vendor != "postgresql" or not records or not numbered or not new:
         return model._default_manager.bulk_create(records)
     fields = list(meta.concrete_fields)
     quote = connection.ops.quote_name

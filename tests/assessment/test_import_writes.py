@@ -52,3 +52,12 @@ def test_a_table_not_numbered_by_a_sequence_is_written_by_bulk_create(office_use
     job.user = office_user
     (created,) = _create(ImportJob, [job])
     assert ImportJob.objects.get(pk=created.pk).file_name == "平时记录.xlsx"
+
+
+@pytest.mark.django_db
+def test_a_record_given_its_id_keeps_it(town):
+    (created,) = _create(
+        Unit, [Unit(pk=9_000_001, code="D01", name="戊镇", category=town, headcount=5)]
+    )
+    assert created.pk == 9_000_001
+    assert Unit.objects.get(pk=9_000_001).code == "D01"

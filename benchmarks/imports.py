@@ -553,12 +553,11 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     )
     steps: dict[str, Step] = {}
     for name in PATHS:
-        path, count = files["prefix" if name.startswith("c.") else "full"]
+        file = "prefix" if name.startswith("c.") else "full"  # the default path: a prefix
+        path, count = files[file]
         _clear()
         outcome = in_child(_run_path, name, str(path), False, doing=name)
-        steps[name] = Step(
-            name, count, outcome, _stored(), claims["prefix" if name.startswith("c.") else "full"]
-        )
+        steps[name] = Step(name, count, outcome, _stored(), claims[file])
         print(f"  {name}: {outcome.seconds:.1f} s", flush=True)
         if args.tracemalloc:
             _clear()

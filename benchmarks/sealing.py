@@ -28,7 +28,7 @@ from decimal import Decimal
 from multiprocessing.synchronize import Barrier
 from typing import Any
 
-from benchmarks.compute import bench_database, server_version, setup_django, verdict
+from benchmarks.compute import in_throwaway_database, server_version, verdict
 
 YEAR = 2026
 WRITERS = 8
@@ -64,22 +64,6 @@ def _build(writers: int) -> list[tuple[int, int, int]]:
     return plan
 
 
-def _unsealed() -> None:
-    """Disconnect the audit chain's signals (this process only): history rows, no seals."""
-    from django.db.models.signals import post_save
-    from simple_history.signals import (
-        post_create_historical_m2m_records,
-        post_create_historical_record,
-        pre_create_historical_record,
-    )
-
-    pre_create_historical_record.disconnect(dispatch_uid="units.audit.lock")
-    post_create_historical_record.disconnect(dispatch_uid="units.audit.seal")
-    post_create_historical_m2m_records.disconnect(dispatch_uid="units.audit.m2m")
-    post_save.disconnect(dispatch_uid="units.audit.reseal")
-    post_save.disconnect(dispatch_uid="units.audit.written_once")
-
-
 def _writer(
     number: int,
     ids: tuple[int, int, int],
@@ -93,11 +77,12 @@ def _writer(
 
     from assessment.models import Indicator
     from assessment.services.evidence import evidence_record
+    from units.audit import disconnect_signals
     from units.models import Unit
 
     connections.close_all()  # never the parent's connection
     if not sealed:
-        _unsealed()
+        disconnect_signals()  # history rows, no seals
     unit_id, indicator_id, user_id = ids
     unit, indicator = Unit.objects.get(pk=unit_id), Indicator.objects.get(pk=indicator_id)
     user = get_user_model().objects.get(pk=user_id)
@@ -200,16 +185,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=WRITERS)
     parser.add_argument("--records", type=int, default=RECORDS, help="per writer and run")
-    args = parser.parse_args()
-    database, remove = bench_database()
-    try:
-        setup_django(database)
-        run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        remove()
+    in_throwaway_database(run, parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -34,10 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_APPS = ("units", "assessment", "reports")
 
 
-def replay_database_operations(using: str = "default") -> int:
+def replay_database_operations(using: str = "default") -> None:
     """Run every migration's ``RunPython``/``RunSQL`` operation, in the order ``migrate``
     would, on a database whose tables were built from the models; then record every
-    migration as applied. Returns the number of operations run."""
+    migration as applied."""
     from django.db import connections
     from django.db.migrations.executor import MigrationExecutor
     from django.db.migrations.operations.special import RunPython, RunSQL
@@ -48,7 +48,6 @@ def replay_database_operations(using: str = "default") -> int:
     plan = executor.migration_plan(graph.leaf_nodes(), clean_start=True)
     # The operations see the final state: the tables they touch are already there, as built.
     state = executor.loader.project_state()
-    ran = 0
     with connection.schema_editor(atomic=True) as editor:
         for migration, _backwards in plan:
             if migration.app_label not in PROJECT_APPS:
@@ -56,14 +55,12 @@ def replay_database_operations(using: str = "default") -> int:
             for operation in migration.operations:
                 if isinstance(operation, RunPython | RunSQL):
                     operation.database_forwards(migration.app_label, editor, state, state)
-                    ran += 1
     recorder = executor.recorder
     recorder.ensure_schema()
     applied = recorder.applied_migrations()
     for migration, _backwards in plan:
         if (migration.app_label, migration.name) not in applied:
             recorder.record_applied(migration.app_label, migration.name)
-    return ran
 
 
 def build(using: str = "default") -> None:
@@ -91,11 +88,9 @@ def describe(using: str = "default") -> dict[str, list[str]]:
         for kind, sql in queries.items():
             cursor.execute(sql)
             described[kind] = sorted(" | ".join(str(v) for v in row) for row in cursor.fetchall())
-        cursor.execute(
-            "SELECT app, name FROM django_migrations ORDER BY app, name"  # applied, by name
-        )
         if "tables" in described:
             described["checks"] = _sqlite_checks(described.pop("tables"))
+        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
         described["applied migrations"] = [f"{app}.{name}" for app, name in cursor.fetchall()]
     described["rows the migrations wrote"] = _written_rows(using)
     return described
@@ -208,9 +203,10 @@ def _scratch_urls(url: str, workdir: Path) -> tuple[str, str]:
         )
     parts = urlsplit(url)
     base = parts.path.lstrip("/") or "postgres"
-    return tuple(  # type: ignore[return-value]  # a pair, built by the comprehension
+    migrated, built = (
         urlunsplit(parts._replace(path=f"/{base}_schema_{way}")) for way in ("migrated", "built")
     )
+    return migrated, built
 
 
 def _manage(url: str, *args: str) -> str:
@@ -224,23 +220,17 @@ def _manage(url: str, *args: str) -> str:
     return done.stdout
 
 
-def _recreate_postgresql(url: str) -> None:
+def _scratch_postgresql(url: str, *, create: bool) -> None:
+    """Drop the database ``url`` names (from the server's ``postgres`` database), then create
+    it again if ``create``."""
     import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_postgresql(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        if create:
+            server.execute(f'CREATE DATABASE "{name}"')
 
 
 def check(url: str) -> int:
@@ -249,16 +239,16 @@ def check(url: str) -> int:
         postgresql = migrated.startswith("postgres")
         try:
             if postgresql:
-                _recreate_postgresql(migrated)
-                _recreate_postgresql(built)
+                _scratch_postgresql(migrated, create=True)
+                _scratch_postgresql(built, create=True)
             _manage(migrated, "manage.py", "migrate", "--no-input", "-v", "0")
             _manage(built, "-m", "devtools.schema", "build")
             a = json.loads(_manage(migrated, "-m", "devtools.schema", "describe"))
             b = json.loads(_manage(built, "-m", "devtools.schema", "describe"))
         finally:
             if postgresql:
-                _drop_postgresql(migrated)
-                _drop_postgresql(built)
+                _scratch_postgresql(migrated, create=False)
+                _scratch_postgresql(built, create=False)
     differences = 0
     for kind in sorted(set(a) | set(b)):
         known = KNOWN.get(kind, ())

@@ -454,7 +454,8 @@ def _written_once_saved(
         seal_pending([sender], using=using or "default")
 
 
-def connect_signals() -> None:
+def _receivers() -> list[tuple[Any, Callable[..., None], str]]:
+    """(signal, receiver, dispatch uid) of every signal the chain is kept by."""
     from django.db.models.signals import post_save
     from simple_history.signals import (
         post_create_historical_m2m_records,
@@ -462,8 +463,22 @@ def connect_signals() -> None:
         pre_create_historical_record,
     )
 
-    pre_create_historical_record.connect(_before_history_row, dispatch_uid="units.audit.lock")
-    post_create_historical_record.connect(_after_history_row, dispatch_uid="units.audit.seal")
-    post_create_historical_m2m_records.connect(_after_m2m_rows, dispatch_uid="units.audit.m2m")
-    post_save.connect(_history_row_saved, dispatch_uid="units.audit.reseal")
-    post_save.connect(_written_once_saved, dispatch_uid="units.audit.written_once")
+    return [
+        (pre_create_historical_record, _before_history_row, "units.audit.lock"),
+        (post_create_historical_record, _after_history_row, "units.audit.seal"),
+        (post_create_historical_m2m_records, _after_m2m_rows, "units.audit.m2m"),
+        (post_save, _history_row_saved, "units.audit.reseal"),
+        (post_save, _written_once_saved, "units.audit.written_once"),
+    ]
+
+
+def connect_signals() -> None:
+    for signal, receiver, uid in _receivers():
+        signal.connect(receiver, dispatch_uid=uid)
+
+
+def disconnect_signals() -> None:
+    """In this process only, write history rows without sealing them: for the benchmark that
+    measures what sealing costs (``benchmarks/sealing.py``); the site never calls it."""
+    for signal, _receiver, uid in _receivers():
+        signal.disconnect(dispatch_uid=uid)

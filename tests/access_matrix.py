@@ -51,6 +51,7 @@ from assessment.services.highlights import highlight_register
 from assessment.services.objections import objection_file
 from assessment.services.publication import publish
 from assessment.services.year import year_transition
+from reports.downloads import published_files
 from reports.models import ProgressBulletin
 from reports.staff.bulletins import bulletin_create
 from tests.assessment.factories import IndicatorFactory, TargetFactory, YearFactory, town_indicators
@@ -153,6 +154,9 @@ def _build(publicity: bool) -> World:
     published = build_district(town, unit_a, unit_b, office, year=2025)
     open_publicity(published, office)
     publication = publish(year=published, by=office, confirm_early=True)
+    # Its downloads made as its first visitor makes them: the pages that offer them then read
+    # them, instead of rendering them again in every test's rolled-back savepoint.
+    published_files(publication)
     # The lead department (区发改局) is assessed from 2026 on, in its own category.
     lead_unit = UnitFactory(code="JJ01", name="区发展和改革局", category=economic, headcount=25)
     users = build_users(unit_a, unit_b, lead_unit, office)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.test import Client
@@ -113,11 +114,29 @@ def outcome(response) -> object:
     return REDIRECT
 
 
-def outcome_of_get(world, role: str, url: str) -> object:
+def session_keys(world) -> dict[str, str]:
+    """Each role's session key: logged in once, for a module, inside the world's transaction.
+    Each test's savepoint is rolled back with whatever its request did to the session."""
+    keys = {}
+    for role, user in world.users.items():
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            keys[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+@pytest.fixture(scope="module")
+def sessions(world, django_db_blocker) -> dict[str, str]:
+    with django_db_blocker.unblock():
+        return session_keys(world)
+
+
+def outcome_of_get(sessions, role: str, url: str) -> object:
     """What ``role`` (logged in, or anonymous) gets for a GET of ``url``."""
     client = Client()
-    if (user := world.users[role]) is not None:
-        client.force_login(user)
+    if role in sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
     response = client.get(url)
     if response.streaming:  # read to the end: the client then closes the file (and only it)
         b"".join(response.streaming_content)
@@ -137,9 +156,9 @@ def _cases() -> list:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("key", "role"), _cases())
-def test_access(world, key, role):
+def test_access(world, sessions, key, role):
     build_kwargs, statuses = MATRIX[key]
     url = reverse(base_name(key), kwargs=build_kwargs(world))
-    got = outcome_of_get(world, role, url)
+    got = outcome_of_get(sessions, role, url)
     expected = statuses[role]
     assert got == expected, f"GET {url} as {role}: expected {expected}, got {got}"

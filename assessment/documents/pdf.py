@@ -13,12 +13,15 @@ tables and calls ``render``.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fontTools import ttLib
 from fpdf import FPDF
-from fpdf.fonts import FontFace, TTFFont
+from fpdf.fonts import FontFace, SubsetMap, TTFFont
 from pylopdf_fonts_zh_cn import sans_path
 
 FONT = "noto-sans-sc"
@@ -33,14 +36,54 @@ HEADER_FILL = (221, 235, 247)
 def add_chinese_font(pdf: FPDF) -> None:
     """Give ``pdf`` the embedded Chinese font under the name ``FONT``.
 
-    The subset is saved without recomputing the font's bounding box: for this font (31,000
-    outlines) that means drawing every outline kept, a third of a short document's rendering,
-    and the box of the whole font, which the subset keeps, still encloses every glyph in it.
+    What fpdf2's ``add_font`` reads from the file for every document (the widths and glyph
+    numbers of 31,000 characters: 0.15 s, half of a short document's rendering) is read once per
+    process (``_parsed_font``); each document gets its own copy of what it changes.
+
+    The subset is saved without recomputing the font's bounding box: for this font that means
+    drawing every outline kept, a third of a short document's rendering, and the box of the
+    whole font, which the subset keeps, still encloses every glyph in it.
     """
-    pdf.add_font(FONT, fname=str(sans_path()))
-    font = pdf.fonts[FONT]
-    assert isinstance(font, TTFFont)  # a font file, not one of the PDF's 14 built-in fonts
-    font.ttfont.recalcBBoxes = False
+    if FONT in pdf.fonts:
+        return
+    pdf.fonts[FONT] = _ChineseFont(pdf)
+    pdf._set_min_pdf_version("1.6")  # as add_font does for a CID-keyed OpenType font
+
+
+@functools.cache
+def _parsed_font() -> TTFFont:
+    """The font as fpdf2 reads it, once per process; documents copy it (``_ChineseFont``)."""
+    font = TTFFont(FPDF(), sans_path(), FONT, "")
+    assert font.is_cff and font.is_cid_keyed  # hence PDF 1.6 in add_chinese_font
+    font.close()  # what was read is kept; each document opens the file again to subset it
+    return font
+
+
+class _ChineseFont(TTFFont):
+    """One document's copy of ``_parsed_font``.
+
+    What a document reads is shared (the characters' glyphs and widths); what it writes is its
+    own: the characters it uses (``subset``), the font file it subsets at output (``ttfont``,
+    opened lazily: nothing is parsed until then), the descriptor the output fills in, and the
+    width table, which notes missing characters as it is read.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, pdf: FPDF) -> None:  # pylint: disable=super-init-not-called
+        parsed = _parsed_font()
+        for name in TTFFont.__slots__:
+            if hasattr(parsed, name):
+                setattr(self, name, getattr(parsed, name))
+        self.i = len(pdf.fonts) + 1
+        self.ttfont = ttLib.TTFont(parsed.ttffile, recalcTimestamp=False, lazy=True)
+        self.ttfont.recalcBBoxes = False
+        self.desc = copy.copy(parsed.desc)
+        self.cw = copy.copy(parsed.cw)
+        self.missing_glyphs = []
+        self.biggest_size_pt = 0
+        self._hbfont = None
+        self.subset = SubsetMap(self)
 
 
 def _text(value: object) -> str:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from tests.access_matrix import ROLES, build_world
 from tests.access_matrix_all import MATRIX
 from tests.access_matrix_reminders import MATRIX_REMINDERS
-from tests.test_access_matrix import base_name, outcome_of_get, url_names
+from tests.test_access_matrix import base_name, outcome_of_get, session_keys, url_names
 
 try:
     from tests.access_matrix_all import MATRIX
@@ -40,10 +40,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             transaction.set_rollback(True)
 
 
+@pytest.fixture(scope="module")
+def sessions(world, django_db_blocker) -> dict[str, str]:
+    with django_db_blocker.unblock():
+        return session_keys(world)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("key", "role"), [(k, r) for k in UNMERGED for r in ROLES])
-def test_access(world, key, role):
+def test_access(world, sessions, key, role):
     build_kwargs, statuses = MATRIX_REMINDERS[key]
     url = reverse(base_name(key), kwargs=build_kwargs(world))
-    got = outcome_of_get(world, role, url)
+    got = outcome_of_get(sessions, role, url)
     assert got == statuses[role], f"GET {url} as {role}: expected {statuses[role]}, got {got}"

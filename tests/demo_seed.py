@@ -27,6 +27,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from tests import snapshot
+from tests.shared_rows import settle_foreign_keys
 
 SHARED_DEMO_MODULES = (
     "tests/assessment/test_demo.py",
@@ -62,6 +63,7 @@ def _open_seed(django_db_blocker, tmp_path_factory) -> None:
         out = io.StringIO()
         call_command("seed_demo", stdout=out)
         seed = snapshot.take()
+        settle_foreign_keys()
     except BaseException:
         transaction.set_rollback(True)
         stack.close()

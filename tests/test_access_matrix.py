@@ -28,6 +28,7 @@ from tests.access_matrix import (
     build_world,
 )
 from tests.access_matrix_all import MATRIX
+from tests.shared_rows import settle_foreign_keys
 
 
 def url_names(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, str]]:
@@ -99,7 +100,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
         with transaction.atomic():
-            yield build_world()
+            world = build_world()
+            settle_foreign_keys()
+            yield world
             transaction.set_rollback(True)
 
 

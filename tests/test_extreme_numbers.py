@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from tests.access_matrix import build_world
 from tests.access_matrix_all import MATRIX
+from tests.shared_rows import settle_foreign_keys
 
 EXTREMES = [
     "99999999999999999999999999999",
@@ -83,7 +84,9 @@ def _world(phase: str, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
         with transaction.atomic():
-            yield build_world(publicity=phase == "publicity")
+            world = build_world(publicity=phase == "publicity")
+            settle_foreign_keys()
+            yield world
             transaction.set_rollback(True)
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from assessment.models import Evidence
 from tests.access_matrix import build_world
 from tests.access_matrix_all import MATRIX
+from tests.shared_rows import settle_foreign_keys
 
 # The roles that may not read every record (the office, leaders, supervision and the
 # administrator read them all).
@@ -30,6 +31,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             built = build_world()
             for record in Evidence.objects.all():  # a mark no page shows by chance
                 Evidence.objects.filter(pk=record.pk).update(description=f"记录标记{record.pk}号")
+            settle_foreign_keys()
             yield built
             transaction.set_rollback(True)
 

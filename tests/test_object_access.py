@@ -26,6 +26,7 @@ from assessment.models import (
     YearStatus,
 )
 from tests.access_matrix import build_world, pdf
+from tests.shared_rows import settle_foreign_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 filed_by=built.users["reporter_a"],
                 reason="党建工作年度检查评为先进，应评A",
             )
+            settle_foreign_keys()
             yield built
             transaction.set_rollback(True)
 

@@ -22,6 +22,7 @@ from assessment.models import (
 )
 from tests.access_matrix import build_world
 from tests.imports_helpers import xlsx_bytes
+from tests.shared_rows import settle_foreign_keys
 from tests.test_extreme_numbers import Forms
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
@@ -32,7 +33,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
         with transaction.atomic():
-            yield build_world(publicity=False)
+            world = build_world(publicity=False)
+            settle_foreign_keys()
+            yield world
             transaction.set_rollback(True)
 
 

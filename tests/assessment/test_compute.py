@@ -23,6 +23,7 @@ from assessment.models import (
 from assessment.scoring import YearInputs
 from assessment.services.compute import ComputeRefused, results_compute, run_matches_inputs
 from tests.example_district import load_expected, load_year
+from tests.shared_rows import settle_foreign_keys
 from units.models import Cadre, Unit, UnitCategory
 
 pytestmark = pytest.mark.django_db
@@ -105,7 +106,9 @@ def stored_example(django_db_setup, django_db_blocker):
     """The example district stored once for the tests of a class, rolled back after them
     (each test's own changes roll back to a savepoint at its end)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield _store_inputs(load_year(2026, bonus_pool=None)).pk
+        stored = _store_inputs(load_year(2026, bonus_pool=None)).pk
+        settle_foreign_keys()
+        yield stored
         transaction.set_rollback(True)
 
 

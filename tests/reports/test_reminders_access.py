@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.access_matrix import ROLES, build_world
 from tests.access_matrix_all import MATRIX
 from tests.access_matrix_reminders import MATRIX_REMINDERS
+from tests.shared_rows import settle_foreign_keys
 from tests.test_access_matrix import base_name, outcome_of_get, session_keys, url_names
 
 try:
@@ -36,7 +37,9 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
         with transaction.atomic():
-            yield build_world()
+            world = build_world()
+            settle_foreign_keys()
+            yield world
             transaction.set_rollback(True)
 
 

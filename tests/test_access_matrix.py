@@ -14,9 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib import admin
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access_matrix import (
@@ -28,7 +26,7 @@ from tests.access_matrix import (
     build_world,
 )
 from tests.access_matrix_all import MATRIX
-from tests.shared_rows import settle_foreign_keys
+from tests.shared_rows import shared_world
 
 
 def url_names(resolver: URLResolver | None = None, namespace: str = "") -> list[tuple[str, str]]:
@@ -95,15 +93,9 @@ def test_the_matrix_names_only_real_urls_and_one_changelist_per_admin_app():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The district, built once for the module and rolled back at its end (each test runs in a
-    savepoint inside this transaction)."""
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            world = build_world()
-            settle_foreign_keys()
-            yield world
-            transaction.set_rollback(True)
+    """The district, built once for the module and rolled back at its end."""
+    with shared_world(django_db_blocker, tmp_path_factory, build_world) as world:
+        yield world
 
 
 def outcome(response) -> object:

@@ -9,18 +9,18 @@ runs in a savepoint that is rolled back.
 
 from __future__ import annotations
 
+import functools
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from tests.access_matrix import build_world
 from tests.access_matrix_all import MATRIX
-from tests.shared_rows import settle_foreign_keys
+from tests.shared_rows import shared_world
 
 EXTREMES = [
     "99999999999999999999999999999",
@@ -81,13 +81,9 @@ IN_PUBLICITY = {"assessment:objection_detail", "reports:bulletin_detail"}
 
 
 def _world(phase: str, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            world = build_world(publicity=phase == "publicity")
-            settle_foreign_keys()
-            yield world
-            transaction.set_rollback(True)
+    build = functools.partial(build_world, publicity=phase == "publicity")
+    with shared_world(django_db_blocker, tmp_path_factory, build) as world:
+        yield world
 
 
 def number_forms(client: Client, url: str) -> list[dict]:

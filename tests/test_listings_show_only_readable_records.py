@@ -8,15 +8,13 @@ names one of them — not on a unit's home page, a timeline, a queue, a report o
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from assessment.models import Evidence
 from tests.access_matrix import build_world
 from tests.access_matrix_all import MATRIX
-from tests.shared_rows import settle_foreign_keys
+from tests.shared_rows import shared_world
 
 # The roles that may not read every record (the office, leaders, supervision and the
 # administrator read them all).
@@ -25,15 +23,15 @@ RESTRICTED = ("reporter_a", "reporter_b", "lead")
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            built = build_world()
-            for record in Evidence.objects.all():  # a mark no page shows by chance
-                Evidence.objects.filter(pk=record.pk).update(description=f"记录标记{record.pk}号")
-            settle_foreign_keys()
-            yield built
-            transaction.set_rollback(True)
+    with shared_world(django_db_blocker, tmp_path_factory, _marked_world) as world:
+        yield world
+
+
+def _marked_world():
+    built = build_world()
+    for record in Evidence.objects.all():  # a mark no page shows by chance
+        Evidence.objects.filter(pk=record.pk).update(description=f"记录标记{record.pk}号")
+    return built
 
 
 def _cases() -> list:

@@ -9,9 +9,7 @@ publicised: its scores are a secret between the office and each unit).
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from assessment.models import (
@@ -26,29 +24,29 @@ from assessment.models import (
     YearStatus,
 )
 from tests.access_matrix import build_world, pdf
-from tests.shared_rows import settle_foreign_keys
+from tests.shared_rows import shared_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            built = build_world(publicity=False)
-            assert built.year.status == YearStatus.COLLECTING
-            # An objection of 甲镇 (filed in an earlier publicity, still open).
-            built.objection = Objection.objects.create(
-                year=built.year,
-                unit=built.unit_a,
-                indicator=built.party,
-                filed_by=built.users["reporter_a"],
-                reason="党建工作年度检查评为先进，应评A",
-            )
-            settle_foreign_keys()
-            yield built
-            transaction.set_rollback(True)
+    with shared_world(django_db_blocker, tmp_path_factory, _world_with_an_objection) as world:
+        yield world
+
+
+def _world_with_an_objection():
+    built = build_world(publicity=False)
+    assert built.year.status == YearStatus.COLLECTING
+    # An objection of 甲镇 (filed in an earlier publicity, still open).
+    built.objection = Objection.objects.create(
+        year=built.year,
+        unit=built.unit_a,
+        indicator=built.party,
+        filed_by=built.users["reporter_a"],
+        reason="党建工作年度检查评为先进，应评A",
+    )
+    return built
 
 
 class ClosingClient(Client):

@@ -6,11 +6,11 @@ included — are posted twice."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from assessment.models import (
@@ -22,7 +22,7 @@ from assessment.models import (
 )
 from tests.access_matrix import build_world
 from tests.imports_helpers import xlsx_bytes
-from tests.shared_rows import settle_foreign_keys
+from tests.shared_rows import shared_world
 from tests.test_extreme_numbers import Forms
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
@@ -30,13 +30,9 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< >>\n%%EOF\n
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            world = build_world(publicity=False)
-            settle_foreign_keys()
-            yield world
-            transaction.set_rollback(True)
+    build = functools.partial(build_world, publicity=False)
+    with shared_world(django_db_blocker, tmp_path_factory, build) as world:
+        yield world
 
 
 def send_twice(client: Client, url: str, form_id: str, data: dict, files=None):

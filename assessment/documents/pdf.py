@@ -70,7 +70,7 @@ class _ChineseFont(TTFFont):
 
     __slots__ = ()
 
-    def __init__(self, pdf: FPDF) -> None:  # pylint: disable=super-init-not-called
+    def __init__(self, pdf: FPDF) -> None:  # TTFFont.__init__ would read the font file again
         parsed = _parsed_font()
         for name in TTFFont.__slots__:
             if hasattr(parsed, name):

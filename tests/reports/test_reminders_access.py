@@ -5,14 +5,12 @@ world until they are part of the whole matrix (``tests.access_matrix_all``; then
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from tests.access_matrix import ROLES, build_world
 from tests.access_matrix_all import MATRIX
 from tests.access_matrix_reminders import MATRIX_REMINDERS
-from tests.shared_rows import settle_foreign_keys
+from tests.shared_rows import shared_world
 from tests.test_access_matrix import base_name, outcome_of_get, session_keys, url_names
 
 try:
@@ -34,13 +32,8 @@ def test_every_reminders_url_has_an_access_rule():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("media")
-    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
-        with transaction.atomic():
-            world = build_world()
-            settle_foreign_keys()
-            yield world
-            transaction.set_rollback(True)
+    with shared_world(django_db_blocker, tmp_path_factory, build_world) as world:
+        yield world
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentYear
-from assessment.services.compute import year_data
+from assessment.services.compute import year_progress
 from reports.staff.projection import (
     ProjectedUnit,
     Projection,
@@ -130,7 +130,7 @@ def dashboard(year: AssessmentYear, today: datetime.date) -> Dashboard:
 
 def risks(year: AssessmentYear, today: datetime.date) -> list[Risk]:
     """Every indicator at risk (the dashboard's full list), without projecting."""
-    return at_risk(year_data(year), year.year, today)
+    return at_risk(year_progress(year), year.year, today)
 
 
 def overdue(year: AssessmentYear, today: datetime.date) -> list[UnitOverdue]:

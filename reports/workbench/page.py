@@ -18,7 +18,7 @@ from assessment.models import (
     YearStatus,
 )
 from assessment.selectors.years import latest_year_not_in
-from assessment.services.compute import year_data
+from assessment.services.compute import year_progress
 from reports.reminders.audience import acting
 from reports.reminders.items import Kind, Reminder
 from reports.staff.access import reads_district_reports
@@ -202,7 +202,7 @@ def headline(waiting: Waiting) -> dict[str, int]:
     """The dashboard's headline figures, by key (what a visit stores to compare with)."""
     year = waiting.year
     return {
-        "risks": len(at_risk(year_data(year), year.year, waiting.today)),
+        "risks": len(at_risk(year_progress(year), year.year, waiting.today)),
         "overdue": waiting.overdue_count,
         "objections": waiting.open_objections,
         "pending": waiting.pending.total,

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.models import AssessmentYear, Indicator, Target, YearStatus
-from assessment.services.compute import year_data
+from assessment.services.compute import year_data, year_progress
 from reports.staff.dashboard import dashboard
 from reports.staff.projection import at_risk, elapsed_share
 from tests.assessment.factories import YearFactory
@@ -25,10 +25,15 @@ unit_c = staff_district.unit_c
 D = Decimal
 
 
-def _risks(year, day):
+# Risks are listed from the whole year's inputs (the dashboard's projection) and from its
+# progress alone (a leader's home page, the full list): both give the same hand-worked rows.
+READS = pytest.mark.parametrize("read", [year_data, year_progress], ids=["inputs", "progress"])
+
+
+def _risks(year, day, read=year_data):
     return [
         (r.unit, r.indicator, r.expected, r.actual, r.ratio, r.percent)
-        for r in at_risk(year_data(year), 2026, day)
+        for r in at_risk(read(year), 2026, day)
     ]
 
 
@@ -39,17 +44,31 @@ def test_the_share_of_the_year_gone_by():
     assert elapsed_share(2026, datetime.date(2027, 3, 1)) == 1
 
 
-def test_an_indicator_is_at_risk_below_80_percent_of_the_pro_rata_target(district):
+@READS
+def test_an_indicator_is_at_risk_below_80_percent_of_the_pro_rata_target(district, read):
     # 1 July, 182 of 365 days gone: 丙镇 has 100 of a pro-rata 200 × 182 / 365 = 99.73.
-    assert _risks(district, datetime.date(2026, 7, 1)) == []
+    assert _risks(district, datetime.date(2026, 7, 1), read) == []
     # 1 October, 274 days: 200 × 274 / 365 = 150.14, and 100 / 150.14 = 66.6% < 80%.
     # 甲镇 450 of 375.34 and 乙镇 400 of 300.27 are ahead.
-    assert _risks(district, datetime.date(2026, 10, 1)) == [
+    assert _risks(district, datetime.date(2026, 10, 1), read) == [
         ("C01", "E01", D("150.14"), D("100.000000"), D("0.6661"), D("66.6")),
     ]
 
 
-def test_a_level_from_the_latest_record_is_held_to_the_full_target(district, unit_a, town):
+def test_the_progress_is_read_in_five_queries_without_what_only_scoring_reads(district):
+    with CaptureQueriesContext(connection) as queries:
+        progress = year_progress(district)
+
+    # the year's units (2), its scheme, its targets and the evidence sums (no indicator here
+    # takes the latest value, which would be one query more)
+    assert len(queries) == 5
+    inputs = progress.inputs
+    assert inputs.targets and inputs.evidence
+    assert not (inputs.grades or inputs.city_ranks or inputs.cadres or inputs.item_records)
+
+
+@READS
+def test_a_level_from_the_latest_record_is_held_to_the_full_target(district, unit_a, town, read):
     level = Indicator.objects.create(
         year=district,
         category=town,
@@ -64,7 +83,7 @@ def test_a_level_from_the_latest_record_is_held_to_the_full_target(district, uni
     record(unit_a, level, 7, day=datetime.date(2026, 4, 1))
 
     # 7 of the full 10 already in July: 70% < 80%.
-    assert _risks(district, datetime.date(2026, 7, 1)) == [
+    assert _risks(district, datetime.date(2026, 7, 1), read) == [
         ("A01", "L01", D("10.00"), D("7.000000"), D("0.7000"), D("70.0")),
     ]
 

@@ -22,6 +22,7 @@ from django.db.models import Count, F, Max, Sum, Window
 from django.db.models.functions import RowNumber
 
 from assessment import scoring
+from assessment.lib import collector
 from assessment.models import (
     AssessmentYear,
     CadreEvaluation,
@@ -391,6 +392,7 @@ def problems_text(problems: Iterable[scoring.Problem], data: YearData) -> list[s
     ]
 
 
+@collector.paused()  # a tenth of the time otherwise (assessment/lib/collector.py)
 @transaction.atomic
 def results_compute(
     *,

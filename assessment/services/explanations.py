@@ -59,6 +59,9 @@ class _Spec:
         return {"method": self.method, "points": self.points_field, **values}
 
 
+_Explain = Callable[["_Explainer", "_Spec", str], "Stored"]
+
+
 class _Explainer:
     """The numbers of the explanations of one computation; the per-indicator parts once each."""
 
@@ -66,21 +69,24 @@ class _Explainer:
         self.inputs = inputs
         self.best = _best_ratios(inputs)
         self.category = {unit.code: unit.category for unit in inputs.units}
-        by_method: dict[str, Callable[[_Spec, str], Stored]] = {
-            Method.COMPLETION: self._completion,
-            Method.CEILING: self._completion,
-            Method.INCREMENT: self._increment,
-            Method.BASE_RATIO: self._base_ratio,
-            Method.CITY_RANK: self._city_rank,
-            Method.GRADED: self._graded,
-            Method.SURVEY: self._survey,
-            Method.BONUS: self._points_item,
-            Method.DEDUCTION: self._points_item,
-            Method.VETO: self._veto,
-            Method.DISQUALIFY: self._veto,
+        # The class's functions, not this object's bound methods: kept on the object, those
+        # would make a cycle through it and the year's inputs, which only Python's cycle
+        # collector could free (a city's inputs are 150,000 objects).
+        by_method: dict[str, _Explain] = {
+            Method.COMPLETION: _Explainer._completion,
+            Method.CEILING: _Explainer._completion,
+            Method.INCREMENT: _Explainer._increment,
+            Method.BASE_RATIO: _Explainer._base_ratio,
+            Method.CITY_RANK: _Explainer._city_rank,
+            Method.GRADED: _Explainer._graded,
+            Method.SURVEY: _Explainer._survey,
+            Method.BONUS: _Explainer._points_item,
+            Method.DEDUCTION: _Explainer._points_item,
+            Method.VETO: _Explainer._veto,
+            Method.DISQUALIFY: _Explainer._veto,
         }
         # Per category, the scheme as (code, shared part, explainer): looked up once.
-        self.schemes: dict[str, list[tuple[str, _Spec, Callable[[_Spec, str], Stored]]]] = {}
+        self.schemes: dict[str, list[tuple[str, _Spec, _Explain]]] = {}
         for category, scheme in inputs.indicators.items():
             lines = self.schemes[category] = []
             for spec in scheme:
@@ -99,7 +105,7 @@ class _Explainer:
     def unit(self, unit: UnitSpec) -> dict[str, Stored]:
         code = unit.code
         details = {
-            indicator: explain(item, code)
+            indicator: explain(self, item, code)
             for indicator, item, explain in self.schemes[unit.category]
         }
         if self.inputs.waived:

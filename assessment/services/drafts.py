@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessment import scoring
+from assessment.lib import collector
 from assessment.lib.history import set_history_user
 from assessment.lib.problem_messages import problem_messages
 from assessment.models import (
@@ -312,6 +313,7 @@ def draft_basis(draft: DraftScheme, *, last_year: bool = False) -> AssessmentYea
     return earlier
 
 
+@collector.paused()  # two engine runs over the year's inputs (assessment/lib/collector.py)
 def draft_run(
     draft: DraftScheme, *, last_year: bool = False, data: YearData | None = None
 ) -> DraftRun:

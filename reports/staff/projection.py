@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from assessment import scoring
+from assessment.lib import collector
 from assessment.lib.problem_messages import problem_message
 from assessment.models import AssessmentYear, TierChoices
 from assessment.scoring import Aggregation, Method
@@ -116,6 +117,7 @@ def _without(
     )
 
 
+@collector.paused()  # the year's inputs read and scored (assessment/lib/collector.py)
 def project(year: AssessmentYear) -> Projection:
     """Score the year's units on the data as it is now; store nothing."""
     data = year_data(year)

@@ -28,6 +28,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 TEST_PASSWORD = "a-long-test-password"
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Why each test that ran twice failed the first time (``-rR`` only names it): the test's
+    line where it stopped and the error's first line, so that a timeout in CI's log can be
+    looked into."""
+    for report in terminalreporter.stats.get("rerun", []):
+        crash = getattr(report.longrepr, "reprcrash", None)
+        if crash is None:
+            continue
+        entries = getattr(getattr(report.longrepr, "reprtraceback", None), "reprentries", [])
+        places = [getattr(entry, "reprfileloc", None) for entry in entries]
+        own = [p for p in places if p is not None and p.path.endswith(report.location[0])]
+        where = f"{own[-1].path}:{own[-1].lineno}" if own else f"{crash.path}:{crash.lineno}"
+        message = crash.message.splitlines()[0] if crash.message else ""
+        terminalreporter.write_line(f"first run of {report.nodeid}: {where}: {message[:300]}")
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     return make_scheduler(config, log)  # keeps pytest-django's order (tests/scheduling.py)

@@ -69,8 +69,8 @@ def year_data(
 
     ``progress_only`` reads the units, the scheme (without item catalogues), the targets and
     the verified evidence, and leaves every other input empty: what a list of indicators at
-    risk reads (a leader's home page, each visit), in at most 6 queries instead of 16. Such data is
-    never scored: ``year_progress`` below is its one door.
+    risk reads (a leader's home page, each visit), in at most 6 queries instead of 16. Such
+    data is never scored: ``year_progress`` below is its one door.
     """
     units = year_units(year)
     unit_code = {unit["id"]: unit["code"] for unit in units}
@@ -119,11 +119,53 @@ def year_data(
                 bases[k] = base
 
     evidence = _evidence_totals(year, indicators, key)
-    if progress_only:
-        return _progress_data(year, units, scheme, targets, bases, evidence, indicators)
-    item_records = item_records_read(year, set(catalogues), key)
-    waived = waived_read(year, indicators, key)
+    scoring_only, cadre_key = (
+        ({}, {}) if progress_only else _scoring_only(year, catalogues, indicators, unit_code, key)
+    )
+    inputs = scoring.YearInputs(
+        params=year.scoring_params(),
+        indicators=scheme,
+        units=[
+            scoring.UnitSpec(
+                code=unit["code"],
+                name=unit["name"],
+                category=unit["category__code"],
+                headcount=unit["headcount"],
+            )
+            for unit in units
+        ],
+        targets=targets,
+        bases=bases,
+        evidence=evidence,
+        bonus_pool=bonus_pool,
+        **scoring_only,
+    )
+    return YearData(
+        inputs=inputs,
+        unit_ids={unit["code"]: unit["id"] for unit in units},
+        unit_names={unit["code"]: unit["name"] for unit in units},
+        unit_categories={unit["code"]: unit["category_id"] for unit in units},
+        indicator_names={(row["category__code"], row["code"]): row["name"] for row in indicators},
+        cadre_ids={value: pk for pk, value in cadre_key.items()},
+    )
 
+
+def year_progress(year: AssessmentYear) -> YearData:
+    """The year's progress so far (``year_data(progress_only=True)``): units, scheme, targets
+    and verified evidence, for the lists of indicators at risk. Not for scoring."""
+    return year_data(year, progress_only=True)
+
+
+def _scoring_only(
+    year: AssessmentYear,
+    catalogues: Mapping[int, Any],
+    indicators: Sequence[Mapping[str, Any]],
+    unit_code: Mapping[int, str],
+    key: Callable[[int, int], tuple[str, str] | None],
+) -> tuple[dict[str, Any], dict[int, tuple[str, str]]]:
+    """The inputs only scoring reads, as ``YearInputs``' fields by name, and the cadres' keys
+    by id: item records, waivers, city ranks, grades, survey rates, evaluations, cadres and
+    their key-project contributions."""
     city_ranks = {
         k: (rank, total)
         for unit_id, indicator_id, rank, total in CityRank.objects.filter(
@@ -175,82 +217,18 @@ def year_data(
         .order_by()
         if row["cadre_id"] in cadre_key
     }
-
-    inputs = scoring.YearInputs(
-        params=year.scoring_params(),
-        indicators=scheme,
-        units=_unit_specs(units),
-        targets=targets,
-        bases=bases,
-        evidence=evidence,
-        city_ranks=city_ranks,
-        grades=grades,
-        survey_rates=survey_rates,
-        team_evaluations=team_evaluations,
-        cadres=[scoring.CadreSpec(unit=unit, name=name) for unit, name in cadre_key.values()],
-        cadre_evaluations=cadre_evaluations,
-        contributions=contributions,
-        item_records=item_records,
-        waived=waived,
-        bonus_pool=bonus_pool,
-    )
-    return _year_data(
-        inputs, units, indicators, cadre_ids={value: pk for pk, value in cadre_key.items()}
-    )
-
-
-def year_progress(year: AssessmentYear) -> YearData:
-    """The year's progress so far (``year_data(progress_only=True)``): units, scheme, targets
-    and verified evidence, for the lists of indicators at risk. Not for scoring."""
-    return year_data(year, progress_only=True)
-
-
-def _progress_data(
-    year: AssessmentYear,
-    units: Sequence[Mapping[str, Any]],
-    scheme: dict[str, list[scoring.IndicatorSpec]],
-    targets: dict[tuple[str, str], Decimal],
-    bases: dict[tuple[str, str], Decimal],
-    evidence: dict[tuple[str, str], scoring.EvidenceTotal],
-    indicators: Sequence[Mapping[str, Any]],
-) -> YearData:
-    inputs = scoring.YearInputs(
-        params=year.scoring_params(),
-        indicators=scheme,
-        units=_unit_specs(units),
-        targets=targets,
-        bases=bases,
-        evidence=evidence,
-    )
-    return _year_data(inputs, units, indicators, cadre_ids={})
-
-
-def _unit_specs(units: Sequence[Mapping[str, Any]]) -> list[scoring.UnitSpec]:
-    return [
-        scoring.UnitSpec(
-            code=unit["code"],
-            name=unit["name"],
-            category=unit["category__code"],
-            headcount=unit["headcount"],
-        )
-        for unit in units
-    ]
-
-
-def _year_data(
-    inputs: scoring.YearInputs,
-    units: Sequence[Mapping[str, Any]],
-    indicators: Sequence[Mapping[str, Any]],
-    cadre_ids: dict[tuple[str, str], int],
-) -> YearData:
-    return YearData(
-        inputs=inputs,
-        unit_ids={unit["code"]: unit["id"] for unit in units},
-        unit_names={unit["code"]: unit["name"] for unit in units},
-        unit_categories={unit["code"]: unit["category_id"] for unit in units},
-        indicator_names={(row["category__code"], row["code"]): row["name"] for row in indicators},
-        cadre_ids=cadre_ids,
-    )
+    fields = {
+        "item_records": item_records_read(year, set(catalogues), key),
+        "waived": waived_read(year, indicators, key),
+        "city_ranks": city_ranks,
+        "grades": grades,
+        "survey_rates": survey_rates,
+        "team_evaluations": team_evaluations,
+        "cadres": [scoring.CadreSpec(unit=unit, name=name) for unit, name in cadre_key.values()],
+        "cadre_evaluations": cadre_evaluations,
+        "contributions": contributions,
+    }
+    return fields, cadre_key
 
 
 def _evidence_totals(

@@ -76,10 +76,14 @@ def canonical(value: object) -> object:
         return str(value)
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
+    # Plain items as they are, without a call each (a result row's scores are 60 texts)
     if isinstance(value, dict):
-        return {str(key): canonical(item) for key, item in value.items()}
+        return {
+            str(key): item if type(item) in _PLAIN else canonical(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [canonical(item) for item in value]
+        return [item if type(item) in _PLAIN else canonical(item) for item in value]
     return str(value)
 
 

@@ -24,6 +24,7 @@ from .numbers import (
     r_add,
     r_clamp,
     r_div,
+    r_less,
     r_mul,
     r_sub,
     ratio,
@@ -31,12 +32,6 @@ from .numbers import (
 )
 
 K = TypeVar("K")
-
-
-def _positive(name: str, value: Fraction) -> Fraction:
-    if value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return value
 
 
 def _positive_ratio(name: str, value: Ratio) -> Ratio:
@@ -97,14 +92,20 @@ def base_ratio_scores(
     maximum is ≤ 0.
     """
     ratios = {
-        key: exact(actual) / _positive("base", exact(base))
+        key: r_div(ratio(actual), _positive_ratio("base", ratio(base)))
         for key, (actual, base) in values.items()
     }
-    best = max(ratios.values(), default=ZERO)
-    if best <= 0:
-        return {key: round2(ZERO) for key in ratios}
-    weight = exact(points)
-    return {key: round2(weight * max(ratio, ZERO) / best) for key, ratio in ratios.items()}
+    best = R0
+    for value in ratios.values():
+        if r_less(best, value):
+            best = value
+    if not r_less(R0, best):  # every v ≤ 0 (or no unit)
+        return {key: round2(R0) for key in ratios}
+    weight = ratio(points)
+    return {
+        key: round2(r_div(r_mul(weight, value if r_less(R0, value) else R0), best))
+        for key, value in ratios.items()
+    }
 
 
 def city_rank_score(
@@ -114,9 +115,13 @@ def city_rank_score(
 
     step defaults to points / total, total being how many units the city ranked.
     """
-    weight = exact(points)
-    per_place = exact(step) if step is not None else weight / _positive("total", Fraction(total))
-    return round2(max(ZERO, weight - per_place * (rank - 1)))
+    weight = ratio(points)
+    if step is not None:
+        per_place = ratio(step)
+    else:
+        per_place = r_div(weight, _positive_ratio("total", (total, 1)))
+    left = r_sub(weight, r_mul(per_place, (rank - 1, 1)))
+    return round2(left if r_less(R0, left) else R0)
 
 
 def graded_score(
@@ -161,8 +166,10 @@ def team_score(*, unit_total: Number, evaluation: Number, params: Params | None 
     """Spec, "Three in one": team = 0.7 × unit total + 0.3 × team evaluation, rounded."""
     p = params or Params()
     return round2(
-        exact(p.team_unit_weight) * exact(unit_total)
-        + exact(p.team_evaluation_weight) * exact(evaluation)
+        r_add(
+            r_mul(ratio(p.team_unit_weight), ratio(unit_total)),
+            r_mul(ratio(p.team_evaluation_weight), ratio(evaluation)),
+        )
     )
 
 
@@ -176,8 +183,9 @@ def cadre_score(
     """Spec, "Three in one": cadre = 0.6 × unit total + 0.4 × personal evaluation
     + key-project contribution points (capped at 5), rounded."""
     p = params or Params()
-    return round2(
-        exact(p.cadre_unit_weight) * exact(unit_total)
-        + exact(p.cadre_evaluation_weight) * exact(evaluation)
-        + min(exact(contribution), exact(p.contribution_cap))
+    counted, cap = ratio(contribution), ratio(p.contribution_cap)
+    weighted = r_add(
+        r_mul(ratio(p.cadre_unit_weight), ratio(unit_total)),
+        r_mul(ratio(p.cadre_evaluation_weight), ratio(evaluation)),
     )
+    return round2(r_add(weighted, cap if r_less(cap, counted) else counted))

@@ -37,7 +37,7 @@ from assessment.scoring import (
 )
 from assessment.scoring.methods import normalize_grade
 
-__all__ = ["full_detail", "percent", "plain", "year_details"]
+__all__ = ["full_detail", "percent", "plain", "unit_explainer", "year_details"]
 
 Stored = dict[str, Any]
 
@@ -239,5 +239,11 @@ def _best_ratios(inputs: YearInputs) -> dict[tuple[str, str], Decimal]:
 def year_details(inputs: YearInputs, result: YearResult) -> dict[str, dict[str, Stored]]:
     """Every unit's explanations, by unit code then indicator code (numbers only: worded by
     ``assessment.lib.explanations``). ``result`` is the engine's outcome of ``inputs``."""
-    explainer = _Explainer(inputs)
-    return {unit.code: explainer.unit(unit) for unit in inputs.units if unit.code in result.units}
+    explain = unit_explainer(inputs)
+    return {unit.code: explain(unit) for unit in inputs.units if unit.code in result.units}
+
+
+def unit_explainer(inputs: YearInputs) -> Callable[[UnitSpec], dict[str, Stored]]:
+    """One unit's explanations at a time (as ``year_details`` has them): what the computation
+    uses to word each unit's row while the database stores the rows before it."""
+    return _Explainer(inputs).unit

@@ -27,12 +27,13 @@ from typing import TypeVar
 
 from assessment import scoring
 from assessment.lib import collector
+from assessment.lib.digest import inputs_digest
 from assessment.lib.problem_messages import problem_message
 from assessment.models import AssessmentYear, TierChoices
 from assessment.scoring import Aggregation, Method
 from assessment.selectors.evidence import OverdueIndicator
 from assessment.selectors.evidence import overdue_by_unit as evidence_overdue
-from assessment.services.compute import YearData, inputs_digest, year_data
+from assessment.services.compute import YearData, year_data
 
 V = TypeVar("V")
 

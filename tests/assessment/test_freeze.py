@@ -14,6 +14,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from assessment.imports import workbook_import
+from assessment.lib.digest import inputs_digest
 from assessment.models import (
     ComputationRun,
     Evidence,
@@ -23,7 +24,7 @@ from assessment.models import (
     Target,
     YearStatus,
 )
-from assessment.services.compute import inputs_digest, year_data
+from assessment.services.compute import year_data
 from assessment.services.publication import publish
 from tests.assessment.workflow import build_district, open_publicity
 from tests.imports_helpers import write_xlsx, xlsx_bytes

@@ -16,12 +16,12 @@ from .methods import (
     base_ratio_scores,
     bonus_score,
     cadre_score,
-    ceiling_score,
+    ceiling_scores,
     city_rank_score,
-    completion_score,
+    completion_scores,
     deduction_score,
     graded_score,
-    increment_score,
+    increment_scores,
     survey_score,
     team_score,
 )
@@ -182,33 +182,6 @@ def _actual(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
     return to_decimal(inputs.evidence_of(unit, spec.code).value)
 
 
-def _against_target(score: Callable[..., Decimal]) -> UnitScorer:
-    """A method that scores the unit's actual against its target (completion, ceiling)."""
-
-    def scorer(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
-        target = inputs.targets[(unit, spec.code)]
-        return score(
-            points=spec.points, actual=_actual(spec, unit, inputs), target=target, cap=spec.cap
-        )
-
-    return scorer
-
-
-_completion = _against_target(completion_score)
-_ceiling = _against_target(ceiling_score)
-
-
-def _increment(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
-    return increment_score(
-        points=spec.points,
-        actual=_actual(spec, unit, inputs),
-        target=inputs.targets[(unit, spec.code)],
-        base=inputs.bases[(unit, spec.code)],
-        cap=spec.cap,
-        total_share=spec.total_share,
-    )
-
-
 def _city_rank(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal | None:
     ranked = inputs.city_ranks.get((unit, spec.code))
     if ranked is None:
@@ -253,14 +226,17 @@ def _deduction(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
 
 
 _UNIT_SCORERS: dict[str, UnitScorer] = {
-    Method.COMPLETION: _completion,
-    Method.CEILING: _ceiling,
-    Method.INCREMENT: _increment,
     Method.CITY_RANK: _city_rank,
     Method.GRADED: _graded,
     Method.SURVEY: _survey,
     Method.BONUS: _bonus,
     Method.DEDUCTION: _deduction,
+}
+
+# The methods against a target, scored for all the units of an indicator at once.
+_AGAINST_TARGET: dict[str, Callable[..., dict[str, Decimal]]] = {
+    Method.COMPLETION: completion_scores,
+    Method.CEILING: ceiling_scores,
 }
 
 # Spec: "A city_rank, graded or survey indicator with no imported value for a unit scores 0
@@ -282,6 +258,32 @@ def _indicator_scores(
             for unit in units
         }
         return base_ratio_scores(points=spec.points, values=values)
+    if spec.method in _AGAINST_TARGET:
+        return _AGAINST_TARGET[spec.method](
+            points=spec.points,
+            cap=spec.cap,
+            values={
+                unit.code: (
+                    _actual(spec, unit.code, inputs),
+                    inputs.targets[(unit.code, spec.code)],
+                )
+                for unit in units
+            },
+        )
+    if spec.method == Method.INCREMENT:
+        return increment_scores(
+            points=spec.points,
+            cap=spec.cap,
+            total_share=spec.total_share,
+            values={
+                unit.code: (
+                    _actual(spec, unit.code, inputs),
+                    inputs.targets[(unit.code, spec.code)],
+                    inputs.bases[(unit.code, spec.code)],
+                )
+                for unit in units
+            },
+        )
     scorer = _UNIT_SCORERS[spec.method]
     scores: dict[str, Decimal] = {}
     for unit in units:

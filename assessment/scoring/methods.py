@@ -45,8 +45,7 @@ TWO: Ratio = (2, 1)
 
 def completion_score(*, points: Number, actual: Number, target: Number, cap: Number = 1) -> Decimal:
     """Spec, method `completion`: points × clamp(actual / target, 0, cap); target > 0."""
-    completion = r_div(ratio(actual), _positive_ratio("target", ratio(target)))
-    return round2(r_mul(ratio(points), r_clamp(completion, R0, ratio(cap))))
+    return completion_scores(points=points, cap=cap, values={0: (actual, target)})[0]
 
 
 def ceiling_score(*, points: Number, actual: Number, target: Number, cap: Number = 1) -> Decimal:
@@ -54,8 +53,7 @@ def ceiling_score(*, points: Number, actual: Number, target: Number, cap: Number
 
     The target is the allowed maximum: reaching it exactly earns full points, twice it none.
     """
-    used = r_div(ratio(actual), _positive_ratio("target", ratio(target)))
-    return round2(r_mul(ratio(points), r_clamp(r_sub(TWO, used), R0, ratio(cap))))
+    return ceiling_scores(points=points, cap=cap, values={0: (actual, target)})[0]
 
 
 def increment_score(
@@ -73,13 +71,70 @@ def increment_score(
               + (1 − s) × clamp((actual − base) / (target − base), 0, cap)],
     s = total_share; needs target > base and target > 0.
     """
-    a, t, b, c, s = ratio(actual), ratio(target), ratio(base), ratio(cap), ratio(total_share)
-    _positive_ratio("target", t)
-    growth_needed = _positive_ratio("target − base", r_sub(t, b))
-    total_part = r_clamp(r_div(a, t), R0, c)
-    increment_part = r_clamp(r_div(r_sub(a, b), growth_needed), R0, c)
-    weighted = r_add(r_mul(s, total_part), r_mul(r_sub((1, 1), s), increment_part))
-    return round2(r_mul(ratio(points), weighted))
+    values = {0: (actual, target, base)}
+    return increment_scores(points=points, cap=cap, total_share=total_share, values=values)[0]
+
+
+# One indicator's scores for every unit of its category at once (what the engine calls): the
+# indicator's own numbers are read once, not once a unit (a city has 36,000 such scores).
+
+
+def completion_scores(
+    *, points: Number, cap: Number = 1, values: Mapping[K, tuple[Number, Number]]
+) -> dict[K, Decimal]:
+    """``completion_score`` of each unit: ``values`` maps it to (actual, target)."""
+    weight, top = ratio(points), ratio(cap)
+    return {
+        key: round2(
+            r_mul(
+                weight,
+                r_clamp(r_div(ratio(actual), _positive_ratio("target", ratio(target))), R0, top),
+            )
+        )
+        for key, (actual, target) in values.items()
+    }
+
+
+def ceiling_scores(
+    *, points: Number, cap: Number = 1, values: Mapping[K, tuple[Number, Number]]
+) -> dict[K, Decimal]:
+    """``ceiling_score`` of each unit: ``values`` maps it to (actual, target)."""
+    weight, top = ratio(points), ratio(cap)
+    return {
+        key: round2(
+            r_mul(
+                weight,
+                r_clamp(
+                    r_sub(TWO, r_div(ratio(actual), _positive_ratio("target", ratio(target)))),
+                    R0,
+                    top,
+                ),
+            )
+        )
+        for key, (actual, target) in values.items()
+    }
+
+
+def increment_scores(
+    *,
+    points: Number,
+    cap: Number = 1,
+    total_share: Number = Decimal("0.5"),
+    values: Mapping[K, tuple[Number, Number, Number]],
+) -> dict[K, Decimal]:
+    """``increment_score`` of each unit: ``values`` maps it to (actual, target, base)."""
+    weight, top, share = ratio(points), ratio(cap), ratio(total_share)
+    rest = r_sub((1, 1), share)
+    scores: dict[K, Decimal] = {}
+    for key, (actual, target, base) in values.items():
+        a, t, b = ratio(actual), ratio(target), ratio(base)
+        _positive_ratio("target", t)
+        growth_needed = _positive_ratio("target − base", r_sub(t, b))
+        total_part = r_clamp(r_div(a, t), R0, top)
+        increment_part = r_clamp(r_div(r_sub(a, b), growth_needed), R0, top)
+        weighted = r_add(r_mul(share, total_part), r_mul(rest, increment_part))
+        scores[key] = round2(r_mul(weight, weighted))
+    return scores
 
 
 def base_ratio_scores(

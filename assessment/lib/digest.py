@@ -87,7 +87,7 @@ def canonical(value: object) -> str:
     """A value as the digest's text: decimals normalised (``1.50`` → ``1.5``, ``0.00`` → ``0``),
     whole and binary numbers as the decimals they are, mappings sorted, nothing as ``""``."""
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value else "0"
+        return _number(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return canonical(to_decimal(value))
     if isinstance(value, dict) or hasattr(value, "items"):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .bonus import BonusClaim, BonusResult, distribute_bonus
 from .checks import collect_problems
@@ -25,7 +25,7 @@ from .methods import (
     survey_score,
     team_score,
 )
-from .numbers import ZERO, exact, round2, to_decimal
+from .numbers import ZERO, Number, exact, round2, to_decimal
 from .problems import Problem, ProblemCode, SetupError
 from .ranking import assign_tiers, competition_ranks
 from .results import CadreResult, TeamResult, UnitResult, YearResult
@@ -182,6 +182,24 @@ def _actual(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal:
     return to_decimal(inputs.evidence_of(unit, spec.code).value)
 
 
+def _unit_values(
+    spec: IndicatorSpec,
+    units: Sequence[UnitSpec],
+    inputs: YearInputs,
+    *tables: Mapping[tuple[str, str], Number],
+) -> dict[str, Any]:
+    """Per unit, its actual and then its value of the indicator in each of ``tables``
+    (targets, bases): what the methods scored for a whole category at once take."""
+    code = spec.code
+    return {
+        unit.code: (
+            _actual(spec, unit.code, inputs),
+            *[table[(unit.code, code)] for table in tables],
+        )
+        for unit in units
+    }
+
+
 def _city_rank(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> Decimal | None:
     ranked = inputs.city_ranks.get((unit, spec.code))
     if ranked is None:
@@ -253,36 +271,21 @@ def _indicator_scores(
 ) -> dict[str, Decimal]:
     """The scores of one indicator for every unit of its category."""
     if spec.method == Method.BASE_RATIO:
-        values = {
-            unit.code: (_actual(spec, unit.code, inputs), inputs.bases[(unit.code, spec.code)])
-            for unit in units
-        }
-        return base_ratio_scores(points=spec.points, values=values)
+        return base_ratio_scores(
+            points=spec.points, values=_unit_values(spec, units, inputs, inputs.bases)
+        )
     if spec.method in _AGAINST_TARGET:
         return _AGAINST_TARGET[spec.method](
             points=spec.points,
             cap=spec.cap,
-            values={
-                unit.code: (
-                    _actual(spec, unit.code, inputs),
-                    inputs.targets[(unit.code, spec.code)],
-                )
-                for unit in units
-            },
+            values=_unit_values(spec, units, inputs, inputs.targets),
         )
     if spec.method == Method.INCREMENT:
         return increment_scores(
             points=spec.points,
             cap=spec.cap,
             total_share=spec.total_share,
-            values={
-                unit.code: (
-                    _actual(spec, unit.code, inputs),
-                    inputs.targets[(unit.code, spec.code)],
-                    inputs.bases[(unit.code, spec.code)],
-                )
-                for unit in units
-            },
+            values=_unit_values(spec, units, inputs, inputs.targets, inputs.bases),
         )
     scorer = _UNIT_SCORERS[spec.method]
     scores: dict[str, Decimal] = {}

@@ -83,36 +83,28 @@ def completion_scores(
     *, points: Number, cap: Number = 1, values: Mapping[K, tuple[Number, Number]]
 ) -> dict[K, Decimal]:
     """``completion_score`` of each unit: ``values`` maps it to (actual, target)."""
-    weight, top = ratio(points), ratio(cap)
-    return {
-        key: round2(
-            r_mul(
-                weight,
-                r_clamp(r_div(ratio(actual), _positive_ratio("target", ratio(target))), R0, top),
-            )
-        )
-        for key, (actual, target) in values.items()
-    }
+    return _against_target_scores(points, cap, values, ceiling=False)
 
 
 def ceiling_scores(
     *, points: Number, cap: Number = 1, values: Mapping[K, tuple[Number, Number]]
 ) -> dict[K, Decimal]:
     """``ceiling_score`` of each unit: ``values`` maps it to (actual, target)."""
+    return _against_target_scores(points, cap, values, ceiling=True)
+
+
+def _against_target_scores(
+    points: Number, cap: Number, values: Mapping[K, tuple[Number, Number]], *, ceiling: bool
+) -> dict[K, Decimal]:
+    """points × clamp(r, 0, cap) with r = actual / target (completion) or 2 − actual / target
+    (ceiling); target > 0."""
     weight, top = ratio(points), ratio(cap)
-    return {
-        key: round2(
-            r_mul(
-                weight,
-                r_clamp(
-                    r_sub(TWO, r_div(ratio(actual), _positive_ratio("target", ratio(target)))),
-                    R0,
-                    top,
-                ),
-            )
-        )
-        for key, (actual, target) in values.items()
-    }
+    scores: dict[K, Decimal] = {}
+    for key, (actual, target) in values.items():
+        used = r_div(ratio(actual), _positive_ratio("target", ratio(target)))
+        rate = r_sub(TWO, used) if ceiling else used
+        scores[key] = round2(r_mul(weight, r_clamp(rate, R0, top)))
+    return scores
 
 
 def increment_scores(

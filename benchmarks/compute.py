@@ -200,7 +200,7 @@ def _timed(action: Callable[[], object]) -> tuple[float, object]:
 # touching the service (and costs two clock readings per phase).
 PHASES = [
     ("read: year_data", "assessment.services.compute", "year_data"),
-    ("  of which evidence queries", "assessment.services.compute", "_evidence_totals"),
+    ("  of which evidence totals", "assessment.services.compute", "evidence_from_totals"),
     ("engine: scoring.compute", "assessment.scoring", "compute"),
     ("digest: inputs_digest", "assessment.services.compute", "inputs_digest"),
     ("store: _store_results", "assessment.services.compute", "_store_results"),

@@ -29,6 +29,7 @@ from assessment.models import (
     Indicator,
     Item,
     KeyProject,
+    RunningTotal,
     SurveyRate,
     Target,
     TeamEvaluation,
@@ -114,6 +115,7 @@ def build(shape: Shape) -> Built:
             plan, scales, perf, shape.evidence, office.pk, reporter.pk, rng, catalogues
         )
         evidence = _insert(Evidence, EVIDENCE_FIELDS, rows)
+        RunningTotal.objects.rebuild()  # the records went in by raw SQL, past the ORM's writes
         _imports(year, units, indicators, cadres, rng)
         _projects(year, units, cadres, office, shape.projects, rng)
     return Built(len(units), len(indicators), targets, evidence, sum(map(len, cadres.values())))

@@ -90,8 +90,10 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings():
-    """What differs under test: a fast hasher, plain HTTP, static files without a manifest."""
+    """What differs under test: a fast hasher, plain HTTP, static files without a manifest,
+    and every computation checks its running totals against the records themselves."""
     with override_settings(
+        RUNNING_TOTALS_CHECK=True,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         SECURE_SSL_REDIRECT=False,
         SESSION_COOKIE_SECURE=False,

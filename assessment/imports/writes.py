@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history, get_history_model_for_model
 
 from assessment.imports.rows import Context, Planned
+from assessment.models import Evidence, RunningTotal
 from units.access import account
 from units.audit import lock_chain, seal_pending
 
@@ -148,6 +149,10 @@ def _create(model: type[models.Model], records: Sequence[models.Model]) -> list[
     for record in records:
         record._state.adding = False
         record._state.db = connection.alias
+    if model is Evidence:  # past the queryset's bulk_create, which would keep them itself
+        RunningTotal.objects.refresh(
+            {(record.unit_id, record.indicator_id) for record in records}  # type: ignore[attr-defined]
+        )
     return list(records)
 
 

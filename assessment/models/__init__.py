@@ -82,6 +82,7 @@ from assessment.models.surveys import (
     SurveyResponse,
     SurveyStatus,
 )
+from assessment.models.totals import RunningTotal
 from assessment.models.warnings import (
     ColourChoices,
     Instruction,
@@ -181,6 +182,7 @@ __all__ = [
     "RoundResult",
     "RoundStatus",
     "RoundSubject",
+    "RunningTotal",
     "SignalKindChoices",
     "SignalStatus",
     "Survey",

@@ -11,15 +11,17 @@ import functools
 import operator
 import re
 import secrets
+from collections.abc import Iterable
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from assessment.models.totals import Pair, RunningTotal, touches_totals
 from assessment.models.years import AMOUNT, AssessmentYear, Indicator
 from assessment.scoring import Method
 from units.models import Unit
@@ -77,6 +79,53 @@ RecordManager = models.Manager.from_queryset(RecordQuerySet)
 
 
 class EvidenceQuerySet(RecordQuerySet["Evidence"]):
+    # Each write below refreshes the running totals of the units and indicators it touched, in
+    # the same transaction (``assessment.models.totals``).
+
+    def update(self, **kwargs: Any) -> int:
+        if not touches_totals(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            pairs = self._pairs()
+            changed = super().update(**kwargs)
+            if "unit" in kwargs or "indicator" in kwargs or "unit_id" in kwargs:
+                pairs |= self._pairs()  # where they went (unit or indicator changed)
+            RunningTotal.objects.refresh(pairs, using=self.db)
+        return changed
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db, savepoint=False):
+            pairs = self._pairs()
+            deleted = super().delete()
+            RunningTotal.objects.refresh(pairs, using=self.db)
+        return deleted
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Evidence]:
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            RunningTotal.objects.refresh(_pairs_of(objs), using=self.db)
+        return created
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        objs, fields = list(objs), list(fields)
+        if not touches_totals(fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            pairs = _pairs_of(objs)
+            if "unit" in fields or "indicator" in fields:  # where they were, too
+                pairs |= set(
+                    self.model._base_manager.using(self.db)
+                    .filter(pk__in=[obj.pk for obj in objs])
+                    .values_list("unit_id", "indicator_id")
+                )
+            changed = super().bulk_update(objs, fields, *args, **kwargs)
+            RunningTotal.objects.refresh(pairs, using=self.db)
+        return changed
+
+    def _pairs(self) -> set[Pair]:
+        return set(self.order_by().values_list("unit_id", "indicator_id").distinct())
+
     def counting(self) -> EvidenceQuerySet:
         """Verified, not superseded, and not waived under the fault-tolerance rules; on an
         indicator that names a data source unit, only the source's figures (一数一源)."""
@@ -97,6 +146,10 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
 
 
 EvidenceManager = models.Manager.from_queryset(EvidenceQuerySet)
+
+
+def _pairs_of(records: Iterable[Evidence]) -> set[Pair]:
+    return {(record.unit_id, record.indicator_id) for record in records}
 
 
 # The indicators that name a data source unit, as a subquery: the evidence table is still read
@@ -263,6 +316,39 @@ class Evidence(VerifiedRecord):
 
     def __str__(self) -> str:
         return f"{self.unit.code} · {self.indicator.code} · {self.date:%Y-%m-%d}"
+
+    # Saving or deleting one record refreshes its unit and indicator's running total
+    # (``assessment.models.totals``) in the same transaction.
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not touches_totals(kwargs.get("update_fields")):
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or self._state.db or "default"
+        with transaction.atomic(using=using, savepoint=False):
+            super().save(*args, **kwargs)
+            pairs = {(self.unit_id, self.indicator_id)}
+            stored = getattr(self, "_stored_pair", None)
+            if stored is not None:  # as read from the database: moved away from there
+                pairs.add(stored)
+            RunningTotal.objects.refresh(pairs, using=self._state.db or using)
+        self._stored_pair = (self.unit_id, self.indicator_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        using = kwargs.get("using") or self._state.db or "default"
+        pair = (self.unit_id, self.indicator_id)
+        with transaction.atomic(using=using, savepoint=False):
+            deleted = super().delete(*args, **kwargs)
+            RunningTotal.objects.refresh([pair], using=using)
+        return deleted
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Evidence:
+        record = super().from_db(db, field_names, values)
+        unit_id, indicator_id = record.__dict__.get("unit_id"), record.__dict__.get("indicator_id")
+        if unit_id is not None and indicator_id is not None:  # both read (not deferred)
+            record._stored_pair = (unit_id, indicator_id)
+        return record
 
     @property
     def is_failure(self) -> bool:

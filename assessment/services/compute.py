@@ -8,7 +8,6 @@ inputs, so a stored result can later be shown to match the data it came from.
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -16,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet, ValidationError
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models, transaction
-from django.db.models import Count, F, Max, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Sum
 
 from assessment import scoring
 from assessment.lib import collector
@@ -31,7 +30,6 @@ from assessment.models import (
     CityRank,
     ComputationRun,
     Contribution,
-    Evidence,
     Grade,
     Indicator,
     SurveyRate,
@@ -43,6 +41,12 @@ from assessment.models import (
 from assessment.policy import Action, year_check
 from assessment.selectors.roster import LIVE_STATES, year_units
 from assessment.services import objections as objections_service
+from assessment.services.compute_evidence import (
+    check_totals,
+    evidence_from_records,
+    evidence_from_totals,
+    plain_rows,
+)
 from assessment.services.compute_records import catalogues_read, item_records_read, waived_read
 from assessment.services.explanations import unit_explainer
 from assessment.services.roster import roster_keep
@@ -64,9 +68,17 @@ class YearData:
 
 
 def year_data(
-    year: AssessmentYear, *, bonus_pool: int | None = None, progress_only: bool = False
+    year: AssessmentYear,
+    *,
+    bonus_pool: int | None = None,
+    progress_only: bool = False,
+    from_records: bool = False,
 ) -> YearData:
     """Read everything the engine needs for ``year`` in a fixed number of queries.
+
+    The evidence is read from its running totals (``assessment.models.totals``), or, with
+    ``from_records``, summed from the records themselves: what the honesty check of a stored
+    run does (``run_matches_inputs``), so totals gone wrong could not hide there.
 
     ``progress_only`` reads the units, the scheme (without item catalogues), the targets and
     the verified evidence, and leaves every other input empty: what a list of indicators at
@@ -80,7 +92,7 @@ def year_data(
         .order_by("category__sort_order", "sort_order", "code")
         .values(
             "id", "code", "name", "group", "points", "method", "aggregation", "cap",
-            "total_share", "step", "category__code",
+            "total_share", "step", "category__code", "source_unit_id",
         )
     )  # fmt: skip
     indicator_code = {row["id"]: row["code"] for row in indicators}
@@ -110,7 +122,7 @@ def year_data(
 
     targets: dict[tuple[str, str], Decimal] = {}
     bases: dict[tuple[str, str], Decimal] = {}
-    for unit_id, indicator_id, target, base in _plain_rows(
+    for unit_id, indicator_id, target, base in plain_rows(
         Target.objects.filter(indicator__year=year)
         .order_by()  # into dictionaries: the targets' own order would join the units to sort
         .values_list("unit_id", "indicator_id", "target", "base")
@@ -121,7 +133,11 @@ def year_data(
             if base is not None:
                 bases[k] = base
 
-    evidence = _evidence_totals(year, indicators, key)
+    evidence = (evidence_from_records if from_records else evidence_from_totals)(
+        year, indicators, key
+    )
+    if settings.RUNNING_TOTALS_CHECK and not from_records:
+        check_totals(evidence, evidence_from_records(year, indicators, key))
     scoring_only, cadre_key = (
         ({}, {}) if progress_only else _scoring_only(year, catalogues, indicators, unit_code, key)
     )
@@ -232,79 +248,6 @@ def _scoring_only(
         "contributions": contributions,
     }
     return fields, cadre_key
-
-
-def _evidence_totals(
-    year: AssessmentYear,
-    indicators: Sequence[Mapping[str, Any]],
-    key: Callable[[int, int], tuple[str, str] | None],
-) -> dict[tuple[str, str], scoring.EvidenceTotal]:
-    """Spec, "Where values come from": verified, current records dated in the year.
-
-    One aggregate query gives the sum, count and last date per unit and indicator; one more,
-    with a window function, gives the latest record's value for indicators aggregated by
-    `latest` (latest date, then the one recorded last).
-    """
-    in_year = Evidence.objects.counting().filter(
-        date__gte=datetime.date(year.year, 1, 1), date__lte=datetime.date(year.year, 12, 31)
-    )
-    # the ids, not a join on the year: the aggregate then reads the evidence table alone
-    counting = in_year.filter(indicator_id__in=[row["id"] for row in indicators])
-    latest_ids = {row["id"] for row in indicators if row["aggregation"] == "latest"}
-    totals: dict[tuple[str, str], scoring.EvidenceTotal] = {}
-    earliest_last_date = None  # of the `latest` pairs
-    for unit_id, indicator_id, total, records, last in _plain_rows(
-        counting.values("unit_id", "indicator_id")
-        .annotate(total=Sum("value"), records=Count("id"), last=Max("date"))
-        .order_by()
-        .values_list("unit_id", "indicator_id", "total", "records", "last")
-    ):
-        if (k := key(unit_id, indicator_id)) is not None:
-            totals[k] = scoring.EvidenceTotal(value=total, records=records)
-            if indicator_id in latest_ids:
-                earliest_last_date = min(earliest_last_date or last, last)
-
-    if earliest_last_date is not None:
-        latest = (
-            # Every pair's latest record is dated on or after the earliest of the pairs' last
-            # dates, so older records can be left out of the window's sort: same answer, and
-            # with monthly reporting a small fraction of the rows.
-            # The `latest` ids alone: checking each row against every indicator of the year
-            # as well took this query from 6 to 12 ms in the 50-unit benchmark district.
-            in_year.filter(indicator_id__in=latest_ids, date__gte=earliest_last_date)
-            .annotate(
-                position=Window(
-                    RowNumber(),
-                    partition_by=[F("unit_id"), F("indicator_id")],
-                    order_by=[F("date").desc(), F("recorded_at").desc(), F("id").desc()],
-                )
-            )
-            .filter(position=1)
-            .order_by()  # into a dictionary: the records' own order would be one more sort
-            .values_list("unit_id", "indicator_id", "value")
-        )
-        for unit_id, indicator_id, value in _plain_rows(latest):
-            if (k := key(unit_id, indicator_id)) is not None:
-                totals[k] = scoring.EvidenceTotal(value=value, records=totals[k].records)
-    return totals
-
-
-def _plain_rows(rows: models.QuerySet[Any, tuple[Any, ...]]) -> Iterable[tuple[Any, ...]]:
-    """The tuples of a ``values_list`` query. On PostgreSQL psycopg already returns each value
-    as the ORM would (``Decimal``, ``int``, ``date``), so the query runs on a plain cursor and
-    skips the ORM's converters and its row objects (a tenth of reading a city's 44,000 sums).
-    Elsewhere the ORM reads them: SQLite returns sums of decimals as floats."""
-    connection = connections[rows.db]
-    if connection.vendor != "postgresql":
-        return rows
-    try:
-        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
-    except EmptyResultSet:  # e.g. a year without indicators: the ORM would not ask either
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found: list[tuple[Any, ...]] = cursor.fetchall()
-    return found
 
 
 class ComputeRefused(ValidationError):
@@ -497,7 +440,7 @@ def _insert(model: type[models.Model], rows: Iterable[dict[str, object]]) -> Non
 
 def run_matches_inputs(run: ComputationRun) -> bool:
     """Whether the data now in the database still gives the run's input digest."""
-    data = year_data(run.year, bonus_pool=run.bonus_pool)
+    data = year_data(run.year, bonus_pool=run.bonus_pool, from_records=True)
     return inputs_digest(data.inputs) == run.input_hash
 
 

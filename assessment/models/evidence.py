@@ -95,7 +95,7 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
 
     def delete(self) -> tuple[int, dict[str, int]]:
         with transaction.atomic(using=self.db, savepoint=False):
-            pairs = self._pairs()
+            pairs = self.filter(**COUNTS)._pairs()  # only records that count change a total
             deleted = super().delete()
             RunningTotal.objects.refresh(pairs, using=self.db)
         return deleted
@@ -104,7 +104,8 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
         objs = list(objs)
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
-            RunningTotal.objects.refresh(_pairs_of(objs), using=self.db)
+            counting = [record for record in objs if record.counts]  # pending ones change none
+            RunningTotal.objects.refresh(_pairs_of(counting), using=self.db)
         return created
 
     def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
@@ -146,6 +147,10 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
 
 
 EvidenceManager = models.Manager.from_queryset(EvidenceQuerySet)
+
+
+# What a record that counts has (before the data source rule, which the totals keep apart).
+COUNTS = {"status": EvidenceStatus.VERIFIED, "is_current": True, "is_waived": False}
 
 
 def _pairs_of(records: Iterable[Evidence]) -> set[Pair]:
@@ -318,21 +323,23 @@ class Evidence(VerifiedRecord):
         return f"{self.unit.code} · {self.indicator.code} · {self.date:%Y-%m-%d}"
 
     # Saving or deleting one record refreshes its unit and indicator's running total
-    # (``assessment.models.totals``) in the same transaction.
+    # (``assessment.models.totals``) in the same transaction; a new record that does not count
+    # (a reporter's, pending verification) changes no total.
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not touches_totals(kwargs.get("update_fields")):
+        new = self._state.adding and self.pk is None
+        if not touches_totals(kwargs.get("update_fields")) or (new and not self.counts):
             super().save(*args, **kwargs)
             return
         using = kwargs.get("using") or self._state.db or "default"
+        stored = self.__dict__.get("_stored_pair")  # as read from the database
         with transaction.atomic(using=using, savepoint=False):
             super().save(*args, **kwargs)
             pairs = {(self.unit_id, self.indicator_id)}
-            stored = getattr(self, "_stored_pair", None)
-            if stored is not None:  # as read from the database: moved away from there
+            if stored is not None:  # moved away from there
                 pairs.add(stored)
             RunningTotal.objects.refresh(pairs, using=self._state.db or using)
-        self._stored_pair = (self.unit_id, self.indicator_id)
+        self.__dict__["_stored_pair"] = (self.unit_id, self.indicator_id)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         using = kwargs.get("using") or self._state.db or "default"
@@ -345,10 +352,16 @@ class Evidence(VerifiedRecord):
     @classmethod
     def from_db(cls, db: str | None, field_names: Any, values: Any) -> Evidence:
         record = super().from_db(db, field_names, values)
-        unit_id, indicator_id = record.__dict__.get("unit_id"), record.__dict__.get("indicator_id")
-        if unit_id is not None and indicator_id is not None:  # both read (not deferred)
-            record._stored_pair = (unit_id, indicator_id)
+        read = record.__dict__
+        if "unit_id" in read and "indicator_id" in read:  # neither deferred
+            read["_stored_pair"] = (read["unit_id"], read["indicator_id"])
         return record
+
+    @property
+    def counts(self) -> bool:
+        """Verified, current and not waived: what a running total sums (the data source rule
+        is applied when the totals are read)."""
+        return self.status == EvidenceStatus.VERIFIED and self.is_current and not self.is_waived
 
     @property
     def is_failure(self) -> bool:

@@ -10,24 +10,26 @@ names a data source (一数一源), so naming or removing a source rewrites noth
 
 Every write of evidence through the ORM refreshes the pairs it touched in its own transaction
 (``Evidence.save`` and ``delete``, and ``EvidenceQuerySet``'s ``update``, ``delete``,
-``bulk_create`` and ``bulk_update``). A pair is refreshed by reading its records again, never by
-adding a difference, under a lock of its unit on PostgreSQL, so two writers of one unit cannot
-lose each other's records. Records written by raw SQL (the benchmarks' bulk loads) are followed
-by ``RunningTotal.objects.rebuild()``. The results' honesty check (``run_matches_inputs``) sums
-the records themselves, so totals gone wrong would show there.
+``bulk_create`` and ``bulk_update``; the import's ``COPY`` too). A pair is refreshed by reading
+its records again, never by adding a difference, under the audit chain's lock on PostgreSQL
+(which an audited write holds already), so two writers of one unit cannot lose each other's
+records. Records written by raw SQL (the benchmarks' bulk loads) are followed by
+``RunningTotal.objects.rebuild()``. The results' honesty check (``run_matches_inputs``) sums the
+records themselves, so totals gone wrong would show there; ``manage.py check_totals`` compares
+them all.
 """
 
 from __future__ import annotations
 
-import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db import connections, models, transaction
+from django.db.models import F
 
 from assessment.models.years import AMOUNT, Indicator
+from units.audit import lock_chain
 from units.models import Unit
 
 # The fields of a record that a running total reads: a write of none of them changes none.
@@ -63,7 +65,11 @@ class RunningTotalManager(models.Manager["RunningTotal"]):
         units = sorted({unit for unit, _ in pairs})
         indicators = sorted({indicator for _, indicator in pairs})
         with transaction.atomic(using=using, savepoint=False):
-            _lock_units(using, units)
+            # Serialised with every other writer of records until this transaction ends: the
+            # one that waits then reads the records after the other has committed, its own
+            # included. The audit chain's lock, which an audited write holds already (taking a
+            # second lock after it, in some writers before it, could deadlock).
+            lock_chain(using)
             self._store(using, units=units, indicators=indicators)
 
     def rebuild(self, indicators: Iterable[int] | None = None, *, using: str | None = None) -> None:
@@ -105,42 +111,33 @@ class RunningTotalManager(models.Manager["RunningTotal"]):
         self, using: str, *, units: list[int] | None, indicators: list[int] | None
     ) -> list[RunningTotal]:
         """The totals of the records as they are now, unsaved."""
-        apps = self.model._meta.apps  # the migration's models when run from one
-        indicator_model = apps.get_model("assessment", "Indicator")
-        evidence = apps.get_model("assessment", "Evidence")._base_manager.using(using)
-        years = indicator_model._base_manager.using(using).values_list("id", "year__year")
+        # the migration's models when run from one (which lack the managers' methods)
+        evidence = self.model._meta.apps.get_model("assessment", "Evidence")._base_manager
+        records = evidence.using(using).filter(
+            status="verified",
+            is_current=True,
+            is_waived=False,
+            date__year=F("indicator__year__year"),
+        )
+        if units is not None:
+            records = records.filter(unit_id__in=units)
         if indicators is not None:
-            years = years.filter(id__in=indicators)
-        by_year: dict[int, list[int]] = defaultdict(list)
-        for indicator_id, year in years:
-            by_year[year].append(indicator_id)
-        rows: list[RunningTotal] = []
-        for year, ids in by_year.items():
-            records = evidence.filter(
-                indicator_id__in=ids,
-                status="verified",
-                is_current=True,
-                is_waived=False,
-                date__gte=datetime.date(year, 1, 1),
-                date__lte=datetime.date(year, 12, 31),
-            )
-            if units is not None:
-                records = records.filter(unit_id__in=units)
-            rows.extend(_totals(records, self.model))
-        return rows
-
-
-def _totals(records: models.QuerySet[Any], model: type[RunningTotal]) -> Iterable[RunningTotal]:
-    """The totals of ``records``, one per unit, indicator and kind (sourced or not): summed here
-    as decimals, exactly (SQLite would sum them as binary floats)."""
-    found: dict[tuple[int, int, bool], list[Any]] = {}
-    for unit_id, indicator_id, source, value, date, recorded_at, pk in (
-        records.order_by()
-        .values_list(
+            records = records.filter(indicator_id__in=indicators)
+        rows = records.order_by().values_list(
             "unit_id", "indicator_id", "data_source_id", "value", "date", "recorded_at", "id"
         )
-        .iterator(chunk_size=10_000)
-    ):
+        # a unit's few records at once; a whole table a chunk at a time
+        return list(_totals(rows if units else rows.iterator(chunk_size=10_000), self.model))
+
+
+def _totals(
+    records: Iterable[tuple[Any, ...]], model: type[RunningTotal]
+) -> Iterable[RunningTotal]:
+    """The totals of ``records`` (unit, indicator, data source, value, date, recorded at, id),
+    one per unit, indicator and kind (sourced or not): summed here as decimals, exactly (SQLite
+    would sum them as binary floats)."""
+    found: dict[tuple[int, int, bool], list[Any]] = {}
+    for unit_id, indicator_id, source, value, date, recorded_at, pk in records:
         key = (unit_id, indicator_id, source is not None)
         latest = (date, recorded_at, pk)
         if (total := found.get(key)) is None:
@@ -162,22 +159,6 @@ def _totals(records: models.QuerySet[Any], model: type[RunningTotal]) -> Iterabl
             latest_recorded_at=latest[1],
             latest_id=latest[2],
             latest_value=latest_value,
-        )
-
-
-def _lock_units(using: str, units: list[int]) -> None:
-    """On PostgreSQL, a transaction-level lock of each unit's totals, in id order (the same
-    order in every writer: no deadlock). The writer that waits then reads the records after
-    the other has committed, its own included. SQLite has one writer at a time already."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended("
-            "  'running-total:' || current_database() || ':' || unit, 0))"
-            " FROM (SELECT unit FROM unnest(%s::bigint[]) AS chosen(unit) ORDER BY unit) AS sorted",
-            [units],
         )
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from assessment import scoring
 from assessment.models import Evidence, EvidenceStatus, Indicator, RunningTotal
@@ -60,8 +61,12 @@ def test_recording_verifying_correcting_and_rejecting_keep_the_total(
             unit=unit_a, indicator=gdp, date=day, value=D(value), description="月报", by=reporter_a
         )
 
-    march, june = record(100, MARCH), record(250, JUNE)
-    assert read(year, unit_a, gdp) is None  # pending records count for nothing
+    with CaptureQueriesContext(connection) as queries:
+        march = record(100, MARCH)
+    # a new record pending verification counts for nothing: no total is written for it
+    assert not [q for q in queries.captured_queries if RunningTotal._meta.db_table in q["sql"]]
+    june = record(250, JUNE)
+    assert read(year, unit_a, gdp) is None
 
     evidence_verify(record=march, by=office_user, accept=True)
     assert read(year, unit_a, gdp) == scoring.EvidenceTotal(value=D(100), records=1)

@@ -10,6 +10,7 @@ runs in a savepoint that is rolled back.
 from __future__ import annotations
 
 import functools
+import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
@@ -98,6 +99,16 @@ def number_forms(client: Client, url: str) -> list[dict]:
     return [f for f in parser.forms if f["post"] and f["n"]]
 
 
+def _one_of_each_kind(names: list[str]) -> list[str]:
+    """The first number field of each kind: a grid's rows (``points-12``, ``points-13``, …) are
+    the same field, cleaned by the same code, so one row stands for all (a draft's grid has a
+    row per indicator, and each post scores the draft again)."""
+    kinds: dict[str, str] = {}
+    for name in names:
+        kinds.setdefault(re.sub(r"\d+", "#", name), name)
+    return list(kinds.values())
+
+
 def _pages(phase: str) -> list:
     return [
         pytest.param(key, role, id=f"{key}-{role}")
@@ -116,7 +127,7 @@ def _no_server_error(world, key: str, role: str) -> None:
     client.force_login(world.users[role])
     for form in number_forms(client, url):
         target = urljoin(url, form["action"]) if form["action"] else url
-        for name in form["n"]:
+        for name in _one_of_each_kind(form["n"]):
             for extreme in EXTREMES:
                 data = {**form["fields"], name: extreme}
                 with transaction.atomic():

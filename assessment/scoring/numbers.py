@@ -44,10 +44,10 @@ def to_decimal(value: Decimal | int | float | str) -> Decimal:
 
 def exact(value: Decimal | int | float | str | Fraction) -> Fraction:
     """The exact rational value of an input (spec, Arithmetic: evaluated exactly)."""
-    if isinstance(value, Fraction):
-        return value
     if type(value) is Decimal:
         return _exact_decimal(value)
+    if isinstance(value, Fraction):
+        return value
     return Fraction(to_decimal(value))
 
 
@@ -66,10 +66,10 @@ def round2(value: Fraction | Ratio) -> Decimal:
     In integers: with |value| = n / d, the hundredths are floor(100 n / d + 1/2), that is
     (200 n + d) // (2 d).
     """
-    if isinstance(value, Fraction):
-        numerator, denominator = value.numerator, value.denominator
-    else:
+    if type(value) is tuple:  # a Ratio (a type test: Fraction's isinstance goes through abc)
         numerator, denominator = value
+    else:
+        numerator, denominator = value.numerator, value.denominator
     hundredths = (200 * abs(numerator) + denominator) // (2 * denominator)
     return Decimal(-hundredths if numerator < 0 else hundredths).scaleb(-2)
 

@@ -66,7 +66,7 @@ def round2(value: Fraction | Ratio) -> Decimal:
     In integers: with |value| = n / d, the hundredths are floor(100 n / d + 1/2), that is
     (200 n + d) // (2 d).
     """
-    if type(value) is tuple:  # a Ratio (a type test: Fraction's isinstance goes through abc)
+    if isinstance(value, tuple):  # a Ratio (tested first: Fraction's isinstance goes through abc)
         numerator, denominator = value
     else:
         numerator, denominator = value.numerator, value.denominator

@@ -88,7 +88,7 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
         with transaction.atomic(using=self.db, savepoint=False):
             pairs = self._pairs()
             changed = super().update(**kwargs)
-            if "unit" in kwargs or "indicator" in kwargs or "unit_id" in kwargs:
+            if not MOVING_FIELDS.isdisjoint(kwargs):
                 pairs |= self._pairs()  # where they went (unit or indicator changed)
             RunningTotal.objects.refresh(pairs, using=self.db)
         return changed
@@ -114,7 +114,7 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
             return super().bulk_update(objs, fields, *args, **kwargs)
         with transaction.atomic(using=self.db, savepoint=False):
             pairs = _pairs_of(objs)
-            if "unit" in fields or "indicator" in fields:  # where they were, too
+            if not MOVING_FIELDS.isdisjoint(fields):  # where they were, too
                 pairs |= set(
                     self.model._base_manager.using(self.db)
                     .filter(pk__in=[obj.pk for obj in objs])
@@ -130,9 +130,9 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
     def counting(self) -> EvidenceQuerySet:
         """Verified, not superseded, and not waived under the fault-tolerance rules; on an
         indicator that names a data source unit, only the source's figures (一数一源)."""
-        return self.filter(
-            status=EvidenceStatus.VERIFIED, is_current=True, is_waived=False
-        ).exclude(data_source__isnull=True, indicator_id__in=_source_fed())
+        return self.filter(**COUNTS).exclude(
+            data_source__isnull=True, indicator_id__in=_source_fed()
+        )
 
     def claims(self) -> EvidenceQuerySet:
         """A unit's own figures on an indicator that names a data source: never counted."""
@@ -149,8 +149,11 @@ class EvidenceQuerySet(RecordQuerySet["Evidence"]):
 EvidenceManager = models.Manager.from_queryset(EvidenceQuerySet)
 
 
-# What a record that counts has (before the data source rule, which the totals keep apart).
+# What a record that counts has (before the data source rule, which the totals keep apart):
+# ``counting()``, ``Evidence.counts`` and the running totals (``assessment.models.totals``).
 COUNTS = {"status": EvidenceStatus.VERIFIED, "is_current": True, "is_waived": False}
+# The fields that move a record to another unit or indicator.
+MOVING_FIELDS = frozenset({"unit", "unit_id", "indicator", "indicator_id"})
 
 
 def _pairs_of(records: Iterable[Evidence]) -> set[Pair]:

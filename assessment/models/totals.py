@@ -111,14 +111,11 @@ class RunningTotalManager(models.Manager["RunningTotal"]):
         self, using: str, *, units: list[int] | None, indicators: list[int] | None
     ) -> list[RunningTotal]:
         """The totals of the records as they are now, unsaved."""
+        from assessment.models.evidence import COUNTS  # (it imports this module)
+
         # the migration's models when run from one (which lack the managers' methods)
         evidence = self.model._meta.apps.get_model("assessment", "Evidence")._base_manager
-        records = evidence.using(using).filter(
-            status="verified",
-            is_current=True,
-            is_waived=False,
-            date__year=F("indicator__year__year"),
-        )
+        records = evidence.using(using).filter(**COUNTS, date__year=F("indicator__year__year"))
         if units is not None:
             records = records.filter(unit_id__in=units)
         if indicators is not None:

@@ -198,6 +198,28 @@ def source_refusal(indicator: Indicator) -> str:
     ) % {"indicator": indicator.name, "source": source.name if source else ""}
 
 
+# Who a user is as a recorder of evidence, read once per request object (a page asks it for
+# every indicator and record it shows): not one, the office (or an administrator), supervision,
+# or the user of a unit (a reporter or a lead department).
+_RECORDER_CACHE = "_district_recorder"
+_NOT_A_RECORDER, _OFFICE, _SUPERVISION, _UNIT_USER = "", "office", "supervision", "unit"
+
+
+def _recorder(user: AnyUser) -> str:
+    cached: str | None = getattr(user, _RECORDER_CACHE, None)
+    if cached is None:
+        if not is_staff_member(user) or not user.has_perm("assessment.add_evidence"):
+            cached = _NOT_A_RECORDER
+        elif manages_assessment(user):
+            cached = _OFFICE
+        elif is_supervision(user):
+            cached = _SUPERVISION
+        else:
+            cached = _UNIT_USER
+        setattr(user, _RECORDER_CACHE, cached)
+    return cached
+
+
 def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> str | None:
     """Why ``user`` may not record evidence of ``unit`` on ``indicator``, or None if they may.
 
@@ -208,12 +230,13 @@ def evidence_record_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> 
     answers them with a statement. An indicator that names a data source unit (一数一源) is
     recorded by that unit, for every unit, and by no other (the office apart).
     """
-    if not is_staff_member(user) or not user.has_perm("assessment.add_evidence"):
+    recorder = _recorder(user)
+    if recorder == _NOT_A_RECORDER:
         return _("You may not record evidence.")
-    if manages_assessment(user):
+    if recorder == _OFFICE:
         return None
     failure = indicator.method in FAILURE_METHODS
-    if is_supervision(user):
+    if recorder == _SUPERVISION:
         if failure:
             return None
         return _(
@@ -247,11 +270,12 @@ def self_report_refusal(user: AnyUser, unit: Unit, indicator: Indicator) -> str 
     it (and the office, which may correct one); it never counts, the office compares it with
     the source's figure.
     """
-    if not is_staff_member(user) or not user.has_perm("assessment.add_evidence"):
+    recorder = _recorder(user)
+    if recorder == _NOT_A_RECORDER:
         return _("You may not record evidence.")
     if indicator.source_unit_id is None:
         return _("A self-report is stated only on an indicator that names a data source unit.")
-    if manages_assessment(user) or user_unit_id(user) == unit.pk:
+    if recorder == _OFFICE or user_unit_id(user) == unit.pk:
         return None
     return _("A unit states only its own figure.")
 

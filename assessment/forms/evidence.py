@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from assessment.access import evidence_record_refusal, source_refusal
 from assessment.forms.base import (
     DistrictForm,
+    ListedChoices,
     date_field,
     model_choices,
     number_field,
@@ -32,6 +33,8 @@ from units.models import Unit
 
 
 class IndicatorChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoices
+
     def label_from_instance(self, obj: Indicator) -> str:
         if obj.measure:
             return f"{obj.name}（{obj.code}）· {obj.measure}"

@@ -9,13 +9,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessment.forms.base import DistrictForm, model_choices
+from assessment.forms.base import DistrictForm, ListedChoices, model_choices
 from assessment.forms.records import reason_field
 from assessment.models import Indicator, Item
 from units.models import Unit
 
 
 class ItemChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoices
+
     def label_from_instance(self, obj: Item) -> str:
         level = f" · {obj.get_level_display()}" if obj.level else ""
         return _("%(indicator)s · %(code)s %(name)s%(level)s · %(points)s each time") % {

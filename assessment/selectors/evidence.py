@@ -29,6 +29,7 @@ from assessment.models import (
     AssessmentYear,
     CityRank,
     Evidence,
+    EvidenceStatement,
     EvidenceStatus,
     Grade,
     Highlight,
@@ -104,7 +105,11 @@ def unit_timeline(user: AnyUser, unit: Unit, year: AssessmentYear) -> QuerySet[E
         records = records.filter(only)
     return (
         records.select_related("indicator", "item", "recorded_by", "verified_by", "supersedes")
-        .prefetch_related("attachments", "statements__stated_by", WAIVERS)
+        .prefetch_related(
+            "attachments",
+            Prefetch("statements", EvidenceStatement.objects.select_related("stated_by")),
+            WAIVERS,
+        )
         .order_by("-date", "-recorded_at", "-pk")
     )
 

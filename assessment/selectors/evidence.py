@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
@@ -99,12 +99,12 @@ WAIVERS = Prefetch(
 
 def unit_timeline(user: AnyUser, unit: Unit, year: AssessmentYear) -> QuerySet[Evidence]:
     """The unit's records in the year that ``user`` may read, newest first, with what the
-    timeline shows."""
+    timeline shows but their indicators, which the page has read already (``with_indicators``)."""
     records = Evidence.objects.filter(unit=unit, indicator__year=year)
     if (only := readable_indicators(user, unit)) is not None:
         records = records.filter(only)
     return (
-        records.select_related("indicator", "item", "recorded_by", "verified_by", "supersedes")
+        records.select_related("item", "recorded_by", "verified_by", "supersedes")
         .prefetch_related(
             "attachments",
             Prefetch("statements", EvidenceStatement.objects.select_related("stated_by")),
@@ -114,15 +114,20 @@ def unit_timeline(user: AnyUser, unit: Unit, year: AssessmentYear) -> QuerySet[E
     )
 
 
+def with_indicators(records: Iterable[Evidence], indicators: Iterable[Indicator]) -> None:
+    """Give each record its indicator from ``indicators`` (read with their data source units),
+    reading only those missing there, in one query."""
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    records = list(records)
+    missing = {record.indicator_id for record in records} - by_id.keys()
+    if missing:
+        by_id.update(Indicator.objects.select_related("source_unit").in_bulk(missing))
+    for record in records:
+        record.indicator = by_id[record.indicator_id]
+
+
 def unit_highlights(unit: Unit, year: AssessmentYear) -> list[Highlight]:
     return list(Highlight.objects.filter(year=year, unit=unit).select_related("created_by"))
-
-
-def bonus_indicators(unit: Unit, year: AssessmentYear) -> QuerySet[Indicator]:
-    """The bonus indicators of the unit's scheme: where a highlight's recognition is recorded."""
-    return Indicator.objects.filter(
-        year=year, category_id=unit.category_id, method=MethodChoices.BONUS
-    ).order_by("sort_order", "code")
 
 
 # --- what is overdue, and the projected score --------------------------------------------------

@@ -97,9 +97,15 @@ def _exceeded(indicator: Indicator, ratio: Decimal | None) -> int | None:
 
 
 def _highlights_context(
-    user: AnyUser, unit: Unit, year: AssessmentYear, form: HighlightForm | None, may_record: bool
+    user: AnyUser,
+    unit: Unit,
+    year: AssessmentYear,
+    form: HighlightForm | None,
+    may_record: bool,
+    indicators: list[Indicator],
 ) -> dict:
-    """The unit's highlights, the warning below two, the form and the link to record a bonus."""
+    """The unit's highlights, the warning below two, the form and the link to record a bonus
+    (on the first bonus indicator of the unit's scheme, ``indicators``, it may record on)."""
     highlights = evidence_selectors.unit_highlights(unit, year)
     may_change = (
         highlight_service.highlights_open(year)
@@ -110,8 +116,9 @@ def _highlights_context(
         bonus = next(
             (
                 indicator
-                for indicator in evidence_selectors.bonus_indicators(unit, year)
-                if evidence_record_refusal(user, unit, indicator) is None
+                for indicator in indicators
+                if indicator.method == MethodChoices.BONUS
+                and evidence_record_refusal(user, unit, indicator) is None
             ),
             None,
         )
@@ -169,6 +176,8 @@ def _render_home(
     ]
     records = evidence_selectors.unit_timeline(user, target_unit, record_year)
     page = Paginator(records, RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    indicators = [row.indicator for row in progress.indicators]
+    evidence_selectors.with_indicators(page, indicators)
     for record in page:
         record.unit = target_unit  # every record is this unit's: no query per record for it
         mark(
@@ -193,7 +202,9 @@ def _render_home(
         # the user's own unit provides figures for every unit (一数一源): a link to them
         "provides": user_unit_id(user) == target_unit.pk
         and Indicator.objects.filter(year=record_year, source_unit=target_unit).exists(),
-        **_highlights_context(user, target_unit, record_year, highlight_form, may_record),
+        **_highlights_context(
+            user, target_unit, record_year, highlight_form, may_record, indicators
+        ),
     }
     return render(request, "evidence/unit_home.html", context)
 

@@ -134,6 +134,26 @@ def test_the_timeline_shows_newest_first_with_marks_attachments_and_statements(
     assert reverse("assessment:evidence_correct", args=[old.pk]) not in html
 
 
+def test_a_record_on_an_indicator_of_the_units_former_category_still_shows(
+    client, office_user, unit_a, gdp, year, economic
+):
+    """A unit moved to another category mid-year keeps its records on the indicators of its
+    former scheme: the timeline names them, though the scheme shown is the new one."""
+    record = add(unit_a, gdp, 7, description="改类前的记录")
+    IndicatorFactory(year=year, category=economic, code="J01", name="工业投资")
+    unit_a.category = economic
+    unit_a.save()
+
+    response = logged_in(client, office_user).get(home_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    timeline = html.split('id="timeline"')[1]
+    assert f'id="record-{record.pk}"' in timeline
+    assert "地区生产总值" in timeline and "改类前的记录" in timeline
+    assert [row.indicator.code for row in response.context["progress"].indicators] == ["J01"]
+
+
 def test_an_indicator_without_a_recent_record_stands_out_as_overdue(client, reporter_a, gdp):
     response = logged_in(client, reporter_a).get(home_url())
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date
@@ -174,23 +174,38 @@ LINKS = [("xlsx", gettext_lazy("Excel workbook (.xlsx)")), ("pdf", "PDF"), ("jso
 
 
 def published_file(publication: Publication, fmt: str) -> PublishedFile:
-    """The stored bytes of a download, made and kept the first time they are asked for."""
+    """The stored bytes of a download, made and kept the first time they are asked for.
+
+    The first visitors after a publication arrive together. On PostgreSQL one request makes the
+    file while the others wait for it on the publication's row, instead of each making it again
+    (a PDF takes a second of a core). SQLite writes one transaction at a time already, and the
+    file is made before the write, so that its write lock is not held that long."""
     found = PublishedFile.objects.filter(publication=publication, fmt=fmt).first()
     if found is not None:
         return found
-    build, _content_type = FORMATS[fmt]
-    content = build(publication)
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            locked = Publication.objects.select_for_update(no_key=True).filter(pk=publication.pk)
+            list(locked.values_list("pk", flat=True))
+            found = PublishedFile.objects.filter(publication=publication, fmt=fmt).first()
+            # made by the request this one waited for, or made now
+            return found or _stored(publication, fmt, FORMATS[fmt][0](publication))
+    content = FORMATS[fmt][0](publication)
     try:
         with transaction.atomic():
-            return PublishedFile.objects.create(
-                publication=publication,
-                fmt=fmt,
-                content=content,
-                sha256=hashlib.sha256(content).hexdigest(),
-                size=len(content),
-            )
+            return _stored(publication, fmt, content)
     except IntegrityError:  # made meanwhile by another request: that one is the file
         return PublishedFile.objects.get(publication=publication, fmt=fmt)
+
+
+def _stored(publication: Publication, fmt: str, content: bytes) -> PublishedFile:
+    return PublishedFile.objects.create(
+        publication=publication,
+        fmt=fmt,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+    )
 
 
 def published_files(publication: Publication) -> dict[str, PublishedFile]:

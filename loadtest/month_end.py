@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from loadtest import report as report_rows
 from loadtest import run
 
 if TYPE_CHECKING:
@@ -253,18 +254,18 @@ def report(stats: Stats, elapsed: float, users: int, seconds: float, warm_up: fl
         everything += values
         public = kind in PUBLIC_KINDS
         goal_ms = PUBLIC_GOAL_MS if public else STEADY_GOAL_MS
-        p95 = run.percentile(values, 0.95) * 1000
+        p95 = report_rows.percentile(values, 0.95) * 1000
         met = p95 < goal_ms and not stats.errors.get(kind, 0)
         missed += not met
         goal = f"   < {goal_ms:.0f} ms {'ok' if met else 'MISSED'}"
-        print(run._row(kind, values, stats.errors.get(kind, 0), elapsed, goal))
+        print(report_rows.row(kind, values, stats.errors.get(kind, 0), elapsed, goal))
     print("-" * len(header))
     total_errors = sum(stats.errors.values())
-    print(run._row("overall", sorted(everything), total_errors, elapsed, "   0 errors"))
+    print(report_rows.row("overall", sorted(everything), total_errors, elapsed, "   0 errors"))
     for kind in sorted(stats.setup):
         values = sorted(stats.setup[kind])
         what = "   warm-up, every page kind" if kind == WARM_UP else "   set-up"
-        print(run._row(f"({kind})", values, 0, elapsed, f"{what}, before the measured time"))
+        print(report_rows.row(f"({kind})", values, 0, elapsed, f"{what}, before the measured time"))
     print()
     print(
         f"total requests: {len(everything)}   errors: {total_errors}   "

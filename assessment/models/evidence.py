@@ -231,6 +231,16 @@ class VerifiedRecord(models.Model):
         abstract = True
 
     @property
+    def status_label(self) -> str:
+        """What ``get_status_display()`` says, read from the choices themselves: Django's builds
+        a dictionary of every choice on each call and translates every label to hash it (a
+        timeline of 20 records: 60 translations)."""
+        try:
+            return str(EvidenceStatus(self.status).label)
+        except ValueError:  # a value outside the choices, shown as it is
+            return self.status
+
+    @property
     def awaits_decision(self) -> bool:
         """Pending and current: what a verifier may still verify or reject."""
         return self.is_current and self.status == EvidenceStatus.PENDING

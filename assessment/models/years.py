@@ -286,6 +286,15 @@ class Indicator(models.Model):
         return f"{self.name}（{self.code}）"
 
     @property
+    def method_label(self) -> str:
+        """What ``get_method_display()`` says, without building and translating every choice
+        (``VerifiedRecord.status_label``)."""
+        try:
+            return str(MethodChoices(self.method).label)
+        except ValueError:
+            return self.method
+
+    @property
     def is_regular(self) -> bool:
         return self.method in REGULAR_METHODS
 

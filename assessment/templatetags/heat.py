@@ -1,0 +1,91 @@
+"""The cells of the warnings' heat map (``warnings/_heat.html``), written in Python: a year's
+map has a thousand cells (33 units × 34 indicators in the demo), and a template node tree per
+cell (a link, an include and its three branches) was most of the page's time.
+
+``{% colour_badge colour %}`` writes a colour as a badge in words, ``{% heat_cells year row %}``
+a row's cells, each coloured one a link to the records behind it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
+
+register = template.Library()
+
+_BADGES = {"red": "text-bg-danger", "yellow": "text-bg-warning", "green": "text-bg-success"}
+_WORDS = {
+    "red": gettext_lazy("red"),
+    "yellow": gettext_lazy("yellow"),
+    "green": gettext_lazy("green"),
+}
+_NONE = mark_safe('<span class="text-muted">—</span>')
+_EMPTY_CELL = mark_safe(f"<td>{_NONE}</td>")
+# A unit's and an indicator's code (``units.models.code_validator``) go into a path as they are.
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_UNIT, _INDICATOR = "~unit~", "~indicator~"  # never in a code
+_patterns: dict[tuple[str, int], str] = {}
+
+
+@register.simple_tag
+def colour_badge(colour: Any) -> SafeString:
+    key = getattr(colour, "key", None)
+    if key not in _BADGES:
+        return _NONE
+    return format_html(
+        '<span class="badge {}" data-colour="{}">{}</span>', _BADGES[key], key, _WORDS[key]
+    )
+
+
+@register.simple_tag
+def heat_cells(year: int, row: Any) -> SafeString:
+    """A row's cells (``row.cells``: indicator code and colour or None), each ``<td>``."""
+    badges: dict[str, SafeString] = {}
+    cells: list[str] = []
+    for indicator, colour in row.cells:
+        if not colour:
+            cells.append(_EMPTY_CELL)
+            continue
+        if colour.key not in badges:
+            badges[colour.key] = colour_badge(colour)
+        url = records_url(year, row.code, indicator)
+        if _PLAIN.fullmatch(indicator) and _PLAIN.fullmatch(row.code):
+            # nothing to escape in the codes nor in the path made of them
+            cells.append(
+                f'<td><a href="{url}" class="text-decoration-none" data-indicator="{indicator}">'
+                f"{badges[colour.key]}</a></td>"
+            )
+        else:
+            cells.append(
+                format_html(
+                    '<td><a href="{}" class="text-decoration-none" data-indicator="{}">{}</a></td>',
+                    url,
+                    indicator,
+                    badges[colour.key],
+                )
+            )
+    return mark_safe("".join(cells))  # made of escaped or plain parts
+
+
+def records_url(year: int, unit: str, indicator: str) -> str:
+    """``reverse("assessment:indicator_records", …)``, reversed once a year and script prefix
+    and filled in with the codes; a code of other characters is reversed as it is."""
+    if not (_PLAIN.fullmatch(unit) and _PLAIN.fullmatch(indicator)):
+        return reverse(
+            "assessment:indicator_records",
+            kwargs={"year": year, "unit": unit, "indicator": indicator},
+        )
+    key = (get_script_prefix(), year)
+    pattern = _patterns.get(key)
+    if pattern is None:
+        pattern = reverse(
+            "assessment:indicator_records",
+            kwargs={"year": year, "unit": _UNIT, "indicator": _INDICATOR},
+        )
+        _patterns[key] = pattern
+    return pattern.replace(_UNIT, unit).replace(_INDICATOR, indicator)

@@ -7,14 +7,15 @@ a row's cells, each coloured one a link to the records behind it."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import template
-from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
+
+from assessment.templatetags.record_links import PLAIN as _PLAIN
+from assessment.templatetags.record_links import records_url
 
 register = template.Library()
 
@@ -26,10 +27,6 @@ _WORDS = {
 }
 _NONE = mark_safe('<span class="text-muted">—</span>')
 _EMPTY_CELL = mark_safe(f"<td>{_NONE}</td>")
-# A unit's and an indicator's code (``units.models.code_validator``) go into a path as they are.
-_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_UNIT, _INDICATOR = "~unit~", "~indicator~"  # never in a code
-_patterns: dict[tuple[str, int], str] = {}
 
 
 @register.simple_tag
@@ -70,22 +67,3 @@ def heat_cells(year: int, row: Any) -> SafeString:
                 )
             )
     return mark_safe("".join(cells))  # made of escaped or plain parts
-
-
-def records_url(year: int, unit: str, indicator: str) -> str:
-    """``reverse("assessment:indicator_records", …)``, reversed once a year and script prefix
-    and filled in with the codes; a code of other characters is reversed as it is."""
-    if not (_PLAIN.fullmatch(unit) and _PLAIN.fullmatch(indicator)):
-        return reverse(
-            "assessment:indicator_records",
-            kwargs={"year": year, "unit": unit, "indicator": indicator},
-        )
-    key = (get_script_prefix(), year)
-    pattern = _patterns.get(key)
-    if pattern is None:
-        pattern = reverse(
-            "assessment:indicator_records",
-            kwargs={"year": year, "unit": _UNIT, "indicator": _INDICATOR},
-        )
-        _patterns[key] = pattern
-    return pattern.replace(_UNIT, unit).replace(_INDICATOR, indicator)

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from assessment.scoring.colours import Colour
-from assessment.templatetags.heat import colour_badge, heat_cells, records_url
+from assessment.templatetags.heat import colour_badge, heat_cells
+from assessment.templatetags.record_links import records_url
 
 
 @dataclass

@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
-from assessment.templatetags.record_links import PLAIN as _PLAIN
 from assessment.templatetags.record_links import records_url
+from units.links import PLAIN as _PLAIN
 
 register = template.Library()
 

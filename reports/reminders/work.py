@@ -76,6 +76,7 @@ from reports.reminders.items import (
     month_label,
 )
 from reports.reminders.schedule import is_due_soon, is_passed, split_months
+from units.links import path_to
 from units.models import Cadre, Unit
 
 S = YearStatus
@@ -169,8 +170,8 @@ class YearWork:
             )
         ]
 
-    def url(self, name: str, query: dict[str, str | int] | None = None, **kwargs: object) -> str:
-        address = reverse(name, kwargs={"year": self.year.year, **kwargs})
+    def url(self, name: str, query: dict[str, str | int] | None = None, **kwargs: str | int) -> str:
+        address = path_to(name, year=self.year.year, **kwargs)  # 125 links a year
         return f"{address}?{urlencode(query)}" if query else address
 
 

@@ -266,11 +266,4 @@ def report(stats: Stats, elapsed: float, users: int, seconds: float, warm_up: fl
         values = sorted(stats.setup[kind])
         what = "   warm-up, every page kind" if kind == WARM_UP else "   set-up"
         print(report_rows.row(f"({kind})", values, 0, elapsed, f"{what}, before the measured time"))
-    print()
-    print(
-        f"total requests: {len(everything)}   errors: {total_errors}   "
-        f"requests/s: {len(everything) / elapsed:.1f}   goals missed: {missed}"
-    )
-    for sample in stats.samples:
-        print(f"  error: {sample}")
-    return 1 if total_errors or not everything else 0
+    return report_rows.footer(stats, everything, elapsed, f"   goals missed: {missed}")

@@ -35,10 +35,17 @@ def report(stats: Stats, elapsed: float, users: int, seconds: float) -> int:
     print("-" * len(header))
     total_errors = sum(stats.errors.values())
     print(row("overall", sorted(everything), total_errors, elapsed))
+    return footer(stats, everything, elapsed)
+
+
+def footer(stats: Stats, everything: list[float], elapsed: float, more: str = "") -> int:
+    """The totals' line and the first errors; the exit status (1 on any error, or none
+    measured)."""
+    total_errors = sum(stats.errors.values())
     print()
     print(
         f"total requests: {len(everything)}   errors: {total_errors}   "
-        f"requests/s: {len(everything) / elapsed:.1f}"
+        f"requests/s: {len(everything) / elapsed:.1f}{more}"
     )
     for sample in stats.samples:
         print(f"  error: {sample}")

@@ -183,14 +183,15 @@ def published_file(publication: Publication, fmt: str) -> PublishedFile:
     found = PublishedFile.objects.filter(publication=publication, fmt=fmt).first()
     if found is not None:
         return found
+    build = FORMATS[fmt][0]
     if connection.vendor == "postgresql":
         with transaction.atomic():
             locked = Publication.objects.select_for_update(no_key=True).filter(pk=publication.pk)
             list(locked.values_list("pk", flat=True))
             found = PublishedFile.objects.filter(publication=publication, fmt=fmt).first()
             # made by the request this one waited for, or made now
-            return found or _stored(publication, fmt, FORMATS[fmt][0](publication))
-    content = FORMATS[fmt][0](publication)
+            return found or _stored(publication, fmt, build(publication))
+    content = build(publication)
     try:
         with transaction.atomic():
             return _stored(publication, fmt, content)

@@ -24,12 +24,13 @@ def path_to(name: str, **kwargs: str | int) -> str:
     for value in kwargs.values():
         if not _plain(value):
             return reverse(name, kwargs=kwargs)
-    key = (get_script_prefix(), name, *kwargs)  # the argument names, in the caller's order
+    # the argument names in the caller's order, and which are numbers (their stand-ins differ)
+    key = (get_script_prefix(), name, *((k, type(v) is int) for k, v in kwargs.items()))
     found = _patterns.get(key)
     if found is None:
         found = _patterns[key] = _pattern(name, kwargs)
     path, stand_ins = found
-    if not stand_ins:  # refused by the route's converters
+    if not path:  # the route's converters refused the stand-ins
         return reverse(name, kwargs=kwargs)
     for argument, stand_in in stand_ins:
         path = path.replace(stand_in, str(kwargs[argument]))

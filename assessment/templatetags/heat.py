@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -51,19 +51,10 @@ def heat_cells(year: int, row: Any) -> SafeString:
         if colour.key not in badges:
             badges[colour.key] = colour_badge(colour)
         url = records_url(year, row.code, indicator)
-        if _PLAIN.fullmatch(indicator) and _PLAIN.fullmatch(row.code):
-            # nothing to escape in the codes nor in the path made of them
-            cells.append(
-                f'<td><a href="{url}" class="text-decoration-none" data-indicator="{indicator}">'
-                f"{badges[colour.key]}</a></td>"
-            )
-        else:
-            cells.append(
-                format_html(
-                    '<td><a href="{}" class="text-decoration-none" data-indicator="{}">{}</a></td>',
-                    url,
-                    indicator,
-                    badges[colour.key],
-                )
-            )
-    return mark_safe("".join(cells))  # made of escaped or plain parts
+        if not (_PLAIN.fullmatch(indicator) and _PLAIN.fullmatch(row.code)):
+            url, indicator = escape(url), escape(indicator)  # plain codes need no escaping
+        cells.append(
+            f'<td><a href="{url}" class="text-decoration-none" data-indicator="{indicator}">'
+            f"{badges[colour.key]}</a></td>"
+        )
+    return mark_safe("".join(cells))  # codes and paths plain or escaped, badges safe

@@ -51,3 +51,11 @@ def test_numbers_that_are_not_plain_are_reversed_by_django() -> None:
         path_to("assessment:notice_detail", pk=-1)
     with pytest.raises(NoReverseMatch):
         path_to("assessment:notice_detail", pk=True)
+
+
+def test_a_code_where_a_number_was_given_before_is_judged_by_the_route() -> None:
+    assert path_to("assessment:notice_detail", pk=7) == reverse(
+        "assessment:notice_detail", kwargs={"pk": 7}
+    )
+    with pytest.raises(NoReverseMatch):  # the route takes a number: "abc" is refused
+        path_to("assessment:notice_detail", pk="abc")

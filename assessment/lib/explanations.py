@@ -1,10 +1,13 @@
 """Score explanations in words (计分说明): each stored score's rule with its numbers, worded when
 it is shown, exported or published.
 
-A computation stores each explanation's numbers only (``UnitResult.details``, built by
+A computation stores each explanation's numbers only (built by
 ``assessment.services.explanations``)::
 
     {"GDP": {"method": "completion", "points": "20.00", "target": "500", "actual": "460"}}
+
+the numbers every unit of a category shares once on the run (``ComputationRun.explained``),
+each unit's own on its row (``UnitResult.details``): ``stored_explanations`` joins them.
 
 and this module words them: ``completion rate = 460 ÷ 500 = 92%; 20 × 92% = 18.40``. Worded
 in the site's language (``settings.LANGUAGE_CODE``) whoever reads, as the texts were when they
@@ -175,6 +178,25 @@ def _words_in(language: str) -> Words:
 def load_words() -> Words:
     """The rule texts in the site's language, whatever language the request chose."""
     return _words_in(settings.LANGUAGE_CODE)
+
+
+# --- a stored result's explanations -----------------------------------------------------------
+
+
+def stored_explanations(
+    details: Mapping[str, Detail] | None,
+    explained: Mapping[str, Mapping[str, Detail]] | None,
+    category: str,
+) -> dict[str, Detail]:
+    """A unit result's explanations whole, by indicator code: its own numbers
+    (``UnitResult.details``) after what its run stored once for every unit of its ``category``
+    (``ComputationRun.explained``). Runs stored before kept everything on each row."""
+    if not details:
+        return {}
+    shared = (explained or {}).get(category)
+    if not shared:
+        return dict(details)
+    return {code: {**shared.get(code, {}), **detail} for code, detail in details.items()}
 
 
 # --- wording one explanation ------------------------------------------------------------------

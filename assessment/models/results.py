@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from assessment.lib.explanations import stored_explanations
 from assessment.models.years import SCORE, AssessmentYear, TierChoices
 from units.models import Cadre, Unit, UnitCategory
 
@@ -34,6 +36,10 @@ class ComputationRun(models.Model):
     missing = models.JSONField(
         _("teams and cadres without an evaluation"), default=dict, blank=True
     )
+    # What every unit's explanation of an indicator shares (method, points, the rule's
+    # constants), by category code then indicator code: stored once here, each unit's own
+    # numbers on its row (assessment.services.explanations). Empty for runs stored before.
+    explained = models.JSONField(_("shared explanation numbers"), default=dict, blank=True)
     is_current = models.BooleanField(_("current"), default=True)
     reason = models.CharField(
         _("reason"),
@@ -108,6 +114,11 @@ class UnitResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} · {self.total}"
+
+    def explanations(self) -> dict[str, Mapping[str, Any]]:
+        """Every explanation of the row whole, by indicator code: its own numbers after those
+        its run keeps for every unit of the category (reads ``run`` and ``category``)."""
+        return stored_explanations(self.details, self.run.explained, self.category.code)
 
 
 class TeamResult(models.Model):

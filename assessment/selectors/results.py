@@ -13,7 +13,7 @@ from assessment.access import (
     user_category_id,
     year_is_published,
 )
-from assessment.lib.explanations import explanation_text, load_words
+from assessment.lib.explanations import explanation_text, load_words, stored_explanations
 from assessment.lib.problem_messages import stored_messages
 from assessment.models import (
     AssessmentYear,
@@ -138,7 +138,7 @@ def results_for_category(
     reads_every_record = bool(is_staff_member(user) and sees_every_record(user))
     for result in rows:
         result.run = run
-        details = result.details or {}
+        details = stored_explanations(result.details, run.explained, category.code)
         scores = result.scores or {}
         table.rows.append(
             ResultRow(

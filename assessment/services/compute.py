@@ -48,7 +48,7 @@ from assessment.services.compute_evidence import (
     plain_rows,
 )
 from assessment.services.compute_records import catalogues_read, item_records_read, waived_read
-from assessment.services.explanations import unit_explainer
+from assessment.services.explanations import run_explainer
 from assessment.services.roster import roster_keep
 from units.access import AnyUser, account
 from units.audit import seal_pending
@@ -290,6 +290,9 @@ def results_compute(
     except scoring.SetupError as error:
         raise ComputeRefused(problems_text(error.problems, data)) from error
 
+    # What every unit's explanation shares is stored once, on the run; each unit's own numbers
+    # are worked out as its row is written (``_store_results``).
+    explained, explain = run_explainer(data.inputs)
     ComputationRun.objects.filter(year=year, is_current=True).update(is_current=False)
     run = ComputationRun.objects.create(
         year=year,
@@ -304,8 +307,9 @@ def results_compute(
             "cadres": [list(key) for key in result.missing_cadre_evaluations],
         },
         is_current=True,
+        explained=explained,
     )
-    _store_results(run, result, data)
+    _store_results(run, result, data, explain)
     # Accepted objections waiting for this correction name the run that took it in.
     objections_service.objections_take_in(year=year, run=run)
     return run
@@ -326,7 +330,12 @@ def _problem_json(problem: scoring.Problem) -> dict[str, object]:
     }
 
 
-def _store_results(run: ComputationRun, result: scoring.YearResult, data: YearData) -> None:
+def _store_results(
+    run: ComputationRun,
+    result: scoring.YearResult,
+    data: YearData,
+    explain: Callable[[scoring.UnitSpec], dict[str, Any]],
+) -> None:
     warnings_by_unit: dict[str, list[dict[str, object]]] = {}
     for problem in result.warnings:
         if problem.unit:
@@ -334,7 +343,6 @@ def _store_results(run: ComputationRun, result: scoring.YearResult, data: YearDa
     # Each unit's explanation is worked out as its row is written: on PostgreSQL the server
     # stores the rows already sent while the next ones are explained (a city's 1,000 rows
     # carry 60,000 explanations), instead of waiting for all of them and then for the server.
-    explain = unit_explainer(data.inputs)
     specs = {unit.code: unit for unit in data.inputs.units}
     _insert(
         UnitResult,

@@ -1,20 +1,26 @@
 """Score explanations (计分说明): each indicator score with the numbers its rule took, stored.
 
-Built at computation time from the engine's inputs and scores already in memory (no query), one
-``details`` mapping per unit result::
+Built at computation time from the engine's inputs and scores already in memory (no query). An
+explanation reads::
 
     {"GDP": {"method": "completion", "points": "20.00", "target": "500", "actual": "460"}}
 
+A computation stores it in two parts: what every unit of a category shares — the method, the
+points and the rule's constants (an increment's ``share`` and ``cap``, the best ratio of the
+category ``best``, a rank ``step``) — once, on the run (``ComputationRun.explained``, by
+category code then indicator code), and each unit's own numbers on its row
+(``UnitResult.details``). ``assessment.lib.explanations.stored_explanations`` puts them back
+together. Half of a city's 60,000 explanations were these shared numbers, written again for
+each unit.
+
 Numbers only: the rule is worded when it is shown, exported or published
-(``assessment.lib.explanations``), which keeps a city's 60,000 explanations quick to store.
-Numbers are decimal strings as recorded (``500``, not ``500.000000``); ``rate`` is a survey
-rate in [0, 1]; ``actual`` of a veto item is the number of verified veto records. A key
-without a value is left out. Besides the keys of the published format
-(``assessment.lib.explanations.DETAIL_KEYS``) an explanation keeps what its words need and
-the inputs alone do not say: the rate counted when the cap or 0 bound (``counted``), an
-increment's ``share`` and ``cap``, the best ratio of the category (``best``), a rank ``step``,
-a grade's ``factor``, a catalogue's records, capped items and ``total``, and the reasons of
-waived records (``waived``).
+(``assessment.lib.explanations``). Numbers are decimal strings as recorded (``500``, not
+``500.000000``); ``rate`` is a survey rate in [0, 1]; ``actual`` of a veto item is the number of
+verified veto records. A key without a value is left out. Besides the keys of the published
+format (``assessment.lib.explanations.DETAIL_KEYS``) an explanation keeps what its words need
+and the inputs alone do not say: the rate counted when the cap or 0 bound (``counted``), a
+grade's ``factor``, a catalogue's records, capped items and ``total``, the reasons of waived
+records (``waived``), and the shared constants above.
 """
 
 from __future__ import annotations
@@ -37,7 +43,9 @@ from assessment.scoring import (
 )
 from assessment.scoring.methods import normalize_grade
 
-__all__ = ["full_detail", "percent", "plain", "unit_explainer", "year_details"]
+__all__ = [
+    "full_detail", "percent", "plain", "run_explainer", "unit_explainer", "year_details",
+]  # fmt: skip
 
 Stored = dict[str, Any]
 
@@ -49,14 +57,13 @@ class _Spec:
     spec: IndicatorSpec
     method: str
     points: Decimal
-    points_field: str  # "20.00", as published
     cap: Decimal
-    cap_text: str | None  # "1", what an increment's words need
-    share_text: str | None
+    shared: Stored  # method, points and the rule's constants: the same for every unit
+    apart: bool  # a unit's line leaves ``shared`` out (stored once on the run)
 
     def line(self, **values: Any) -> Stored:
-        """One unit's explanation of this indicator: method, points and ``values``."""
-        return {"method": self.method, "points": self.points_field, **values}
+        """One unit's explanation of this indicator: ``values``, after ``shared`` unless apart."""
+        return values if self.apart else {**self.shared, **values}
 
 
 _Explain = Callable[["_Explainer", "_Spec", str], "Stored"]
@@ -65,10 +72,9 @@ _Explain = Callable[["_Explainer", "_Spec", str], "Stored"]
 class _Explainer:
     """The numbers of the explanations of one computation; the per-indicator parts once each."""
 
-    def __init__(self, inputs: YearInputs) -> None:
+    def __init__(self, inputs: YearInputs, *, apart: bool = False) -> None:
         self.inputs = inputs
         self.best = _best_ratios(inputs)
-        self.category = {unit.code: unit.category for unit in inputs.units}
         # The class's functions, not this object's bound methods: kept on the object, those
         # would make a cycle through it and the year's inputs, which only Python's cycle
         # collector could free (a city's inputs are 150,000 objects).
@@ -95,12 +101,33 @@ class _Explainer:
                     spec=spec,
                     method=str(spec.method),
                     points=points,
-                    points_field=format(points.quantize(CENTS, ROUND_HALF_UP), "f"),
                     cap=_decimal(spec.cap),
-                    cap_text=plain(spec.cap),
-                    share_text=plain(spec.total_share),
+                    shared=self._shared(category, spec, points),
+                    apart=apart,
                 )
                 lines.append((spec.code, item, by_method[str(spec.method)]))
+
+    def _shared(self, category: str, spec: IndicatorSpec, points: Decimal) -> Stored:
+        """What every unit's explanation of ``spec`` says alike."""
+        shared: Stored = {
+            "method": str(spec.method),
+            "points": format(points.quantize(CENTS, ROUND_HALF_UP), "f"),  # "20.00", as published
+        }
+        if spec.method == Method.INCREMENT:
+            shared["share"] = plain(spec.total_share)
+            shared["cap"] = plain(spec.cap)
+        elif spec.method == Method.BASE_RATIO and (category, spec.code) in self.best:
+            shared["best"] = plain(self.best[(category, spec.code)])
+        elif spec.method == Method.CITY_RANK and spec.step is not None:
+            shared["step"] = plain(spec.step)
+        return {key: value for key, value in shared.items() if value is not None}
+
+    def shared(self) -> dict[str, dict[str, Stored]]:
+        """By category code then indicator code, what every unit's explanation says alike."""
+        return {
+            category: {code: item.shared for code, item, _explain in lines}
+            for category, lines in self.schemes.items()
+        }
 
     def unit(self, unit: UnitSpec) -> dict[str, Stored]:
         code = unit.code
@@ -133,15 +160,12 @@ class _Explainer:
             target=plain(self.inputs.targets[key]),
             base=plain(self.inputs.bases[key]),
             actual=plain(self._actual(item, unit)),
-            share=item.share_text,
-            cap=item.cap_text,
         )
 
     def _base_ratio(self, item: _Spec, unit: str) -> Stored:
         return item.line(
             base=plain(self.inputs.bases[(unit, item.spec.code)]),
             actual=plain(self._actual(item, unit)),
-            best=plain(self.best[(self.category[unit], item.spec.code)]),
         )
 
     def _city_rank(self, item: _Spec, unit: str) -> Stored:
@@ -149,10 +173,7 @@ class _Explainer:
         if ranked is None:
             return item.line()
         rank, total = ranked
-        line = item.line(rank=rank, ranked=total)
-        if item.spec.step is not None:
-            line["step"] = plain(item.spec.step)
-        return line
+        return item.line(rank=rank, ranked=total)
 
     def _graded(self, item: _Spec, unit: str) -> Stored:
         grade = self.inputs.grades.get((unit, item.spec.code))
@@ -244,6 +265,15 @@ def year_details(inputs: YearInputs, result: YearResult) -> dict[str, dict[str, 
 
 
 def unit_explainer(inputs: YearInputs) -> Callable[[UnitSpec], dict[str, Stored]]:
-    """One unit's explanations at a time (as ``year_details`` has them): what the computation
-    uses to word each unit's row while the database stores the rows before it."""
+    """One unit's explanations at a time, whole (as ``year_details`` has them)."""
     return _Explainer(inputs).unit
+
+
+def run_explainer(
+    inputs: YearInputs,
+) -> tuple[dict[str, dict[str, Stored]], Callable[[UnitSpec], dict[str, Stored]]]:
+    """As a computation stores them: what every unit of a category shares (by category code
+    then indicator code, for ``ComputationRun.explained``), and one unit's own numbers at a
+    time (``UnitResult.details``), worked out as the database stores the rows before it."""
+    explainer = _Explainer(inputs, apart=True)
+    return explainer.shared(), explainer.unit

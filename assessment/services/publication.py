@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessment.lib.explanations import full_detail, load_words
+from assessment.lib.explanations import full_detail, load_words, stored_explanations
 from assessment.models import (
     DOCUMENT_FORMAT,
     AssessmentYear,
@@ -202,7 +202,9 @@ def publication_document(
             # worded now, kept worded: the document never depends on a later wording
             "explanations": {
                 code: full_detail(detail, (r.scores or {}).get(code), words)
-                for code, detail in (r.details or {}).items()
+                for code, detail in stored_explanations(
+                    r.details, run.explained, r.category.code
+                ).items()
             },
             "highlights": highlights.get(r.unit_id, []),
         }

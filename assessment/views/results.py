@@ -208,7 +208,7 @@ def score_sheet(request: HttpRequest, year: int, unit: str) -> HttpResponse:
         objection_service.objections_open(assessment_year)
         and objection_file_refusal(request.user, target) is None
     )
-    details = result.details or {}
+    details = result.explanations()
     texts = explanation_texts(details, result.scores)
     entries = provenance.entry_summaries(assessment_year, target)
     lines = [

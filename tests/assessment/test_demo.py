@@ -379,7 +379,7 @@ def test_the_demo_has_catalogues_claims_by_the_list_a_disqualified_unit_and_a_wa
     assert waiver.confirmed_by != waiver.proposed_by
     result = run.units.get(unit=waived.unit)
     code = waived.indicator.code
-    text = explanation_text(result.details[code], result.scores.get(code))
+    text = explanation_text(result.explanations()[code], result.scores.get(code))
     assert waiver.reason in text
 
 

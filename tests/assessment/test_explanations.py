@@ -9,9 +9,16 @@ from decimal import Decimal
 
 import pytest
 
-from assessment.lib.explanations import explanation_text, full_detail, percent, plain
+from assessment.lib.explanations import (
+    explanation_text,
+    full_detail,
+    percent,
+    plain,
+    stored_explanations,
+)
 from assessment.models import (
     CityRank,
+    ComputationRun,
     Evidence,
     EvidenceStatus,
     Grade,
@@ -103,7 +110,7 @@ def _worded(result):
     """Each stored explanation with its rule worded as ``text`` (as every page reads it)."""
     return {
         code: {**detail, "text": explanation_text(detail, result.scores.get(code))}
-        for code, detail in result.details.items()
+        for code, detail in result.explanations().items()
     }
 
 
@@ -236,5 +243,44 @@ def test_explanations_add_no_query_per_unit(town, unit_a):
         run = results_compute(year=year)
     assert run.units.count() == 31
     assert len(many) == len(one)
-    texts = {explanation_text(r.details["PARTY"], r.scores["PARTY"]) for r in run.units.all()}
+    texts = {
+        explanation_text(r.explanations()["PARTY"], r.scores["PARTY"]) for r in run.units.all()
+    }
     assert texts == {"grade A: 20 × 1 = 20.00", "no grade was entered: 0.00"}
+
+
+def test_what_every_unit_shares_is_stored_once_on_the_run(details, town):
+    """The method, the points and the rule's constants are kept on the run; each unit's row
+    keeps only its own numbers (a city's rows were half these shared numbers)."""
+    run = ComputationRun.objects.get(is_current=True)
+    shared = run.explained[town.code]
+    assert shared["GDP"] == {"method": "completion", "points": "20.00"}
+    assert shared["INC"] == {"method": "increment", "points": "10.00", "share": "0.5", "cap": "1"}
+    # 甲镇 150 ÷ 100 = 1.5 is the best of the category (乙镇 0.9)
+    assert shared["INV"] == {"method": "base_ratio", "points": "10.00", "best": "1.5"}
+    assert shared["STEP"] == {"method": "city_rank", "points": "10.00", "step": "0.5"}
+    assert shared["RANK"] == {"method": "city_rank", "points": "10.00"}
+    rows = {r.unit.code: r for r in UnitResult.objects.filter(run=run).select_related("unit")}
+    assert rows["A01"].details["GDP"] == {"target": "500", "actual": "460"}
+    assert rows["A01"].details["INC"] == {"target": "120", "base": "100", "actual": "115"}
+    for row in rows.values():
+        for detail in row.details.values():
+            assert not {"method", "points", "share", "cap", "best", "step"} & set(detail)
+
+
+def test_a_run_stored_with_every_number_on_each_row_reads_as_it_did():
+    """Runs stored before the shared numbers moved to the run keep them on each row."""
+    whole = {"method": "completion", "points": "20.00", "target": "500", "actual": "460"}
+    own = {"target": "500", "actual": "460"}
+    text = "completion rate = 460 ÷ 500 = 92%; 20 × 92% = 18.40"
+    before = stored_explanations({"GDP": whole}, {}, "town")
+    now = stored_explanations(
+        {"GDP": own}, {"town": {"GDP": {"method": "completion", "points": "20.00"}}}, "town"
+    )
+    assert before == now == {"GDP": whole}
+    assert explanation_text(before["GDP"], "18.40") == text
+    # a row's own number wins over a shared one of the same name
+    assert stored_explanations({"X": {"points": "5"}}, {"t": {"X": {"points": "9"}}}, "t") == {
+        "X": {"points": "5"}
+    }
+    assert stored_explanations(None, {"t": {}}, "t") == {}

@@ -43,7 +43,7 @@ def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _worded(results) -> dict[str, dict[str, str]]:
     return {
-        r.unit.code: dict(sorted(explanation_texts(r.details, r.scores).items()))
+        r.unit.code: dict(sorted(explanation_texts(r.explanations(), r.scores).items()))
         for r in sorted(results, key=lambda r: r.unit.code)
     }
 
@@ -51,7 +51,7 @@ def _worded(results) -> dict[str, dict[str, str]]:
 def test_every_run_of_the_demo_reads_as_its_texts_were_stored(seeded):
     worded = {
         str(year.year): [
-            _worded(UnitResult.objects.filter(run=run).select_related("unit"))
+            _worded(UnitResult.objects.filter(run=run).select_related("unit", "category", "run"))
             for run in year.runs.order_by("pk")
         ]
         for year in AssessmentYear.objects.order_by("year")
@@ -91,7 +91,7 @@ def test_the_published_document_embeds_the_same_explanations(seeded):
 def test_worded_in_english_as_the_english_site_stored_them(seeded, settings):
     settings.LANGUAGE_CODE = "en"
     run = results_compute(year=AssessmentYear.objects.get(year=DEMO_YEAR))
-    worded = _worded(UnitResult.objects.filter(run=run).select_related("unit"))
+    worded = _worded(UnitResult.objects.filter(run=run).select_related("unit", "category", "run"))
     assert worded == GOLDEN["english_recomputed"][str(DEMO_YEAR)]
 
 

@@ -62,7 +62,7 @@ def test_a_waived_deduction_counts_nothing_and_stays_on_record(
     sheet = result(scheme["year"], unit_a)
     assert sheet.total == D("96.00") and sheet.scores["FAIL"] == "0.00"
     assert "先行先试中的探索性偏差（容错办法第五条）" in explanation_text(
-        sheet.details["FAIL"], sheet.scores["FAIL"]
+        sheet.explanations()["FAIL"], sheet.scores["FAIL"]
     )
     record.refresh_from_db()
     assert (record.is_current, record.status, record.is_waived) == (True, "verified", True)

@@ -116,7 +116,7 @@ class Waiting:
 
     @cached_property
     def reminders(self) -> YearReminders:
-        found = year_reminders(self.year, self.today)
+        found = year_reminders(self.year, self.today, self.work)
         if not found.is_closed:
             for item in warning_items(self):
                 (found.overdue if item.is_overdue else found.due_soon).append(item)

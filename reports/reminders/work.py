@@ -477,10 +477,15 @@ def sort_key(item: Reminder) -> tuple[int, str, int, datetime.date, str, str]:
     )
 
 
-def year_reminders(year: AssessmentYear, today: datetime.date) -> YearReminders:
-    """The year's schedule, and its open work that is overdue or due soon as of ``today``."""
+def year_reminders(
+    year: AssessmentYear, today: datetime.date, work: YearWork | None = None
+) -> YearReminders:
+    """The year's schedule, and its open work that is overdue or due soon as of ``today``
+    (``work``: the year's data as a page has already read it, for ``year`` and ``today``)."""
     result = YearReminders(year=year, today=today)
-    work = YearWork(year, today)
+    if work is None:
+        work = YearWork(year, today)
+    assert work.year == year and work.today == today
     for phase, deadline in deadlines_of(year).items():
         notice = deadline.notice_days if deadline else DEFAULT_NOTICE_DAYS
         if phase == Phase.MONTHLY and deadline is not None:

@@ -155,13 +155,17 @@ CheckFn = Callable[[IndicatorSpec, str, YearInputs], Iterable[Problem]]
 
 def _data_problems(inputs: YearInputs) -> Iterator[Problem]:
     """Per unit and indicator, in scheme order, the checks of the indicator's method."""
+    # Per category, the indicators that have checks, with their checks: looked up once.
+    plans = {
+        category: [(spec, checks) for spec in scheme if (checks := _CHECKS.get(spec.method))]
+        for category, scheme in inputs.indicators.items()
+    }
     for unit in inputs.units:
-        for spec in inputs.indicators.get(unit.category, ()):
-            for check in _CHECKS.get(spec.method, ()):
-                for problem in check(spec, unit.code, inputs):
-                    yield Problem(
-                        problem.code, unit.category, unit.code, spec.code, value=problem.value
-                    )
+        code = unit.code
+        for spec, checks in plans.get(unit.category, ()):
+            for check in checks:
+                for problem in check(spec, code, inputs):
+                    yield Problem(problem.code, unit.category, code, spec.code, value=problem.value)
 
 
 def _given_and_positive(
@@ -182,6 +186,8 @@ def _given_and_positive(
 def _check_target(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> tuple[Problem, ...]:
     """Spec: completion, ceiling and increment need a target > 0 for every unit."""
     target = inputs.targets.get((unit, spec.code))
+    if type(target) is Decimal and target.is_finite() and target > 0:  # the common case, first
+        return ()
     return _given_and_positive(target, ProblemCode.MISSING_TARGET, ProblemCode.INVALID_TARGET)
 
 
@@ -189,8 +195,16 @@ def _check_increment_base(
     spec: IndicatorSpec, unit: str, inputs: YearInputs
 ) -> tuple[Problem, ...]:
     """Spec, method `increment`: needs a base, and target > base."""
-    base = inputs.bases.get((unit, spec.code))
-    target = inputs.targets.get((unit, spec.code))
+    key = (unit, spec.code)
+    base, target = inputs.bases.get(key), inputs.targets.get(key)
+    if (
+        type(base) is Decimal
+        and type(target) is Decimal
+        and base.is_finite()
+        and target.is_finite()
+        and target > base
+    ):  # the common case, first
+        return ()
     if base is None:
         return (Problem(ProblemCode.MISSING_BASE),)
     if target is not None and to_decimal(target) <= to_decimal(base):
@@ -201,6 +215,8 @@ def _check_increment_base(
 def _check_ratio_base(spec: IndicatorSpec, unit: str, inputs: YearInputs) -> tuple[Problem, ...]:
     """Spec, method `base_ratio`: needs a base > 0 (the target is ignored)."""
     base = inputs.bases.get((unit, spec.code))
+    if type(base) is Decimal and base.is_finite() and base > 0:  # the common case, first
+        return ()
     return _given_and_positive(base, ProblemCode.MISSING_BASE, ProblemCode.INVALID_BASE)
 
 

@@ -10,7 +10,15 @@ from typing import Any, TypeVar
 
 from .bonus import BonusClaim, BonusResult, distribute_bonus
 from .checks import collect_problems
-from .inputs import FLAG_METHODS, IndicatorSpec, Method, Tier, UnitSpec, YearInputs
+from .inputs import (
+    FLAG_METHODS,
+    NO_EVIDENCE,
+    IndicatorSpec,
+    Method,
+    Tier,
+    UnitSpec,
+    YearInputs,
+)
 from .items import catalogue_outcome
 from .methods import (
     base_ratio_scores,
@@ -191,9 +199,19 @@ def _unit_values(
     """Per unit, its actual and then its value of the indicator in each of ``tables``
     (targets, bases): what the methods scored for a whole category at once take."""
     code = spec.code
+    evidence = inputs.evidence
+    if len(tables) == 1:  # most indicators: written out, a city has 32,000 such values
+        (table,) = tables
+        return {
+            unit.code: (
+                to_decimal(evidence.get((unit.code, code), NO_EVIDENCE).value),
+                table[(unit.code, code)],
+            )
+            for unit in units
+        }
     return {
         unit.code: (
-            _actual(spec, unit.code, inputs),
+            to_decimal(evidence.get((unit.code, code), NO_EVIDENCE).value),
             *[table[(unit.code, code)] for table in tables],
         )
         for unit in units

@@ -98,12 +98,24 @@ def _against_target_scores(
 ) -> dict[K, Decimal]:
     """points × clamp(r, 0, cap) with r = actual / target (completion) or 2 − actual / target
     (ceiling); target > 0."""
-    weight, top = ratio(points), ratio(cap)
+    (weight_n, weight_d), (cap_n, cap_d) = ratio(points), ratio(cap)
     scores: dict[K, Decimal] = {}
+    # The Ratio arithmetic below (r_div, r_sub, r_clamp, r_mul) written out: a city scores
+    # 32,000 units' indicators here. With actual = a_n / a_d and target = t_n / t_d (both
+    # denominators > 0, t_n > 0), actual / target = (a_n t_d) / (a_d t_n).
     for key, (actual, target) in values.items():
-        used = r_div(ratio(actual), _positive_ratio("target", ratio(target)))
-        rate = r_sub(TWO, used) if ceiling else used
-        scores[key] = round2(r_mul(weight, r_clamp(rate, R0, top)))
+        a_n, a_d = actual.as_integer_ratio() if type(actual) is Decimal else ratio(actual)
+        t_n, t_d = target.as_integer_ratio() if type(target) is Decimal else ratio(target)
+        if t_n <= 0:
+            _positive_ratio("target", (t_n, t_d))
+        n, d = a_n * t_d, a_d * t_n  # the rate, d > 0
+        if ceiling:
+            n = 2 * d - n  # 2 − actual / target
+        if n < 0:  # clamped to 0
+            n, d = 0, 1
+        elif n * cap_d > cap_n * d:  # clamped to the cap
+            n, d = cap_n, cap_d
+        scores[key] = round2((weight_n * n, weight_d * d))
     return scores
 
 

@@ -29,6 +29,19 @@ def test_a_ceiling_earns_full_points_at_or_under_the_target_and_none_at_twice_it
     assert scores == {"A": D("10.00"), "B": D("5.00"), "C": D("0.00")}
 
 
+def test_whole_and_binary_numbers_score_as_the_decimals_they_are():
+    scores = completion_scores(
+        points=20,
+        cap=D("1.2"),
+        values={"INT": (460, 500), "FLOAT": (0.1, 0.3), "CAP": (7, D("0.5"))},
+    )
+    # 20 × 460/500 = 18.40; 0.1 is read as the decimal 0.1: 20 × 1/3 = 6.666… → 6.67;
+    # 7 / 0.5 = 14 counts as the cap 1.2 → 24.00
+    assert scores == {"INT": D("18.40"), "FLOAT": D("6.67"), "CAP": D("24.00")}
+    # a ceiling of 0.3 with 0.45 reached: 2 − 1.5 = 0.5 → 10.00
+    assert ceiling_scores(points=20, values={"X": (0.45, 0.3)}) == {"X": D("10.00")}
+
+
 def test_an_increment_weighs_the_total_and_the_growth_by_the_share():
     scores = increment_scores(
         points=D(10),

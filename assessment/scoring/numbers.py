@@ -71,7 +71,20 @@ def round2(value: Fraction | Ratio) -> Decimal:
     else:
         numerator, denominator = value.numerator, value.denominator
     hundredths = (200 * abs(numerator) + denominator) // (2 * denominator)
-    return Decimal(-hundredths if numerator < 0 else hundredths).scaleb(-2)
+    if numerator < 0:
+        hundredths = -hundredths
+    found = _CENTS.get(hundredths)
+    if found is None:
+        found = Decimal(hundredths).scaleb(-2)
+        if len(_CENTS) < _CENTS_KEPT:
+            _CENTS[hundredths] = found
+    return found
+
+
+# The scores made so far, by hundredths: a year's 60,000 scores are a few thousand values
+# (a Decimal is immutable, so one object serves every score of that value).
+_CENTS: dict[int, Decimal] = {}
+_CENTS_KEPT = 100_000
 
 
 # --- Ratios: exact rationals as integer pairs, for the methods scored once per unit ----------

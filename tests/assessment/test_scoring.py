@@ -73,6 +73,12 @@ def test_rounding_is_once_on_the_exact_value_half_away_from_zero():
     assert round2(exact(-29) * 3 / 24) == D("-3.63")
     assert str(round2(exact(0))) == "0.00"
     assert str(round2(exact(20))) == "20.00"
+    # a negative amount that rounds to nothing is 0.00, never -0.00, however often it comes
+    assert [str(round2(exact(D("-0.004")))) for _ in range(2)] == ["0.00", "0.00"]
+    # the same score again, as a Ratio (n, d), d > 0
+    assert (str(round2((29, 8))), str(round2((-29, 8))), str(round2((58, 16)))) == (
+        "3.63", "-3.63", "3.63",
+    )  # fmt: skip
 
 
 # --- methods -------------------------------------------------------------------------------

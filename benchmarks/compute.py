@@ -9,7 +9,8 @@ the database named in DATABASE_URL is never touched) — then measures, from thi
 
 1. the floor: one aggregate query summing the verified evidence per unit and indicator;
 2. ``results_compute`` for the whole city: wall time, queries, tracemalloc peak, max RSS;
-3. ``results_compute`` for a 50-unit district (the same database, flushed and rebuilt).
+3. the verification queue of the city: its first page and count (``benchmarks/queue.py``);
+4. ``results_compute`` for a 50-unit district (the same database, flushed and rebuilt).
 
 It prints a table with the goals beside the figures and asserts nothing. The data set is
 built in a child process, so the parent's memory figures are those of the computation (plus
@@ -38,6 +39,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
+
+from benchmarks.queue import GOAL as QUEUE_GOAL
+from benchmarks.queue import QueueFigures, measure_queue
 
 # BENCH_DATABASE names another throwaway database, for benchmarks run side by side on one server
 BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "district_bench")
@@ -307,7 +311,7 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def report(city: Figures, district: Figures, max_rss: int) -> str:
+def report(city: Figures, district: Figures, max_rss: int, queue: QueueFigures) -> str:
     from django.db import connection
 
     ratio = city.median / city.floor if city.floor else float("inf")
@@ -337,6 +341,20 @@ def report(city: Figures, district: Figures, max_rss: int) -> str:
             verdict(district.median < 0.15),
         ),
         ("  queries in the 50-unit computation", f"{district.queries}", "", ""),
+        (
+            f"verification queue, {queue.pending:,} of {queue.records:,} records pending:",
+            "",
+            "",
+            "",
+        ),
+        (
+            "  the office's first page and count (median of 5)",
+            f"{queue.seconds:.3f} s",
+            f"< {QUEUE_GOAL} s",
+            verdict(queue.seconds < QUEUE_GOAL)
+            if postgresql
+            else "(PostgreSQL's goal: for information)",
+        ),
     ]
     width = max(len(row[0]) for row in rows)
     lines = [f"{'measure':<{width}}  {'figure':>12}  {'goal':<7} verdict"]
@@ -406,6 +424,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"  city built in {city_build:.1f} s; measuring …", flush=True)
     city = measure(repeat=args.repeat, with_floor=True)
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    queue = measure_queue()
     listing = profile() if args.profile else ""
 
     call_command("flush", interactive=False, verbosity=0)
@@ -414,7 +433,7 @@ def run(args: argparse.Namespace) -> None:
     district = measure(repeat=5, with_floor=False)
 
     print()
-    print(report(city, district, max_rss))
+    print(report(city, district, max_rss, queue))
     if listing:
         print("\ncProfile of one full computation (1,000 units):\n")
         print(listing)

@@ -324,6 +324,14 @@ class Evidence(VerifiedRecord):
                 fields=["indicator", "unit", "status", "is_current"], name="evidence_counting"
             ),
             models.Index(fields=["unit", "date"], name="evidence_unit_date"),
+            # The records waiting for a decision (awaiting_verification), oldest first as the
+            # verification queue lists them: a few thousand among a city's million records.
+            # With the columns the queue filters on, PostgreSQL counts them from the index.
+            models.Index(
+                fields=["date", "id", "indicator", "unit", "recorded_by", "data_source"],
+                name="evidence_pending",
+                condition=models.Q(status=EvidenceStatus.PENDING, is_current=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

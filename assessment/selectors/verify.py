@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from assessment.access import manages_assessment
 from assessment.models import AssessmentYear, Evidence, EvidenceAttachment, MethodChoices
+from assessment.models.evidence import EvidenceQuerySet
 from assessment.selectors.evidence import IndicatorProgress, unit_progress
 from units.access import AnyUser, account, user_unit_id
 
@@ -32,7 +33,7 @@ _ATTACHMENTS = Coalesce(
 )
 
 
-def decidable_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence]:
+def decidable_for_user(user: AnyUser, year: AssessmentYear) -> EvidenceQuerySet:
     """Records of the year the user may be asked about, whatever their state."""
     records = Evidence.objects.filter(indicator__year=year)
     if manages_assessment(user):
@@ -47,9 +48,7 @@ def decidable_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence
 def queue_for_user(user: AnyUser, year: AssessmentYear) -> QuerySet[Evidence]:
     """The pending, current records the user may decide: never their own unit's or their own;
     the oldest first, with what the queue shows."""
-    records = decidable_for_user(user, year).filter(
-        pk__in=Evidence.objects.awaiting_verification().values("pk")
-    )
+    records = decidable_for_user(user, year).awaiting_verification()
     own_unit = user_unit_id(user)
     if own_unit is not None:
         records = records.exclude(unit_id=own_unit)

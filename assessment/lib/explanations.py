@@ -186,14 +186,15 @@ def load_words() -> Words:
 def stored_explanations(
     details: Mapping[str, Detail] | None,
     explained: Mapping[str, Mapping[str, Detail]] | None,
-    category: str,
+    category_id: int,
 ) -> dict[str, Detail]:
     """A unit result's explanations whole, by indicator code: its own numbers
-    (``UnitResult.details``) after what its run stored once for every unit of its ``category``
-    (``ComputationRun.explained``). Runs stored before kept everything on each row."""
+    (``UnitResult.details``) after what its run stored once for every unit of its category
+    (``ComputationRun.explained``, by category id). Runs stored before kept everything on each
+    row."""
     if not details:
         return {}
-    shared = (explained or {}).get(category)
+    shared = (explained or {}).get(str(category_id))
     if not shared:
         return dict(details)
     return {code: {**shared.get(code, {}), **detail} for code, detail in details.items()}

@@ -37,7 +37,7 @@ class ComputationRun(models.Model):
         _("teams and cadres without an evaluation"), default=dict, blank=True
     )
     # What every unit's explanation of an indicator shares (method, points, the rule's
-    # constants), by category code then indicator code: stored once here, each unit's own
+    # constants), by category id then indicator code: stored once here, each unit's own
     # numbers on its row (assessment.services.explanations). Empty for runs stored before.
     explained = models.JSONField(_("shared explanation numbers"), default=dict, blank=True)
     is_current = models.BooleanField(_("current"), default=True)
@@ -117,8 +117,8 @@ class UnitResult(models.Model):
 
     def explanations(self) -> dict[str, Mapping[str, Any]]:
         """Every explanation of the row whole, by indicator code: its own numbers after those
-        its run keeps for every unit of the category (reads ``run`` and ``category``)."""
-        return stored_explanations(self.details, self.run.explained, self.category.code)
+        its run keeps for every unit of the category (reads ``run``)."""
+        return stored_explanations(self.details, self.run.explained, self.category_id)
 
 
 class TeamResult(models.Model):

@@ -138,7 +138,7 @@ def results_for_category(
     reads_every_record = bool(is_staff_member(user) and sees_every_record(user))
     for result in rows:
         result.run = run
-        details = stored_explanations(result.details, run.explained, category.code)
+        details = stored_explanations(result.details, run.explained, category.pk)
         scores = result.scores or {}
         table.rows.append(
             ResultRow(

@@ -292,7 +292,12 @@ def results_compute(
 
     # What every unit's explanation shares is stored once, on the run; each unit's own numbers
     # are worked out as its row is written (``_store_results``).
-    explained, explain = run_explainer(data.inputs)
+    shared, explain = run_explainer(data.inputs)
+    # kept by category id, which a renamed category keeps (the engine knows categories by code)
+    category_ids = {unit.category: data.unit_categories[unit.code] for unit in data.inputs.units}
+    explained = {
+        str(category_ids[code]): by_code for code, by_code in shared.items() if code in category_ids
+    }
     ComputationRun.objects.filter(year=year, is_current=True).update(is_current=False)
     run = ComputationRun.objects.create(
         year=year,

@@ -8,7 +8,7 @@ explanation reads::
 A computation stores it in two parts: what every unit of a category shares — the method, the
 points and the rule's constants (an increment's ``share`` and ``cap``, the best ratio of the
 category ``best``, a rank ``step``) — once, on the run (``ComputationRun.explained``, by
-category code then indicator code), and each unit's own numbers on its row
+category then indicator), and each unit's own numbers on its row
 (``UnitResult.details``). ``assessment.lib.explanations.stored_explanations`` puts them back
 together. Half of a city's 60,000 explanations were these shared numbers, written again for
 each unit.

@@ -203,7 +203,7 @@ def publication_document(
             "explanations": {
                 code: full_detail(detail, (r.scores or {}).get(code), words)
                 for code, detail in stored_explanations(
-                    r.details, run.explained, r.category.code
+                    r.details, run.explained, r.category_id
                 ).items()
             },
             "highlights": highlights.get(r.unit_id, []),

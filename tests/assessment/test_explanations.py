@@ -253,7 +253,7 @@ def test_what_every_unit_shares_is_stored_once_on_the_run(details, town):
     """The method, the points and the rule's constants are kept on the run; each unit's row
     keeps only its own numbers (a city's rows were half these shared numbers)."""
     run = ComputationRun.objects.get(is_current=True)
-    shared = run.explained[town.code]
+    shared = run.explained[str(town.pk)]
     assert shared["GDP"] == {"method": "completion", "points": "20.00"}
     assert shared["INC"] == {"method": "increment", "points": "10.00", "share": "0.5", "cap": "1"}
     # 甲镇 150 ÷ 100 = 1.5 is the best of the category (乙镇 0.9)
@@ -273,14 +273,24 @@ def test_a_run_stored_with_every_number_on_each_row_reads_as_it_did():
     whole = {"method": "completion", "points": "20.00", "target": "500", "actual": "460"}
     own = {"target": "500", "actual": "460"}
     text = "completion rate = 460 ÷ 500 = 92%; 20 × 92% = 18.40"
-    before = stored_explanations({"GDP": whole}, {}, "town")
+    before = stored_explanations({"GDP": whole}, {}, 7)
     now = stored_explanations(
-        {"GDP": own}, {"town": {"GDP": {"method": "completion", "points": "20.00"}}}, "town"
+        {"GDP": own}, {"7": {"GDP": {"method": "completion", "points": "20.00"}}}, 7
     )
     assert before == now == {"GDP": whole}
     assert explanation_text(before["GDP"], "18.40") == text
     # a row's own number wins over a shared one of the same name
-    assert stored_explanations({"X": {"points": "5"}}, {"t": {"X": {"points": "9"}}}, "t") == {
+    assert stored_explanations({"X": {"points": "5"}}, {"3": {"X": {"points": "9"}}}, 3) == {
         "X": {"points": "5"}
     }
-    assert stored_explanations(None, {"t": {}}, "t") == {}
+    assert stored_explanations(None, {"3": {}}, 3) == {}
+
+
+def test_a_renamed_category_keeps_its_explanations(details, town):
+    """The shared numbers are kept by the category's id, which a new code does not change."""
+    town.code = "towns-renamed"
+    town.save()
+    result = UnitResult.objects.select_related("run").get(run__is_current=True, unit__code="A01")
+    assert explanation_text(result.explanations()["GDP"], result.scores["GDP"]) == (
+        "completion rate = 460 ÷ 500 = 92%; 20 × 92% = 18.40"
+    )

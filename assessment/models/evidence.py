@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from assessment.models.totals import Pair, RunningTotal, touches_totals
-from assessment.models.years import AMOUNT, AssessmentYear, Indicator
+from assessment.models.years import AMOUNT, AssessmentYear, Indicator, choice_label
 from assessment.scoring import Method
 from units.models import Unit
 
@@ -232,13 +232,8 @@ class VerifiedRecord(models.Model):
 
     @property
     def status_label(self) -> str:
-        """What ``get_status_display()`` says, read from the choices themselves: Django's builds
-        a dictionary of every choice on each call and translates every label to hash it (a
-        timeline of 20 records: 60 translations)."""
-        try:
-            return str(EvidenceStatus(self.status).label)
-        except ValueError:  # a value outside the choices, shown as it is
-            return self.status
+        """What ``get_status_display()`` says (``choice_label``)."""
+        return choice_label(EvidenceStatus, self.status)
 
     @property
     def awaits_decision(self) -> bool:

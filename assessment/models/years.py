@@ -41,6 +41,16 @@ class YearStatus(models.TextChoices):
     ARCHIVED = "archived", _("archived")
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """What ``get_…_display()`` says of ``value``, read from its choices: Django's builds a
+    dictionary of every choice on each call and translates every label to hash it (a unit's
+    timeline of 20 records: 60 translations). A value outside the choices is shown as it is."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class MethodChoices(models.TextChoices):
     COMPLETION = Method.COMPLETION.value, _("completion rate (完成率)")
     CEILING = Method.CEILING.value, _("kept under a ceiling (控制类)")
@@ -287,12 +297,8 @@ class Indicator(models.Model):
 
     @property
     def method_label(self) -> str:
-        """What ``get_method_display()`` says, without building and translating every choice
-        (``VerifiedRecord.status_label``)."""
-        try:
-            return str(MethodChoices(self.method).label)
-        except ValueError:
-            return self.method
+        """What ``get_method_display()`` says (``choice_label``)."""
+        return choice_label(MethodChoices, self.method)
 
     @property
     def is_regular(self) -> bool:

@@ -12,8 +12,11 @@ own started together:
   records and their history rows are written;
 - with sealing, as the site runs.
 
-It prints the throughput of both, their ratio against issue #20's goal (with sealing at least
-0.7× without) and what ``verify_audit`` finds in the chain afterwards (no fork, no gap).
+The two alternate for ``--rounds`` rounds, which of them goes first turning each round, so that
+a machine whose speed drifts during the run weighs on both alike. It prints the throughput of
+both (all their rounds' records over all their rounds' time), their ratio against issue #20's
+goal (with sealing at least 0.7× without) and what ``verify_audit`` finds in the chain
+afterwards (no fork, no gap).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from benchmarks.compute import in_throwaway_database, server_version, verdict
 YEAR = 2026
 WRITERS = 8
 RECORDS = 100  # per writer and run
+ROUNDS = 3
 GOAL = 0.7  # with sealing ÷ without
 
 
@@ -102,7 +106,7 @@ def _writer(
 
 
 def _run(plan: list[tuple[int, int, int]], records: int, sealed: bool) -> float:
-    """All writers at once; the records written a second, first start to last end."""
+    """All writers at once; the seconds from the first start to the last end."""
     from django.db import connections
 
     connections.close_all()
@@ -122,19 +126,23 @@ def _run(plan: list[tuple[int, int, int]], records: int, sealed: bool) -> float:
             sys.exit(f"a writer failed (exit code {worker.exitcode})")
     first = min(began for _n, began, _end in times)
     last = max(end for _n, _began, end in times)
-    return len(plan) * records / (last - first)
+    return last - first
 
 
-def _clear_records() -> None:
-    """No evidence and no evidence history: the state each run starts from (the unsealed
-    run's rows have no seal, so nothing in the chain refers to them)."""
+def _clear_unsealed() -> None:
+    """The records of a run without sealing and their history rows, gone (no seal refers to
+    them): every run starts from the records the sealed runs left."""
     from django.db import connection
 
     from assessment.models import Evidence
 
-    with connection.cursor() as cursor:
-        for model in (Evidence.history.model, Evidence):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+    for model in (Evidence.history.model, Evidence):
+        rows = model._base_manager.filter(description__endswith="(unsealed)")
+        sql, params = rows.values("pk").query.sql_with_params()
+        table = connection.ops.quote_name(model._meta.db_table)
+        key = connection.ops.quote_name(model._meta.pk.column)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({sql})", params)
 
 
 def run(args: argparse.Namespace) -> None:
@@ -153,9 +161,19 @@ def run(args: argparse.Namespace) -> None:
     )
     call_command("migrate", verbosity=0)
     plan = _build(args.writers)
-    unsealed = _run(plan, args.records, sealed=False)
-    _clear_records()
-    sealed = _run(plan, args.records, sealed=True)
+    seconds = {False: 0.0, True: 0.0}
+    rounds = []
+    for number in range(args.rounds):
+        took = {}
+        for sealing in (False, True) if number % 2 == 0 else (True, False):
+            took[sealing] = _run(plan, args.records, sealed=sealing)
+            if not sealing:
+                _clear_unsealed()
+        rounds.append(took[False] / took[True])
+        seconds[False] += took[False]
+        seconds[True] += took[True]
+    records = args.writers * args.records * args.rounds
+    unsealed, sealed = records / seconds[False], records / seconds[True]
     written = Evidence.objects.count()
     report = verify()
     ratio = sealed / unsealed
@@ -165,18 +183,21 @@ def run(args: argparse.Namespace) -> None:
     print(f"{'records a second, without sealing':<{width}}  {unsealed:>12,.0f}")
     print(f"{'records a second, with sealing':<{width}}  {sealed:>12,.0f}")
     print(f"{'with ÷ without':<{width}}  {ratio:>11.2f}×  ≥ {GOAL}×   {verdict(ratio >= GOAL)}")
+    each = ", ".join(f"{r:.2f}×" for r in rounds)
+    print(f"{'  each round, for information':<{width}}  {each}")
     # The chain alone: the benchmark's district is written without history (benchmarks.dataset),
     # so the live rows' comparison with their history has nothing to compare them with.
     intact = not report.breaks and not report.unsealed
-    chain = "no fork, no gap" if intact else f"{len(report.breaks)} breaks, unsealed: "
+    chain = "no fork, no gap"
     if not intact:
+        chain = f"{len(report.breaks)} breaks; unsealed: "
         chain += ", ".join(f"{t} {len(ids)}" for t, ids in report.unsealed.items()) or "none"
     print(
-        f"{'records written in the sealed run':<{width}}  {written:>12,}  "
-        f"{args.writers * args.records:<8,} {verdict(written == args.writers * args.records)}"
+        f"{'records written in the sealed runs':<{width}}  {written:>12,}  "
+        f"{records:<8,} {verdict(written == records)}"
     )
     print(
-        f"{'verify_audit after the sealed run':<{width}}  {report.seals:>6,} seals  "
+        f"{'verify_audit after the sealed runs':<{width}}  {report.seals:>6,} seals  "
         f"{'intact':<8} {verdict(intact)} ({chain})"
     )
 
@@ -185,6 +206,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=WRITERS)
     parser.add_argument("--records", type=int, default=RECORDS, help="per writer and run")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="of each, alternating")
     in_throwaway_database(run, parser.parse_args())
 
 

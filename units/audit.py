@@ -2,20 +2,21 @@
 
 Every row django-simple-history writes gets a seal (``units.models.AuditSeal``): the SHA-256
 of the row's canonical content (``row_hash``) and ``chain_hash = sha256(previous chain_hash +
-row_hash)``. A single save is sealed by the ``post_create_historical_record`` signal; the bulk
-writers (``bulk_create_with_history``, ``bulk_update_with_history``, the import layer's
-``insert_history``) send no signal and call ``seal_pending()`` at their end instead, inside
-their transaction. ``seal_pending`` seals, per history table, the rows with a ``history_id``
-above the last sealed one, in id order. A history row amended through the ORM afterwards
+row_hash)``. A single save is sealed by the ``post_create_historical_record`` signal, that row
+exactly (``units.audit_row.seal_rows``); the bulk writers (``bulk_create_with_history``,
+``bulk_update_with_history``, the import layer's ``insert_history``) send no signal and call
+``seal_pending()`` at their end instead, inside their transaction: it seals, per table, the
+rows above the last sealed ``history_id``, in id order, so a bulk writer takes the chain
+(``lock_chain()``) before it writes them. A history row amended through the ORM afterwards
 (``update_change_reason`` saves it again) is sealed again by ``post_save``: the later seal
 supersedes the earlier, and only raw SQL — which sends no signal — leaves a row unmatched.
 
 Sealing is serialised so that two transactions never fork the chain: PostgreSQL by a
-transaction-level advisory lock of its database, taken before the history row is written
-(``pre_create`` signal, ``lock_chain()`` in ``insert_history``) and again when sealing, so
-history ids are allocated in the order their rows are sealed; SQLite by its write lock (the
-project opens transactions IMMEDIATE). ``units.audit_verify`` (``manage.py verify_audit``)
-walks the chain and recomputes every hash from the history rows as they are now.
+transaction-level advisory lock of its database, SQLite by its write lock (the project opens
+transactions IMMEDIATE). A single save takes the lock only to seal its row, after writing it
+(``units.audit_row``); a bulk writer, before it writes.
+``units.audit_verify`` (``manage.py verify_audit``) walks the chain and recomputes every hash
+from the history rows as they are now.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.db import connections, models, transaction
-from django.db.models import Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
@@ -323,17 +322,16 @@ def _pending(
 def seal_pending(
     history: Iterable[type[models.Model]] | None = None, *, using: str = "default"
 ) -> int:
-    """Seal every history row not sealed yet (of ``history``'s tables, or all); returns how many.
+    """Seal every row not sealed yet (of ``history``'s tables, or all); returns how many.
 
     Per table, the rows above the last sealed ``history_id``, in id order; hashed in chunks
-    and the seals written a chunk at a time by one ``executemany``. Call it inside the
-    transaction that wrote them.
+    and the seals written a chunk at a time. Call it inside the transaction that wrote the
+    rows, which took the chain (``lock_chain``) before writing them: while it holds the chain
+    no one else seals, so its rows are all above the last sealed id when it seals them.
     """
     tables = sealed_models() if history is None else list(history)
     with transaction.atomic(using=using, savepoint=False):
         lock_chain(using)
-        if len(tables) == 1:
-            return _seal_table(tables[0], using)
         pending, head = _pending(tables, using)
         if not pending:
             return 0
@@ -344,91 +342,28 @@ def seal_pending(
     return chain.count
 
 
-def _seal_table(model: type[models.Model], using: str) -> int:
-    """``seal_pending`` of one table, as after each single save: the rows above its last
-    sealed id are read together with the chain's head, in one query (then one insert)."""
-    label = model._meta.label_lower
-    columns = _columns(model)
-    key = _key(model)
-    id_index = columns.index(key)
-    added = _added_later(model)
-    first = _unsealed_rows(model, using)
-    if not first:
-        return 0
-    chain = _Chain(using, first[0][-1] or GENESIS)
-    for values in first:
-        chain.append(label, values[id_index], row_hash(label, columns, values[:-1], added))
-    if len(first) == CHUNK:
-        after = first[-1][id_index]
-        _seal_rows(chain, model, model._base_manager.using(using).filter(pk__gt=after))
-    chain.flush()
-    return chain.count
-
-
-# (model, alias, vendor) -> the compiled query of ``_unsealed_rows`` and its converters.
-_UNSEALED_QUERIES: dict[tuple[type[models.Model], str, str], tuple[str, tuple, dict]] = {}
-
-
-def _unsealed_rows(model: type[models.Model], using: str) -> list[tuple]:
-    """The first ``CHUNK`` rows of ``model`` above its last sealed id, in id order, each with
-    the chain's head as its last value. The query has no parameter but the table's label, so
-    it is compiled once a process: after every single save it is the one query that reads, and
-    compiling it through the ORM cost ten times as much as running it."""
-    connection = connections[using]
-    cache_key = (model, using, connection.vendor)
-    compiled = _UNSEALED_QUERIES.get(cache_key)
-    if compiled is None:
-        key = _key(model)
-        seals = _seal_model()._base_manager.using(using)
-        last_sealed = (
-            seals.filter(table=model._meta.label_lower)
-            .order_by("-history_id")
-            .values("history_id")[:1]
-        )
-        head = seals.order_by("-pk").values("chain_hash")[:1]
-        rows = (
-            model._base_manager.using(using)
-            .filter(**{f"{key}__gt": Coalesce(Subquery(last_sealed), Value(0))})
-            .annotate(audit_chain_head=Subquery(head))
-            .order_by(key)
-            .values_list(*_columns(model), "audit_chain_head")[:CHUNK]
-        )
-        compiler = rows.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
-        converters = compiler.get_converters([column for column, _, _ in compiler.select])
-        compiled = _UNSEALED_QUERIES[cache_key] = (sql, tuple(params), converters)
-    sql, params, converters = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    if not converters:
-        return [tuple(row) for row in found]
-    rows = []
-    for row in map(list, found):  # as the ORM converts values read (dates, decimals, …)
-        for position, (functions, expression) in converters.items():
-            for convert in functions:
-                row[position] = convert(row[position], expression, connection)
-        rows.append(tuple(row))
-    return rows
-
-
-def _before_history_row(
-    sender: type[models.Model], using: str | None = "default", **kwargs: Any
-) -> None:
-    lock_chain(using or "default")
-
-
 def _after_history_row(
     sender: type[models.Model],
     history_instance: models.Model,
     using: str | None = "default",
     **kwargs: Any,
 ) -> None:
-    seal_pending([type(history_instance)], using=using or "default")
+    from units.audit_row import seal_rows
+
+    seal_rows(type(history_instance), [history_instance.pk], using=using or "default")
 
 
-def _after_m2m_rows(sender: type[models.Model], **kwargs: Any) -> None:
-    seal_pending([sender])  # the many-to-many rows of a history row, bulk-created
+def _after_m2m_rows(
+    sender: type[models.Model], created_rows: list[models.Model] | None = None, **kwargs: Any
+) -> None:
+    """The many-to-many rows of a history row, bulk-created (their ids read back)."""
+    from units.audit_row import seal_rows
+
+    pks = [row.pk for row in created_rows or ()]
+    if None in pks:  # a database that does not return ids from a bulk insert
+        seal_pending([sender])
+    else:
+        seal_rows(sender, pks)
 
 
 def _history_row_saved(
@@ -442,25 +377,22 @@ def _history_row_saved(
     sealed again, a new link whose hash supersedes the earlier seal's. Raw SQL sends nothing."""
     if created or not isinstance(instance, HistoricalChanges):
         return
-    using = using or "default"
-    with transaction.atomic(using=using):
-        lock_chain(using)
-        label = sender._meta.label_lower
-        seals = _seal_model()._base_manager.using(using)
-        was_sealed = seals.filter(table=label, history_id=instance.pk).exists()
-        seal_pending([sender], using=using)
-        if was_sealed:
-            chain = _Chain(using)
-            rows = sender._base_manager.using(using).filter(pk=instance.pk)
-            _seal_rows(chain, sender, rows)
-            chain.flush()
+    from units.audit_row import seal_rows
+
+    seal_rows(sender, [instance.pk], using=using or "default")
 
 
 def _written_once_saved(
-    sender: type[models.Model], created: bool, using: str | None = "default", **kwargs: Any
+    sender: type[models.Model],
+    instance: models.Model,
+    created: bool,
+    using: str | None = "default",
+    **kwargs: Any,
 ) -> None:
     if created and getattr(sender, "audit_written_once", False):
-        seal_pending([sender], using=using or "default")
+        from units.audit_row import seal_rows
+
+        seal_rows(sender, [instance.pk], using=using or "default")
 
 
 def _receivers() -> list[tuple[Any, Callable[..., None], str]]:
@@ -469,11 +401,9 @@ def _receivers() -> list[tuple[Any, Callable[..., None], str]]:
     from simple_history.signals import (
         post_create_historical_m2m_records,
         post_create_historical_record,
-        pre_create_historical_record,
     )
 
     return [
-        (pre_create_historical_record, _before_history_row, "units.audit.lock"),
         (post_create_historical_record, _after_history_row, "units.audit.seal"),
         (post_create_historical_m2m_records, _after_m2m_rows, "units.audit.m2m"),
         (post_save, _history_row_saved, "units.audit.reseal"),

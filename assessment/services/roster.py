@@ -8,7 +8,7 @@ from simple_history.utils import bulk_create_with_history
 from assessment.models import AssessmentYear, YearUnit
 from assessment.selectors.roster import year_units
 from units.access import AnyUser
-from units.audit import seal_pending
+from units.audit import lock_chain, seal_pending
 
 
 def roster_keep(year: AssessmentYear, *, by: AnyUser | None) -> int:
@@ -27,6 +27,7 @@ def roster_keep(year: AssessmentYear, *, by: AnyUser | None) -> int:
         for unit in year_units(year)
     ]
     user = by if getattr(by, "pk", None) else None
+    lock_chain()  # sealed below as the table's newest rows: held from before they are written
     bulk_create_with_history(rows, YearUnit, default_user=user)
     seal_pending([YearUnit.history.model])
     return len(rows)

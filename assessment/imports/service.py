@@ -28,6 +28,7 @@ from assessment.imports.rows import Context, Kind, ParsedRow, Planned
 from assessment.imports.rules import check_scope, policy_errors
 from assessment.models import ImportLog
 from units.access import AnyUser
+from units.audit import lock_chain
 
 User = AnyUser | None
 logger = logging.getLogger(__name__)
@@ -193,6 +194,9 @@ def _commit(kind: Kind, analysed: tuple[Context, list[ParsedRow]], preview: Prev
         return
     try:
         with transaction.atomic():
+            # Written in bulk and sealed as the tables' newest rows: the audit chain is held
+            # from before they are written, so no other writer's seal can overtake them.
+            lock_chain()
             kind.write(plans[RowStatus.NEW], plans[RowStatus.CHANGED], ctx)
     except (IntegrityError, ValidationError) as error:
         # Someone changed the same records since the file was read: nothing of it is written.

@@ -342,6 +342,19 @@ def seal_pending(
     return chain.count
 
 
+def seal_these(querysets: Iterable[models.QuerySet], *, using: str = "default") -> int:
+    """Seal exactly these rows (each queryset of one sealed table), in id order; returns how
+    many. For a bulk writer that can name its rows (a computation's results, by their run): it
+    takes the chain only to seal them, not while writing them."""
+    with transaction.atomic(using=using, savepoint=False):
+        lock_chain(using)
+        chain = _Chain(using)
+        for rows in querysets:
+            _seal_rows(chain, rows.model, rows.using(using))
+        chain.flush()
+    return chain.count
+
+
 def _after_history_row(
     sender: type[models.Model],
     history_instance: models.Model,

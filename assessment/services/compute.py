@@ -51,7 +51,7 @@ from assessment.services.compute_records import catalogues_read, item_records_re
 from assessment.services.explanations import run_explainer
 from assessment.services.roster import roster_keep
 from units.access import AnyUser, account
-from units.audit import lock_chain, seal_pending
+from units.audit import seal_these
 from units.models import Cadre, Unit
 
 
@@ -298,9 +298,6 @@ def results_compute(
     explained = {
         str(category_ids[code]): by_code for code, by_code in shared.items() if code in category_ids
     }
-    # The results are written in bulk and sealed as the tables' newest rows: the chain is held
-    # from before they are written, so no other writer's seal can overtake them.
-    lock_chain()
     ComputationRun.objects.filter(year=year, is_current=True).update(is_current=False)
     run = ComputationRun.objects.create(
         year=year,
@@ -404,8 +401,9 @@ def _store_results(
             for cadre in result.cadres.values()
         ),
     )
-    # Written once, sealed in the same transaction: a raw edit of a stored total shows.
-    seal_pending([UnitResult, TeamResult, CadreResult])
+    # Written once, sealed in the same transaction: a raw edit of a stored total shows. The
+    # run's own rows exactly, so the chain is held only to seal them, not while they were written.
+    seal_these(m._base_manager.filter(run=run) for m in (UnitResult, TeamResult, CadreResult))
 
 
 _to_json = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps(…, ensure_ascii=False)

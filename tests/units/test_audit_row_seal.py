@@ -4,6 +4,7 @@ at the seal, so a writer waits for another only from its seal to its commit (iss
 import hashlib
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -112,3 +113,33 @@ def test_eight_writers_at_once_leave_one_unforked_chain(town):
     assert len(set(chain_hashes)) == len(chain_hashes)  # no two seals linked to one head
     report = verify()
     assert report.breaks == [] and report.unsealed == {}
+
+
+@pytest.mark.django_db
+def test_a_computation_seals_its_own_results_and_not_a_row_slipped_in_behind_the_app(
+    town, unit_a, unit_b, office_user
+):
+    from assessment.models import UnitResult
+    from assessment.services.compute import results_compute
+    from tests.assessment.workflow import build_district
+
+    year = build_district(town, unit_a, unit_b, office_user)
+    first = UnitResult.objects.get(unit=unit_a)
+    # a result for a unit the run never scored, written behind the app: no signal, no seal
+    other = UnitFactory(code="C01", name="丙镇", category=town, is_active=False)
+    row = {**_fields(first), "id": None, "unit_id": other.pk, "total": Decimal("99.00")}
+    slipped = UnitResult._base_manager.bulk_create([UnitResult(**row)])[0]
+
+    run = results_compute(year=year, by=office_user, reason="再算一次")
+
+    sealed = set(
+        AuditSeal.objects.filter(table="assessment.unitresult").values_list("history_id", flat=True)
+    )
+    ours = set(UnitResult.objects.filter(run=run).values_list("pk", flat=True))
+    assert len(ours) == 2 and ours <= sealed  # the new run's two results, each sealed
+    assert slipped.pk not in sealed  # the next computation does not seal it in passing
+    assert verify().unsealed == {"assessment.unitresult": [slipped.pk]}
+
+
+def _fields(row) -> dict:
+    return {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}

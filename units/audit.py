@@ -167,19 +167,40 @@ def lock_chain(using: str = "default") -> None:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
-    # Taken once a transaction: the marker lives in the transaction's on-commit callbacks, which
-    # Django empties at its commit or rollback, when the lock is released too.
-    # Each entry is (savepoint ids, function, robust); the stubs know only the first two.
-    if connection.in_atomic_block and any(
-        entry[1] is _locked_marker(connection) for entry in connection.run_on_commit
-    ):
+    if holds_chain(connection):
         return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, hashtext(current_database()))", [LOCK_CLASS]
         )
-    if connection.in_atomic_block:
-        transaction.on_commit(_locked_marker(connection), using=using)
+    note_chain_held(connection)
+
+
+def holds_chain(connection: BaseDatabaseWrapper) -> bool:
+    """Whether this connection's transaction has taken the chain's lock already. Taken once a
+    transaction: the marker lives in the transaction's on-commit callbacks, which Django
+    empties at its commit or rollback, when the lock is released too. (Each entry is (savepoint
+    ids, function, robust); the stubs know only the first two.)"""
+    marker = _locked_marker(connection)
+    return connection.in_atomic_block and any(
+        entry[1] is marker for entry in connection.run_on_commit
+    )
+
+
+def note_chain_held(connection: BaseDatabaseWrapper) -> None:
+    """Note that this connection's transaction now holds the chain's lock (outside a
+    transaction it is released at once: nothing to note)."""
+    if connection.in_atomic_block and not holds_chain(connection):
+        transaction.on_commit(_locked_marker(connection), using=connection.alias)
+
+
+SEAL_COLUMNS = ("table", "history_id", "row_hash", "chain_hash", "sealed_at")  # as inserted
+
+
+def seal_columns(connection: BaseDatabaseWrapper) -> str:
+    """The seal table's columns a seal is inserted with, quoted, in ``SEAL_COLUMNS`` order."""
+    meta = _seal_model()._meta
+    return ", ".join(connection.ops.quote_name(_column(meta, name)) for name in SEAL_COLUMNS)
 
 
 _MARKER_ATTRIBUTE = "_audit_chain_locked"  # on the connection object, one marker per connection
@@ -216,10 +237,7 @@ class _Chain:
         self.count = 0
         # One executemany a chunk, in order (the ids follow it): no model instance per seal.
         quote = self.connection.ops.quote_name
-        columns = ", ".join(
-            quote(_column(model._meta, name))
-            for name in ("table", "history_id", "row_hash", "chain_hash", "sealed_at")
-        )
+        columns = seal_columns(self.connection)
         self.sql = (
             f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"
         )

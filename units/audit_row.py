@@ -31,36 +31,21 @@ from units.audit import (
     _Chain,
     _column,
     _columns,
-    _key,
-    _locked_marker,
     _seal_model,
-    lock_chain,
+    note_chain_held,
     row_hash,
+    seal_columns,
+    seal_these,
 )
 
 
 def seal_rows(model: type[models.Model], pks: Sequence[int], *, using: str = "default") -> None:
     """Seal these rows of ``model``, just written by this transaction, into the chain."""
-    if not pks:
-        return
-    with transaction.atomic(using=using, savepoint=False):
-        if len(pks) == 1:
+    if len(pks) == 1:
+        with transaction.atomic(using=using, savepoint=False):
             _seal_one(model, pks[0], using)
-            return
-        lock_chain(using)
-        label = model._meta.label_lower
-        columns, added = _columns(model), _added_later(model)
-        id_index = columns.index(_key(model))
-        head = _seal_model()._base_manager.using(using).order_by("-pk").values("chain_hash")[:1]
-        rows = model._base_manager.using(using).annotate(audit_chain_head=Subquery(head))
-        selected = (*columns, "audit_chain_head")
-        found = list(rows.filter(pk__in=list(pks)).order_by("pk").values_list(*selected))
-        if found:
-            chain = _Chain(using, found[0][-1] or GENESIS)
-            for values in found:
-                digest = row_hash(label, columns, values[:-1], added)
-                chain.append(label, values[id_index], digest)
-            chain.flush()
+    elif pks:  # a save's many-to-many rows
+        seal_these([model._base_manager.filter(pk__in=list(pks))], using=using)
 
 
 def _seal_one(model: type[models.Model], pk: int, using: str) -> None:
@@ -76,11 +61,7 @@ def _seal_one(model: type[models.Model], pk: int, using: str) -> None:
         chain.append(label, pk, digest)
         chain.flush()
         return
-    marker = _locked_marker(connection)  # the lock is held now: later seals need not ask
-    if connection.in_atomic_block and not any(
-        entry[1] is marker for entry in connection.run_on_commit
-    ):
-        transaction.on_commit(marker, using=using)
+    note_chain_held(connection)  # taken by the statement that read the row
     sealed_at = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(_linked_insert(connection), [label, pk, digest, GENESIS, digest, sealed_at])
@@ -142,12 +123,10 @@ def _linked_insert(connection: Any) -> str:
         meta = _seal_model()._meta
         quote = connection.ops.quote_name
         table = quote(meta.db_table)
-        names = ("table", "history_id", "row_hash", "chain_hash", "sealed_at")
-        columns = ", ".join(quote(_column(meta, name)) for name in names)
         chain_hash = quote(_column(meta, "chain_hash"))
         head = f"(SELECT {chain_hash} FROM {table} ORDER BY {quote(meta.pk.column)} DESC LIMIT 1)"
         link = f"encode(sha256(convert_to(COALESCE({head}, %s) || %s, 'UTF8')), 'hex')"
         sql = _LINKED[connection.alias] = (
-            f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, {link}, %s"
+            f"INSERT INTO {table} ({seal_columns(connection)}) SELECT %s, %s, %s, {link}, %s"
         )
     return sql
